@@ -1,0 +1,147 @@
+package org.jdnn.backend.onednn;
+
+import org.jdnn.bindings.dnnl.dnnl_exec_arg_t;
+import org.jdnn.bindings.dnnl.dnnl_h;
+import org.jdnn.natives.HostMemory;
+import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.natives.dnnl.DnnlEngine;
+import org.jdnn.natives.dnnl.DnnlStream;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+/**
+ * A ready-to-run oneDNN primitive with everything an execute needs prepared once: one memory object per
+ * argument (its data handle is swapped per call), the native argument array, and its own scratchpad.
+ * Executing costs a few set_data_handle calls, the execute and the stream wait. Executes are serialised
+ * per primitive because the memory objects are shared.
+ */
+final class CachedPrimitive implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CachedPrimitive.class.getName());
+
+    private final String label;
+    private final MemorySegment primitiveDesc;
+    private final MemorySegment primitive;
+    private final MemorySegment[] memories;
+    private final MemorySegment scratchpadMemory;
+    private final MemorySegment scratchpad;
+    private final Arena arena;
+    private final MemorySegment args;
+    private final String implementation;
+    private boolean closed;
+
+    /**
+     * Takes ownership of {@code primitiveDesc} and builds the primitive for the given arguments
+     * (DNNL_ARG_* values, in the order {@link #execute} will receive their data).
+     */
+    CachedPrimitive(DnnlEngine engine, MemorySegment primitiveDesc, int[] argKinds, String label) {
+        this.label = label;
+        this.primitiveDesc = primitiveDesc;
+        this.arena = Arena.ofShared();
+        this.memories = new MemorySegment[argKinds.length];
+        MemorySegment createdPrimitive = null;
+        MemorySegment createdScratchpadMemory = null;
+        MemorySegment createdScratchpad = null;
+        try {
+            MemorySegment slot = arena.allocate(ADDRESS);
+            Dnnl.check(dnnl_h.dnnl_primitive_create(slot, primitiveDesc), "dnnl_primitive_create", label);
+            createdPrimitive = slot.get(ADDRESS, 0);
+
+            MemorySegment scratchMd = dnnl_h.dnnl_primitive_desc_query_md(primitiveDesc, dnnl_h.dnnl_query_scratchpad_md(), 0);
+            long scratchBytes = scratchMd.equals(MemorySegment.NULL) ? 0 : dnnl_h.dnnl_memory_desc_get_size(scratchMd);
+            int count = argKinds.length + (scratchBytes > 0 ? 1 : 0);
+            this.args = dnnl_exec_arg_t.allocateArray(count, arena);
+            for (int i = 0; i < argKinds.length; i++) {
+                MemorySegment md = dnnl_h.dnnl_primitive_desc_query_md(primitiveDesc, dnnl_h.dnnl_query_exec_arg_md(), argKinds[i]);
+                memories[i] = createMemory(engine, md, MemorySegment.NULL, slot);
+                MemorySegment arg = dnnl_exec_arg_t.asSlice(args, i);
+                dnnl_exec_arg_t.arg(arg, argKinds[i]);
+                dnnl_exec_arg_t.memory(arg, memories[i]);
+            }
+            if (scratchBytes > 0) {
+                createdScratchpad = HostMemory.allocate(scratchBytes);
+                createdScratchpadMemory = createMemory(engine, scratchMd, createdScratchpad, slot);
+                MemorySegment arg = dnnl_exec_arg_t.asSlice(args, argKinds.length);
+                dnnl_exec_arg_t.arg(arg, dnnl_h.DNNL_ARG_SCRATCHPAD());
+                dnnl_exec_arg_t.memory(arg, createdScratchpadMemory);
+            }
+            this.implementation = queryImplementation(primitiveDesc);
+        } catch (RuntimeException e) {
+            for (MemorySegment memory : memories) {
+                if (memory != null) dnnl_h.dnnl_memory_destroy(memory);
+            }
+            if (createdScratchpadMemory != null) dnnl_h.dnnl_memory_destroy(createdScratchpadMemory);
+            if (createdScratchpad != null) HostMemory.release(createdScratchpad);
+            if (createdPrimitive != null) dnnl_h.dnnl_primitive_destroy(createdPrimitive);
+            dnnl_h.dnnl_primitive_desc_destroy(primitiveDesc);
+            arena.close();
+            throw e;
+        }
+        this.primitive = createdPrimitive;
+        this.scratchpadMemory = createdScratchpadMemory;
+        this.scratchpad = createdScratchpad;
+        LOG.log(System.Logger.Level.DEBUG, () -> "oneDNN " + label + " -> " + implementation);
+    }
+
+    private MemorySegment createMemory(DnnlEngine engine, MemorySegment md, MemorySegment data, MemorySegment slot) {
+        Dnnl.check(dnnl_h.dnnl_memory_create(slot, md, engine.handle(), data), "dnnl_memory_create", label);
+        return slot.get(ADDRESS, 0);
+    }
+
+    private static String queryImplementation(MemorySegment pd) {
+        try (Arena local = Arena.ofConfined()) {
+            MemorySegment out = local.allocate(ADDRESS);
+            int status = dnnl_h.dnnl_primitive_desc_query(pd, dnnl_h.dnnl_query_impl_info_str(), 0, out);
+            return status == dnnl_h.dnnl_success() ? out.get(ADDRESS, 0).reinterpret(256).getString(0) : "unknown";
+        }
+    }
+
+    /** The implementation oneDNN chose, e.g. "brg_matmul:avx2"; a "ref:" one on a hot path is a performance bug. */
+    String implementation() {
+        return implementation;
+    }
+
+    /** The primitive descriptor, e.g. as the hint for a backward descriptor. Valid while this is open. */
+    MemorySegment primitiveDesc() {
+        return primitiveDesc;
+    }
+
+    /** Runs the primitive on {@code data} (one segment per argument, in constructor order) and waits. False if evicted meanwhile. */
+    synchronized boolean execute(DnnlStream stream, MemorySegment... data) {
+        if (closed) {
+            return false;
+        }
+        for (int i = 0; i < memories.length; i++) {
+            Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(memories[i], data[i]), "dnnl_memory_set_data_handle", label);
+        }
+        int count = memories.length + (scratchpadMemory != null ? 1 : 0);
+        Dnnl.check(dnnl_h.dnnl_primitive_execute(primitive, stream.handle(), count, args), "dnnl_primitive_execute", label);
+        stream.waitFor();
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (MemorySegment memory : memories) {
+            dnnl_h.dnnl_memory_destroy(memory);
+        }
+        if (scratchpadMemory != null) {
+            dnnl_h.dnnl_memory_destroy(scratchpadMemory);
+            HostMemory.release(scratchpad);
+        }
+        dnnl_h.dnnl_primitive_destroy(primitive);
+        dnnl_h.dnnl_primitive_desc_destroy(primitiveDesc);
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return label + " [" + implementation + "]";
+    }
+}

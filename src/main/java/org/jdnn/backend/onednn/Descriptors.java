@@ -1,0 +1,74 @@
+package org.jdnn.backend.onednn;
+
+import org.jdnn.bindings.dnnl.dnnl_h;
+import org.jdnn.natives.dnnl.Dnnl;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The short-lived oneDNN objects a primitive descriptor is created from (memory descriptors, attributes,
+ * out-parameters): all freed when this closes, right after the descriptor exists.
+ */
+final class Descriptors implements AutoCloseable {
+    private final Arena arena = Arena.ofConfined();
+    private final List<MemorySegment> memoryDescs = new ArrayList<>();
+    private final List<MemorySegment> attrs = new ArrayList<>();
+    private final List<MemorySegment> primitiveDescs = new ArrayList<>();
+
+    /** A float32 memory descriptor with explicit strides (elements). */
+    MemorySegment strided(long[] dims, long[] strides) {
+        MemorySegment out = arena.allocate(ADDRESS);
+        Dnnl.check(dnnl_h.dnnl_memory_desc_create_with_strides(out, dims.length, arena.allocateFrom(JAVA_LONG, dims),
+                dnnl_h.dnnl_f32(), arena.allocateFrom(JAVA_LONG, strides)), "dnnl_memory_desc_create_with_strides");
+        MemorySegment md = out.get(ADDRESS, 0);
+        memoryDescs.add(md);
+        return md;
+    }
+
+    /** A dense row-major float32 memory descriptor. */
+    MemorySegment plain(long... dims) {
+        long[] strides = new long[dims.length];
+        long stride = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            strides[i] = stride;
+            stride *= Math.max(dims[i], 1);
+        }
+        return strided(dims, strides);
+    }
+
+    /** Attributes with a user-managed scratchpad: the library's shared scratchpad is unsafe across JVM threads. */
+    MemorySegment userScratchpadAttr() {
+        MemorySegment out = arena.allocate(ADDRESS);
+        Dnnl.check(dnnl_h.dnnl_primitive_attr_create(out), "dnnl_primitive_attr_create");
+        MemorySegment attr = out.get(ADDRESS, 0);
+        attrs.add(attr);
+        Dnnl.check(dnnl_h.dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_h.dnnl_scratchpad_mode_user()),
+                "dnnl_primitive_attr_set_scratchpad_mode");
+        return attr;
+    }
+
+    /** An out-parameter slot for a primitive descriptor handle. */
+    MemorySegment handleSlot() {
+        return arena.allocate(ADDRESS);
+    }
+
+    /** A primitive descriptor only needed while this is open (e.g. a forward hint for a backward descriptor). */
+    MemorySegment temporary(MemorySegment primitiveDesc) {
+        primitiveDescs.add(primitiveDesc);
+        return primitiveDesc;
+    }
+
+    @Override
+    public void close() {
+        primitiveDescs.forEach(pd -> dnnl_h.dnnl_primitive_desc_destroy(pd));
+        memoryDescs.forEach(md -> dnnl_h.dnnl_memory_desc_destroy(md));
+        attrs.forEach(attr -> dnnl_h.dnnl_primitive_attr_destroy(attr));
+        arena.close();
+    }
+}

@@ -1,0 +1,283 @@
+package org.jdnn.backend.onednn;
+
+import org.jdnn.backend.Backend;
+import org.jdnn.backend.Operands;
+import org.jdnn.backend.reference.ReferenceBackend;
+import org.jdnn.bindings.dnnl.dnnl_h;
+import org.jdnn.natives.Settings;
+import org.jdnn.natives.ThreadCount;
+import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.natives.dnnl.DnnlEngine;
+import org.jdnn.natives.dnnl.DnnlStream;
+import org.jdnn.ops.EltwiseAlgorithm;
+import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.MatmulParams;
+import org.jdnn.ops.MatmulShapes;
+import org.jdnn.tensor.Device;
+import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+/**
+ * The CPU backend on oneDNN: one engine, one stream per Java thread, primitives cached by shape and
+ * parameters with user-managed scratchpads.
+ *
+ * <p>Kill switch: {@code -Djdnn.onednn.disable=matmul,eltwise} (or {@code all}) routes those ops to the
+ * reference backend, to tell a oneDNN bug from a jdnn bug.
+ */
+public final class OneDnnBackend implements Backend, AutoCloseable {
+    public static final String DISABLE_PROPERTY = "jdnn.onednn.disable";
+    /** Op names the kill switch understands. */
+    public static final Set<String> OPS = Set.of("matmul", "eltwise");
+
+    private static volatile OneDnnBackend shared;
+
+    private final DnnlEngine engine;
+    private final PrimitiveCache cache;
+    private final Set<String> disabled;
+    private final List<DnnlStream> streams = new ArrayList<>();
+    private final ThreadLocal<DnnlStream> threadStream = new ThreadLocal<>();
+    private final Map<String, LongAdder> executions = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private OneDnnBackend(Set<String> disabled) {
+        for (String op : disabled) {
+            if (!op.equals("all") && !OPS.contains(op)) {
+                throw new IllegalArgumentException(DISABLE_PROPERTY + ": unknown op '" + op + "', expected some of " + OPS + " or all");
+            }
+        }
+        this.disabled = Set.copyOf(disabled);
+        this.engine = DnnlEngine.cpu();
+        this.cache = new PrimitiveCache(Integer.getInteger("jdnn.onednn.cacheCapacity", 1024));
+    }
+
+    /** The process-wide instance (loads oneDNN on first use; throws NativeLibraryException if it cannot). */
+    public static OneDnnBackend shared() {
+        OneDnnBackend backend = shared;
+        if (backend == null) {
+            synchronized (OneDnnBackend.class) {
+                backend = shared;
+                if (backend == null) {
+                    backend = new OneDnnBackend(disabledFromSettings());
+                    shared = backend;
+                }
+            }
+        }
+        return backend;
+    }
+
+    /** A private instance with its own engine and cache, with {@code disabledOps} routed to the reference backend. */
+    public static OneDnnBackend create(Set<String> disabledOps) {
+        return new OneDnnBackend(disabledOps);
+    }
+
+    private static Set<String> disabledFromSettings() {
+        String value = Settings.value(DISABLE_PROPERTY, "JDNN_ONEDNN_DISABLE");
+        if (value == null) {
+            return Set.of();
+        }
+        return Arrays.stream(value.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    @Override
+    public String name() {
+        return "onednn";
+    }
+
+    /** Whether {@code op} runs on oneDNN here (false when the kill switch routes it to the reference). */
+    public boolean runsNatively(String op) {
+        return !disabled.contains("all") && !disabled.contains(op);
+    }
+
+    /** How many times a oneDNN primitive of {@code op} was executed by this backend (proves the native path ran). */
+    public long nativeExecutions(String op) {
+        LongAdder count = executions.get(op);
+        return count == null ? 0 : count.sum();
+    }
+
+    /** The number of primitives in the cache. */
+    public int cachedPrimitives() {
+        return cache.size();
+    }
+
+    // ---- matmul ----
+
+    private record MatmulKey(long batchA, long batchB, long m, long k, long n, boolean transposeA,
+                             boolean transposeB, boolean bias, int threads) {
+    }
+
+    @Override
+    public void matmul(MatmulParams params, Tensor a, Tensor b, Tensor bias, Tensor out) {
+        if (!runsNatively("matmul")) {
+            ReferenceBackend.INSTANCE.matmul(params, a, b, bias, out);
+            return;
+        }
+        MatmulShapes s = Operands.matmul(params, a, b, bias, out, Device.CPU);
+        if (out.numel() == 0) {
+            return;
+        }
+        MatmulKey key = new MatmulKey(s.batchA(), s.batchB(), s.m(), s.k(), s.n(), params.transposeA(),
+                params.transposeB(), s.hasBias(), ThreadCount.get());
+        MemorySegment[] data = bias == null
+                ? new MemorySegment[] {TensorAccess.segment(a), TensorAccess.segment(b), TensorAccess.segment(out)}
+                : new MemorySegment[] {TensorAccess.segment(a), TensorAccess.segment(b), TensorAccess.segment(bias),
+                        TensorAccess.segment(out)};
+        execute("matmul", key, () -> createMatmul(key, s), data);
+    }
+
+    private CachedPrimitive createMatmul(MatmulKey key, MatmulShapes s) {
+        boolean batched = s.output().rank() == 3;
+        long m = s.m(), k = s.k(), n = s.n();
+        try (Descriptors d = new Descriptors()) {
+            // Transposes are expressed as strides: A^T stored (K,M) is the (M,K) matrix with strides (1, M).
+            long[] aStrides = key.transposeA() ? new long[] {1, m} : new long[] {k, 1};
+            long[] bStrides = key.transposeB() ? new long[] {1, k} : new long[] {n, 1};
+            MemorySegment aMd = batched ? d.strided(new long[] {key.batchA(), m, k}, new long[] {m * k, aStrides[0], aStrides[1]})
+                    : d.strided(new long[] {m, k}, aStrides);
+            MemorySegment bMd = batched ? d.strided(new long[] {key.batchB(), k, n}, new long[] {k * n, bStrides[0], bStrides[1]})
+                    : d.strided(new long[] {k, n}, bStrides);
+            MemorySegment biasMd = !key.bias() ? MemorySegment.NULL : batched ? d.plain(1, 1, n) : d.plain(1, n);
+            MemorySegment outMd = batched ? d.plain(s.batch(), m, n) : d.plain(m, n);
+            MemorySegment slot = d.handleSlot();
+            String label = "matmul " + key;
+            Dnnl.check(dnnl_h.dnnl_matmul_primitive_desc_create(slot, engine.handle(), aMd, bMd, biasMd, outMd,
+                    d.userScratchpadAttr()), "dnnl_matmul_primitive_desc_create", label);
+            int[] args = key.bias()
+                    ? new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_BIAS(), dnnl_h.DNNL_ARG_DST()}
+                    : new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_DST()};
+            return new CachedPrimitive(engine, slot.get(ADDRESS, 0), args, label);
+        }
+    }
+
+    // ---- eltwise ----
+
+    private record EltwiseKey(EltwiseAlgorithm algorithm, float alpha, long elements, boolean backward, int threads) {
+    }
+
+    @Override
+    public void eltwiseForward(EltwiseParams params, Tensor src, Tensor dst) {
+        if (!runsNatively("eltwise")) {
+            ReferenceBackend.INSTANCE.eltwiseForward(params, src, dst);
+            return;
+        }
+        Operands.eltwiseForward(params, src, dst, Device.CPU);
+        if (src.numel() == 0) {
+            return;
+        }
+        EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get());
+        execute("eltwise", key, () -> createEltwise(key),
+                TensorAccess.segment(src), TensorAccess.segment(dst));
+    }
+
+    @Override
+    public void eltwiseBackward(EltwiseParams params, Tensor src, Tensor diffDst, Tensor diffSrc) {
+        if (!runsNatively("eltwise")) {
+            ReferenceBackend.INSTANCE.eltwiseBackward(params, src, diffDst, diffSrc);
+            return;
+        }
+        Operands.eltwiseBackward(params, src, diffDst, diffSrc, Device.CPU);
+        if (src.numel() == 0) {
+            return;
+        }
+        EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get());
+        execute("eltwise", key, () -> createEltwise(key),
+                TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
+    }
+
+    private CachedPrimitive createEltwise(EltwiseKey key) {
+        int algorithm = switch (key.algorithm()) {
+            case RELU -> dnnl_h.dnnl_eltwise_relu();
+            case ELU -> dnnl_h.dnnl_eltwise_elu();
+            case SIGMOID -> dnnl_h.dnnl_eltwise_logistic();
+            case TANH -> dnnl_h.dnnl_eltwise_tanh();
+            case SOFTPLUS -> dnnl_h.dnnl_eltwise_soft_relu();
+            case GELU_TANH -> dnnl_h.dnnl_eltwise_gelu_tanh();
+            case GELU_ERF -> dnnl_h.dnnl_eltwise_gelu_erf();
+        };
+        String label = "eltwise " + key;
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment md = d.plain(key.elements());
+            MemorySegment forwardSlot = d.handleSlot();
+            Dnnl.check(dnnl_h.dnnl_eltwise_forward_primitive_desc_create(forwardSlot, engine.handle(),
+                    dnnl_h.dnnl_forward_training(), algorithm, md, md, key.alpha(), 0f, d.userScratchpadAttr()),
+                    "dnnl_eltwise_forward_primitive_desc_create", label);
+            MemorySegment forward = forwardSlot.get(ADDRESS, 0);
+            if (!key.backward()) {
+                return new CachedPrimitive(engine, forward,
+                        new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DST()}, label);
+            }
+            d.temporary(forward);
+            MemorySegment backwardSlot = d.handleSlot();
+            Dnnl.check(dnnl_h.dnnl_eltwise_backward_primitive_desc_create(backwardSlot, engine.handle(), algorithm,
+                    md, md, md, key.alpha(), 0f, forward, d.userScratchpadAttr()),
+                    "dnnl_eltwise_backward_primitive_desc_create", label);
+            return new CachedPrimitive(engine, backwardSlot.get(ADDRESS, 0),
+                    new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DIFF_DST(), dnnl_h.DNNL_ARG_DIFF_SRC()}, label);
+        }
+    }
+
+    // ---- execution ----
+
+    private void execute(String op, Object key, Supplier<CachedPrimitive> create, MemorySegment... data) {
+        if (closed) {
+            throw new IllegalStateException("onednn: backend is closed");
+        }
+        ThreadCount.applyToCurrentThread();
+        DnnlStream stream = stream();
+        // An entry evicted by another thread between lookup and execute reports false: look it up again.
+        while (!cache.get(key, create).execute(stream, data)) {
+            Thread.onSpinWait();
+        }
+        executions.computeIfAbsent(op, o -> new LongAdder()).increment();
+    }
+
+    /** The implementation oneDNN picked for a matmul of these sizes (creating it if needed), e.g. for benchmarks. */
+    public String matmulImplementation(MatmulParams params, long m, long k, long n) {
+        MatmulShapes s = MatmulShapes.infer(Shape.of(params.transposeA() ? k : m, params.transposeA() ? m : k),
+                Shape.of(params.transposeB() ? n : k, params.transposeB() ? k : n), null, params);
+        MatmulKey key = new MatmulKey(1, 1, m, k, n, params.transposeA(), params.transposeB(), false, ThreadCount.get());
+        return cache.get(key, () -> createMatmul(key, s)).implementation();
+    }
+
+    private DnnlStream stream() {
+        DnnlStream stream = threadStream.get();
+        if (stream == null) {
+            stream = DnnlStream.create(engine);
+            threadStream.set(stream);
+            synchronized (streams) {
+                streams.add(stream);
+            }
+        }
+        return stream;
+    }
+
+    /** Frees every cached primitive, stream and the engine. The shared instance lives as long as the process. */
+    @Override
+    public void close() {
+        if (this == shared) {
+            throw new IllegalStateException("onednn: the shared backend cannot be closed");
+        }
+        closed = true;
+        cache.close();
+        synchronized (streams) {
+            streams.forEach(DnnlStream::close);
+            streams.clear();
+        }
+        engine.close();
+    }
+}

@@ -1,0 +1,53 @@
+package org.jdnn.backend.reference;
+
+import org.jdnn.ops.EltwiseParams;
+
+/** The activation functions and their derivatives, in double, written as the formulas read. */
+final class Activations {
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+    private static final double GELU_CUBIC = 0.044715;
+
+    private Activations() {
+    }
+
+    static double value(EltwiseParams p, double x) {
+        double alpha = p.alpha();
+        return switch (p.algorithm()) {
+            case RELU -> x > 0 ? x : alpha * x;
+            case ELU -> x > 0 ? x : alpha * Math.expm1(x);
+            case SIGMOID -> sigmoid(x);
+            case TANH -> Math.tanh(x);
+            case SOFTPLUS -> softplus(alpha * x) / alpha;
+            case GELU_TANH -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
+            case GELU_ERF -> 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
+        };
+    }
+
+    /** d value / dx at x. At the ReLU kink (x = 0) the derivative is taken as alpha, as PyTorch does. */
+    static double derivative(EltwiseParams p, double x) {
+        double alpha = p.alpha();
+        return switch (p.algorithm()) {
+            case RELU -> x > 0 ? 1 : alpha;
+            case ELU -> x > 0 ? 1 : alpha * Math.exp(x);
+            case SIGMOID -> sigmoid(x) * (1 - sigmoid(x));
+            case TANH -> 1 - Math.tanh(x) * Math.tanh(x);
+            case SOFTPLUS -> sigmoid(alpha * x);
+            case GELU_TANH -> {
+                double u = SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x);
+                double du = SQRT_2_OVER_PI * (1 + 3 * GELU_CUBIC * x * x);
+                double t = Math.tanh(u);
+                yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du;
+            }
+            case GELU_ERF -> 0.5 * (1 + Erf.erf(x / Math.sqrt(2))) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+        };
+    }
+
+    static double sigmoid(double x) {
+        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    }
+
+    /** log(1 + exp(z)) without overflow. */
+    static double softplus(double z) {
+        return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+    }
+}

@@ -1,0 +1,48 @@
+package org.jdnn.examples;
+
+import org.jdnn.Jdnn;
+import org.jdnn.backend.Backend;
+import org.jdnn.backend.Backends;
+import org.jdnn.functional.Functional;
+import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Tensor;
+
+/** The README's first command: what jdnn loaded, and one matrix product on each available backend. */
+public final class Demo {
+    public static void main(String[] args) {
+        System.out.println(Jdnn.info());
+        long m = 256, k = 512, n = 128;
+        try (Scope scope = Scope.open()) {
+            Tensor a = Tensor.randn(1, m, k);
+            Tensor b = Tensor.randn(2, k, n);
+            System.out.printf("%nA %s @ B %s:%n", a.shape(), b.shape());
+            float[] expected = null;
+            for (String name : Backends.names()) {
+                if (Backends.unavailableReason(name).isPresent()) {
+                    System.out.printf("  %-9s skipped (%s)%n", name, Backends.unavailableReason(name).get());
+                    continue;
+                }
+                Backend backend = Backends.get(name);
+                long start = System.nanoTime();
+                Tensor c = Backends.with(backend, () -> Functional.matmul(a, b));
+                double ms = (System.nanoTime() - start) / 1e6;
+                float[] values = c.toFloatArray();
+                if (expected == null) {
+                    expected = values;
+                }
+                System.out.printf("  %-9s %8.2f ms (first call, includes setup)  max |difference| vs reference = %.3g%n",
+                        name, ms, maxDifference(expected, values));
+            }
+            Tensor c = Functional.matmul(a, b);
+            System.out.println("\nC = A @ B on the default backend:\n" + c);
+        }
+    }
+
+    private static double maxDifference(float[] x, float[] y) {
+        double max = 0;
+        for (int i = 0; i < x.length; i++) {
+            max = Math.max(max, Math.abs(x[i] - y[i]));
+        }
+        return max;
+    }
+}

@@ -1,0 +1,303 @@
+package org.jdnn.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * An n-dimensional array of float32 values in native memory, contiguous and row-major (NCHW for images).
+ *
+ * <p>Tensors own native memory and are {@link AutoCloseable}: close them, or create them inside a
+ * {@link Scope}. Any use after close throws {@link IllegalStateException}; it never touches freed memory.
+ * {@link #reshape} returns a view that shares the storage, which is freed when the last view is closed.
+ */
+public final class Tensor implements AutoCloseable {
+    private static final int PREVIEW = 6;
+
+    private final Shape shape;
+    private final DType dtype;
+    private final Storage storage;
+    private volatile boolean closed;
+
+    private Tensor(Shape shape, DType dtype, Storage storage) {
+        this.shape = shape;
+        this.dtype = dtype;
+        this.storage = storage;
+        Scope.track(this);
+    }
+
+    // ---- creation ----
+
+    /** An uninitialised tensor (for op outputs that are fully overwritten). */
+    public static Tensor empty(Shape shape) {
+        return new Tensor(shape, DType.FLOAT32, new Storage(shape.numel() * DType.FLOAT32.byteSize(), Device.CPU));
+    }
+
+    public static Tensor empty(long... shape) {
+        return empty(Shape.of(shape));
+    }
+
+    /** A tensor holding a copy of {@code data}, which must have exactly as many elements as {@code shape}. */
+    public static Tensor of(float[] data, long... shape) {
+        Shape s = Shape.of(shape);
+        if (s.numel() != data.length) {
+            throw new IllegalArgumentException("Tensor.of: " + data.length + " values do not fill shape " + s
+                    + " (" + s.numel() + " elements)");
+        }
+        Tensor t = empty(s);
+        MemorySegment.copy(data, 0, t.segment(), JAVA_FLOAT, 0, data.length);
+        return t;
+    }
+
+    /** A rank-1 tensor holding a copy of {@code data}. */
+    public static Tensor of(float... data) {
+        return of(data, data.length);
+    }
+
+    public static Tensor scalar(float value) {
+        return full(value);
+    }
+
+    public static Tensor full(float value, long... shape) {
+        Tensor t = empty(shape);
+        MemorySegment s = t.segment();
+        for (long i = 0, n = t.numel(); i < n; i++) {
+            s.setAtIndex(JAVA_FLOAT, i, value);
+        }
+        return t;
+    }
+
+    public static Tensor zeros(long... shape) {
+        Tensor t = empty(shape);
+        t.segment().fill((byte) 0);
+        return t;
+    }
+
+    public static Tensor ones(long... shape) {
+        return full(1f, shape);
+    }
+
+    /** Standard normal values from a seeded generator: the same seed gives the same tensor. */
+    public static Tensor randn(long seed, long... shape) {
+        return randn(new SplittableRandom(seed), shape);
+    }
+
+    public static Tensor randn(RandomGenerator random, long... shape) {
+        Tensor t = empty(shape);
+        MemorySegment s = t.segment();
+        for (long i = 0, n = t.numel(); i < n; i++) {
+            s.setAtIndex(JAVA_FLOAT, i, (float) random.nextGaussian());
+        }
+        return t;
+    }
+
+    /** Uniform values in [0, 1) from a seeded generator. */
+    public static Tensor rand(long seed, long... shape) {
+        return uniform(new SplittableRandom(seed), 0f, 1f, shape);
+    }
+
+    /** Uniform values in [low, high). */
+    public static Tensor uniform(RandomGenerator random, float low, float high, long... shape) {
+        if (!(low < high)) {
+            throw new IllegalArgumentException("Tensor.uniform: low " + low + " must be < high " + high);
+        }
+        Tensor t = empty(shape);
+        MemorySegment s = t.segment();
+        for (long i = 0, n = t.numel(); i < n; i++) {
+            s.setAtIndex(JAVA_FLOAT, i, low + (high - low) * random.nextFloat());
+        }
+        return t;
+    }
+
+    // ---- facts ----
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public long[] dims() {
+        return shape.dims();
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    /** Size of dimension {@code i} (negative counts from the end). */
+    public long size(int i) {
+        return shape.dim(i);
+    }
+
+    public long numel() {
+        return shape.numel();
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public Device device() {
+        return storage.device();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---- reading ----
+
+    /** A copy of the elements in row-major order. */
+    public float[] toFloatArray() {
+        long n = numel();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("Tensor.toFloatArray: " + n + " elements do not fit a Java array");
+        }
+        float[] out = new float[(int) n];
+        MemorySegment.copy(segment(), JAVA_FLOAT, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** The only element of a one-element tensor. */
+    public float item() {
+        if (numel() != 1) {
+            throw new IllegalStateException("Tensor.item: tensor of shape " + shape + " has " + numel() + " elements, not 1");
+        }
+        return segment().get(JAVA_FLOAT, 0);
+    }
+
+    /** The element at {@code index} (one index per dimension). */
+    public float get(long... index) {
+        return segment().getAtIndex(JAVA_FLOAT, flatIndex(index));
+    }
+
+    /** Sets the element at {@code index}. */
+    public void set(float value, long... index) {
+        segment().setAtIndex(JAVA_FLOAT, flatIndex(index), value);
+    }
+
+    private long flatIndex(long[] index) {
+        if (index.length != rank()) {
+            throw new IllegalArgumentException("Tensor.get: " + index.length + " indices for shape " + shape);
+        }
+        long flat = 0;
+        for (int i = 0; i < index.length; i++) {
+            long d = shape.dim(i);
+            if (index[i] < 0 || index[i] >= d) {
+                throw new IndexOutOfBoundsException("Tensor.get: index " + Arrays.toString(index) + " out of shape " + shape);
+            }
+            flat = flat * d + index[i];
+        }
+        return flat;
+    }
+
+    // ---- views and copies ----
+
+    /** A view with another shape and the same elements; one dimension may be -1 (inferred). */
+    public Tensor reshape(long... newShape) {
+        long[] dims = newShape.clone();
+        int inferred = -1;
+        long known = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == -1 && inferred < 0) {
+                inferred = i;
+            } else if (dims[i] < 0) {
+                throw new IllegalArgumentException("reshape: bad size " + dims[i] + " in " + Arrays.toString(newShape));
+            } else {
+                known *= dims[i];
+            }
+        }
+        long n = numel();
+        if (inferred >= 0) {
+            if (known == 0 || n % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot infer -1 in " + Arrays.toString(newShape)
+                        + " for " + n + " elements (shape " + shape + ")");
+            }
+            dims[inferred] = n / known;
+        }
+        Shape target = Shape.of(dims);
+        if (target.numel() != n) {
+            throw new IllegalArgumentException("reshape: shape " + shape + " (" + n + " elements) cannot become "
+                    + target + " (" + target.numel() + " elements)");
+        }
+        checkOpen();
+        storage.retain();
+        return new Tensor(target, dtype, storage);
+    }
+
+    /** A new tensor with a copy of the elements. */
+    public Tensor copy() {
+        Tensor t = empty(shape);
+        MemorySegment.copy(segment(), 0, t.segment(), 0, segment().byteSize());
+        return t;
+    }
+
+    // ---- lifetime ----
+
+    MemorySegment segment() {
+        checkOpen();
+        return storage.segment();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("tensor " + shape + " is closed");
+        }
+    }
+
+    /** Frees the storage once this tensor and all views of it are closed. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            storage.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor(shape=").append(shape).append(", dtype=").append(dtype)
+                .append(", device=").append(device());
+        if (closed) {
+            return sb.append(", closed)").toString();
+        }
+        sb.append(")\n");
+        appendPreview(sb, 0, 0);
+        return sb.toString();
+    }
+
+    private void appendPreview(StringBuilder sb, int dim, long offset) {
+        MemorySegment s = storage.segment();
+        if (rank() == 0) {
+            sb.append(s.get(JAVA_FLOAT, 0));
+            return;
+        }
+        long n = shape.dim(dim);
+        long stride = shape.strides()[dim];
+        sb.append('[');
+        for (long i = 0; i < n; i++) {
+            if (n > PREVIEW && i == PREVIEW / 2) {
+                sb.append("...");
+                i = n - PREVIEW / 2 - 1;
+                sb.append(dim == rank() - 1 ? ", " : ",\n" + " ".repeat(dim + 1));
+                continue;
+            }
+            if (dim == rank() - 1) {
+                sb.append(String.format("%.4f", s.getAtIndex(JAVA_FLOAT, offset + i)));
+            } else {
+                appendPreview(sb, dim + 1, offset + i * stride);
+            }
+            if (i < n - 1) {
+                sb.append(dim == rank() - 1 ? ", " : ",\n" + " ".repeat(dim + 1));
+            }
+        }
+        sb.append(']');
+    }
+}
