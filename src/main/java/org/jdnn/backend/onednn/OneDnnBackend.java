@@ -115,6 +115,11 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         return cache.size();
     }
 
+    /** The engine, for per-op classes of this package that build primitives. */
+    DnnlEngine engine() {
+        return engine;
+    }
+
     // ---- matmul ----
 
     private record MatmulKey(long batchA, long batchB, long m, long k, long n, boolean transposeA,
@@ -233,7 +238,12 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
 
     // ---- execution ----
 
-    private void execute(String op, Object key, Supplier<CachedPrimitive> create, MemorySegment... data) {
+    /**
+     * Runs the cached primitive for {@code key} (created by {@code create} on a miss) on {@code data}, one
+     * segment per argument in the order the primitive was built with, and counts it under {@code op}.
+     * Per-op classes of this package call this; {@code key} must capture everything the primitive depends on.
+     */
+    void execute(String op, Object key, Supplier<CachedPrimitive> create, MemorySegment... data) {
         if (closed) {
             throw new IllegalStateException("onednn: backend is closed");
         }
