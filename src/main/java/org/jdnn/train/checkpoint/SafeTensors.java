@@ -1,0 +1,420 @@
+package org.jdnn.train.checkpoint;
+
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Tensor;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads and writes named float32 tensors in the <a href="https://github.com/huggingface/safetensors">safetensors</a>
+ * format, so checkpoints can be opened by PyTorch, JAX and the {@code safetensors} tools.
+ *
+ * <p>Layout: an 8-byte little-endian header length N; N bytes of UTF-8 JSON,
+ * {@code {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ..., "__metadata__": {...}}},
+ * padded with spaces so the data starts 8-byte aligned; then the tensors' little-endian bytes, offsets
+ * relative to the data start, back to back in insertion order.
+ *
+ * <p>Writing is atomic: the file is built under a temporary name in the target directory, forced to disk,
+ * then renamed over the target, so a crash leaves either the old file or the new one, never a torn one.
+ * The data section's CRC-32C is stored in the metadata under {@value #CHECKSUM_KEY}.
+ *
+ * <p>Reading validates everything before trusting it: header length, UTF-8 and JSON syntax, each entry's
+ * dtype, shape and offsets, that offsets lie inside the file and tile the data section without gap or
+ * overlap, and the checksum when present (files from other writers have none and are accepted without).
+ * Problems throw {@link CheckpointException} naming the file and what is wrong.
+ */
+public final class SafeTensors {
+    /** The metadata key holding the CRC-32C of the data section, 8 lowercase hex digits. */
+    public static final String CHECKSUM_KEY = "jdnn.crc32c";
+    /** Headers above this are refused (the reference implementation's limit): a corrupt length must not allocate gigabytes. */
+    public static final long MAX_HEADER_BYTES = 100L << 20;
+    private static final String METADATA_KEY = "__metadata__";
+    private static final Set<String> KNOWN_DTYPES = Set.of("BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16",
+            "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64");
+    private static final Set<String> ENTRY_KEYS = Set.of("dtype", "shape", "data_offsets");
+    private static final int CHUNK_FLOATS = 1 << 16;
+
+    private SafeTensors() {
+    }
+
+    /** Writes {@code tensors} (insertion order kept) with no user metadata. */
+    public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
+        write(file, tensors, Map.of());
+    }
+
+    /**
+     * Writes {@code tensors} (insertion order kept) and {@code metadata} to {@code file}, atomically,
+     * replacing any existing file. The tensors must be open float32 tensors; names must be non-empty and
+     * not {@code "__metadata__"}; {@value #CHECKSUM_KEY} is reserved.
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        String what = "safetensors write " + file;
+        if (metadata.containsKey(CHECKSUM_KEY)) {
+            throw new IllegalArgumentException(what + ": metadata key " + CHECKSUM_KEY + " is reserved for the checksum");
+        }
+        List<Entry> entries = new ArrayList<>();
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String name = e.getKey();
+            Tensor t = e.getValue();
+            if (name == null || name.isEmpty() || name.equals(METADATA_KEY)) {
+                throw new IllegalArgumentException(what + ": bad tensor name " + (name == null ? "null" : "'" + name + "'"));
+            }
+            if (t == null || t.isClosed()) {
+                throw new IllegalStateException(what + ": tensor '" + name + "' is " + (t == null ? "null" : "closed"));
+            }
+            if (t.dtype() != DType.FLOAT32) {
+                throw new IllegalArgumentException(what + ": tensor '" + name + "' has dtype " + t.dtype() + ", only float32 is written");
+            }
+            long bytes = Math.multiplyExact(t.numel(), 4L);
+            entries.add(new Entry(name, t.dims(), offset, offset + bytes));
+            offset += bytes;
+        }
+        for (Map.Entry<String, String> m : metadata.entrySet()) {
+            if (m.getKey() == null || m.getValue() == null) {
+                throw new IllegalArgumentException(what + ": metadata holds a null key or value");
+            }
+        }
+
+        // The checksum has a fixed width, so the header length is known before the data is written.
+        byte[] placeholder = header(what, entries, metadata, 0);
+        long dataStart = 8L + placeholder.length;
+        Path directory = file.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(directory, "." + file.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                CRC32C crc = new CRC32C();
+                ByteBuffer buffer = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
+                long position = dataStart;
+                for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                    float[] values = e.getValue().toFloatArray();
+                    for (int from = 0; from < values.length; from += CHUNK_FLOATS) {
+                        int count = Math.min(CHUNK_FLOATS, values.length - from);
+                        buffer.clear();
+                        buffer.asFloatBuffer().put(values, from, count);
+                        buffer.limit(count * 4);
+                        crc.update(buffer.duplicate());
+                        position += writeFully(channel, buffer, position);
+                    }
+                }
+                byte[] header = header(what, entries, metadata, crc.getValue());
+                if (header.length != placeholder.length) {
+                    throw new IllegalStateException(what + ": header length changed from " + placeholder.length + " to " + header.length);
+                }
+                ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+                head.putLong(header.length).put(header).flip();
+                writeFully(channel, head, 0);
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException(what + ": the file system of " + directory + " cannot rename atomically", e);
+            }
+            done = true;
+            syncDirectory(directory);
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** The header JSON, space-padded so that 8 + its length is a multiple of 8. */
+    private static byte[] header(String what, List<Entry> entries, Map<String, String> metadata, long crc) {
+        StringBuilder json = new StringBuilder("{");
+        for (Entry e : entries) {
+            json.append(Json.quote(e.name)).append(":{\"dtype\":\"F32\",\"shape\":[");
+            for (int i = 0; i < e.shape.length; i++) {
+                json.append(i == 0 ? "" : ",").append(e.shape[i]);
+            }
+            json.append("],\"data_offsets\":[").append(e.begin).append(',').append(e.end).append("]},");
+        }
+        json.append("\"" + METADATA_KEY + "\":{");
+        for (Map.Entry<String, String> m : metadata.entrySet()) {
+            json.append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue())).append(',');
+        }
+        json.append(Json.quote(CHECKSUM_KEY)).append(':').append(Json.quote(String.format("%08x", crc))).append("}}");
+        byte[] bytes;
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(json));
+            bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(what + ": a tensor name or metadata string is not valid Unicode (lone surrogate)");
+        }
+        int padded = (bytes.length + 7) / 8 * 8;
+        byte[] result = Arrays.copyOf(bytes, padded);
+        Arrays.fill(result, bytes.length, padded, (byte) ' ');
+        return result;
+    }
+
+    private static int writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        int written = 0;
+        while (buffer.hasRemaining()) {
+            written += channel.write(buffer, position + written);
+        }
+        return written;
+    }
+
+    /** Makes the rename itself durable; some platforms cannot open directories, where this is skipped. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Best effort: the data itself is already forced; only the directory entry's durability is at stake.
+        }
+    }
+
+    /** Reads every tensor of {@code file} into new tensors; see the class comment for what is checked. */
+    public static NamedTensors read(Path file) throws IOException {
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(name, null, "no such checkpoint file");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = channel.size();
+            if (fileSize < 8) {
+                throw new CheckpointException(name + ": truncated: " + fileSize + " bytes, not even the 8-byte header length");
+            }
+            ByteBuffer lengthBytes = readFully(channel, 0, 8, name).order(ByteOrder.LITTLE_ENDIAN);
+            long headerLength = lengthBytes.getLong();
+            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
+                throw new CheckpointException(name + ": header length " + Long.toUnsignedString(headerLength)
+                        + " is not plausible (expected 2.." + MAX_HEADER_BYTES + "); not a safetensors file?");
+            }
+            if (8 + headerLength > fileSize) {
+                throw new CheckpointException(name + ": truncated: the header announces " + headerLength
+                        + " bytes but the file has only " + (fileSize - 8) + " after the length");
+            }
+            String headerText = decodeUtf8(readFully(channel, 8, (int) headerLength, name), name);
+            if (!headerText.startsWith("{")) {
+                throw new CheckpointException(name + ": header does not start with '{'; not a safetensors file?");
+            }
+            Object parsed;
+            try {
+                parsed = Json.parse(headerText);
+            } catch (Json.SyntaxException e) {
+                throw new CheckpointException(name + ": malformed JSON header: " + e.getMessage(), e);
+            }
+            if (!(parsed instanceof Map<?, ?> top)) {
+                throw new CheckpointException(name + ": header is not a JSON object");
+            }
+            long dataStart = 8 + headerLength;
+            long dataLength = fileSize - dataStart;
+            Map<String, String> metadata = new LinkedHashMap<>();
+            List<Entry> entries = new ArrayList<>();
+            for (Map.Entry<?, ?> e : top.entrySet()) {
+                String key = (String) e.getKey();
+                if (key.equals(METADATA_KEY)) {
+                    metadata = metadata(e.getValue(), name);
+                } else {
+                    entries.add(entry(key, e.getValue(), name));
+                }
+            }
+            checkTiling(entries, dataLength, name);
+            return load(channel, entries, metadata, dataStart, name);
+        }
+    }
+
+    private static Map<String, String> metadata(Object value, String name) throws CheckpointException {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new CheckpointException(name + ": " + METADATA_KEY + " is not a JSON object");
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+                throw new CheckpointException(name + ": " + METADATA_KEY + " value of \"" + e.getKey() + "\" is not a string");
+            }
+            result.put((String) e.getKey(), s);
+        }
+        return result;
+    }
+
+    private static Entry entry(String tensor, Object value, String name) throws CheckpointException {
+        String where = name + ": tensor '" + tensor + "'";
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new CheckpointException(where + ": header entry is not a JSON object");
+        }
+        for (Object key : map.keySet()) {
+            if (!ENTRY_KEYS.contains(key)) {
+                throw new CheckpointException(where + ": unexpected field \"" + key + "\" (expected dtype, shape, data_offsets)");
+            }
+        }
+        for (String key : ENTRY_KEYS) {
+            if (!map.containsKey(key)) {
+                throw new CheckpointException(where + ": missing field \"" + key + "\"");
+            }
+        }
+        if (!(map.get("dtype") instanceof String dtype)) {
+            throw new CheckpointException(where + ": dtype is not a string");
+        }
+        if (!dtype.equals("F32")) {
+            throw new CheckpointException(where + ": dtype " + dtype + (KNOWN_DTYPES.contains(dtype)
+                    ? " is not supported (only F32)" : " is not a safetensors dtype"));
+        }
+        long[] shape = longs(map.get("shape"), where + ": shape", -1);
+        long[] offsets = longs(map.get("data_offsets"), where + ": data_offsets", 2);
+        if (offsets[0] > offsets[1]) {
+            throw new CheckpointException(where + ": data_offsets " + Arrays.toString(offsets) + " end before they begin");
+        }
+        long bytes = 4;
+        for (long d : shape) {
+            try {
+                bytes = Math.multiplyExact(bytes, d);
+            } catch (ArithmeticException e) {
+                throw new CheckpointException(where + ": shape " + Arrays.toString(shape) + " overflows");
+            }
+        }
+        if (bytes != offsets[1] - offsets[0]) {
+            throw new CheckpointException(where + ": shape " + Arrays.toString(shape) + " needs " + bytes
+                    + " bytes of F32 but data_offsets " + Arrays.toString(offsets) + " span " + (offsets[1] - offsets[0]));
+        }
+        if (bytes / 4 > Integer.MAX_VALUE - 8) {
+            throw new CheckpointException(where + ": " + bytes / 4 + " elements are too many to load");
+        }
+        return new Entry(tensor, shape, offsets[0], offsets[1]);
+    }
+
+    /** A JSON array of non-negative integers, of exactly {@code length} elements unless it is -1. */
+    private static long[] longs(Object value, String where, int length) throws CheckpointException {
+        if (!(value instanceof List<?> list)) {
+            throw new CheckpointException(where + " is not a JSON array");
+        }
+        if (length >= 0 && list.size() != length) {
+            throw new CheckpointException(where + " has " + list.size() + " elements, expected " + length);
+        }
+        long[] result = new long[list.size()];
+        for (int i = 0; i < result.length; i++) {
+            if (!(list.get(i) instanceof BigDecimal number)) {
+                throw new CheckpointException(where + "[" + i + "] is not a number: " + list.get(i));
+            }
+            try {
+                result[i] = number.longValueExact();
+            } catch (ArithmeticException e) {
+                throw new CheckpointException(where + "[" + i + "] = " + number + " is not an integer that fits 64 bits");
+            }
+            if (result[i] < 0) {
+                throw new CheckpointException(where + "[" + i + "] = " + result[i] + " is negative");
+            }
+        }
+        return result;
+    }
+
+    /** The tensors must cover [0, dataLength) exactly, with no gap and no overlap (the format requires it). */
+    private static void checkTiling(List<Entry> entries, long dataLength, String name) throws CheckpointException {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong((Entry e) -> e.begin).thenComparingLong(e -> e.end));
+        long expected = 0;
+        Entry previous = null;
+        for (Entry e : sorted) {
+            if (e.end > dataLength) {
+                throw new CheckpointException(name + ": truncated: tensor '" + e.name + "' ends at data byte " + e.end
+                        + " but the data section has only " + dataLength + " bytes");
+            }
+            if (e.begin < expected) {
+                throw new CheckpointException(name + ": tensors '" + previous.name + "' " + previous.range() + " and '"
+                        + e.name + "' " + e.range() + " overlap");
+            }
+            if (e.begin > expected) {
+                throw new CheckpointException(name + ": " + (e.begin - expected) + " unused bytes before tensor '" + e.name
+                        + "' " + e.range() + (previous == null ? "" : ", after '" + previous.name + "' " + previous.range()));
+            }
+            expected = e.end;
+            previous = e;
+        }
+        if (expected != dataLength) {
+            throw new CheckpointException(name + ": " + (dataLength - expected) + " bytes after the last tensor's data"
+                    + " (data section " + dataLength + " bytes, tensors end at " + expected + ")");
+        }
+    }
+
+    private static NamedTensors load(FileChannel channel, List<Entry> entries, Map<String, String> metadata,
+                                     long dataStart, String name) throws IOException {
+        String expected = metadata.get(CHECKSUM_KEY);
+        if (expected != null && !expected.matches("[0-9a-f]{8}")) {
+            throw new CheckpointException(name + ": checksum " + CHECKSUM_KEY + " = '" + expected + "' is not 8 hex digits");
+        }
+        // Read in offset order, so the CRC sees the data section front to back.
+        List<Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort(Comparator.comparingLong(e -> e.begin));
+        Map<String, Tensor> byName = new LinkedHashMap<>();
+        boolean ok = false;
+        try {
+            CRC32C crc = new CRC32C();
+            for (Entry e : byOffset) {
+                ByteBuffer bytes = readFully(channel, dataStart + e.begin, Math.toIntExact(e.end - e.begin), name);
+                crc.update(bytes.duplicate());
+                float[] values = new float[(int) ((e.end - e.begin) / 4)];
+                bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+                byName.put(e.name, Tensor.of(values, e.shape));
+            }
+            String actual = String.format("%08x", crc.getValue());
+            if (expected != null && !expected.equals(actual)) {
+                throw new CheckpointException(name + ": checksum mismatch: the data's CRC-32C is " + actual
+                        + " but the header records " + expected + " (the file is corrupt)");
+            }
+            Map<String, Tensor> inHeaderOrder = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                inHeaderOrder.put(e.name, byName.get(e.name));
+            }
+            ok = true;
+            return new NamedTensors(inHeaderOrder, metadata);
+        } finally {
+            if (!ok) {
+                byName.values().forEach(Tensor::close);
+            }
+        }
+    }
+
+    private static ByteBuffer readFully(FileChannel channel, long position, int length, String name) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, position + buffer.position());
+            if (n < 0) {
+                throw new CheckpointException(name + ": truncated while reading bytes " + position + ".." + (position + length));
+            }
+        }
+        return buffer.flip();
+    }
+
+    private static String decodeUtf8(ByteBuffer bytes, String name) throws CheckpointException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(name + ": header is not valid UTF-8", e);
+        }
+    }
+
+    /** One tensor's header entry. */
+    private record Entry(String name, long[] shape, long begin, long end) {
+        String range() {
+            return "[" + begin + ", " + end + ")";
+        }
+    }
+}
