@@ -122,7 +122,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
 
     // ---- matmul ----
 
-    private record MatmulKey(long batchA, long batchB, long m, long k, long n, boolean transposeA,
+    private record MatmulKey(boolean batched, long batchA, long batchB, long m, long k, long n, boolean transposeA,
                              boolean transposeB, boolean bias, int threads) {
     }
 
@@ -136,7 +136,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         if (out.numel() == 0) {
             return;
         }
-        MatmulKey key = new MatmulKey(s.batchA(), s.batchB(), s.m(), s.k(), s.n(), params.transposeA(),
+        MatmulKey key = new MatmulKey(s.output().rank() == 3, s.batchA(), s.batchB(), s.m(), s.k(), s.n(), params.transposeA(),
                 params.transposeB(), s.hasBias(), ThreadCount.get());
         MemorySegment[] data = bias == null
                 ? new MemorySegment[] {TensorAccess.segment(a), TensorAccess.segment(b), TensorAccess.segment(out)}
@@ -146,7 +146,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     }
 
     private CachedPrimitive createMatmul(MatmulKey key, MatmulShapes s) {
-        boolean batched = s.output().rank() == 3;
+        boolean batched = key.batched();
         long m = s.m(), k = s.k(), n = s.n();
         try (Descriptors d = new Descriptors()) {
             // Transposes are expressed as strides: A^T stored (K,M) is the (M,K) matrix with strides (1, M).
@@ -260,7 +260,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     public String matmulImplementation(MatmulParams params, long m, long k, long n) {
         MatmulShapes s = MatmulShapes.infer(Shape.of(params.transposeA() ? k : m, params.transposeA() ? m : k),
                 Shape.of(params.transposeB() ? n : k, params.transposeB() ? k : n), null, params);
-        MatmulKey key = new MatmulKey(1, 1, m, k, n, params.transposeA(), params.transposeB(), false, ThreadCount.get());
+        MatmulKey key = new MatmulKey(false, 1, 1, m, k, n, params.transposeA(), params.transposeB(), false, ThreadCount.get());
         return cache.get(key, () -> createMatmul(key, s)).implementation();
     }
 
