@@ -1,8 +1,13 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
+import org.jdnn.ops.ReductionParams;
+import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Tensor;
+
+import java.util.List;
 
 /**
  * The kernel interface every backend implements. Kernels write into output tensors the caller allocated
@@ -20,4 +25,42 @@ public interface Backend {
 
     /** {@code diffSrc = f'(src) * diffDst} element-wise, from the forward input {@code src}. */
     void eltwiseBackward(EltwiseParams params, Tensor src, Tensor diffDst, Tensor diffSrc);
+
+    // ---- softmax ----
+
+    /** {@code dst = softmax(src)} (or log-softmax) over {@code params.axis()}; see {@link org.jdnn.ops.SoftmaxShapes}. */
+    void softmaxForward(SoftmaxParams params, Tensor src, Tensor dst);
+
+    /** {@code diffSrc} from the forward output {@code dst} and {@code diffDst}. */
+    void softmaxBackward(SoftmaxParams params, Tensor dst, Tensor diffDst, Tensor diffSrc);
+
+    // ---- binary ----
+
+    /** {@code out = a op b} with broadcasting; {@code out} has the broadcast shape ({@link org.jdnn.ops.BroadcastShapes}). */
+    void binary(BinaryParams params, Tensor a, Tensor b, Tensor out);
+
+    /** {@code out = a op scalar} element-wise; {@code out} has a's shape and may be {@code a}. */
+    void binaryScalar(BinaryParams params, Tensor a, float scalar, Tensor out);
+
+    /** Sums {@code grad} over the dimensions {@code out}'s shape broadcasts along: the backward of broadcasting. */
+    void sumToShape(Tensor grad, Tensor out);
+
+    // ---- reduction ----
+
+    /** {@code dst = reduce(src)} over the params' axes; see {@link org.jdnn.ops.ReductionShapes}. */
+    void reduce(ReductionParams params, Tensor src, Tensor dst);
+
+    /**
+     * {@code diffSrc} of a reduction: sum broadcasts {@code diffDst}, mean also divides by the count, max sends
+     * it to the first maximal element of each slice of {@code src} ({@code dst} is the forward result).
+     */
+    void reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst, Tensor diffSrc);
+
+    // ---- concat ----
+
+    /** {@code dst} = the {@code srcs} one after another along {@code axis}; see {@link org.jdnn.ops.ConcatShapes}. */
+    void concat(int axis, List<Tensor> srcs, Tensor dst);
+
+    /** The inverse of concat (its backward): copies consecutive slices of {@code src} along {@code axis} into {@code dsts}. */
+    void split(int axis, Tensor src, List<Tensor> dsts);
 }

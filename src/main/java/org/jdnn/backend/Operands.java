@@ -1,15 +1,25 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.BroadcastShapes;
+import org.jdnn.ops.ConcatShapes;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.EltwiseShapes;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
+import org.jdnn.ops.ReductionParams;
+import org.jdnn.ops.ReductionShapes;
+import org.jdnn.ops.SoftmaxParams;
+import org.jdnn.ops.SoftmaxShapes;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Checks every backend runs on its operands before computing: open, float32, on the backend's device, right shapes. */
 public final class Operands {
@@ -72,5 +82,144 @@ public final class Operands {
         if (overlap && o.byteSize() > 0 && i.byteSize() > 0) {
             throw new IllegalArgumentException(op + ": output must not share memory with " + name);
         }
+    }
+
+    // ---- softmax ----
+
+    /** dst may be src (in place). */
+    public static SoftmaxShapes softmaxForward(SoftmaxParams params, Tensor src, Tensor dst, Device device) {
+        String op = params.opName();
+        check(op, "src", src, device);
+        check(op, "dst", dst, device);
+        SoftmaxShapes shapes = SoftmaxShapes.infer(op, params, src.shape());
+        EltwiseShapes.check(op, src.shape(), dst.shape(), "dst");
+        return shapes;
+    }
+
+    /** diffSrc may be diffDst (in place). */
+    public static SoftmaxShapes softmaxBackward(SoftmaxParams params, Tensor dst, Tensor diffDst, Tensor diffSrc, Device device) {
+        String op = params.opName() + " backward";
+        check(op, "dst", dst, device);
+        check(op, "diffDst", diffDst, device);
+        check(op, "diffSrc", diffSrc, device);
+        SoftmaxShapes shapes = SoftmaxShapes.infer(op, params, dst.shape());
+        EltwiseShapes.check(op, dst.shape(), diffDst.shape(), "diffDst");
+        EltwiseShapes.check(op, dst.shape(), diffSrc.shape(), "diffSrc");
+        if (diffSrc != diffDst) {
+            noOverlap(op, diffSrc, "diffDst", diffDst);
+        }
+        noOverlap(op, diffSrc, "dst", dst);
+        return shapes;
+    }
+
+    // ---- binary ----
+
+    /** The broadcast output shape; out may be an operand of the output's shape (in place), else must not overlap it. */
+    public static Shape binary(BinaryParams params, Tensor a, Tensor b, Tensor out, Device device) {
+        String op = params.opName();
+        check(op, "a", a, device);
+        check(op, "b", b, device);
+        check(op, "out", out, device);
+        Shape shape = BroadcastShapes.broadcast(op, a.shape(), b.shape());
+        EltwiseShapes.check(op, shape, out.shape(), "out");
+        inPlaceOrDisjoint(op, out, "a", a);
+        inPlaceOrDisjoint(op, out, "b", b);
+        return shape;
+    }
+
+    public static void binaryScalar(BinaryParams params, Tensor a, float scalar, Tensor out, Device device) {
+        String op = params.opName() + " scalar";
+        check(op, "a", a, device);
+        check(op, "out", out, device);
+        EltwiseShapes.check(op, a.shape(), out.shape(), "out");
+        inPlaceOrDisjoint(op, out, "a", a);
+    }
+
+    public static void sumToShape(Tensor grad, Tensor out, Device device) {
+        String op = "sum_to_shape";
+        check(op, "grad", grad, device);
+        check(op, "out", out, device);
+        BroadcastShapes.checkReducible(op, grad.shape(), out.shape());
+        noOverlap(op, out, "grad", grad);
+    }
+
+    // ---- reduction ----
+
+    public static ReductionShapes reduce(ReductionParams params, Tensor src, Tensor dst, Device device) {
+        String op = params.opName();
+        check(op, "src", src, device);
+        check(op, "dst", dst, device);
+        ReductionShapes shapes = ReductionShapes.infer(params, src.shape());
+        shapes.checkOutput(op, dst.shape(), "dst");
+        noOverlap(op, dst, "src", src);
+        return shapes;
+    }
+
+    public static ReductionShapes reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst,
+                                                 Tensor diffSrc, Device device) {
+        String op = params.opName() + " backward";
+        check(op, "src", src, device);
+        check(op, "dst", dst, device);
+        check(op, "diffDst", diffDst, device);
+        check(op, "diffSrc", diffSrc, device);
+        ReductionShapes shapes = ReductionShapes.infer(params, src.shape());
+        shapes.checkOutput(op, dst.shape(), "dst");
+        shapes.checkOutput(op, diffDst.shape(), "diffDst");
+        EltwiseShapes.check(op, src.shape(), diffSrc.shape(), "diffSrc");
+        noOverlap(op, diffSrc, "src", src);
+        noOverlap(op, diffSrc, "dst", dst);
+        noOverlap(op, diffSrc, "diffDst", diffDst);
+        return shapes;
+    }
+
+    // ---- concat ----
+
+    public static ConcatShapes concat(int axis, List<Tensor> srcs, Tensor dst, Device device) {
+        String op = "concat";
+        List<Shape> shapes = parts(op, "srcs", srcs, device);
+        check(op, "dst", dst, device);
+        ConcatShapes s = ConcatShapes.infer(op, axis, shapes);
+        s.checkOutput(op, dst.shape(), "dst");
+        for (int i = 0; i < srcs.size(); i++) {
+            noOverlap(op, dst, "srcs[" + i + "]", srcs.get(i));
+        }
+        return s;
+    }
+
+    public static ConcatShapes split(int axis, Tensor src, List<Tensor> dsts, Device device) {
+        String op = "split";
+        check(op, "src", src, device);
+        List<Shape> shapes = parts(op, "dsts", dsts, device);
+        ConcatShapes s = ConcatShapes.infer(op, axis, shapes);
+        s.checkOutput(op, src.shape(), "src");
+        for (int i = 0; i < dsts.size(); i++) {
+            noOverlap(op, dsts.get(i), "src", src);
+            for (int j = 0; j < i; j++) {
+                noOverlap(op, dsts.get(i), "dsts[" + j + "]", dsts.get(j));
+            }
+        }
+        return s;
+    }
+
+    private static List<Shape> parts(String op, String name, List<Tensor> tensors, Device device) {
+        if (tensors == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null");
+        }
+        List<Shape> shapes = new ArrayList<>(tensors.size());
+        for (int i = 0; i < tensors.size(); i++) {
+            check(op, name + "[" + i + "]", tensors.get(i), device);
+            shapes.add(tensors.get(i).shape());
+        }
+        return shapes;
+    }
+
+    /** Element-wise kernels may write over an operand of the output's size at the same address, never a partial overlap. */
+    private static void inPlaceOrDisjoint(String op, Tensor out, String name, Tensor in) {
+        MemorySegment o = TensorAccess.segment(out);
+        MemorySegment i = TensorAccess.segment(in);
+        if (o.address() == i.address() && o.byteSize() == i.byteSize()) {
+            return;
+        }
+        noOverlap(op, out, name, in);
     }
 }

@@ -2,11 +2,27 @@ package org.jdnn.functional;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
+import org.jdnn.ops.BinaryAlgorithm;
+import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.BroadcastShapes;
+import org.jdnn.ops.ConcatShapes;
+import org.jdnn.ops.DropoutMask;
+import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
+import org.jdnn.ops.ReductionAlgorithm;
+import org.jdnn.ops.ReductionParams;
+import org.jdnn.ops.ReductionShapes;
+import org.jdnn.ops.SoftmaxParams;
+import org.jdnn.ops.SoftmaxShapes;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Eager tensor operations on the current backend ({@link Backends#current()}), PyTorch's
@@ -74,6 +90,194 @@ public final class Functional {
         } catch (RuntimeException | Error e) {
             out.close();
             throw e;
+        }
+    }
+
+    // ---- softmax ----
+
+    /** Softmax over {@code axis} (negative counts from the end). */
+    public static Tensor softmax(Tensor x, int axis) {
+        return softmax(SoftmaxParams.softmax(axis), x);
+    }
+
+    /** Log-softmax over {@code axis}, computed stably (not log of softmax). */
+    public static Tensor logSoftmax(Tensor x, int axis) {
+        return softmax(SoftmaxParams.logSoftmax(axis), x);
+    }
+
+    public static Tensor softmax(SoftmaxParams params, Tensor x) {
+        SoftmaxShapes.infer(params.opName(), params, x.shape());
+        Tensor out = Tensor.empty(x.shape());
+        return run(out, backend -> backend.softmaxForward(params, x, out));
+    }
+
+    /** The gradient wrt the softmax input, from the forward output {@code y} and {@code gradOutput}. */
+    public static Tensor softmaxBackward(SoftmaxParams params, Tensor y, Tensor gradOutput) {
+        Tensor out = Tensor.empty(y.shape());
+        return run(out, backend -> backend.softmaxBackward(params, y, gradOutput, out));
+    }
+
+    // ---- binary ----
+
+    public static Tensor add(Tensor a, Tensor b) {
+        return binary(BinaryAlgorithm.ADD, a, b);
+    }
+
+    public static Tensor sub(Tensor a, Tensor b) {
+        return binary(BinaryAlgorithm.SUB, a, b);
+    }
+
+    public static Tensor mul(Tensor a, Tensor b) {
+        return binary(BinaryAlgorithm.MUL, a, b);
+    }
+
+    public static Tensor div(Tensor a, Tensor b) {
+        return binary(BinaryAlgorithm.DIV, a, b);
+    }
+
+    /** Element-wise maximum (PyTorch's {@code torch.maximum}). */
+    public static Tensor maximum(Tensor a, Tensor b) {
+        return binary(BinaryAlgorithm.MAX, a, b);
+    }
+
+    /** Element-wise minimum (PyTorch's {@code torch.minimum}). */
+    public static Tensor minimum(Tensor a, Tensor b) {
+        return binary(BinaryAlgorithm.MIN, a, b);
+    }
+
+    public static Tensor add(Tensor a, float b) {
+        return binary(BinaryAlgorithm.ADD, a, b);
+    }
+
+    public static Tensor sub(Tensor a, float b) {
+        return binary(BinaryAlgorithm.SUB, a, b);
+    }
+
+    public static Tensor mul(Tensor a, float b) {
+        return binary(BinaryAlgorithm.MUL, a, b);
+    }
+
+    public static Tensor div(Tensor a, float b) {
+        return binary(BinaryAlgorithm.DIV, a, b);
+    }
+
+    /** {@code a op b} with NumPy broadcasting. */
+    public static Tensor binary(BinaryAlgorithm algorithm, Tensor a, Tensor b) {
+        BinaryParams params = BinaryParams.of(algorithm);
+        Tensor out = Tensor.empty(BroadcastShapes.broadcast(params.opName(), a.shape(), b.shape()));
+        return run(out, backend -> backend.binary(params, a, b, out));
+    }
+
+    /** {@code a op scalar} element-wise. */
+    public static Tensor binary(BinaryAlgorithm algorithm, Tensor a, float scalar) {
+        BinaryParams params = BinaryParams.of(algorithm);
+        Tensor out = Tensor.empty(a.shape());
+        return run(out, backend -> backend.binaryScalar(params, a, scalar, out));
+    }
+
+    /** {@code grad} summed down to {@code shape} (which must broadcast to grad's shape): the backward of broadcasting. */
+    public static Tensor sumToShape(Tensor grad, Shape shape) {
+        BroadcastShapes.checkReducible("sum_to_shape", grad.shape(), shape);
+        Tensor out = Tensor.empty(shape);
+        return run(out, backend -> backend.sumToShape(grad, out));
+    }
+
+    // ---- reduction ----
+
+    /** The sum over {@code axes} (all axes when none are given). */
+    public static Tensor sum(Tensor x, boolean keepDim, int... axes) {
+        return reduce(ReductionParams.of(ReductionAlgorithm.SUM, keepDim, axes), x);
+    }
+
+    public static Tensor mean(Tensor x, boolean keepDim, int... axes) {
+        return reduce(ReductionParams.of(ReductionAlgorithm.MEAN, keepDim, axes), x);
+    }
+
+    /** The maximum values over {@code axes}; the gradient goes to the first maximum of each slice. */
+    public static Tensor max(Tensor x, boolean keepDim, int... axes) {
+        return reduce(ReductionParams.of(ReductionAlgorithm.MAX, keepDim, axes), x);
+    }
+
+    public static Tensor reduce(ReductionParams params, Tensor x) {
+        Tensor out = Tensor.empty(ReductionShapes.infer(params, x.shape()).output());
+        return run(out, backend -> backend.reduce(params, x, out));
+    }
+
+    /** The gradient wrt the reduction input {@code x}, given its output {@code y} and {@code gradOutput}. */
+    public static Tensor reduceBackward(ReductionParams params, Tensor x, Tensor y, Tensor gradOutput) {
+        Tensor out = Tensor.empty(x.shape());
+        return run(out, backend -> backend.reduceBackward(params, x, y, gradOutput, out));
+    }
+
+    // ---- concat ----
+
+    public static Tensor concat(int axis, Tensor... tensors) {
+        return concat(axis, Arrays.asList(tensors));
+    }
+
+    /** The tensors one after another along {@code axis} (PyTorch's {@code torch.cat}). */
+    public static Tensor concat(int axis, List<Tensor> tensors) {
+        if (tensors == null || tensors.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("concat: tensors must be a list of non-null tensors");
+        }
+        Tensor out = Tensor.empty(ConcatShapes.infer("concat", axis, tensors.stream().map(Tensor::shape).toList()).output());
+        return run(out, backend -> backend.concat(axis, tensors, out));
+    }
+
+    /** Consecutive slices of {@code x} along {@code axis} with the given sizes (which must add up to its size there). */
+    public static List<Tensor> split(Tensor x, int axis, long... sizes) {
+        List<Shape> shapes = new ArrayList<>();
+        for (long size : sizes) {
+            if (size < 0) {
+                throw new IllegalArgumentException("split: negative size " + size + " in " + Arrays.toString(sizes));
+            }
+            long[] dims = x.dims();
+            dims[org.jdnn.ops.Axes.normalize("split", axis, x.shape())] = size;
+            shapes.add(Shape.of(dims));
+        }
+        ConcatShapes.infer("split", axis, shapes).checkOutput("split", x.shape(), "input");
+        List<Tensor> parts = new ArrayList<>();
+        try {
+            for (Shape shape : shapes) {
+                parts.add(Tensor.empty(shape));
+            }
+            Backends.current().split(axis, x, parts);
+            return parts;
+        } catch (RuntimeException | Error e) {
+            parts.forEach(Tensor::close);
+            throw e;
+        }
+    }
+
+    // ---- dropout ----
+
+    /** The dropout mask for {@code shape}: 0 or {@code 1/(1-p)} per element, from the params' seed. */
+    public static Tensor dropoutMask(DropoutParams params, Shape shape) {
+        return Tensor.of(DropoutMask.generate(params, shape.numel()), shape.dims());
+    }
+
+    /** Training: {@code x * mask} with the mask of the params' seed; inference: a copy of {@code x}. */
+    public static Tensor dropout(Tensor x, DropoutParams params) {
+        return applyDropout("dropout", x, params);
+    }
+
+    /** The gradient of dropout: {@code gradOutput * mask} with the same mask as forward (same seed). */
+    public static Tensor dropoutBackward(Tensor gradOutput, DropoutParams params) {
+        return applyDropout("dropout backward", gradOutput, params);
+    }
+
+    private static Tensor applyDropout(String op, Tensor x, DropoutParams params) {
+        if (x == null) {
+            throw new IllegalArgumentException(op + ": input is null");
+        }
+        if (x.isClosed()) {
+            throw new IllegalStateException(op + ": input " + x.shape() + " is closed");
+        }
+        if (!params.training()) {
+            return x.copy();
+        }
+        try (Tensor mask = dropoutMask(params, x.shape())) {
+            return binary(BinaryAlgorithm.MUL, x, mask);
         }
     }
 }

@@ -71,4 +71,16 @@ final class Descriptors implements AutoCloseable {
         attrs.forEach(attr -> dnnl_h.dnnl_primitive_attr_destroy(attr));
         arena.close();
     }
+
+    // ---- sub-memory ----
+
+    /** A view of {@code parent} of size {@code dims} starting at {@code offsets} (e.g. one part of a split). */
+    MemorySegment submemory(MemorySegment parent, long[] dims, long[] offsets) {
+        MemorySegment out = arena.allocate(ADDRESS);
+        Dnnl.check(dnnl_h.dnnl_memory_desc_create_submemory(out, parent, arena.allocateFrom(JAVA_LONG, dims),
+                arena.allocateFrom(JAVA_LONG, offsets)), "dnnl_memory_desc_create_submemory");
+        MemorySegment md = out.get(ADDRESS, 0);
+        memoryDescs.add(md);
+        return md;
+    }
 }

@@ -2,14 +2,22 @@ package org.jdnn.backend.reference;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Operands;
+import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.ConcatShapes;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
+import org.jdnn.ops.ReductionParams;
+import org.jdnn.ops.ReductionShapes;
+import org.jdnn.ops.SoftmaxParams;
+import org.jdnn.ops.SoftmaxShapes;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
@@ -75,5 +83,70 @@ public final class ReferenceBackend implements Backend {
             double grad = Activations.derivative(params, x.getAtIndex(JAVA_FLOAT, i));
             dx.setAtIndex(JAVA_FLOAT, i, (float) (grad * dy.getAtIndex(JAVA_FLOAT, i)));
         }
+    }
+
+    // ---- softmax ----
+
+    @Override
+    public void softmaxForward(SoftmaxParams params, Tensor src, Tensor dst) {
+        SoftmaxShapes s = Operands.softmaxForward(params, src, dst, Device.CPU);
+        ReferenceSoftmax.forward(s, params.log(), TensorAccess.segment(src), TensorAccess.segment(dst));
+    }
+
+    @Override
+    public void softmaxBackward(SoftmaxParams params, Tensor dst, Tensor diffDst, Tensor diffSrc) {
+        SoftmaxShapes s = Operands.softmaxBackward(params, dst, diffDst, diffSrc, Device.CPU);
+        ReferenceSoftmax.backward(s, params.log(), TensorAccess.segment(dst), TensorAccess.segment(diffDst),
+                TensorAccess.segment(diffSrc));
+    }
+
+    // ---- binary ----
+
+    @Override
+    public void binary(BinaryParams params, Tensor a, Tensor b, Tensor out) {
+        Shape shape = Operands.binary(params, a, b, out, Device.CPU);
+        ReferenceBinary.forward(params.algorithm(), a.shape(), TensorAccess.segment(a), b.shape(),
+                TensorAccess.segment(b), shape, TensorAccess.segment(out));
+    }
+
+    @Override
+    public void binaryScalar(BinaryParams params, Tensor a, float scalar, Tensor out) {
+        Operands.binaryScalar(params, a, scalar, out, Device.CPU);
+        ReferenceBinary.scalar(params.algorithm(), TensorAccess.segment(a), scalar, TensorAccess.segment(out), a.numel());
+    }
+
+    @Override
+    public void sumToShape(Tensor grad, Tensor out) {
+        Operands.sumToShape(grad, out, Device.CPU);
+        ReferenceBinary.sumToShape(grad.shape(), TensorAccess.segment(grad), out.shape(), TensorAccess.segment(out));
+    }
+
+    // ---- reduction ----
+
+    @Override
+    public void reduce(ReductionParams params, Tensor src, Tensor dst) {
+        ReductionShapes s = Operands.reduce(params, src, dst, Device.CPU);
+        ReferenceReduction.forward(params.algorithm(), s, src.shape(), TensorAccess.segment(src), TensorAccess.segment(dst));
+    }
+
+    @Override
+    public void reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst, Tensor diffSrc) {
+        ReductionShapes s = Operands.reduceBackward(params, src, dst, diffDst, diffSrc, Device.CPU);
+        ReferenceReduction.backward(params.algorithm(), s, src.shape(), TensorAccess.segment(src),
+                TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
+    }
+
+    // ---- concat ----
+
+    @Override
+    public void concat(int axis, List<Tensor> srcs, Tensor dst) {
+        ConcatShapes s = Operands.concat(axis, srcs, dst, Device.CPU);
+        ReferenceConcat.copy(s, TensorAccess.segment(dst), srcs.stream().map(TensorAccess::segment).toList(), true);
+    }
+
+    @Override
+    public void split(int axis, Tensor src, List<Tensor> dsts) {
+        ConcatShapes s = Operands.split(axis, src, dsts, Device.CPU);
+        ReferenceConcat.copy(s, TensorAccess.segment(src), dsts.stream().map(TensorAccess::segment).toList(), false);
     }
 }
