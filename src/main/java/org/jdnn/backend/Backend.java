@@ -1,5 +1,7 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.tensor.Tensor;
@@ -20,4 +22,27 @@ public interface Backend {
 
     /** {@code diffSrc = f'(src) * diffDst} element-wise, from the forward input {@code src}. */
     void eltwiseBackward(EltwiseParams params, Tensor src, Tensor diffDst, Tensor diffSrc);
+
+    // ---- conv2d ----
+
+    /** {@code dst = conv2d(src, weights) (+ bias)}; bias may be null. See {@link org.jdnn.ops.Conv2dShapes}. */
+    void conv2dForward(Conv2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst);
+
+    /** The gradient of conv2d with respect to its input: {@code diffSrc} (input-shaped) from {@code diffDst}. */
+    void conv2dBackwardData(Conv2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc);
+
+    /** The gradients of conv2d with respect to weights and (when {@code diffBias} is not null) bias; overwrites both. */
+    void conv2dBackwardWeights(Conv2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights, Tensor diffBias);
+
+    // ---- conv_transpose2d ----
+
+    /** {@code dst = conv_transpose2d(src, weights) (+ bias)}, PyTorch weight layout (in, out/groups, KH, KW); bias may be null. */
+    void convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst);
+
+    /** The gradient of conv_transpose2d with respect to its input. */
+    void convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc);
+
+    /** The gradients of conv_transpose2d with respect to weights and (when {@code diffBias} is not null) bias. */
+    void convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights,
+                                        Tensor diffBias);
 }

@@ -2,6 +2,10 @@ package org.jdnn.functional;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
@@ -75,5 +79,29 @@ public final class Functional {
             out.close();
             throw e;
         }
+    }
+
+    // ---- conv2d ----
+
+    /** PyTorch's conv2d: x (N, C, H, W), weight (O, C/groups, KH, KW), bias (O) or null. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        Conv2dShapes shapes = Conv2dShapes.infer(x.shape(), weight.shape(), bias == null ? null : bias.shape(), params);
+        Tensor out = Tensor.empty(shapes.output());
+        return run(out, backend -> backend.conv2dForward(params, x, weight, bias, out));
+    }
+
+    /** conv2d with stride 1, no padding, one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
+        return conv2d(x, weight, bias, Conv2dParams.DEFAULT);
+    }
+
+    // ---- conv_transpose2d ----
+
+    /** PyTorch's conv_transpose2d: x (N, C, H, W), weight (C, O/groups, KH, KW), bias (O) or null. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams params) {
+        ConvTranspose2dShapes shapes = ConvTranspose2dShapes.infer(x.shape(), weight.shape(),
+                bias == null ? null : bias.shape(), params);
+        Tensor out = Tensor.empty(shapes.output());
+        return run(out, backend -> backend.convTranspose2dForward(params, x, weight, bias, out));
     }
 }
