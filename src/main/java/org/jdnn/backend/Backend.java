@@ -8,6 +8,8 @@ import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Tensor;
 
 import java.util.List;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.ConvTranspose2dParams;
 
 /**
  * The kernel interface every backend implements. Kernels write into output tensors the caller allocated
@@ -63,4 +65,27 @@ public interface Backend {
 
     /** The inverse of concat (its backward): copies consecutive slices of {@code src} along {@code axis} into {@code dsts}. */
     void split(int axis, Tensor src, List<Tensor> dsts);
+
+    // ---- conv2d ----
+
+    /** {@code dst = conv2d(src, weights) (+ bias)}; bias may be null. See {@link org.jdnn.ops.Conv2dShapes}. */
+    void conv2dForward(Conv2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst);
+
+    /** The gradient of conv2d with respect to its input: {@code diffSrc} (input-shaped) from {@code diffDst}. */
+    void conv2dBackwardData(Conv2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc);
+
+    /** The gradients of conv2d with respect to weights and (when {@code diffBias} is not null) bias; overwrites both. */
+    void conv2dBackwardWeights(Conv2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights, Tensor diffBias);
+
+    // ---- conv_transpose2d ----
+
+    /** {@code dst = conv_transpose2d(src, weights) (+ bias)}, PyTorch weight layout (in, out/groups, KH, KW); bias may be null. */
+    void convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst);
+
+    /** The gradient of conv_transpose2d with respect to its input. */
+    void convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc);
+
+    /** The gradients of conv_transpose2d with respect to weights and (when {@code diffBias} is not null) bias. */
+    void convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights,
+                                        Tensor diffBias);
 }

@@ -20,6 +20,10 @@ import org.jdnn.tensor.TensorAccess;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.ConvTranspose2dShapes;
 
 /** Checks every backend runs on its operands before computing: open, float32, on the backend's device, right shapes. */
 public final class Operands {
@@ -221,5 +225,119 @@ public final class Operands {
             return;
         }
         noOverlap(op, out, name, in);
+    }
+
+    // ---- conv2d ----
+
+    public static Conv2dShapes conv2dForward(Conv2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst,
+                                             Device device) {
+        String op = "conv2d";
+        check(op, "src", src, device);
+        check(op, "weights", weights, device);
+        if (bias != null) {
+            check(op, "bias", bias, device);
+        }
+        check(op, "dst", dst, device);
+        Conv2dShapes s = Conv2dShapes.infer(src.shape(), weights.shape(), bias == null ? null : bias.shape(), params);
+        Conv2dShapes.requireShape(op, "dst", dst.shape(), s.output());
+        noOverlap(op, dst, "src", src);
+        noOverlap(op, dst, "weights", weights);
+        if (bias != null) {
+            noOverlap(op, dst, "bias", bias);
+        }
+        return s;
+    }
+
+    public static Conv2dShapes conv2dBackwardData(Conv2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc,
+                                                  Device device) {
+        String op = "conv2d backward data";
+        check(op, "diffDst", diffDst, device);
+        check(op, "weights", weights, device);
+        check(op, "diffSrc", diffSrc, device);
+        Conv2dShapes s = Conv2dShapes.infer(diffSrc.shape(), weights.shape(), null, params);
+        Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
+        noOverlap(op, diffSrc, "diffDst", diffDst);
+        noOverlap(op, diffSrc, "weights", weights);
+        return s;
+    }
+
+    public static Conv2dShapes conv2dBackwardWeights(Conv2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights,
+                                                     Tensor diffBias, Device device) {
+        String op = "conv2d backward weights";
+        check(op, "src", src, device);
+        check(op, "diffDst", diffDst, device);
+        check(op, "diffWeights", diffWeights, device);
+        if (diffBias != null) {
+            check(op, "diffBias", diffBias, device);
+        }
+        Conv2dShapes s = Conv2dShapes.infer(src.shape(), diffWeights.shape(),
+                diffBias == null ? null : diffBias.shape(), params);
+        Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
+        for (Tensor out : diffBias == null ? new Tensor[] {diffWeights} : new Tensor[] {diffWeights, diffBias}) {
+            noOverlap(op, out, "src", src);
+            noOverlap(op, out, "diffDst", diffDst);
+        }
+        if (diffBias != null) {
+            noOverlap(op, diffWeights, "diffBias", diffBias);
+        }
+        return s;
+    }
+
+    // ---- conv_transpose2d ----
+
+    public static ConvTranspose2dShapes convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights,
+                                                               Tensor bias, Tensor dst, Device device) {
+        String op = "conv_transpose2d";
+        check(op, "src", src, device);
+        check(op, "weights", weights, device);
+        if (bias != null) {
+            check(op, "bias", bias, device);
+        }
+        check(op, "dst", dst, device);
+        ConvTranspose2dShapes s = ConvTranspose2dShapes.infer(src.shape(), weights.shape(),
+                bias == null ? null : bias.shape(), params);
+        Conv2dShapes.requireShape(op, "dst", dst.shape(), s.output());
+        noOverlap(op, dst, "src", src);
+        noOverlap(op, dst, "weights", weights);
+        if (bias != null) {
+            noOverlap(op, dst, "bias", bias);
+        }
+        return s;
+    }
+
+    public static ConvTranspose2dShapes convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst,
+                                                                    Tensor weights, Tensor diffSrc, Device device) {
+        String op = "conv_transpose2d backward data";
+        check(op, "diffDst", diffDst, device);
+        check(op, "weights", weights, device);
+        check(op, "diffSrc", diffSrc, device);
+        ConvTranspose2dShapes s = ConvTranspose2dShapes.infer(diffSrc.shape(), weights.shape(), null, params);
+        Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
+        noOverlap(op, diffSrc, "diffDst", diffDst);
+        noOverlap(op, diffSrc, "weights", weights);
+        return s;
+    }
+
+    public static ConvTranspose2dShapes convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src,
+                                                                       Tensor diffDst, Tensor diffWeights,
+                                                                       Tensor diffBias, Device device) {
+        String op = "conv_transpose2d backward weights";
+        check(op, "src", src, device);
+        check(op, "diffDst", diffDst, device);
+        check(op, "diffWeights", diffWeights, device);
+        if (diffBias != null) {
+            check(op, "diffBias", diffBias, device);
+        }
+        ConvTranspose2dShapes s = ConvTranspose2dShapes.infer(src.shape(), diffWeights.shape(),
+                diffBias == null ? null : diffBias.shape(), params);
+        Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
+        for (Tensor out : diffBias == null ? new Tensor[] {diffWeights} : new Tensor[] {diffWeights, diffBias}) {
+            noOverlap(op, out, "src", src);
+            noOverlap(op, out, "diffDst", diffDst);
+        }
+        if (diffBias != null) {
+            noOverlap(op, diffWeights, "diffBias", diffBias);
+        }
+        return s;
     }
 }

@@ -23,6 +23,10 @@ import org.jdnn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.ConvTranspose2dShapes;
 
 /**
  * Eager tensor operations on the current backend ({@link Backends#current()}), PyTorch's
@@ -279,5 +283,29 @@ public final class Functional {
         try (Tensor mask = dropoutMask(params, x.shape())) {
             return binary(BinaryAlgorithm.MUL, x, mask);
         }
+    }
+
+    // ---- conv2d ----
+
+    /** PyTorch's conv2d: x (N, C, H, W), weight (O, C/groups, KH, KW), bias (O) or null. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        Conv2dShapes shapes = Conv2dShapes.infer(x.shape(), weight.shape(), bias == null ? null : bias.shape(), params);
+        Tensor out = Tensor.empty(shapes.output());
+        return run(out, backend -> backend.conv2dForward(params, x, weight, bias, out));
+    }
+
+    /** conv2d with stride 1, no padding, one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
+        return conv2d(x, weight, bias, Conv2dParams.DEFAULT);
+    }
+
+    // ---- conv_transpose2d ----
+
+    /** PyTorch's conv_transpose2d: x (N, C, H, W), weight (C, O/groups, KH, KW), bias (O) or null. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams params) {
+        ConvTranspose2dShapes shapes = ConvTranspose2dShapes.infer(x.shape(), weight.shape(),
+                bias == null ? null : bias.shape(), params);
+        Tensor out = Tensor.empty(shapes.output());
+        return run(out, backend -> backend.convTranspose2dForward(params, x, weight, bias, out));
     }
 }

@@ -37,6 +37,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.ConvTranspose2dShapes;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
@@ -50,7 +54,8 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 public final class OneDnnBackend implements Backend, AutoCloseable {
     public static final String DISABLE_PROPERTY = "jdnn.onednn.disable";
     /** Op names the kill switch understands. */
-    public static final Set<String> OPS = Set.of("matmul", "eltwise", "softmax", "binary", "reduction", "concat", "split");
+    public static final Set<String> OPS = Set.of("matmul", "eltwise", "softmax", "binary", "reduction", "concat", "split",
+            "conv2d", "conv_transpose2d");
 
     private static volatile OneDnnBackend shared;
 
@@ -481,5 +486,106 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
                         TensorAccess.segment(part));
             }
         }
+    }
+
+    // ---- conv2d ----
+
+    @Override
+    public void conv2dForward(Conv2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst) {
+        if (!runsNatively("conv2d")) {
+            ReferenceBackend.INSTANCE.conv2dForward(params, src, weights, bias, dst);
+            return;
+        }
+        Conv2dShapes s = Operands.conv2dForward(params, src, weights, bias, dst, Device.CPU);
+        var key = OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.FORWARD, s, params, bias != null);
+        OneDnnConvolution.execute(this, key, bias == null
+                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(weights), TensorAccess.segment(dst)}
+                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(weights), TensorAccess.segment(bias),
+                        TensorAccess.segment(dst)});
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc) {
+        if (!runsNatively("conv2d")) {
+            ReferenceBackend.INSTANCE.conv2dBackwardData(params, diffDst, weights, diffSrc);
+            return;
+        }
+        Conv2dShapes s = Operands.conv2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
+        var key = OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.BACKWARD_DATA, s, params, false);
+        OneDnnConvolution.execute(this, key, TensorAccess.segment(diffDst), TensorAccess.segment(weights),
+                TensorAccess.segment(diffSrc));
+    }
+
+    @Override
+    public void conv2dBackwardWeights(Conv2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights,
+                                      Tensor diffBias) {
+        if (!runsNatively("conv2d")) {
+            ReferenceBackend.INSTANCE.conv2dBackwardWeights(params, src, diffDst, diffWeights, diffBias);
+            return;
+        }
+        Conv2dShapes s = Operands.conv2dBackwardWeights(params, src, diffDst, diffWeights, diffBias, Device.CPU);
+        var key = OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.BACKWARD_WEIGHTS, s, params, diffBias != null);
+        OneDnnConvolution.execute(this, key, diffBias == null
+                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffWeights)}
+                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst),
+                        TensorAccess.segment(diffWeights), TensorAccess.segment(diffBias)});
+    }
+
+    /** The implementation oneDNN picks for a conv2d forward on these shapes (creating it if needed), e.g. "brg_conv_fwd:avx2". */
+    public String conv2dImplementation(Conv2dParams params, Shape input, Shape weight, boolean bias) {
+        Conv2dShapes s = Conv2dShapes.infer(input, weight, bias ? Shape.of(weight.dim(0)) : null, params);
+        return OneDnnConvolution.implementation(this,
+                OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.FORWARD, s, params, bias));
+    }
+
+    /** The cached primitive for {@code key}, created if absent (for implementation queries). */
+    CachedPrimitive cachedPrimitive(Object key, Supplier<CachedPrimitive> create) {
+        return cache.get(key, create);
+    }
+
+    // ---- conv_transpose2d ----
+
+    @Override
+    public void convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights, Tensor bias,
+                                       Tensor dst) {
+        if (!runsNatively("conv_transpose2d") || !OneDnnConvolution.Key.supported(params)) {
+            ReferenceBackend.INSTANCE.convTranspose2dForward(params, src, weights, bias, dst);
+            return;
+        }
+        ConvTranspose2dShapes s = Operands.convTranspose2dForward(params, src, weights, bias, dst, Device.CPU);
+        var key = OneDnnConvolution.Key.transposed(OneDnnConvolution.Pass.FORWARD, s, params, bias != null);
+        OneDnnConvolution.execute(this, key, bias == null
+                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(weights), TensorAccess.segment(dst)}
+                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(weights), TensorAccess.segment(bias),
+                        TensorAccess.segment(dst)});
+    }
+
+    @Override
+    public void convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst, Tensor weights,
+                                            Tensor diffSrc) {
+        if (!runsNatively("conv_transpose2d") || !OneDnnConvolution.Key.supported(params)) {
+            ReferenceBackend.INSTANCE.convTranspose2dBackwardData(params, diffDst, weights, diffSrc);
+            return;
+        }
+        ConvTranspose2dShapes s = Operands.convTranspose2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
+        var key = OneDnnConvolution.Key.transposed(OneDnnConvolution.Pass.BACKWARD_DATA, s, params, false);
+        OneDnnConvolution.execute(this, key, TensorAccess.segment(diffDst), TensorAccess.segment(weights),
+                TensorAccess.segment(diffSrc));
+    }
+
+    @Override
+    public void convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src, Tensor diffDst,
+                                               Tensor diffWeights, Tensor diffBias) {
+        if (!runsNatively("conv_transpose2d") || !OneDnnConvolution.Key.supported(params)) {
+            ReferenceBackend.INSTANCE.convTranspose2dBackwardWeights(params, src, diffDst, diffWeights, diffBias);
+            return;
+        }
+        ConvTranspose2dShapes s = Operands.convTranspose2dBackwardWeights(params, src, diffDst, diffWeights, diffBias,
+                Device.CPU);
+        var key = OneDnnConvolution.Key.transposed(OneDnnConvolution.Pass.BACKWARD_WEIGHTS, s, params, diffBias != null);
+        OneDnnConvolution.execute(this, key, diffBias == null
+                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffWeights)}
+                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst),
+                        TensorAccess.segment(diffWeights), TensorAccess.segment(diffBias)});
     }
 }

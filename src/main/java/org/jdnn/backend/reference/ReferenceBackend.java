@@ -18,6 +18,10 @@ import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.ConvTranspose2dShapes;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
@@ -148,5 +152,56 @@ public final class ReferenceBackend implements Backend {
     public void split(int axis, Tensor src, List<Tensor> dsts) {
         ConcatShapes s = Operands.split(axis, src, dsts, Device.CPU);
         ReferenceConcat.copy(s, TensorAccess.segment(src), dsts.stream().map(TensorAccess::segment).toList(), false);
+    }
+
+    // ---- conv2d ----
+
+    @Override
+    public void conv2dForward(Conv2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst) {
+        Conv2dShapes s = Operands.conv2dForward(params, src, weights, bias, dst, Device.CPU);
+        ReferenceConvolution.forward(params, s, TensorAccess.segment(src), TensorAccess.segment(weights),
+                bias == null ? null : TensorAccess.segment(bias), TensorAccess.segment(dst));
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc) {
+        Conv2dShapes s = Operands.conv2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
+        ReferenceConvolution.backwardData(params, s, TensorAccess.segment(diffDst), TensorAccess.segment(weights),
+                TensorAccess.segment(diffSrc));
+    }
+
+    @Override
+    public void conv2dBackwardWeights(Conv2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights,
+                                      Tensor diffBias) {
+        Conv2dShapes s = Operands.conv2dBackwardWeights(params, src, diffDst, diffWeights, diffBias, Device.CPU);
+        ReferenceConvolution.backwardWeights(params, s, TensorAccess.segment(src), TensorAccess.segment(diffDst),
+                TensorAccess.segment(diffWeights), diffBias == null ? null : TensorAccess.segment(diffBias));
+    }
+
+    // ---- conv_transpose2d ----
+
+    @Override
+    public void convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights, Tensor bias,
+                                       Tensor dst) {
+        ConvTranspose2dShapes s = Operands.convTranspose2dForward(params, src, weights, bias, dst, Device.CPU);
+        ReferenceConvTranspose.forward(params, s, TensorAccess.segment(src), TensorAccess.segment(weights),
+                bias == null ? null : TensorAccess.segment(bias), TensorAccess.segment(dst));
+    }
+
+    @Override
+    public void convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst, Tensor weights,
+                                            Tensor diffSrc) {
+        ConvTranspose2dShapes s = Operands.convTranspose2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
+        ReferenceConvTranspose.backwardData(params, s, TensorAccess.segment(diffDst), TensorAccess.segment(weights),
+                TensorAccess.segment(diffSrc));
+    }
+
+    @Override
+    public void convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src, Tensor diffDst,
+                                               Tensor diffWeights, Tensor diffBias) {
+        ConvTranspose2dShapes s = Operands.convTranspose2dBackwardWeights(params, src, diffDst, diffWeights, diffBias,
+                Device.CPU);
+        ReferenceConvTranspose.backwardWeights(params, s, TensorAccess.segment(src), TensorAccess.segment(diffDst),
+                TensorAccess.segment(diffWeights), diffBias == null ? null : TensorAccess.segment(diffBias));
     }
 }

@@ -1,0 +1,164 @@
+package org.jdnn.backend.reference;
+
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.Conv2dShapes;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * conv2d as the textbook loop nest, in double:
+ * {@code y[n,o,oh,ow] = b[o] + sum_{ci,kh,kw} x[n, g*C/G+ci, oh*sH-padT+kh*dH, ow*sW-padL+kw*dW] * w[o,ci,kh,kw]}
+ * with {@code g = o / (O/G)} and taps outside the input reading zero padding. Backward data runs the same
+ * nest and scatters each product into the input gradient (the adjoint); backward weights sums the products
+ * per weight. Operands are copied to Java arrays: this is the oracle, small sizes only.
+ */
+final class ReferenceConvolution {
+    private ReferenceConvolution() {
+    }
+
+    /** The loop bounds, as ints (the reference handles arrays of at most 2^31 elements). */
+    private record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, int cg, int og,
+                            int sh, int sw, int pt, int pl, int dh, int dw) {
+        static Geometry of(Conv2dShapes s, Conv2dParams p) {
+            return new Geometry(i(s.batch()), i(s.inChannels()), i(s.inH()), i(s.inW()), i(s.outChannels()),
+                    i(s.kernelH()), i(s.kernelW()), i(s.outH()), i(s.outW()), i(s.inChannels() / s.groups()),
+                    i(s.outChannels() / s.groups()), i(p.strideH()), i(p.strideW()), i(p.padTop()), i(p.padLeft()),
+                    i(p.dilationH()), i(p.dilationW()));
+        }
+
+        private static int i(long v) {
+            return Math.toIntExact(v);
+        }
+
+        int src(int n, int c, int y, int x) {
+            return ((n * this.c + c) * h + y) * w + x;
+        }
+
+        int weight(int o, int ci, int ky, int kx) {
+            return ((o * cg + ci) * kh + ky) * kw + kx;
+        }
+
+        int dst(int n, int o, int y, int x) {
+            return ((n * this.o + o) * oh + y) * ow + x;
+        }
+    }
+
+    static void forward(Conv2dParams p, Conv2dShapes s, MemorySegment src, MemorySegment weights, MemorySegment bias,
+                        MemorySegment dst) {
+        Geometry g = Geometry.of(s, p);
+        float[] x = src.toArray(JAVA_FLOAT);
+        float[] w = weights.toArray(JAVA_FLOAT);
+        float[] b = bias == null ? null : bias.toArray(JAVA_FLOAT);
+        float[] y = new float[g.n() * g.o() * g.oh() * g.ow()];
+        for (int n = 0; n < g.n(); n++) {
+            for (int o = 0; o < g.o(); o++) {
+                int group = o / g.og();
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    for (int ox = 0; ox < g.ow(); ox++) {
+                        double sum = b == null ? 0.0 : b[o];
+                        for (int ci = 0; ci < g.cg(); ci++) {
+                            int c = group * g.cg() + ci;
+                            for (int ky = 0; ky < g.kh(); ky++) {
+                                int iy = oy * g.sh() - g.pt() + ky * g.dh();
+                                if (iy < 0 || iy >= g.h()) continue;
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int ix = ox * g.sw() - g.pl() + kx * g.dw();
+                                    if (ix < 0 || ix >= g.w()) continue;
+                                    sum += (double) x[g.src(n, c, iy, ix)] * w[g.weight(o, ci, ky, kx)];
+                                }
+                            }
+                        }
+                        y[g.dst(n, o, oy, ox)] = (float) sum;
+                    }
+                }
+            }
+        }
+        MemorySegment.copy(y, 0, dst, JAVA_FLOAT, 0, y.length);
+    }
+
+    /** {@code dx[n,c,iy,ix] = sum over the forward taps that read x[n,c,iy,ix] of dy[n,o,oy,ox] * w[o,ci,ky,kx]}. */
+    static void backwardData(Conv2dParams p, Conv2dShapes s, MemorySegment diffDst, MemorySegment weights,
+                             MemorySegment diffSrc) {
+        Geometry g = Geometry.of(s, p);
+        float[] dy = diffDst.toArray(JAVA_FLOAT);
+        float[] w = weights.toArray(JAVA_FLOAT);
+        double[] dx = new double[g.n() * g.c() * g.h() * g.w()];
+        for (int n = 0; n < g.n(); n++) {
+            for (int o = 0; o < g.o(); o++) {
+                int group = o / g.og();
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    for (int ox = 0; ox < g.ow(); ox++) {
+                        double grad = dy[g.dst(n, o, oy, ox)];
+                        for (int ci = 0; ci < g.cg(); ci++) {
+                            int c = group * g.cg() + ci;
+                            for (int ky = 0; ky < g.kh(); ky++) {
+                                int iy = oy * g.sh() - g.pt() + ky * g.dh();
+                                if (iy < 0 || iy >= g.h()) continue;
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int ix = ox * g.sw() - g.pl() + kx * g.dw();
+                                    if (ix < 0 || ix >= g.w()) continue;
+                                    dx[g.src(n, c, iy, ix)] += grad * w[g.weight(o, ci, ky, kx)];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        store(dx, diffSrc);
+    }
+
+    /** {@code dw[o,ci,ky,kx] = sum_{n,oy,ox} dy[n,o,oy,ox] * x[n,c,iy,ix]} and {@code db[o] = sum_{n,oy,ox} dy[n,o,oy,ox]}. */
+    static void backwardWeights(Conv2dParams p, Conv2dShapes s, MemorySegment src, MemorySegment diffDst,
+                                MemorySegment diffWeights, MemorySegment diffBias) {
+        Geometry g = Geometry.of(s, p);
+        float[] x = src.toArray(JAVA_FLOAT);
+        float[] dy = diffDst.toArray(JAVA_FLOAT);
+        double[] dw = new double[g.o() * g.cg() * g.kh() * g.kw()];
+        for (int o = 0; o < g.o(); o++) {
+            int group = o / g.og();
+            for (int ci = 0; ci < g.cg(); ci++) {
+                int c = group * g.cg() + ci;
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    for (int kx = 0; kx < g.kw(); kx++) {
+                        double sum = 0.0;
+                        for (int n = 0; n < g.n(); n++) {
+                            for (int oy = 0; oy < g.oh(); oy++) {
+                                int iy = oy * g.sh() - g.pt() + ky * g.dh();
+                                if (iy < 0 || iy >= g.h()) continue;
+                                for (int ox = 0; ox < g.ow(); ox++) {
+                                    int ix = ox * g.sw() - g.pl() + kx * g.dw();
+                                    if (ix < 0 || ix >= g.w()) continue;
+                                    sum += (double) dy[g.dst(n, o, oy, ox)] * x[g.src(n, c, iy, ix)];
+                                }
+                            }
+                        }
+                        dw[g.weight(o, ci, ky, kx)] = sum;
+                    }
+                }
+            }
+        }
+        store(dw, diffWeights);
+        if (diffBias != null) {
+            double[] db = new double[g.o()];
+            for (int n = 0; n < g.n(); n++) {
+                for (int o = 0; o < g.o(); o++) {
+                    for (int oy = 0; oy < g.oh(); oy++) {
+                        for (int ox = 0; ox < g.ow(); ox++) {
+                            db[o] += dy[g.dst(n, o, oy, ox)];
+                        }
+                    }
+                }
+            }
+            store(db, diffBias);
+        }
+    }
+
+    static void store(double[] values, MemorySegment out) {
+        for (int i = 0; i < values.length; i++) {
+            out.setAtIndex(JAVA_FLOAT, i, (float) values[i]);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.jdnn.ops;
+
+/**
+ * Parameters of a 2-D convolution, PyTorch's meaning: stride, zero padding per side (top, bottom, left,
+ * right), dilation (1 = dense kernel; oneDNN counts dilation as this minus 1) and groups (input and output
+ * channels are split into {@code groups} independent convolutions; groups = channels is depthwise).
+ * Transposed convolution reuses these through {@link ConvTranspose2dParams}.
+ */
+public record Conv2dParams(long strideH, long strideW, long padTop, long padBottom, long padLeft, long padRight,
+                           long dilationH, long dilationW, long groups) {
+    /** Stride 1, no padding, dense kernel, one group. */
+    public static final Conv2dParams DEFAULT = of(1, 0);
+
+    public Conv2dParams {
+        positive("stride", strideH, strideW);
+        positive("dilation", dilationH, dilationW);
+        positive("groups", groups);
+        if (padTop < 0 || padBottom < 0 || padLeft < 0 || padRight < 0) {
+            throw new IllegalArgumentException("conv2d: padding must be >= 0, got top " + padTop + " bottom "
+                    + padBottom + " left " + padLeft + " right " + padRight);
+        }
+    }
+
+    private static void positive(String name, long... values) {
+        for (long v : values) {
+            if (v < 1) {
+                throw new IllegalArgumentException("conv2d: " + name + " must be >= 1, got " + v);
+            }
+        }
+    }
+
+    /** The same stride and the same padding on every side, dense kernel, one group. */
+    public static Conv2dParams of(long stride, long padding) {
+        return of(stride, padding, 1, 1);
+    }
+
+    /** The same stride, padding and dilation in both directions, with {@code groups} groups. */
+    public static Conv2dParams of(long stride, long padding, long dilation, long groups) {
+        return new Conv2dParams(stride, stride, padding, padding, padding, padding, dilation, dilation, groups);
+    }
+
+    /** These parameters with {@code groups} groups. */
+    public Conv2dParams withGroups(long groups) {
+        return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups);
+    }
+
+    /** These parameters with the same dilation in both directions. */
+    public Conv2dParams withDilation(long dilation) {
+        return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilation, dilation, groups);
+    }
+
+    /** These parameters with per-side padding. */
+    public Conv2dParams withPadding(long top, long bottom, long left, long right) {
+        return new Conv2dParams(strideH, strideW, top, bottom, left, right, dilationH, dilationW, groups);
+    }
+}
