@@ -27,6 +27,11 @@ import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
+import org.jdnn.backend.Pool2dWorkspace;
+import org.jdnn.ops.BatchNormParams;
+import org.jdnn.ops.BatchNormShapes;
+import org.jdnn.ops.Pool2dParams;
+import org.jdnn.ops.Pool2dShapes;
 
 /**
  * Eager tensor operations on the current backend ({@link Backends#current()}), PyTorch's
@@ -307,5 +312,121 @@ public final class Functional {
                 bias == null ? null : bias.shape(), params);
         Tensor out = Tensor.empty(shapes.output());
         return run(out, backend -> backend.convTranspose2dForward(params, x, weight, bias, out));
+    }
+
+    // ---- pool2d ----
+
+    /** PyTorch's {@code max_pool2d(x, kernel, stride, padding)} on NCHW input. */
+    public static Tensor maxPool2d(Tensor x, long kernel, long stride, long padding) {
+        return pool2d(x, Pool2dParams.max(kernel, stride, padding));
+    }
+
+    /** PyTorch's {@code avg_pool2d(x, kernel, stride, padding, count_include_pad=countIncludePad)}. */
+    public static Tensor avgPool2d(Tensor x, long kernel, long stride, long padding, boolean countIncludePad) {
+        return pool2d(x, Pool2dParams.avg(kernel, stride, padding, countIncludePad));
+    }
+
+    /** Pooling for inference: no workspace is kept. */
+    public static Tensor pool2d(Tensor x, Pool2dParams params) {
+        Tensor out = Tensor.empty(Pool2dShapes.infer(params, x.shape()).output());
+        return run(out, backend -> backend.pool2dForward(params, x, out, null));
+    }
+
+    /** Pooling for training: the output and, for max pooling, the workspace {@link #pool2dBackward} needs. */
+    public static Pool2dResult pool2dTraining(Tensor x, Pool2dParams params) {
+        Backend backend = Backends.current();
+        Tensor out = Tensor.empty(Pool2dShapes.infer(params, x.shape()).output());
+        Pool2dWorkspace workspace = null;
+        try {
+            workspace = backend.pool2dWorkspace(params, x.shape());
+            backend.pool2dForward(params, x, out, workspace);
+            return new Pool2dResult(out, workspace);
+        } catch (RuntimeException | Error e) {
+            out.close();
+            if (workspace != null) {
+                workspace.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The input gradient of pooling over input shape {@code inputShape}; max pooling needs its forward's workspace. */
+    public static Tensor pool2dBackward(Pool2dParams params, Tensor gradOutput, Pool2dWorkspace workspace,
+                                        Shape inputShape) {
+        Pool2dShapes.infer(params, inputShape);
+        Tensor out = Tensor.empty(inputShape);
+        return run(out, backend -> backend.pool2dBackward(params, gradOutput, workspace, out));
+    }
+
+    // ---- batchnorm ----
+
+    /**
+     * PyTorch's {@code batch_norm}: in training, normalises with the batch statistics and, when the running
+     * ones are given, folds the batch statistics into them in place; otherwise normalises with the running
+     * statistics. {@code weight} and {@code bias} (C) may be null.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVariance, Tensor weight, Tensor bias,
+                                   boolean training, BatchNormParams params) {
+        if (training) {
+            BatchNormResult result = batchNormTraining(x, weight, bias, runningMean, runningVariance, params);
+            result.mean().close();
+            result.variance().close();
+            return result.output();
+        }
+        if (runningMean == null || runningVariance == null) {
+            throw new IllegalArgumentException("batchnorm: inference needs running mean and variance");
+        }
+        Tensor out = Tensor.empty(x.shape());
+        return run(out, backend -> backend.batchNormForward(params, false, x, weight, bias, runningMean,
+                runningVariance, out));
+    }
+
+    /**
+     * A training batch-norm forward that keeps the batch mean and biased variance for
+     * {@link #batchNormBackward}; updates {@code runningMean}/{@code runningVariance} when given (both or neither).
+     */
+    public static BatchNormResult batchNormTraining(Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
+                                                    Tensor runningVariance, BatchNormParams params) {
+        if ((runningMean == null) != (runningVariance == null)) {
+            throw new IllegalArgumentException("batchnorm: give both running mean and running variance, or neither");
+        }
+        BatchNormShapes shapes = BatchNormShapes.infer(x.shape(), true);
+        Backend backend = Backends.current();
+        Tensor out = Tensor.empty(x.shape());
+        Tensor mean = Tensor.empty(shapes.channels());
+        Tensor variance = Tensor.empty(shapes.channels());
+        try {
+            backend.batchNormForward(params, true, x, weight, bias, mean, variance, out);
+            if (runningMean != null) {
+                backend.batchNormUpdateRunningStats(params, shapes.count(), mean, variance, runningMean, runningVariance);
+            }
+            return new BatchNormResult(out, mean, variance);
+        } catch (RuntimeException | Error e) {
+            out.close();
+            mean.close();
+            variance.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Gradients of batch normalization given the statistics the forward used (batch ones in training,
+     * running ones otherwise); scale and shift gradients only when {@code parameterGradients}.
+     */
+    public static BatchNormGradients batchNormBackward(BatchNormParams params, boolean training, Tensor x,
+                                                       Tensor gradOutput, Tensor weight, Tensor mean, Tensor variance,
+                                                       boolean parameterGradients) {
+        BatchNormShapes shapes = BatchNormShapes.infer(x.shape(), training);
+        Tensor dx = Tensor.empty(x.shape());
+        Tensor dScale = parameterGradients && weight != null ? Tensor.empty(shapes.channels()) : null;
+        Tensor dShift = parameterGradients ? Tensor.empty(shapes.channels()) : null;
+        BatchNormGradients grads = new BatchNormGradients(dx, dScale, dShift);
+        try {
+            Backends.current().batchNormBackward(params, training, x, gradOutput, weight, mean, variance, dx, dScale, dShift);
+            return grads;
+        } catch (RuntimeException | Error e) {
+            grads.close();
+            throw e;
+        }
     }
 }

@@ -108,6 +108,15 @@ final class CachedPrimitive implements AutoCloseable {
         return primitiveDesc;
     }
 
+    /** The size in bytes of the memory descriptor the primitive descriptor reports for {@code query}; -1 if evicted meanwhile. */
+    synchronized long queryMdBytes(int query) {
+        if (closed) {
+            return -1;
+        }
+        MemorySegment md = dnnl_h.dnnl_primitive_desc_query_md(primitiveDesc, query, 0);
+        return md.equals(MemorySegment.NULL) ? 0 : dnnl_h.dnnl_memory_desc_get_size(md);
+    }
+
     /** Runs the primitive on {@code data} (one segment per argument, in constructor order) and waits. False if evicted meanwhile. */
     synchronized boolean execute(DnnlStream stream, MemorySegment... data) {
         if (closed) {

@@ -41,6 +41,12 @@ import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
+import org.jdnn.backend.Pool2dWorkspace;
+import org.jdnn.ops.BatchNormParams;
+import org.jdnn.ops.BatchNormShapes;
+import org.jdnn.ops.Pool2dParams;
+import org.jdnn.ops.Pool2dShapes;
+import org.jdnn.ops.PoolAlgorithm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
@@ -55,7 +61,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     public static final String DISABLE_PROPERTY = "jdnn.onednn.disable";
     /** Op names the kill switch understands. */
     public static final Set<String> OPS = Set.of("matmul", "eltwise", "softmax", "binary", "reduction", "concat", "split",
-            "conv2d", "conv_transpose2d");
+            "conv2d", "conv_transpose2d", OneDnnPooling.OP, OneDnnBatchNorm.OP);
 
     private static volatile OneDnnBackend shared;
 
@@ -587,5 +593,82 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
                 ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffWeights)}
                 : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst),
                         TensorAccess.segment(diffWeights), TensorAccess.segment(diffBias)});
+    }
+
+    // ---- pool2d ----
+
+    @Override
+    public Pool2dWorkspace pool2dWorkspace(Pool2dParams params, Shape src) {
+        if (!runsNatively(OneDnnPooling.OP)) {
+            return ReferenceBackend.INSTANCE.pool2dWorkspace(params, src);
+        }
+        Pool2dShapes shapes = Pool2dShapes.infer(params, src);
+        return params.algorithm() != PoolAlgorithm.MAX ? null
+                : Pool2dWorkspace.allocate(name(), params, src, OneDnnPooling.workspaceBytes(this, params, shapes));
+    }
+
+    @Override
+    public void pool2dForward(Pool2dParams params, Tensor src, Tensor dst, Pool2dWorkspace workspace) {
+        if (!runsNatively(OneDnnPooling.OP)) {
+            ReferenceBackend.INSTANCE.pool2dForward(params, src, dst, workspace);
+            return;
+        }
+        Pool2dShapes s = Operands.pool2dForward(params, src, dst, workspace, name(), Device.CPU);
+        OneDnnPooling.forward(this, params, s, src, dst, workspace);
+        if (workspace != null) {
+            workspace.markWritten();
+        }
+    }
+
+    @Override
+    public void pool2dBackward(Pool2dParams params, Tensor diffDst, Pool2dWorkspace workspace, Tensor diffSrc) {
+        if (!runsNatively(OneDnnPooling.OP)) {
+            ReferenceBackend.INSTANCE.pool2dBackward(params, diffDst, workspace, diffSrc);
+            return;
+        }
+        Pool2dShapes s = Operands.pool2dBackward(params, diffDst, workspace, diffSrc, name(), Device.CPU);
+        OneDnnPooling.backward(this, params, s, diffDst, workspace, diffSrc);
+    }
+
+    /** The cached primitive for {@code key}, for per-op classes that query it (e.g. a workspace size). */
+    CachedPrimitive cachedPrimitive(Object key, Supplier<CachedPrimitive> create) {
+        if (closed) {
+            throw new IllegalStateException("onednn: backend is closed");
+        }
+        return cache.get(key, create);
+    }
+
+    // ---- batchnorm ----
+
+    @Override
+    public void batchNormForward(BatchNormParams params, boolean training, Tensor src, Tensor scale, Tensor shift,
+                                 Tensor mean, Tensor variance, Tensor dst) {
+        if (!runsNatively(OneDnnBatchNorm.OP)) {
+            ReferenceBackend.INSTANCE.batchNormForward(params, training, src, scale, shift, mean, variance, dst);
+            return;
+        }
+        BatchNormShapes s = Operands.batchNormForward(training, src, scale, shift, mean, variance, dst, Device.CPU);
+        OneDnnBatchNorm.forward(this, params, training, s, src, scale, shift, mean, variance, dst);
+    }
+
+    @Override
+    public void batchNormBackward(BatchNormParams params, boolean training, Tensor src, Tensor diffDst, Tensor scale,
+                                  Tensor mean, Tensor variance, Tensor diffSrc, Tensor diffScale, Tensor diffShift) {
+        if (!runsNatively(OneDnnBatchNorm.OP)) {
+            ReferenceBackend.INSTANCE.batchNormBackward(params, training, src, diffDst, scale, mean, variance, diffSrc,
+                    diffScale, diffShift);
+            return;
+        }
+        BatchNormShapes s = Operands.batchNormBackward(training, src, diffDst, scale, mean, variance, diffSrc,
+                diffScale, diffShift, Device.CPU);
+        OneDnnBatchNorm.backward(this, params, training, s, src, diffDst, scale, mean, variance, diffSrc, diffScale,
+                diffShift);
+    }
+
+    /** O(channels) bookkeeping, not worth a primitive: the reference's loop serves both backends. */
+    @Override
+    public void batchNormUpdateRunningStats(BatchNormParams params, long count, Tensor mean, Tensor variance,
+                                            Tensor runningMean, Tensor runningVariance) {
+        ReferenceBackend.INSTANCE.batchNormUpdateRunningStats(params, count, mean, variance, runningMean, runningVariance);
     }
 }

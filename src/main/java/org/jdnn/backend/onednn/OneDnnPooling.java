@@ -1,0 +1,205 @@
+package org.jdnn.backend.onednn;
+
+import org.jdnn.backend.Pool2dWorkspace;
+import org.jdnn.bindings.dnnl.dnnl_h;
+import org.jdnn.natives.ThreadCount;
+import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.ops.Pool2dParams;
+import org.jdnn.ops.Pool2dShapes;
+import org.jdnn.ops.PoolAlgorithm;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * 2-d pooling on oneDNN, plain NCHW in and out. Ceil mode becomes extra trailing padding
+ * ({@link Pool2dShapes#padBottomUsed()}); max pooling in training runs {@code forward_training} and keeps
+ * oneDNN's workspace in a {@link Pool2dWorkspace} for the backward, whose descriptor takes the forward as hint.
+ *
+ * <p>oneDNN's "include padding" average divides by the whole kernel, while PyTorch does not count the ceil-mode
+ * overhang past the trailing padding; where the two differ (only windows in that overhang) the result, and
+ * the gradient going back, is rescaled by kernel / counted taps.
+ */
+final class OneDnnPooling {
+    static final String OP = "pool2d";
+
+    private enum Phase { INFERENCE, TRAINING, BACKWARD }
+
+    private record Key(PoolAlgorithm algorithm, long n, long c, long inH, long inW, long outH, long outW,
+                       long kernelH, long kernelW, long strideH, long strideW, long padTop, long padLeft,
+                       long padBottom, long padRight, long dilationH, long dilationW, Phase phase, int threads) {
+        Key(Pool2dParams p, Pool2dShapes s, Phase phase) {
+            this(p.algorithm(), s.batch(), s.channels(), s.inH(), s.inW(), s.outH(), s.outW(), p.kernelH(), p.kernelW(),
+                    p.strideH(), p.strideW(), p.padTop(), p.padLeft(), s.padBottomUsed(), s.padRightUsed(),
+                    p.dilationH(), p.dilationW(), phase, ThreadCount.get());
+        }
+
+        Key with(Phase other) {
+            return new Key(algorithm, n, c, inH, inW, outH, outW, kernelH, kernelW, strideH, strideW, padTop, padLeft,
+                    padBottom, padRight, dilationH, dilationW, other, threads);
+        }
+    }
+
+    private OneDnnPooling() {
+    }
+
+    /** The size of oneDNN's max-pooling workspace for these operands (from the cached training primitive). */
+    static long workspaceBytes(OneDnnBackend backend, Pool2dParams p, Pool2dShapes s) {
+        if (s.output().numel() == 0) {
+            return 0;
+        }
+        Key key = new Key(p, s, Phase.TRAINING);
+        long bytes;
+        // -1: evicted by another thread between lookup and query; look it up again.
+        while ((bytes = backend.cachedPrimitive(key, () -> create(backend, key))
+                .queryMdBytes(dnnl_h.dnnl_query_workspace_md())) < 0) {
+            Thread.onSpinWait();
+        }
+        return bytes;
+    }
+
+    static void forward(OneDnnBackend backend, Pool2dParams p, Pool2dShapes s, Tensor src, Tensor dst,
+                        Pool2dWorkspace workspace) {
+        if (s.output().numel() == 0) {
+            return;
+        }
+        boolean keep = workspace != null;
+        Key key = new Key(p, s, keep ? Phase.TRAINING : Phase.INFERENCE);
+        MemorySegment[] data = keep
+                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(dst), workspaceSegment(workspace, backend, p, s)}
+                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(dst)};
+        backend.execute(OP, key, () -> create(backend, key), data);
+        double[][] factors = ceilOverhangFactors(p, s);
+        if (factors != null) {
+            rescale(TensorAccess.segment(dst), s, factors);
+        }
+    }
+
+    static void backward(OneDnnBackend backend, Pool2dParams p, Pool2dShapes s, Tensor diffDst,
+                         Pool2dWorkspace workspace, Tensor diffSrc) {
+        if (s.output().numel() == 0) {
+            TensorAccess.segment(diffSrc).fill((byte) 0);
+            return;
+        }
+        Key key = new Key(p, s, Phase.BACKWARD);
+        double[][] factors = ceilOverhangFactors(p, s);
+        Tensor scaled = factors == null ? null : diffDst.copy();
+        try {
+            MemorySegment dy = TensorAccess.segment(scaled == null ? diffDst : scaled);
+            if (factors != null) {
+                rescale(dy, s, factors);
+            }
+            MemorySegment[] data = p.algorithm() == PoolAlgorithm.MAX
+                    ? new MemorySegment[] {dy, TensorAccess.segment(diffSrc), workspaceSegment(workspace, backend, p, s)}
+                    : new MemorySegment[] {dy, TensorAccess.segment(diffSrc)};
+            backend.execute(OP, key, () -> create(backend, key), data);
+        } finally {
+            if (scaled != null) {
+                scaled.close();
+            }
+        }
+    }
+
+    private static MemorySegment workspaceSegment(Pool2dWorkspace workspace, OneDnnBackend backend, Pool2dParams p,
+                                                  Pool2dShapes s) {
+        // The workspace was sized for the primitive of its time; a different thread count may pick another one.
+        long needed = workspaceBytes(backend, p, s);
+        if (workspace.bytes() < needed) {
+            throw new IllegalStateException(p.algorithm().opName() + ": workspace of " + workspace.bytes()
+                    + " bytes is smaller than the " + needed + " oneDNN needs now (thread count changed?)");
+        }
+        return TensorAccess.segment(workspace.storage());
+    }
+
+    private static CachedPrimitive create(OneDnnBackend backend, Key key) {
+        String label = "pool2d " + key;
+        try (Descriptors d = new Descriptors(); Arena arena = Arena.ofConfined()) {
+            MemorySegment srcMd = d.plain(key.n(), key.c(), key.inH(), key.inW());
+            MemorySegment dstMd = d.plain(key.n(), key.c(), key.outH(), key.outW());
+            MemorySegment strides = arena.allocateFrom(JAVA_LONG, key.strideH(), key.strideW());
+            MemorySegment kernel = arena.allocateFrom(JAVA_LONG, key.kernelH(), key.kernelW());
+            // oneDNN counts dilation from 0 (0 = dense window); jdnn, like PyTorch, from 1.
+            MemorySegment dilation = arena.allocateFrom(JAVA_LONG, key.dilationH() - 1, key.dilationW() - 1);
+            MemorySegment padBefore = arena.allocateFrom(JAVA_LONG, key.padTop(), key.padLeft());
+            MemorySegment padAfter = arena.allocateFrom(JAVA_LONG, key.padBottom(), key.padRight());
+            int algorithm = switch (key.algorithm()) {
+                case MAX -> dnnl_h.dnnl_pooling_max();
+                case AVG_INCLUDE_PADDING -> dnnl_h.dnnl_pooling_avg_include_padding();
+                case AVG_EXCLUDE_PADDING -> dnnl_h.dnnl_pooling_avg_exclude_padding();
+            };
+            int prop = key.phase() == Phase.INFERENCE ? dnnl_h.dnnl_forward_inference() : dnnl_h.dnnl_forward_training();
+            MemorySegment forwardSlot = d.handleSlot();
+            Dnnl.check(dnnl_h.dnnl_pooling_forward_primitive_desc_create(forwardSlot, backend.engine().handle(), prop,
+                    algorithm, srcMd, dstMd, strides, kernel, dilation, padBefore, padAfter, d.userScratchpadAttr()),
+                    "dnnl_pooling_forward_primitive_desc_create", label);
+            MemorySegment forward = forwardSlot.get(ADDRESS, 0);
+            boolean max = key.algorithm() == PoolAlgorithm.MAX;
+            if (key.phase() != Phase.BACKWARD) {
+                int[] args = max && key.phase() == Phase.TRAINING
+                        ? new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DST(), dnnl_h.DNNL_ARG_WORKSPACE()}
+                        : new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DST()};
+                return new CachedPrimitive(backend.engine(), forward, args, label);
+            }
+            d.temporary(forward);
+            MemorySegment backwardSlot = d.handleSlot();
+            Dnnl.check(dnnl_h.dnnl_pooling_backward_primitive_desc_create(backwardSlot, backend.engine().handle(),
+                    algorithm, srcMd, dstMd, strides, kernel, dilation, padBefore, padAfter, forward,
+                    d.userScratchpadAttr()), "dnnl_pooling_backward_primitive_desc_create", label);
+            int[] args = max
+                    ? new int[] {dnnl_h.DNNL_ARG_DIFF_DST(), dnnl_h.DNNL_ARG_DIFF_SRC(), dnnl_h.DNNL_ARG_WORKSPACE()}
+                    : new int[] {dnnl_h.DNNL_ARG_DIFF_DST(), dnnl_h.DNNL_ARG_DIFF_SRC()};
+            return new CachedPrimitive(backend.engine(), backwardSlot.get(ADDRESS, 0), args, label);
+        }
+    }
+
+    /**
+     * Per output row and column, kernel size / taps inside the user's padded input, for average pooling that
+     * counts padding; null when every factor is 1 (always outside ceil mode).
+     */
+    private static double[][] ceilOverhangFactors(Pool2dParams p, Pool2dShapes s) {
+        if (p.algorithm() != PoolAlgorithm.AVG_INCLUDE_PADDING || !p.ceilMode()) {
+            return null;
+        }
+        double[] rows = axisFactors(s.outH(), p.strideH(), p.padTop(), p.kernelH(), p.dilationH(), s.inH() + p.padBottom());
+        double[] cols = axisFactors(s.outW(), p.strideW(), p.padLeft(), p.kernelW(), p.dilationW(), s.inW() + p.padRight());
+        return rows == null && cols == null ? null : new double[][] {rows, cols};
+    }
+
+    private static double[] axisFactors(long out, long stride, long padBefore, long kernel, long dilation, long end) {
+        double[] factors = new double[Math.toIntExact(out)];
+        boolean any = false;
+        for (int o = 0; o < out; o++) {
+            long last = o * stride - padBefore + (kernel - 1) * dilation;
+            long inside = kernel;
+            while (inside > 0 && last >= end) { // taps past the trailing padding, from the last one back
+                inside--;
+                last -= dilation;
+            }
+            factors[o] = (double) kernel / inside;
+            any |= inside != kernel;
+        }
+        return any ? factors : null;
+    }
+
+    private static void rescale(MemorySegment data, Pool2dShapes s, double[][] factors) {
+        long planes = s.batch() * s.channels();
+        for (long plane = 0; plane < planes; plane++) {
+            for (int oh = 0; oh < s.outH(); oh++) {
+                double fh = factors[0] == null ? 1 : factors[0][oh];
+                for (int ow = 0; ow < s.outW(); ow++) {
+                    double f = fh * (factors[1] == null ? 1 : factors[1][ow]);
+                    if (f != 1) {
+                        long at = (plane * s.outH() + oh) * s.outW() + ow;
+                        data.setAtIndex(JAVA_FLOAT, at, (float) (data.getAtIndex(JAVA_FLOAT, at) * f));
+                    }
+                }
+            }
+        }
+    }
+}

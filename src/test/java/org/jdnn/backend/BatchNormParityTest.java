@@ -1,0 +1,395 @@
+package org.jdnn.backend;
+
+import org.jdnn.backend.onednn.OneDnnBackend;
+import org.jdnn.backend.reference.ReferenceBackend;
+import org.jdnn.functional.BatchNormGradients;
+import org.jdnn.functional.BatchNormResult;
+import org.jdnn.functional.Functional;
+import org.jdnn.ops.BatchNormParams;
+import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Parity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * oneDNN batch normalization against the reference: training (batch statistics) and inference (running
+ * statistics) forward, backward with and without scale/shift gradients, (N, C) and NCHW inputs, over fixed
+ * and seeded random shapes (batch 1..4, channels 1..17, spatial 1..33) with inputs of mean up to +-3 and
+ * deviation 0.5..2. Bounds: outputs, input gradients and statistics |err| <= 1e-4 |ref| + 1e-4 (float32
+ * reductions over up to 4356 values per channel, then a division by the standard deviation); scale and shift
+ * gradients, which are such sums themselves, 1e-4 |ref| + 2e-5 sqrt(count).
+ */
+class BatchNormParityTest {
+
+    record Case(long[] shape, boolean scale, boolean shift, boolean parameterGradients, float epsilon, float offset,
+                float std, long seed) {
+        long channels() {
+            return shape[1];
+        }
+
+        long count() {
+            return Shape.of(shape).numel() / shape[1];
+        }
+
+        @Override
+        public String toString() {
+            return "input " + Arrays.toString(shape) + " scale " + scale + " shift " + shift + " paramGrads "
+                    + parameterGradients + " eps " + epsilon + " offset " + offset + " std " + std + " seed " + seed;
+        }
+    }
+
+    static List<Case> cases() {
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case(new long[] {2, 3}, true, true, true, 1e-5f, 0, 1, 1));
+        cases.add(new Case(new long[] {4, 17, 33, 33}, true, true, true, 1e-5f, 2, 1.5f, 2));
+        cases.add(new Case(new long[] {1, 5, 1, 2}, false, false, false, 1e-3f, -1, 1, 3));
+        cases.add(new Case(new long[] {3, 1, 1, 1}, true, false, true, 1e-5f, 0, 0.5f, 4));
+        cases.add(new Case(new long[] {2, 16}, false, true, true, 0.1f, 3, 2, 5));
+        cases.add(new Case(new long[] {1, 8, 7, 5}, true, true, false, 1e-5f, 0, 1, 6));
+        cases.add(new Case(new long[] {3, 4, 2, 2}, true, false, false, 1e-5f, 1, 1, 7));
+        SplittableRandom random = new SplittableRandom(20261125);
+        while (cases.size() < 36) {
+            boolean spatial = random.nextInt(3) != 0;
+            long n = 1 + random.nextInt(4), c = 1 + random.nextInt(17);
+            long[] shape = spatial ? new long[] {n, c, 1 + random.nextInt(33), 1 + random.nextInt(33)} : new long[] {n, c};
+            if (Shape.of(shape).numel() / c < 2) {
+                continue; // training needs two values per channel
+            }
+            float[] eps = {1e-5f, 1e-3f, 0.1f};
+            cases.add(new Case(shape, random.nextInt(4) != 0, random.nextInt(4) != 0, random.nextBoolean(),
+                    eps[random.nextInt(3)], (float) random.nextDouble(-3, 3), (float) random.nextDouble(0.5, 2),
+                    random.nextLong()));
+        }
+        return cases;
+    }
+
+    /** The input, parameters and running statistics of a case. */
+    record Inputs(Tensor x, Tensor scale, Tensor shift, Tensor runningMean, Tensor runningVariance, Tensor dy) {
+        static Inputs of(Case c) {
+            SplittableRandom random = new SplittableRandom(c.seed());
+            Tensor x = Tensor.randn(random, c.shape());
+            float[] values = x.toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = c.offset() + c.std() * values[i];
+            }
+            x.close();
+            long ch = c.channels();
+            return new Inputs(Tensor.of(values, c.shape()),
+                    c.scale() ? Tensor.uniform(random, 0.5f, 2f, ch) : null,
+                    c.shift() ? Tensor.randn(random, ch) : null,
+                    Tensor.randn(random, ch),
+                    Tensor.uniform(random, 0.5f, 2f, ch),
+                    Tensor.randn(random, c.shape()));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void trainingMatchesReference(Case c) {
+        OneDnnBackend onednn = Parity.onednn("batchnorm");
+        ReferenceBackend reference = ReferenceBackend.INSTANCE;
+        BatchNormParams p = new BatchNormParams(c.epsilon(), 0.1f);
+        try (Scope scope = Scope.open()) {
+            Inputs in = Inputs.of(c);
+            long ch = c.channels();
+            Tensor refY = Tensor.empty(c.shape()), refMean = Tensor.empty(ch), refVar = Tensor.empty(ch);
+            Tensor y = Tensor.full(Float.NaN, c.shape()), mean = Tensor.full(Float.NaN, ch), var = Tensor.full(Float.NaN, ch);
+            reference.batchNormForward(p, true, in.x(), in.scale(), in.shift(), refMean, refVar, refY);
+            long before = onednn.nativeExecutions("batchnorm");
+            onednn.batchNormForward(p, true, in.x(), in.scale(), in.shift(), mean, var, y);
+            assertTrue(onednn.nativeExecutions("batchnorm") > before, "oneDNN batchnorm did not run for " + c);
+            Parity.assertClose(refMean.toFloatArray(), mean.toFloatArray(), 1e-4, 1e-4, "training mean " + c);
+            Parity.assertClose(refVar.toFloatArray(), var.toFloatArray(), 1e-4, 1e-4, "training variance " + c);
+            Parity.assertClose(refY.toFloatArray(), y.toFloatArray(), 1e-4, 1e-4, "training forward " + c);
+
+            backward(c, p, true, in, refMean, refVar);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void inferenceMatchesReference(Case c) {
+        OneDnnBackend onednn = Parity.onednn("batchnorm");
+        BatchNormParams p = new BatchNormParams(c.epsilon(), 0.1f);
+        try (Scope scope = Scope.open()) {
+            Inputs in = Inputs.of(c);
+            Tensor refY = Tensor.empty(c.shape());
+            Tensor y = Tensor.full(Float.NaN, c.shape());
+            ReferenceBackend.INSTANCE.batchNormForward(p, false, in.x(), in.scale(), in.shift(), in.runningMean(),
+                    in.runningVariance(), refY);
+            long before = onednn.nativeExecutions("batchnorm");
+            onednn.batchNormForward(p, false, in.x(), in.scale(), in.shift(), in.runningMean(), in.runningVariance(), y);
+            assertTrue(onednn.nativeExecutions("batchnorm") > before, "oneDNN batchnorm did not run for " + c);
+            Parity.assertClose(refY.toFloatArray(), y.toFloatArray(), 1e-4, 1e-4, "inference forward " + c);
+
+            backward(c, p, false, in, in.runningMean(), in.runningVariance());
+        }
+    }
+
+    private static void backward(Case c, BatchNormParams p, boolean training, Inputs in, Tensor mean, Tensor var) {
+        OneDnnBackend onednn = Parity.onednn("batchnorm");
+        long ch = c.channels();
+        boolean wantScale = c.parameterGradients() && c.scale();
+        boolean wantShift = c.parameterGradients() && c.shift();
+        Tensor refDx = Tensor.empty(c.shape());
+        Tensor refDScale = wantScale ? Tensor.empty(ch) : null, refDShift = wantShift ? Tensor.empty(ch) : null;
+        Tensor dx = Tensor.full(Float.NaN, c.shape());
+        Tensor dScale = wantScale ? Tensor.full(Float.NaN, ch) : null, dShift = wantShift ? Tensor.full(Float.NaN, ch) : null;
+        ReferenceBackend.INSTANCE.batchNormBackward(p, training, in.x(), in.dy(), in.scale(), mean, var, refDx,
+                refDScale, refDShift);
+        long before = onednn.nativeExecutions("batchnorm");
+        onednn.batchNormBackward(p, training, in.x(), in.dy(), in.scale(), mean, var, dx, dScale, dShift);
+        assertTrue(onednn.nativeExecutions("batchnorm") > before, "oneDNN batchnorm backward did not run for " + c);
+        String mode = training ? "training" : "inference";
+        Parity.assertClose(refDx.toFloatArray(), dx.toFloatArray(), 1e-4, 1e-4, mode + " backward diffSrc " + c);
+        double sumBound = 2e-5 * Math.sqrt(c.count());
+        if (wantScale) {
+            Parity.assertClose(refDScale.toFloatArray(), dScale.toFloatArray(), 1e-4, sumBound, mode + " backward diffScale " + c);
+        }
+        if (wantShift) {
+            Parity.assertClose(refDShift.toFloatArray(), dShift.toFloatArray(), 1e-4, sumBound, mode + " backward diffShift " + c);
+        }
+    }
+
+    /** PyTorch's numbers for x = [[1, 2], [3, 4], [5, 6]], running stats 0 and 1, momentum 0.1, eps 1e-5. */
+    @Test
+    void runningStatisticsFollowPyTorch() {
+        for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("batchnorm"))) {
+            try (Scope scope = Scope.open()) {
+                Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2);
+                Tensor runningMean = Tensor.zeros(2), runningVar = Tensor.ones(2);
+                BatchNormResult r = Backends.with(backend, () -> Functional.batchNormTraining(x, null, null,
+                        runningMean, runningVar, BatchNormParams.DEFAULT));
+                String context = backend.name();
+                // batch mean [3, 4]; biased variance 8/3 normalises, unbiased 4 goes into the running variance
+                Parity.assertClose(new float[] {3, 4}, r.mean().toFloatArray(), 1e-6, 1e-6, context + " mean");
+                Parity.assertClose(new float[] {8f / 3, 8f / 3}, r.variance().toFloatArray(), 1e-6, 1e-6, context + " variance");
+                Parity.assertClose(new float[] {0.3f, 0.4f}, runningMean.toFloatArray(), 1e-6, 1e-7, context + " running mean");
+                Parity.assertClose(new float[] {1.3f, 1.3f}, runningVar.toFloatArray(), 1e-6, 1e-7, context + " running variance");
+                float z = (float) (2 / Math.sqrt(8.0 / 3 + 1e-5));
+                Parity.assertClose(new float[] {-z, -z, 0, 0, z, z}, r.output().toFloatArray(), 1e-5, 1e-6, context + " output");
+                // inference uses the running statistics
+                Tensor y = Backends.with(backend, () -> Functional.batchNorm(x, runningMean, runningVar, null, null,
+                        false, BatchNormParams.DEFAULT));
+                assertEquals((float) ((1 - 0.3) / Math.sqrt(1.3 + 1e-5)), y.get(0, 0), 1e-6f, context + " inference");
+            }
+        }
+    }
+
+    /** The running-statistics update on random shapes: the same on both backends and equal to the formula. */
+    @Test
+    void runningStatisticsUpdateMatchesFormula() {
+        OneDnnBackend onednn = Parity.onednn("batchnorm");
+        SplittableRandom random = new SplittableRandom(31);
+        for (int i = 0; i < 6; i++) {
+            long[] shape = {2 + random.nextInt(3), 1 + random.nextInt(17), 1 + random.nextInt(9), 1 + random.nextInt(9)};
+            float momentum = (float) random.nextDouble();
+            BatchNormParams p = new BatchNormParams(1e-5f, momentum);
+            String context = Arrays.toString(shape) + " momentum " + momentum;
+            try (Scope scope = Scope.open()) {
+                Tensor x = Tensor.randn(random, shape);
+                Tensor rm = Tensor.randn(random, shape[1]), rv = Tensor.uniform(random, 0.5f, 2f, shape[1]);
+                float[] rm0 = rm.toFloatArray(), rv0 = rv.toFloatArray();
+                Tensor refRm = rm.copy(), refRv = rv.copy();
+                BatchNormResult dnn = Backends.with(onednn, () -> Functional.batchNormTraining(x, null, null, rm, rv, p));
+                BatchNormResult ref = Backends.with(ReferenceBackend.INSTANCE,
+                        () -> Functional.batchNormTraining(x, null, null, refRm, refRv, p));
+                long count = shape[0] * shape[2] * shape[3];
+                float[] mean = dnn.mean().toFloatArray(), var = dnn.variance().toFloatArray();
+                float[] expectedRm = new float[mean.length], expectedRv = new float[mean.length];
+                for (int c = 0; c < mean.length; c++) {
+                    expectedRm[c] = (float) ((1 - momentum) * rm0[c] + momentum * mean[c]);
+                    expectedRv[c] = (float) ((1 - momentum) * rv0[c] + momentum * var[c] * count / (count - 1));
+                }
+                Parity.assertClose(expectedRm, rm.toFloatArray(), 1e-6, 1e-6, "running mean " + context);
+                Parity.assertClose(expectedRv, rv.toFloatArray(), 1e-6, 1e-6, "running variance " + context);
+                Parity.assertClose(refRm.toFloatArray(), rm.toFloatArray(), 1e-4, 1e-5, "running mean vs reference " + context);
+                Parity.assertClose(refRv.toFloatArray(), rv.toFloatArray(), 1e-4, 1e-5, "running variance vs reference " + context);
+                Parity.assertClose(ref.output().toFloatArray(), dnn.output().toFloatArray(), 1e-4, 1e-4, "output " + context);
+            }
+        }
+    }
+
+    /**
+     * The reference backward against central differences (h = 1e-5) of a double-precision copy of the
+     * forward formula, for the input, scale and shift, in training and inference. Bound: 1e-4 relative +
+     * 1e-5 absolute (the reference rounds its results and statistics to float32).
+     */
+    @Test
+    void referenceBackwardMatchesFiniteDifferences() {
+        SplittableRandom random = new SplittableRandom(77);
+        for (int i = 0; i < 8; i++) {
+            boolean training = i % 2 == 0;
+            long[] shape = i < 4 ? new long[] {1 + random.nextInt(3), 1 + random.nextInt(3), 1 + random.nextInt(3), 2}
+                    : new long[] {2 + random.nextInt(3), 1 + random.nextInt(4)};
+            Case c = new Case(shape, true, true, true, 1e-3f, (float) random.nextDouble(-1, 1), 1, random.nextLong());
+            BatchNormParams p = new BatchNormParams(c.epsilon(), 0.1f);
+            String context = (training ? "training " : "inference ") + c;
+            try (Scope scope = Scope.open()) {
+                Inputs in = Inputs.of(c);
+                long ch = c.channels();
+                Tensor mean = training ? Tensor.empty(ch) : in.runningMean();
+                Tensor var = training ? Tensor.empty(ch) : in.runningVariance();
+                Tensor y = Tensor.empty(shape);
+                ReferenceBackend.INSTANCE.batchNormForward(p, training, in.x(), in.scale(), in.shift(), mean, var, y);
+                double[] x = toDouble(in.x()), gamma = toDouble(in.scale()), beta = toDouble(in.shift());
+                double[] rm = toDouble(in.runningMean()), rv = toDouble(in.runningVariance());
+                double[] cot = toDouble(in.dy());
+                Parity.assertClose(toFloat(forward(x, gamma, beta, rm, rv, shape, training, p.epsilon())), y.toFloatArray(),
+                        1e-5, 1e-6, "double forward copy vs reference " + context);
+
+                Tensor dx = Tensor.empty(shape), dScale = Tensor.empty(ch), dShift = Tensor.empty(ch);
+                ReferenceBackend.INSTANCE.batchNormBackward(p, training, in.x(), in.dy(), in.scale(), mean, var, dx,
+                        dScale, dShift);
+                double[][] params = {x, gamma, beta};
+                Tensor[] analytic = {dx, dScale, dShift};
+                String[] names = {"diffSrc", "diffScale", "diffShift"};
+                for (int which = 0; which < 3; which++) {
+                    double[] v = params[which];
+                    float[] numeric = new float[v.length];
+                    for (int k = 0; k < v.length; k++) {
+                        double h = 1e-5, saved = v[k];
+                        v[k] = saved + h;
+                        double plus = dot(cot, forward(x, gamma, beta, rm, rv, shape, training, p.epsilon()));
+                        v[k] = saved - h;
+                        double minus = dot(cot, forward(x, gamma, beta, rm, rv, shape, training, p.epsilon()));
+                        v[k] = saved;
+                        numeric[k] = (float) ((plus - minus) / (2 * h));
+                    }
+                    Parity.assertClose(numeric, analytic[which].toFloatArray(), 1e-4, 1e-5,
+                            "finite differences " + names[which] + " " + context);
+                }
+            }
+        }
+    }
+
+    /** The textbook forward in double: batch statistics in training, the given ones otherwise. */
+    private static double[] forward(double[] x, double[] gamma, double[] beta, double[] rm, double[] rv, long[] shape,
+                                    boolean training, double eps) {
+        int n = (int) shape[0], ch = (int) shape[1];
+        int spatial = x.length / (n * ch);
+        double[] y = new double[x.length];
+        for (int c = 0; c < ch; c++) {
+            double mu = 0, var = 0;
+            if (training) {
+                for (int b = 0; b < n; b++) for (int s = 0; s < spatial; s++) mu += x[(b * ch + c) * spatial + s];
+                mu /= (double) n * spatial;
+                for (int b = 0; b < n; b++) for (int s = 0; s < spatial; s++) {
+                    double d = x[(b * ch + c) * spatial + s] - mu;
+                    var += d * d;
+                }
+                var /= (double) n * spatial;
+            } else {
+                mu = rm[c];
+                var = rv[c];
+            }
+            for (int b = 0; b < n; b++) for (int s = 0; s < spatial; s++) {
+                int at = (b * ch + c) * spatial + s;
+                y[at] = gamma[c] * (x[at] - mu) / Math.sqrt(var + eps) + beta[c];
+            }
+        }
+        return y;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    private static double[] toDouble(Tensor t) {
+        float[] f = t.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
+    @Test
+    void functionalBackwardRunsOnTheCurrentBackend() {
+        OneDnnBackend onednn = Parity.onednn("batchnorm");
+        try (Scope scope = Scope.open()) {
+            Tensor x = Tensor.randn(3, 4, 3, 5, 5), w = Tensor.uniform(new SplittableRandom(4), 0.5f, 2f, 3);
+            Tensor b = Tensor.randn(5, 3), dy = Tensor.randn(6, 4, 3, 5, 5);
+            BatchNormParams p = BatchNormParams.DEFAULT;
+            BatchNormResult ref = Backends.with(ReferenceBackend.INSTANCE, () -> Functional.batchNormTraining(x, w, b, null, null, p));
+            BatchNormGradients refGrads = Backends.with(ReferenceBackend.INSTANCE,
+                    () -> Functional.batchNormBackward(p, true, x, dy, w, ref.mean(), ref.variance(), true));
+            long before = onednn.nativeExecutions("batchnorm");
+            BatchNormResult dnn = Backends.with(onednn, () -> Functional.batchNormTraining(x, w, b, null, null, p));
+            BatchNormGradients grads = Backends.with(onednn,
+                    () -> Functional.batchNormBackward(p, true, x, dy, w, dnn.mean(), dnn.variance(), true));
+            assertEquals(before + 2, onednn.nativeExecutions("batchnorm"));
+            Parity.assertClose(ref.output().toFloatArray(), dnn.output().toFloatArray(), 1e-4, 1e-4, "functional output");
+            Parity.assertClose(refGrads.input().toFloatArray(), grads.input().toFloatArray(), 1e-4, 1e-4, "functional dx");
+            Parity.assertClose(refGrads.scale().toFloatArray(), grads.scale().toFloatArray(), 1e-4, 1e-4, "functional dscale");
+            Parity.assertClose(refGrads.shift().toFloatArray(), grads.shift().toFloatArray(), 1e-4, 1e-4, "functional dshift");
+        }
+    }
+
+    /** With the kill switch on, batch norm runs on the reference and no primitive runs. */
+    @Test
+    void killSwitchRoutesToReference() {
+        try (OneDnnBackend routed = OneDnnBackend.create(java.util.Set.of("batchnorm")); Scope scope = Scope.open()) {
+            Tensor x = Tensor.randn(8, 4, 3), y = Tensor.empty(4, 3), mean = Tensor.empty(3), var = Tensor.empty(3);
+            routed.batchNormForward(BatchNormParams.DEFAULT, true, x, null, null, mean, var, y);
+            routed.batchNormBackward(BatchNormParams.DEFAULT, true, x, y, null, mean, var, Tensor.empty(4, 3), null, null);
+            assertEquals(0, routed.nativeExecutions("batchnorm"));
+        }
+    }
+
+    @Test
+    void invalidArgumentsAreRejectedWithClearMessages() {
+        OneDnnBackend onednn = Parity.onednn("batchnorm");
+        BatchNormParams p = BatchNormParams.DEFAULT;
+        try (Scope scope = Scope.open()) {
+            Tensor x = Tensor.randn(1, 2, 3), y = Tensor.empty(2, 3);
+            Tensor mean = Tensor.empty(3), var = Tensor.empty(3);
+            assertMessage("batchnorm: scale shape [4] != channels 3",
+                    () -> onednn.batchNormForward(p, true, x, Tensor.ones(4), null, mean, var, y));
+            assertMessage("batchnorm: variance shape [2] != channels 3",
+                    () -> onednn.batchNormForward(p, false, x, null, null, mean, Tensor.ones(2), y));
+            assertMessage("batchnorm: training needs more than 1 value per channel, got input [1, 3]",
+                    () -> onednn.batchNormForward(p, true, Tensor.ones(1, 3), null, null, mean, var, Tensor.empty(1, 3)));
+            assertMessage("batchnorm: input must be rank 2 (N, C) or 4 (N, C, H, W), got [2, 3, 4]",
+                    () -> onednn.batchNormForward(p, true, Tensor.ones(2, 3, 4), null, null, mean, var, Tensor.empty(2, 3, 4)));
+            assertMessage("batchnorm: dst shape [3, 2] != input shape [2, 3]",
+                    () -> onednn.batchNormForward(p, true, x, null, null, mean, var, Tensor.empty(3, 2)));
+            assertMessage("batchnorm: output must not share memory with src",
+                    () -> onednn.batchNormForward(p, true, x, null, null, mean, var, x));
+            assertMessage("batchnorm backward: diffScale requested but the forward had no scale",
+                    () -> onednn.batchNormBackward(p, true, x, y, null, mean, var, Tensor.empty(2, 3), Tensor.empty(3), null));
+            assertMessage("batchnorm: epsilon must be finite and > 0, got 0.0", () -> new BatchNormParams(0f, 0.1f));
+            assertMessage("batchnorm: momentum must be in [0, 1], got 2.0", () -> new BatchNormParams(1e-5f, 2f));
+            assertMessage("batchnorm running stats: need more than 1 value per channel for the unbiased variance, got 1",
+                    () -> onednn.batchNormUpdateRunningStats(p, 1, mean, var, Tensor.zeros(3), Tensor.ones(3)));
+            Tensor closed = Tensor.ones(3);
+            closed.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> onednn.batchNormForward(p, false, x, closed, null, mean, var, y));
+            assertEquals("batchnorm: scale [3] is closed", e.getMessage());
+        }
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertEquals(expected, e.getMessage());
+    }
+}
