@@ -275,6 +275,14 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         executions.computeIfAbsent(op, o -> new LongAdder()).increment();
     }
 
+    /** The cached primitive for {@code key}, created if absent, for per-op classes that query it (a workspace size, the implementation). */
+    CachedPrimitive cachedPrimitive(Object key, Supplier<CachedPrimitive> create) {
+        if (closed) {
+            throw new IllegalStateException("onednn: backend is closed");
+        }
+        return cache.get(key, create);
+    }
+
     /** The implementation oneDNN picked for a matmul of these sizes (creating it if needed), e.g. for benchmarks. */
     public String matmulImplementation(MatmulParams params, long m, long k, long n) {
         MatmulShapes s = MatmulShapes.infer(Shape.of(params.transposeA() ? k : m, params.transposeA() ? m : k),
@@ -544,11 +552,6 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
                 OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.FORWARD, s, params, bias));
     }
 
-    /** The cached primitive for {@code key}, created if absent (for implementation queries). */
-    CachedPrimitive cachedPrimitive(Object key, Supplier<CachedPrimitive> create) {
-        return cache.get(key, create);
-    }
-
     // ---- conv_transpose2d ----
 
     @Override
@@ -628,14 +631,6 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         }
         Pool2dShapes s = Operands.pool2dBackward(params, diffDst, workspace, diffSrc, name(), Device.CPU);
         OneDnnPooling.backward(this, params, s, diffDst, workspace, diffSrc);
-    }
-
-    /** The cached primitive for {@code key}, for per-op classes that query it (e.g. a workspace size). */
-    CachedPrimitive cachedPrimitive(Object key, Supplier<CachedPrimitive> create) {
-        if (closed) {
-            throw new IllegalStateException("onednn: backend is closed");
-        }
-        return cache.get(key, create);
     }
 
     // ---- batchnorm ----
