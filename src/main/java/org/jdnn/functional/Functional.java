@@ -171,6 +171,18 @@ public final class Functional {
     }
 
     /** {@code a op b} with NumPy broadcasting. */
+    /** {@code target += addend} in place ({@code addend} broadcasts to target's shape); returns target. */
+    public static Tensor addInPlace(Tensor target, Tensor addend) {
+        BinaryParams params = BinaryParams.of(BinaryAlgorithm.ADD);
+        Shape shape = BroadcastShapes.broadcast(params.opName(), target.shape(), addend.shape());
+        if (!shape.equals(target.shape())) {
+            throw new IllegalArgumentException("add_: " + addend.shape() + " does not broadcast to the target's shape "
+                    + target.shape());
+        }
+        Backends.current().binary(params, target, addend, target);
+        return target;
+    }
+
     public static Tensor binary(BinaryAlgorithm algorithm, Tensor a, Tensor b) {
         BinaryParams params = BinaryParams.of(algorithm);
         Tensor out = Tensor.empty(BroadcastShapes.broadcast(params.opName(), a.shape(), b.shape()));
@@ -312,6 +324,48 @@ public final class Functional {
                 bias == null ? null : bias.shape(), params);
         Tensor out = Tensor.empty(shapes.output());
         return run(out, backend -> backend.convTranspose2dForward(params, x, weight, bias, out));
+    }
+
+    /** The gradient of conv2d with respect to its input (of shape {@code inputShape}). */
+    public static Tensor conv2dBackwardData(Conv2dParams params, Tensor gradOutput, Tensor weight, Shape inputShape) {
+        Tensor out = Tensor.empty(inputShape);
+        return run(out, backend -> backend.conv2dBackwardData(params, gradOutput, weight, out));
+    }
+
+    /** The gradients of conv2d with respect to its weight and (if {@code withBias}) its bias. */
+    public static WeightGradients conv2dBackwardWeights(Conv2dParams params, Tensor x, Tensor gradOutput, Shape weightShape,
+                                                        boolean withBias) {
+        WeightGradients grads = WeightGradients.allocate(weightShape, withBias ? gradOutput.size(1) : -1);
+        return runAll(grads, backend -> backend.conv2dBackwardWeights(params, x, gradOutput, grads.weight(), grads.bias()));
+    }
+
+    /** The gradient of a transposed conv2d with respect to its input (of shape {@code inputShape}). */
+    public static Tensor convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor gradOutput, Tensor weight,
+                                                     Shape inputShape) {
+        Tensor out = Tensor.empty(inputShape);
+        return run(out, backend -> backend.convTranspose2dBackwardData(params, gradOutput, weight, out));
+    }
+
+    /** The gradients of a transposed conv2d with respect to its weight and (if {@code withBias}) its bias. */
+    public static WeightGradients convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor x, Tensor gradOutput,
+                                                                 Shape weightShape, boolean withBias) {
+        WeightGradients grads = WeightGradients.allocate(weightShape, withBias ? gradOutput.size(1) : -1);
+        return runAll(grads, backend -> backend.convTranspose2dBackwardWeights(params, x, gradOutput, grads.weight(),
+                grads.bias()));
+    }
+
+    private static <T extends AutoCloseable> T runAll(T outputs, java.util.function.Consumer<Backend> kernel) {
+        try {
+            kernel.accept(Backends.current());
+            return outputs;
+        } catch (RuntimeException | Error e) {
+            try {
+                outputs.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     // ---- pool2d ----

@@ -34,6 +34,17 @@ public final class Scope implements AutoCloseable {
         return scope;
     }
 
+    /** Runs {@code body} with no scope in effect: tensors it creates belong to the caller (e.g. parameters, gradients). */
+    public static <T> T untracked(java.util.function.Supplier<T> body) {
+        Scope current = CURRENT.get();
+        CURRENT.set(null);
+        try {
+            return body.get();
+        } finally {
+            CURRENT.set(current);
+        }
+    }
+
     static void track(Tensor tensor) {
         Scope scope = CURRENT.get();
         if (scope != null) {

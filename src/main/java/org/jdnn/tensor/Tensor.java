@@ -22,6 +22,11 @@ public final class Tensor implements AutoCloseable {
     private final Storage storage;
     private volatile boolean closed;
 
+    // Autograd state: plain data here; the graph logic lives in org.jdnn.autograd (see AutogradSupport).
+    private volatile boolean requiresGrad;
+    private volatile GradFn gradFn;
+    private volatile Tensor grad;
+
     private Tensor(Shape shape, DType dtype, Storage storage) {
         this.shape = shape;
         this.dtype = dtype;
@@ -224,7 +229,32 @@ public final class Tensor implements AutoCloseable {
         }
         checkOpen();
         storage.retain();
-        return new Tensor(target, dtype, storage);
+        Tensor view = new Tensor(target, dtype, storage);
+        AutogradSupport.Engine engine = AutogradSupport.engine();
+        if (requiresGrad() && engine != null) {
+            engine.recordView(this, view);
+        }
+        return view;
+    }
+
+    /** A view of the same elements that is cut off from the autograd graph (no gradient flows through it). */
+    public Tensor detach() {
+        checkOpen();
+        storage.retain();
+        return new Tensor(shape, dtype, storage);
+    }
+
+    /** Sets every element to {@code value}, in place. */
+    public Tensor fill(float value) {
+        MemorySegment s = segment();
+        if (value == 0f) {
+            s.fill((byte) 0);
+        } else {
+            for (long i = 0, n = numel(); i < n; i++) {
+                s.setAtIndex(JAVA_FLOAT, i, value);
+            }
+        }
+        return this;
     }
 
     /** A new tensor with a copy of the elements. */
@@ -232,6 +262,68 @@ public final class Tensor implements AutoCloseable {
         Tensor t = empty(shape);
         MemorySegment.copy(segment(), 0, t.segment(), 0, segment().byteSize());
         return t;
+    }
+
+    // ---- autograd ----
+
+    /** Whether gradients are tracked for this tensor: a leaf marked with {@link #requiresGrad(boolean)}, or an op result. */
+    public boolean requiresGrad() {
+        return requiresGrad || gradFn != null;
+    }
+
+    /** Marks a leaf tensor (a parameter or input) for gradient tracking; returns this. */
+    public Tensor requiresGrad(boolean value) {
+        if (gradFn != null) {
+            throw new IllegalStateException("requiresGrad: tensor " + shape + " was made by " + gradFn.name()
+                    + "; only leaf tensors can be marked (use detach() for a leaf copy)");
+        }
+        requiresGrad = value;
+        return this;
+    }
+
+    /** The gradient accumulated by backward passes (leaves only), or null before the first one. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** The op that made this tensor, or null for a leaf. */
+    public GradFn gradFn() {
+        return gradFn;
+    }
+
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** Backpropagates from this one-element tensor (a loss), accumulating into the leaves' {@link #grad()}; frees the graph. */
+    public void backward() {
+        backward(null, false);
+    }
+
+    /**
+     * Backpropagates {@code gradient} (same shape as this tensor; null means 1 for a one-element tensor).
+     * With {@code retainGraph} the graph survives for another backward; otherwise it is freed.
+     */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        checkOpen();
+        AutogradSupport.Engine engine = AutogradSupport.engine();
+        if (!requiresGrad() || engine == null) {
+            throw new IllegalStateException("backward: tensor " + shape + " does not require grad (no recorded op"
+                    + " and not marked with requiresGrad(true))");
+        }
+        engine.backward(this, gradient, retainGraph);
+    }
+
+    void setGradFn(GradFn fn) {
+        this.gradFn = fn;
+    }
+
+    void setGrad(Tensor value) {
+        Tensor old = grad;
+        grad = value;
+        if (old != null && old != value) {
+            old.close();
+        }
     }
 
     // ---- lifetime ----
@@ -258,6 +350,12 @@ public final class Tensor implements AutoCloseable {
                 closed = true;
             }
             storage.release();
+            Tensor g = grad;
+            if (g != null) {
+                grad = null;
+                g.close();
+            }
+            gradFn = null;
         }
     }
 

@@ -1,0 +1,40 @@
+package org.jdnn.tensor;
+
+/**
+ * The door through which the autograd layer, which sits above this package, attaches graph state to
+ * tensors and runs backward passes. Only {@code org.jdnn.autograd} uses it; user code calls
+ * {@link Tensor#backward()}, {@link Tensor#grad()} and {@link Tensor#requiresGrad(boolean)}.
+ */
+public final class AutogradSupport {
+    /** What {@link Tensor#backward} and a differentiable {@link Tensor#reshape} call into. */
+    public interface Engine {
+        void backward(Tensor root, Tensor gradient, boolean retainGraph);
+
+        /** Records that {@code view} is {@code source} reshaped, so gradients flow through reshape. */
+        void recordView(Tensor source, Tensor view);
+    }
+
+    private static volatile Engine engine;
+
+    private AutogradSupport() {
+    }
+
+    /** Installs the autograd engine (done once by the autograd layer when it loads). */
+    public static void install(Engine autograd) {
+        engine = autograd;
+    }
+
+    static Engine engine() {
+        return engine;
+    }
+
+    /** Marks {@code output} as produced by {@code fn}. */
+    public static void setGradFn(Tensor output, GradFn fn) {
+        output.setGradFn(fn);
+    }
+
+    /** Sets a leaf's accumulated gradient (the tensor becomes owned by the leaf and is closed with it). */
+    public static void setGrad(Tensor leaf, Tensor grad) {
+        leaf.setGrad(grad);
+    }
+}
