@@ -117,7 +117,8 @@ class AutogradTest {
         for (int i = 0; i < 5; i++) {
             step.run();
         }
-        assertEquals(live, HostMemory.stats().liveBytes(), "a step leaked native memory");
+        // <=, not ==: the cleaner thread may meanwhile free tensors other tests forgot to close.
+        assertTrue(HostMemory.stats().liveBytes() <= live, "a step leaked native memory");
         assertEquals(mallocs, HostMemory.stats().mallocCalls(), "steady-state steps should reuse cached blocks");
         w.close();
         b.close();
