@@ -122,6 +122,6 @@ class ArgumentValidationTest {
         try (Tensor a = Tensor.zeros(2, 3); Tensor b = Tensor.zeros(4, 5)) {
             Backends.with(backend, () -> assertThrows(IllegalArgumentException.class, () -> Functional.matmul(a, b)));
         }
-        org.junit.jupiter.api.Assertions.assertEquals(live, org.jdnn.natives.HostMemory.stats().liveBytes());
+        assertTrue(org.jdnn.natives.HostMemory.stats().liveBytes() <= live, "the failed call's output was not freed");
     }
 }

@@ -149,7 +149,8 @@ class TensorTest {
             }
             assertTrue(HostMemory.stats().liveBytes() >= live + 100 * 4000);
         }
-        assertEquals(live, HostMemory.stats().liveBytes());
+        // <=, not ==: the cleaner thread may meanwhile free tensors other tests forgot to close.
+        assertTrue(HostMemory.stats().liveBytes() <= live);
     }
 
     @Test
