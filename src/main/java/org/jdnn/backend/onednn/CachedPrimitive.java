@@ -17,6 +17,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  * argument (its data handle is swapped per call), the native argument array, and its own scratchpad.
  * Executing costs a few set_data_handle calls, the execute and the stream wait. Executes are serialised
  * per primitive because the memory objects are shared.
+ *
+ * <p>A primitive created with format_tag any may choose other layouts than the caller's plain tensors: for
+ * such arguments it holds a {@link LayoutReorder} and runs the data through a temporary buffer in the chosen
+ * layout (reordered in before, out after). The buffers come from the pooled {@link HostMemory} per execute
+ * rather than living in the cache entry, so cached entries (up to the cache capacity) do not pin
+ * activation-sized blocks; in steady state the pool hands back the previous step's blocks without malloc.
  */
 final class CachedPrimitive implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CachedPrimitive.class.getName());
@@ -25,6 +31,8 @@ final class CachedPrimitive implements AutoCloseable {
     private final MemorySegment primitiveDesc;
     private final MemorySegment primitive;
     private final MemorySegment[] memories;
+    private final LayoutReorder[] reorders;
+    private final boolean reordered;
     private final MemorySegment scratchpadMemory;
     private final MemorySegment scratchpad;
     private final Arena arena;
@@ -37,10 +45,22 @@ final class CachedPrimitive implements AutoCloseable {
      * (DNNL_ARG_* values, in the order {@link #execute} will receive their data).
      */
     CachedPrimitive(DnnlEngine engine, MemorySegment primitiveDesc, int[] argKinds, String label) {
+        this(engine, primitiveDesc, argKinds, null, null, label);
+    }
+
+    /**
+     * Like {@link #CachedPrimitive(DnnlEngine, MemorySegment, int[], String)} for a primitive that chose its own
+     * layouts: {@code userMds[i]} (null: same as the primitive's) is the layout the caller's data for argument i
+     * is in, {@code outputs[i]} whether the primitive writes it. Where the primitive's layout differs, the
+     * argument is reordered. The descriptors are copied; the caller keeps ownership.
+     */
+    CachedPrimitive(DnnlEngine engine, MemorySegment primitiveDesc, int[] argKinds, MemorySegment[] userMds,
+                    boolean[] outputs, String label) {
         this.label = label;
         this.primitiveDesc = primitiveDesc;
         this.arena = Arena.ofShared();
         this.memories = new MemorySegment[argKinds.length];
+        this.reorders = new LayoutReorder[argKinds.length];
         MemorySegment createdPrimitive = null;
         MemorySegment createdScratchpadMemory = null;
         MemorySegment createdScratchpad = null;
@@ -56,6 +76,10 @@ final class CachedPrimitive implements AutoCloseable {
             for (int i = 0; i < argKinds.length; i++) {
                 MemorySegment md = dnnl_h.dnnl_primitive_desc_query_md(primitiveDesc, dnnl_h.dnnl_query_exec_arg_md(), argKinds[i]);
                 memories[i] = createMemory(engine, md, MemorySegment.NULL, slot);
+                MemorySegment userMd = userMds == null ? null : userMds[i];
+                if (userMd != null && dnnl_h.dnnl_memory_desc_equal(userMd, md) == 0) {
+                    reorders[i] = new LayoutReorder(engine, userMd, md, outputs[i], label + " arg " + argKinds[i]);
+                }
                 MemorySegment arg = dnnl_exec_arg_t.asSlice(args, i);
                 dnnl_exec_arg_t.arg(arg, argKinds[i]);
                 dnnl_exec_arg_t.memory(arg, memories[i]);
@@ -72,6 +96,9 @@ final class CachedPrimitive implements AutoCloseable {
             for (MemorySegment memory : memories) {
                 if (memory != null) dnnl_h.dnnl_memory_destroy(memory);
             }
+            for (LayoutReorder reorder : reorders) {
+                if (reorder != null) reorder.close();
+            }
             if (createdScratchpadMemory != null) dnnl_h.dnnl_memory_destroy(createdScratchpadMemory);
             if (createdScratchpad != null) HostMemory.release(createdScratchpad);
             if (createdPrimitive != null) dnnl_h.dnnl_primitive_destroy(createdPrimitive);
@@ -82,7 +109,9 @@ final class CachedPrimitive implements AutoCloseable {
         this.primitive = createdPrimitive;
         this.scratchpadMemory = createdScratchpadMemory;
         this.scratchpad = createdScratchpad;
-        LOG.log(System.Logger.Level.DEBUG, () -> "oneDNN " + label + " -> " + implementation);
+        this.reordered = reorderCount() > 0;
+        LOG.log(System.Logger.Level.DEBUG, () -> "oneDNN " + label + " -> " + implementation
+                + (reordered ? " (" + reorderCount() + " args reordered to the primitive's layout)" : ""));
     }
 
     private MemorySegment createMemory(DnnlEngine engine, MemorySegment md, MemorySegment data, MemorySegment slot) {
@@ -122,13 +151,58 @@ final class CachedPrimitive implements AutoCloseable {
         if (closed) {
             return false;
         }
-        for (int i = 0; i < memories.length; i++) {
-            Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(memories[i], data[i]), "dnnl_memory_set_data_handle", label);
+        if (!reordered) {
+            for (int i = 0; i < memories.length; i++) {
+                Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(memories[i], data[i]), "dnnl_memory_set_data_handle", label);
+            }
+            run(stream);
+            stream.waitFor();
+            return true;
         }
+        MemorySegment[] buffers = new MemorySegment[memories.length];
+        try {
+            for (int i = 0; i < memories.length; i++) {
+                MemorySegment handle = data[i];
+                if (reorders[i] != null) {
+                    handle = buffers[i] = HostMemory.allocate(reorders[i].internalBytes());
+                    if (!reorders[i].output()) {
+                        reorders[i].enqueue(stream, data[i], handle);
+                    }
+                }
+                Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(memories[i], handle), "dnnl_memory_set_data_handle", label);
+            }
+            run(stream);
+            for (int i = 0; i < memories.length; i++) {
+                if (reorders[i] != null && reorders[i].output()) {
+                    reorders[i].enqueue(stream, data[i], buffers[i]);
+                }
+            }
+        } finally {
+            // Wait even when an enqueue failed: earlier work may still read or write the buffers.
+            stream.waitFor();
+            for (MemorySegment buffer : buffers) {
+                if (buffer != null) HostMemory.release(buffer);
+            }
+        }
+        return true;
+    }
+
+    private void run(DnnlStream stream) {
         int count = memories.length + (scratchpadMemory != null ? 1 : 0);
         Dnnl.check(dnnl_h.dnnl_primitive_execute(primitive, stream.handle(), count, args), "dnnl_primitive_execute", label);
-        stream.waitFor();
-        return true;
+    }
+
+    /** Whether some argument runs through a reorder (the primitive chose a layout other than the caller's). */
+    boolean reordered() {
+        return reordered;
+    }
+
+    private int reorderCount() {
+        int count = 0;
+        for (LayoutReorder reorder : reorders) {
+            if (reorder != null) count++;
+        }
+        return count;
     }
 
     @Override
@@ -139,6 +213,9 @@ final class CachedPrimitive implements AutoCloseable {
         closed = true;
         for (MemorySegment memory : memories) {
             dnnl_h.dnnl_memory_destroy(memory);
+        }
+        for (LayoutReorder reorder : reorders) {
+            if (reorder != null) reorder.close();
         }
         if (scratchpadMemory != null) {
             dnnl_h.dnnl_memory_destroy(scratchpadMemory);
