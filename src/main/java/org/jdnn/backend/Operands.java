@@ -3,6 +3,7 @@ package org.jdnn.backend;
 import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.BroadcastShapes;
 import org.jdnn.ops.ConcatShapes;
+import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.EltwiseShapes;
 import org.jdnn.ops.MatmulParams;
@@ -35,6 +36,7 @@ public final class Operands {
     }
 
     public static MatmulShapes matmul(MatmulParams params, Tensor a, Tensor b, Tensor bias, Tensor out, Device device) {
+        notNull("matmul", "params", params);
         check("matmul", "A", a, device);
         check("matmul", "B", b, device);
         if (bias != null) {
@@ -52,6 +54,7 @@ public final class Operands {
     }
 
     public static void eltwiseForward(EltwiseParams params, Tensor src, Tensor dst, Device device) {
+        notNull("eltwise", "params", params);
         String op = "eltwise " + params.algorithm();
         check(op, "src", src, device);
         check(op, "dst", dst, device);
@@ -59,6 +62,10 @@ public final class Operands {
     }
 
     public static void eltwiseBackward(EltwiseParams params, Tensor src, Tensor diffDst, Tensor diffSrc, Device device) {
+        notNull("eltwise backward", "params", params);
+        if (params.algorithm() == EltwiseAlgorithm.STEP) {
+            throw new IllegalArgumentException(STEP_NOT_DIFFERENTIABLE);
+        }
         String op = "eltwise " + params.algorithm() + " backward";
         check(op, "src", src, device);
         check(op, "diffDst", diffDst, device);
@@ -96,6 +103,7 @@ public final class Operands {
 
     /** dst may be src (in place). */
     public static SoftmaxShapes softmaxForward(SoftmaxParams params, Tensor src, Tensor dst, Device device) {
+        notNull("softmax", "params", params);
         String op = params.opName();
         check(op, "src", src, device);
         check(op, "dst", dst, device);
@@ -106,6 +114,7 @@ public final class Operands {
 
     /** diffSrc may be diffDst (in place). */
     public static SoftmaxShapes softmaxBackward(SoftmaxParams params, Tensor dst, Tensor diffDst, Tensor diffSrc, Device device) {
+        notNull("softmax backward", "params", params);
         String op = params.opName() + " backward";
         check(op, "dst", dst, device);
         check(op, "diffDst", diffDst, device);
@@ -124,6 +133,7 @@ public final class Operands {
 
     /** The broadcast output shape; out may be an operand of the output's shape (in place), else must not overlap it. */
     public static Shape binary(BinaryParams params, Tensor a, Tensor b, Tensor out, Device device) {
+        notNull("binary", "params", params);
         String op = params.opName();
         check(op, "a", a, device);
         check(op, "b", b, device);
@@ -136,6 +146,7 @@ public final class Operands {
     }
 
     public static void binaryScalar(BinaryParams params, Tensor a, float scalar, Tensor out, Device device) {
+        notNull("binary scalar", "params", params);
         String op = params.opName() + " scalar";
         check(op, "a", a, device);
         check(op, "out", out, device);
@@ -154,6 +165,7 @@ public final class Operands {
     // ---- reduction ----
 
     public static ReductionShapes reduce(ReductionParams params, Tensor src, Tensor dst, Device device) {
+        notNull("reduction", "params", params);
         String op = params.opName();
         check(op, "src", src, device);
         check(op, "dst", dst, device);
@@ -165,6 +177,7 @@ public final class Operands {
 
     public static ReductionShapes reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst,
                                                  Tensor diffSrc, Device device) {
+        notNull("reduction backward", "params", params);
         String op = params.opName() + " backward";
         check(op, "src", src, device);
         check(op, "dst", dst, device);
@@ -235,6 +248,7 @@ public final class Operands {
 
     public static Conv2dShapes conv2dForward(Conv2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst,
                                              Device device) {
+        notNull("conv2d", "params", params);
         String op = "conv2d";
         check(op, "src", src, device);
         check(op, "weights", weights, device);
@@ -254,6 +268,7 @@ public final class Operands {
 
     public static Conv2dShapes conv2dBackwardData(Conv2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc,
                                                   Device device) {
+        notNull("conv2d backward data", "params", params);
         String op = "conv2d backward data";
         check(op, "diffDst", diffDst, device);
         check(op, "weights", weights, device);
@@ -267,6 +282,7 @@ public final class Operands {
 
     public static Conv2dShapes conv2dBackwardWeights(Conv2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights,
                                                      Tensor diffBias, Device device) {
+        notNull("conv2d backward weights", "params", params);
         String op = "conv2d backward weights";
         check(op, "src", src, device);
         check(op, "diffDst", diffDst, device);
@@ -291,6 +307,7 @@ public final class Operands {
 
     public static ConvTranspose2dShapes convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights,
                                                                Tensor bias, Tensor dst, Device device) {
+        notNull("conv_transpose2d", "params", params);
         String op = "conv_transpose2d";
         check(op, "src", src, device);
         check(op, "weights", weights, device);
@@ -311,6 +328,7 @@ public final class Operands {
 
     public static ConvTranspose2dShapes convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst,
                                                                     Tensor weights, Tensor diffSrc, Device device) {
+        notNull("conv_transpose2d backward data", "params", params);
         String op = "conv_transpose2d backward data";
         check(op, "diffDst", diffDst, device);
         check(op, "weights", weights, device);
@@ -325,6 +343,7 @@ public final class Operands {
     public static ConvTranspose2dShapes convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src,
                                                                        Tensor diffDst, Tensor diffWeights,
                                                                        Tensor diffBias, Device device) {
+        notNull("conv_transpose2d backward weights", "params", params);
         String op = "conv_transpose2d backward weights";
         check(op, "src", src, device);
         check(op, "diffDst", diffDst, device);
@@ -350,6 +369,7 @@ public final class Operands {
     /** Checks a pooling forward; {@code format} is the running backend's workspace layout. */
     public static Pool2dShapes pool2dForward(Pool2dParams params, Tensor src, Tensor dst, Pool2dWorkspace workspace,
                                              String format, Device device) {
+        notNull("pool2d", "params", params);
         String op = params.algorithm().opName();
         check(op, "src", src, device);
         check(op, "dst", dst, device);
@@ -370,6 +390,7 @@ public final class Operands {
     /** Checks a pooling backward: max pooling needs its forward's workspace, average pooling none. */
     public static Pool2dShapes pool2dBackward(Pool2dParams params, Tensor diffDst, Pool2dWorkspace workspace,
                                               Tensor diffSrc, String format, Device device) {
+        notNull("pool2d backward", "params", params);
         String op = params.algorithm().opName() + " backward";
         check(op, "diffDst", diffDst, device);
         check(op, "diffSrc", diffSrc, device);
@@ -496,6 +517,18 @@ public final class Operands {
         if (t != null) {
             check(op, name, t, device);
             shapes.checkChannels(op, name, t.shape());
+        }
+    }
+
+    // ---- step / fuzz fixes ----
+
+    /** The message of every backend's STEP backward: the step's derivative is 0 almost everywhere (undefined at 0). */
+    public static final String STEP_NOT_DIFFERENTIABLE = "eltwise STEP: not differentiable (use it forward only)";
+
+    /** Throws IllegalArgumentException "op: name is null" for a null parameter bundle or argument. */
+    public static void notNull(String op, String name, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null");
         }
     }
 }

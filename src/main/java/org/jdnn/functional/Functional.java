@@ -483,4 +483,15 @@ public final class Functional {
             throw e;
         }
     }
+
+    // ---- step ----
+
+    /**
+     * The hard step of a perceptron: 1 where x > 0, else 0 (also at 0 and -0; NaN is
+     * backend-dependent, see {@link EltwiseAlgorithm#STEP}). Forward only: its
+     * backward throws IllegalArgumentException.
+     */
+    public static Tensor step(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.STEP), x);
+    }
 }

@@ -8,6 +8,12 @@ package org.jdnn.ops;
  */
 public record Conv2dParams(long strideH, long strideW, long padTop, long padBottom, long padLeft, long padRight,
                            long dilationH, long dilationW, long groups) {
+    /**
+     * Bound on every parameter, so the shape arithmetic on them cannot overflow a long and oneDNN is never handed
+     * sizes it would mis-handle (a stride of 2^63 - 1 used to reach it).
+     */
+    public static final long MAX_PARAM = 1 << 20;
+
     /** Stride 1, no padding, dense kernel, one group. */
     public static final Conv2dParams DEFAULT = of(1, 0);
 
@@ -15,16 +21,18 @@ public record Conv2dParams(long strideH, long strideW, long padTop, long padBott
         positive("stride", strideH, strideW);
         positive("dilation", dilationH, dilationW);
         positive("groups", groups);
-        if (padTop < 0 || padBottom < 0 || padLeft < 0 || padRight < 0) {
-            throw new IllegalArgumentException("conv2d: padding must be >= 0, got top " + padTop + " bottom "
-                    + padBottom + " left " + padLeft + " right " + padRight);
+        for (long pad : new long[] {padTop, padBottom, padLeft, padRight}) {
+            if (pad < 0 || pad > MAX_PARAM) {
+                throw new IllegalArgumentException("conv2d: padding must be in [0, " + MAX_PARAM + "], got top " + padTop
+                        + " bottom " + padBottom + " left " + padLeft + " right " + padRight);
+            }
         }
     }
 
     private static void positive(String name, long... values) {
         for (long v : values) {
-            if (v < 1) {
-                throw new IllegalArgumentException("conv2d: " + name + " must be >= 1, got " + v);
+            if (v < 1 || v > MAX_PARAM) {
+                throw new IllegalArgumentException("conv2d: " + name + " must be in [1, " + MAX_PARAM + "], got " + v);
             }
         }
     }

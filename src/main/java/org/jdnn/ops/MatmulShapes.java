@@ -32,7 +32,8 @@ public record MatmulShapes(long batchA, long batchB, long batch, long m, long k,
             throw new IllegalArgumentException("matmul: batch sizes " + batchA + " (A " + a + ") and " + batchB
                     + " (B " + b + ") do not broadcast");
         }
-        long batch = Math.max(batchA, batchB);
+        // A batch of 1 broadcasts to the other's, including 0 (max() would turn (0, 1) into 1 and read past A).
+        long batch = batchA == 1 ? batchB : batchA;
         if (bias != null && (bias.rank() != 1 || bias.dim(0) != n)) {
             throw new IllegalArgumentException("matmul: bias shape " + bias + " must be [" + n + "] (N of B " + b + ")");
         }

@@ -17,7 +17,13 @@ public record Pool2dShapes(long batch, long channels, long inH, long inW, long o
 
     /** Validates {@code src} against {@code params} and infers the output; messages name the op and value. */
     public static Pool2dShapes infer(Pool2dParams params, Shape src) {
+        if (params == null) {
+            throw new IllegalArgumentException("pool2d: params is null");
+        }
         String op = params.algorithm().opName();
+        if (src == null) {
+            throw new IllegalArgumentException(op + ": input shape is null");
+        }
         if (src.rank() != 4) {
             throw new IllegalArgumentException(op + ": input must be rank 4 (N, C, H, W), got " + src);
         }

@@ -281,10 +281,10 @@ class Conv2dParityTest {
 
     @Test
     void paramsRejectNonPositiveStrideDilationGroupsAndNegativePadding() {
-        assertRejected("stride must be >= 1, got 0", () -> Conv2dParams.of(0, 0));
-        assertRejected("padding must be >= 0", () -> Conv2dParams.of(1, -1));
-        assertRejected("dilation must be >= 1, got 0", () -> Conv2dParams.of(1, 0, 0, 1));
-        assertRejected("groups must be >= 1, got 0", () -> Conv2dParams.of(1, 0, 1, 0));
+        assertRejected("stride must be in [1, 1048576], got 0", () -> Conv2dParams.of(0, 0));
+        assertRejected("padding must be in [0, 1048576]", () -> Conv2dParams.of(1, -1));
+        assertRejected("dilation must be in [1, 1048576], got 0", () -> Conv2dParams.of(1, 0, 0, 1));
+        assertRejected("groups must be in [1, 1048576], got 0", () -> Conv2dParams.of(1, 0, 1, 0));
     }
 
     @Test

@@ -7,6 +7,9 @@ import org.jdnn.ops.EltwiseParams;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.testing.Parity;
+import org.jdnn.functional.Functional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -14,13 +17,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * oneDNN element-wise activations, forward and backward, against the reference for every algorithm over
  * seeded random shapes and alphas. Bound: 1e-5 relative plus 1e-6 absolute forward, 1e-5 absolute backward
  * (oneDNN's erf/exp/tanh are vectorised polynomial approximations, accurate to a few float32 ulps, and the
- * GELU derivative loses a few more bits in its tails where it is a difference of near-equal terms).
+ * GELU derivative loses a few more bits in its tails where it is a difference of near-equal terms). STEP is
+ * exact (oneDNN's binary greater-than writes 1.0 or 0.0) and forward only: it has no backward parity, its
+ * backward must throw on every backend.
  */
 class EltwiseParityTest {
 
@@ -66,13 +74,17 @@ class EltwiseParityTest {
             long before = onednn.nativeExecutions("eltwise");
             onednn.eltwiseForward(c.params(), x, actual);
             assertTrue(onednn.nativeExecutions("eltwise") > before, "oneDNN eltwise did not run");
-            Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-5, 1e-6, "forward " + c);
+            boolean exact = c.params().algorithm() == EltwiseAlgorithm.STEP;
+            Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), exact ? 0 : 1e-5, exact ? 0 : 1e-6,
+                    "forward " + c);
         }
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void backwardMatchesReference(Case c) {
+        // STEP is not differentiable: its backward throws (stepBackwardThrowsOnEveryBackend), nothing to compare.
+        Assumptions.assumeTrue(c.params().algorithm() != EltwiseAlgorithm.STEP, "STEP has no backward");
         OneDnnBackend onednn = Parity.onednn("eltwise");
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.uniform(new SplittableRandom(c.seed()), -c.scale(), c.scale(), c.shape());
@@ -84,6 +96,52 @@ class EltwiseParityTest {
             onednn.eltwiseBackward(c.params(), x, dy, actual);
             assertTrue(onednn.nativeExecutions("eltwise") > before, "oneDNN eltwise backward did not run");
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-5, 1e-5, "backward " + c);
+        }
+    }
+
+    /**
+     * STEP at its edge values: 0 at +-0 and -inf, 1 at the smallest positive float and +inf; in place too. NaN is
+     * left out: its step is backend-dependent (see EltwiseAlgorithm.STEP).
+     */
+    @Test
+    void stepIsExactAtZeroAndSpecialValues() {
+        OneDnnBackend onednn = Parity.onednn("eltwise");
+        float[] x = {-1f, -0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, 3.5f};
+        float[] expected = {0, 0, 0, 1, 0, 1, 0, 1};
+        EltwiseParams step = EltwiseParams.of(EltwiseAlgorithm.STEP);
+        for (Backend backend : List.of(ReferenceBackend.INSTANCE, onednn)) {
+            try (Scope scope = Scope.open()) {
+                Tensor src = Tensor.of(x);
+                Tensor dst = Tensor.full(Float.NaN, x.length);
+                backend.eltwiseForward(step, src, dst);
+                assertArrayEquals(expected, dst.toFloatArray(), backend.name());
+                backend.eltwiseForward(step, src, src); // in place
+                assertArrayEquals(expected, src.toFloatArray(), backend.name() + " in place");
+            }
+        }
+        try (Scope scope = Scope.open()) {
+            assertArrayEquals(new float[] {0, 1, 0}, Functional.step(Tensor.of(-2f, 2f, 0f)).toFloatArray());
+        }
+    }
+
+    @Test
+    void stepBackwardThrowsOnEveryBackend() {
+        EltwiseParams step = EltwiseParams.of(EltwiseAlgorithm.STEP);
+        try (OneDnnBackend killed = OneDnnBackend.create(java.util.Set.of("eltwise"))) {
+            for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("eltwise"), killed)) {
+                try (Scope scope = Scope.open()) {
+                    Tensor x = Tensor.of(1f, -1f);
+                    var e = assertThrows(IllegalArgumentException.class,
+                            () -> backend.eltwiseBackward(step, x, Tensor.of(1f, 1f), Tensor.empty(2)), backend.name());
+                    assertTrue(e.getMessage().startsWith("eltwise STEP: not differentiable"), e.getMessage());
+                }
+            }
+        }
+        try (Scope scope = Scope.open()) {
+            Tensor x = Tensor.of(1f, -1f);
+            var e = assertThrows(IllegalArgumentException.class, () -> Functional.activationBackward(step, x, x));
+            assertEquals(org.jdnn.backend.Operands.STEP_NOT_DIFFERENTIABLE, e.getMessage());
         }
     }
 }

@@ -203,6 +203,10 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         if (src.numel() == 0) {
             return;
         }
+        if (params.algorithm() == EltwiseAlgorithm.STEP) {
+            stepForward(src, dst);
+            return;
+        }
         EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get());
         execute("eltwise", key, () -> createEltwise(key),
                 TensorAccess.segment(src), TensorAccess.segment(dst));
@@ -232,6 +236,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
             case SOFTPLUS -> dnnl_h.dnnl_eltwise_soft_relu();
             case GELU_TANH -> dnnl_h.dnnl_eltwise_gelu_tanh();
             case GELU_ERF -> dnnl_h.dnnl_eltwise_gelu_erf();
+            case STEP -> throw new IllegalStateException("eltwise STEP: runs on the binary primitive, not eltwise");
         };
         String label = "eltwise " + key;
         try (Descriptors d = new Descriptors()) {
@@ -557,6 +562,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     @Override
     public void convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights, Tensor bias,
                                        Tensor dst) {
+        Operands.notNull("conv_transpose2d", "params", params); // before supported() reads it
         if (!runsNatively("conv_transpose2d") || !OneDnnConvolution.Key.supported(params)) {
             ReferenceBackend.INSTANCE.convTranspose2dForward(params, src, weights, bias, dst);
             return;
@@ -572,6 +578,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     @Override
     public void convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst, Tensor weights,
                                             Tensor diffSrc) {
+        Operands.notNull("conv_transpose2d backward data", "params", params); // before supported() reads it
         if (!runsNatively("conv_transpose2d") || !OneDnnConvolution.Key.supported(params)) {
             ReferenceBackend.INSTANCE.convTranspose2dBackwardData(params, diffDst, weights, diffSrc);
             return;
@@ -585,6 +592,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     @Override
     public void convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src, Tensor diffDst,
                                                Tensor diffWeights, Tensor diffBias) {
+        Operands.notNull("conv_transpose2d backward weights", "params", params); // before supported() reads it
         if (!runsNatively("conv_transpose2d") || !OneDnnConvolution.Key.supported(params)) {
             ReferenceBackend.INSTANCE.convTranspose2dBackwardWeights(params, src, diffDst, diffWeights, diffBias);
             return;
@@ -617,6 +625,10 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
             return;
         }
         Pool2dShapes s = Operands.pool2dForward(params, src, dst, workspace, name(), Device.CPU);
+        if (!OneDnnPooling.supported(params, s)) { // average pooling only: no workspace to hand over
+            ReferenceBackend.INSTANCE.pool2dForward(params, src, dst, workspace);
+            return;
+        }
         OneDnnPooling.forward(this, params, s, src, dst, workspace);
         if (workspace != null) {
             workspace.markWritten();
@@ -630,6 +642,10 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
             return;
         }
         Pool2dShapes s = Operands.pool2dBackward(params, diffDst, workspace, diffSrc, name(), Device.CPU);
+        if (!OneDnnPooling.supported(params, s)) {
+            ReferenceBackend.INSTANCE.pool2dBackward(params, diffDst, workspace, diffSrc);
+            return;
+        }
         OneDnnPooling.backward(this, params, s, diffDst, workspace, diffSrc);
     }
 
@@ -638,6 +654,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     @Override
     public void batchNormForward(BatchNormParams params, boolean training, Tensor src, Tensor scale, Tensor shift,
                                  Tensor mean, Tensor variance, Tensor dst) {
+        Operands.notNull("batchnorm", "params", params);
         if (!runsNatively(OneDnnBatchNorm.OP)) {
             ReferenceBackend.INSTANCE.batchNormForward(params, training, src, scale, shift, mean, variance, dst);
             return;
@@ -649,6 +666,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     @Override
     public void batchNormBackward(BatchNormParams params, boolean training, Tensor src, Tensor diffDst, Tensor scale,
                                   Tensor mean, Tensor variance, Tensor diffSrc, Tensor diffScale, Tensor diffShift) {
+        Operands.notNull("batchnorm backward", "params", params);
         if (!runsNatively(OneDnnBatchNorm.OP)) {
             ReferenceBackend.INSTANCE.batchNormBackward(params, training, src, diffDst, scale, mean, variance, diffSrc,
                     diffScale, diffShift);
@@ -664,6 +682,19 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     @Override
     public void batchNormUpdateRunningStats(BatchNormParams params, long count, Tensor mean, Tensor variance,
                                             Tensor runningMean, Tensor runningVariance) {
+        Operands.notNull("batchnorm running stats", "params", params);
         ReferenceBackend.INSTANCE.batchNormUpdateRunningStats(params, count, mean, variance, runningMean, runningVariance);
+    }
+
+    // ---- step ----
+
+    /**
+     * oneDNN's eltwise has no step function; the binary comparison {@code src > 0} against a one-element zero
+     * operand writes exactly 1.0 or 0.0 in f32 (0 for x = 0 and -0, as the reference; NaN is left unspecified
+     * because the JIT compares "not x <= 0" and writes 1). Counted as "eltwise".
+     */
+    private void stepForward(Tensor src, Tensor dst) {
+        binaryKernels.scalar("eltwise", dnnl_h.dnnl_binary_gt(), src.shape(), TensorAccess.segment(src), 0f,
+                TensorAccess.segment(dst));
     }
 }

@@ -35,9 +35,10 @@ final class OneDnnPooling {
                        long kernelH, long kernelW, long strideH, long strideW, long padTop, long padLeft,
                        long padBottom, long padRight, long dilationH, long dilationW, Phase phase, int threads) {
         Key(Pool2dParams p, Pool2dShapes s, Phase phase) {
+            // A one-tap window has no spacing: dense, so oneDNN's exclude-padding rule below never trips on it.
             this(p.algorithm(), s.batch(), s.channels(), s.inH(), s.inW(), s.outH(), s.outW(), p.kernelH(), p.kernelW(),
                     p.strideH(), p.strideW(), p.padTop(), p.padLeft(), s.padBottomUsed(), s.padRightUsed(),
-                    p.dilationH(), p.dilationW(), phase, ThreadCount.get());
+                    p.kernelH() == 1 ? 1 : p.dilationH(), p.kernelW() == 1 ? 1 : p.dilationW(), phase, ThreadCount.get());
         }
 
         Key with(Phase other) {
@@ -47,6 +48,16 @@ final class OneDnnPooling {
     }
 
     private OneDnnPooling() {
+    }
+
+    /**
+     * Whether oneDNN accepts these operands. For average pooling without padding it requires its dilation (ours
+     * minus 1) below the input size on every axis with more than one tap, against 0/0 windows; jdnn allows such
+     * sparse windows as long as each covers an input element (Pool2dShapes), and runs them on the reference.
+     */
+    static boolean supported(Pool2dParams p, Pool2dShapes s) {
+        return p.algorithm() != PoolAlgorithm.AVG_EXCLUDE_PADDING
+                || ((p.kernelH() == 1 || p.dilationH() - 1 < s.inH()) && (p.kernelW() == 1 || p.dilationW() - 1 < s.inW()));
     }
 
     /** The size of oneDNN's max-pooling workspace for these operands (from the cached training primitive). */

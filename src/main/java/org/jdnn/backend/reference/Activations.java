@@ -1,5 +1,6 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.backend.Operands;
 import org.jdnn.ops.EltwiseParams;
 
 /** The activation functions and their derivatives, in double, written as the formulas read. */
@@ -20,6 +21,7 @@ final class Activations {
             case SOFTPLUS -> softplus(alpha * x) / alpha;
             case GELU_TANH -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
             case GELU_ERF -> 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
+            case STEP -> x > 0 ? 1 : 0;
         };
     }
 
@@ -39,6 +41,8 @@ final class Activations {
                 yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du;
             }
             case GELU_ERF -> 0.5 * (1 + Erf.erf(x / Math.sqrt(2))) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+            // Operands.eltwiseBackward rejects STEP before any kernel runs; this only keeps the switch total.
+            case STEP -> throw new IllegalArgumentException(Operands.STEP_NOT_DIFFERENTIABLE);
         };
     }
 

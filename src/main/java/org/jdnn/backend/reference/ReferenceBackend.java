@@ -240,6 +240,7 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void batchNormForward(BatchNormParams params, boolean training, Tensor src, Tensor scale, Tensor shift,
                                  Tensor mean, Tensor variance, Tensor dst) {
+        Operands.notNull("batchnorm", "params", params);
         BatchNormShapes s = Operands.batchNormForward(training, src, scale, shift, mean, variance, dst, Device.CPU);
         ReferenceBatchNorm.forward(params, training, s, TensorAccess.segment(src), segmentOrNull(scale),
                 segmentOrNull(shift), TensorAccess.segment(mean), TensorAccess.segment(variance), TensorAccess.segment(dst));
@@ -248,6 +249,7 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void batchNormBackward(BatchNormParams params, boolean training, Tensor src, Tensor diffDst, Tensor scale,
                                   Tensor mean, Tensor variance, Tensor diffSrc, Tensor diffScale, Tensor diffShift) {
+        Operands.notNull("batchnorm backward", "params", params);
         BatchNormShapes s = Operands.batchNormBackward(training, src, diffDst, scale, mean, variance, diffSrc,
                 diffScale, diffShift, Device.CPU);
         ReferenceBatchNorm.backward(params, training, s, TensorAccess.segment(src), TensorAccess.segment(diffDst),
@@ -258,6 +260,7 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void batchNormUpdateRunningStats(BatchNormParams params, long count, Tensor mean, Tensor variance,
                                             Tensor runningMean, Tensor runningVariance) {
+        Operands.notNull("batchnorm running stats", "params", params);
         Operands.batchNormRunningStats(count, mean, variance, runningMean, runningVariance, Device.CPU);
         ReferenceBatchNorm.updateRunningStats(params, count, mean.size(0), TensorAccess.segment(mean),
                 TensorAccess.segment(variance), TensorAccess.segment(runningMean), TensorAccess.segment(runningVariance));

@@ -16,6 +16,9 @@ class ActivationsGradientTest {
         SplittableRandom random = new SplittableRandom(11);
         double h = 1e-6;
         for (EltwiseAlgorithm algorithm : EltwiseAlgorithm.values()) {
+            if (algorithm == EltwiseAlgorithm.STEP) {
+                continue; // forward only: its derivative is 0 almost everywhere and undefined at 0, backward throws
+            }
             EltwiseParams params = new EltwiseParams(algorithm, algorithm == EltwiseAlgorithm.RELU ? 0.1f
                     : algorithm == EltwiseAlgorithm.ELU ? 1.3f : algorithm == EltwiseAlgorithm.SOFTPLUS ? 2f : 0f);
             for (int i = 0; i < 200; i++) {
@@ -45,5 +48,14 @@ class ActivationsGradientTest {
         EltwiseParams softplus = EltwiseParams.of(EltwiseAlgorithm.SOFTPLUS);
         assertEquals(1000, Activations.value(softplus, 1000), 1e-9);
         assertEquals(0, Activations.value(softplus, -1000), 1e-300);
+    }
+
+    @Test
+    void stepIsOneAboveZeroOnly() {
+        EltwiseParams step = EltwiseParams.of(EltwiseAlgorithm.STEP);
+        assertEquals(1, Activations.value(step, 1e-300));
+        assertEquals(0, Activations.value(step, 0));
+        assertEquals(0, Activations.value(step, -0.0));
+        assertEquals(0, Activations.value(step, -5));
     }
 }
