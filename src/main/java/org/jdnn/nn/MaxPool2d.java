@@ -1,0 +1,47 @@
+package org.jdnn.nn;
+
+import org.jdnn.autograd.F;
+import org.jdnn.ops.Pool2dParams;
+import org.jdnn.ops.PoolAlgorithm;
+import org.jdnn.tensor.Tensor;
+
+/** 2-D max pooling over NCHW input, PyTorch's {@code nn.MaxPool2d} (the stride defaults to the kernel size). */
+public class MaxPool2d extends Module {
+    private final Pool2dParams params;
+
+    /** Window {@code kernel}, stride {@code kernel}, no padding. */
+    public MaxPool2d(long kernel) {
+        this(kernel, kernel, 0);
+    }
+
+    public MaxPool2d(long kernel, long stride, long padding) {
+        this(Pool2dParams.max(kernel, stride, padding));
+    }
+
+    /** The general form (rectangular windows, per-side padding, dilation, ceil mode). */
+    public MaxPool2d(Pool2dParams params) {
+        if (params == null || params.algorithm() != PoolAlgorithm.MAX) {
+            throw new IllegalArgumentException("MaxPool2d: params must use the MAX algorithm, got "
+                    + (params == null ? null : params.algorithm()));
+        }
+        this.params = params;
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        return F.pool2d(input, params);
+    }
+
+    public Pool2dParams params() {
+        return params;
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "kernel_size=" + Repr.intOrPair(params.kernelH(), params.kernelW())
+                + ", stride=" + Repr.intOrPair(params.strideH(), params.strideW())
+                + ", padding=" + Repr.padding(params)
+                + ", dilation=" + Repr.intOrPair(params.dilationH(), params.dilationW())
+                + ", ceil_mode=" + Repr.bool(params.ceilMode());
+    }
+}

@@ -1,0 +1,328 @@
+package org.jdnn.nn;
+
+import org.jdnn.autograd.Autograd;
+import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * The base of every layer and model, as PyTorch's {@code nn.Module}: a module owns named parameters (leaf
+ * tensors with {@code requiresGrad(true)}), named buffers (state such as running statistics, not trained) and
+ * named child modules, all kept in registration order. Names are hierarchical: a {@link Sequential} whose
+ * element 1 is a {@link BasicBlock} has the parameter {@code 1.conv1.weight} and the buffer
+ * {@code 1.bn1.running_mean}.
+ *
+ * <p>Parameters and buffers are created outside any {@link Scope} ({@link Scope#untracked}), so a training
+ * step's scope never closes them; the module owns them and {@link #close()} frees them all (with their
+ * gradients). The tensors returned by {@link #parameters()}, {@link #stateDict()} etc. are the module's own:
+ * use them, do not close them.
+ *
+ * <pre>{@code
+ * try (Module model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10))) {
+ *     try (Scope step = Scope.open()) {
+ *         Tensor loss = lossFn(model.forward(x), y);
+ *         model.zeroGrad();
+ *         loss.backward();           // parameters' grad() now hold the gradients
+ *     }
+ * }
+ * }</pre>
+ */
+public abstract class Module implements AutoCloseable {
+    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+    private boolean closed;
+
+    /** Computes this module's output for {@code input}; differentiable through {@link org.jdnn.autograd.F}. */
+    public abstract Tensor forward(Tensor input);
+
+    // ---- registration (for subclasses) ----
+
+    /**
+     * Creates a parameter with {@code init} (run with no scope in effect, so the module owns the tensor), marks it
+     * {@code requiresGrad(true)} and registers it under {@code name}. Returns the tensor.
+     */
+    protected final Tensor registerParameter(String name, Supplier<Tensor> init) {
+        checkName(name);
+        Tensor t = Scope.untracked(init);
+        parameters.put(name, t.requiresGrad(true));
+        return t;
+    }
+
+    /** Creates a buffer (state that is saved but not trained) with {@code init}, owned by the module. */
+    protected final Tensor registerBuffer(String name, Supplier<Tensor> init) {
+        checkName(name);
+        Tensor t = Scope.untracked(init);
+        buffers.put(name, t);
+        return t;
+    }
+
+    /** Registers {@code module} as a child called {@code name}; it is closed with this module. Returns it. */
+    protected final <M extends Module> M registerModule(String name, M module) {
+        checkName(name);
+        if (module == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": child module '" + name + "' is null");
+        }
+        if (module == this) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": a module cannot be its own child");
+        }
+        module.train(training); // a child (and its subtree) joins in its parent's mode
+        children.put(name, module);
+        return module;
+    }
+
+    private void checkName(String name) {
+        String type = getClass().getSimpleName();
+        if (closed) {
+            throw new IllegalStateException(type + ": module is closed");
+        }
+        if (name == null || name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException(type + ": name '" + name + "' must be non-empty and contain no '.'");
+        }
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException(type + ": name '" + name + "' is already registered");
+        }
+    }
+
+    // ---- introspection ----
+
+    /** Every parameter of this module and its descendants, once each, in registration order. */
+    public final List<Tensor> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /**
+     * Parameters by hierarchical name ({@code features.0.weight}): this module's own first, then each child's in
+     * registration order. A tensor shared by several modules appears once, under its first name.
+     */
+    public final LinkedHashMap<String, Tensor> namedParameters() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        visit("", (prefix, m) -> m.parameters.forEach((n, t) -> {
+            if (seen.add(t)) {
+                out.put(prefix + n, t);
+            }
+        }));
+        return out;
+    }
+
+    /** Buffers (running statistics...) by hierarchical name, like {@link #namedParameters()}. */
+    public final LinkedHashMap<String, Tensor> namedBuffers() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        visit("", (prefix, m) -> m.buffers.forEach((n, t) -> {
+            if (seen.add(t)) {
+                out.put(prefix + n, t);
+            }
+        }));
+        return out;
+    }
+
+    /** The direct children by name, in registration order. */
+    public final LinkedHashMap<String, Module> namedChildren() {
+        return new LinkedHashMap<>(children);
+    }
+
+    /** The total number of parameter elements. */
+    public final long numParameters() {
+        long n = 0;
+        for (Tensor t : parameters()) {
+            n += t.numel();
+        }
+        return n;
+    }
+
+    /** Pre-order walk: this module's own tensors, then each child's under {@code prefix + childName + "."}. */
+    private void visit(String prefix, BiConsumer<String, Module> action) {
+        action.accept(prefix, this);
+        children.forEach((name, child) -> child.visit(prefix + name + ".", action));
+    }
+
+    // ---- state dict ----
+
+    /**
+     * Everything needed to restore the module: per module, its parameters then its buffers, then its children's,
+     * in PyTorch's order and naming. The tensors are the module's own (not copies): write them out (e.g. with
+     * {@code SafeTensors.write}), do not close them.
+     */
+    public final LinkedHashMap<String, Tensor> stateDict() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        visit("", (prefix, m) -> {
+            m.parameters.forEach((n, t) -> {
+                if (seen.add(t)) {
+                    out.put(prefix + n, t);
+                }
+            });
+            m.buffers.forEach((n, t) -> {
+                if (seen.add(t)) {
+                    out.put(prefix + n, t);
+                }
+            });
+        });
+        return out;
+    }
+
+    /** What a non-strict {@link #loadStateDict(Map, boolean)} skipped. */
+    public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
+        public LoadResult {
+            missingKeys = List.copyOf(missingKeys);
+            unexpectedKeys = List.copyOf(unexpectedKeys);
+        }
+    }
+
+    /** Strict {@link #loadStateDict(Map, boolean)}: every key must match, with the same shape. */
+    public final void loadStateDict(Map<String, Tensor> state) {
+        loadStateDict(state, true);
+    }
+
+    /**
+     * Copies the values of {@code state} into this module's parameters and buffers, in place (optimizers holding
+     * the parameters keep working). Everything is checked before anything is copied: a shape mismatch always
+     * throws, and in strict mode so do missing and unexpected keys; the message lists every problem.
+     */
+    public final LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
+        if (state == null) {
+            throw new IllegalArgumentException("loadStateDict: state dict is null");
+        }
+        Map<String, Tensor> own = stateDict();
+        List<String> missing = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor source = state.get(e.getKey());
+            if (source == null) {
+                missing.add(e.getKey());
+            } else if (!source.shape().equals(e.getValue().shape())) {
+                mismatched.add(e.getKey() + ": checkpoint shape " + source.shape() + " != module shape "
+                        + e.getValue().shape());
+            } else if (source.isClosed()) {
+                throw new IllegalStateException("loadStateDict: tensor '" + e.getKey() + "' of the state dict is closed");
+            }
+        }
+        List<String> unexpected = new ArrayList<>(new TreeSet<>(state.keySet()));
+        unexpected.removeAll(own.keySet());
+        List<String> problems = new ArrayList<>();
+        if (!mismatched.isEmpty()) {
+            problems.add("size mismatch for " + String.join("; ", mismatched));
+        }
+        if (strict && !missing.isEmpty()) {
+            problems.add("missing keys " + missing);
+        }
+        if (strict && !unexpected.isEmpty()) {
+            problems.add("unexpected keys " + unexpected);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("loadStateDict: error(s) loading state dict into "
+                    + getClass().getSimpleName() + ": " + String.join("; ", problems));
+        }
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor source = state.get(e.getKey());
+            if (source != null && source != e.getValue()) {
+                copyInto(e.getValue(), source);
+            }
+        }
+        return new LoadResult(missing, unexpected);
+    }
+
+    /** Copies {@code source}'s elements into {@code target} (same shape) through flat, detached views. */
+    private static void copyInto(Tensor target, Tensor source) {
+        float[] values = source.toFloatArray();
+        try (Tensor detached = target.detach(); Tensor flat = detached.reshape(values.length)) {
+            for (int i = 0; i < values.length; i++) {
+                flat.set(values[i], i);
+            }
+        }
+    }
+
+    // ---- modes and gradients ----
+
+    /** Sets training mode (dropout active, batch norm on batch statistics) on this module and all descendants. */
+    public Module train(boolean mode) {
+        visit("", (prefix, m) -> m.training = mode);
+        return this;
+    }
+
+    public Module train() {
+        return train(true);
+    }
+
+    /** Evaluation mode: dropout is the identity and batch norm uses its running statistics. */
+    public Module eval() {
+        return train(false);
+    }
+
+    public final boolean isTraining() {
+        return training;
+    }
+
+    /** Sets every parameter's accumulated gradient to zero (parameters without one are left alone). */
+    public final void zeroGrad() {
+        Autograd.zeroGrad(parameters());
+    }
+
+    // ---- lifetime ----
+
+    /** Frees every parameter (and its gradient) and buffer of this module and its descendants. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        parameters.values().forEach(Tensor::close);
+        buffers.values().forEach(Tensor::close);
+        children.values().forEach(Module::close);
+    }
+
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    // ---- printing ----
+
+    /** The one-line description inside the parentheses, as PyTorch's {@code extra_repr}; empty by default. */
+    protected String extraRepr() {
+        return "";
+    }
+
+    /**
+     * The module tree as PyTorch prints it, e.g.
+     * <pre>
+     * Sequential(
+     *   (0): Linear(in_features=4, out_features=3, bias=True)
+     *   (1): ReLU()
+     * )
+     * </pre>
+     */
+    @Override
+    public String toString() {
+        String name = getClass().getSimpleName();
+        String extra = extraRepr();
+        if (children.isEmpty()) {
+            return name + "(" + extra + ")";
+        }
+        StringBuilder sb = new StringBuilder(name).append("(\n");
+        if (!extra.isEmpty()) {
+            sb.append(indent("  " + extra)).append('\n');
+        }
+        children.forEach((childName, child) ->
+                sb.append(indent("  (" + childName + "): " + child)).append('\n'));
+        return sb.append(')').toString();
+    }
+
+    /** Indents every line after the first by two spaces, as PyTorch's {@code _addindent}. */
+    private static String indent(String text) {
+        return text.replace("\n", "\n  ");
+    }
+}
