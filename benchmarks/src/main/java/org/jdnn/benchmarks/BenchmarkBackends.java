@@ -33,4 +33,24 @@ final class BenchmarkBackends {
                     + " primitive (is -D" + OneDnnBackend.DISABLE_PROPERTY + " set?); the numbers would be the reference's");
         }
     }
+
+    /**
+     * {@link #warmUpOnce}, and for oneDNN also prints the implementation of every primitive the call created,
+     * tagged with {@code what} (e.g. "conv1 forward"), so the log of a run says which kernel was measured.
+     */
+    static void warmUpAndReport(Backend backend, String op, String what, Runnable call) {
+        report(backend, what, () -> warmUpOnce(backend, op, call));
+    }
+
+    /**
+     * Runs {@code call} (a setup step that may create a primitive, e.g. sizing a pooling workspace) and for
+     * oneDNN prints the implementation of every primitive it created, tagged with {@code what}.
+     */
+    static void report(Backend backend, String what, Runnable call) {
+        if (backend instanceof OneDnnBackend) {
+            OneDnnImplementations.print(what, call);
+        } else {
+            call.run();
+        }
+    }
 }

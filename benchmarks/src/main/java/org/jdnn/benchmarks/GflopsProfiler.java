@@ -10,18 +10,39 @@ import org.openjdk.jmh.results.ScalarResult;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Adds a {@code ·gflops} secondary metric (unit GFLOP/s) to {@link MatmulBenchmark}, computed per iteration
- * from the primary score, so it lands in the JSON next to the time. Enable with
- * {@code -prof org.jdnn.benchmarks.GflopsProfiler} (ci/bench.sh does). An {@code @AuxCounters} counter cannot
- * do this in AverageTime mode: JMH reports it as time per count, and it also counts the untimed
- * warm-down calls.
+ * Adds a {@code ·gflops} secondary metric (unit GFLOP/s) to the benchmarks that have a flop count (matmul,
+ * linear, convolutions; see {@link #COUNTS}), computed per iteration from the primary score, so it lands in
+ * the JSON next to the time. Enable with {@code -prof org.jdnn.benchmarks.GflopsProfiler} (ci/bench.sh does).
+ * An {@code @AuxCounters} counter cannot do this in AverageTime mode: JMH reports it as time per count, and
+ * it also counts the untimed warm-down calls.
  */
 public final class GflopsProfiler implements InternalProfiler {
+    /** The floating-point operations of one call of a benchmark, from its parameters. */
+    @FunctionalInterface
+    interface FlopCount {
+        double perCall(BenchmarkParams params);
+    }
+
+    /**
+     * Flop counts by benchmark class; a class that is not here (pooling, batchnorm, element-wise: memory-bound
+     * ops where GFLOP/s says little) gets no metric. All passes of a convolution count the same.
+     */
+    static final Map<String, FlopCount> COUNTS = Map.of(
+            MatmulBenchmark.class.getName(),
+            p -> MatmulBenchmark.flopPerCall(Integer.parseInt(p.getParam("n"))),
+            LeNetConvBenchmark.class.getName(),
+            p -> ConvLayer.lenet(p.getParam("layer")).flopPerCall(Integer.parseInt(p.getParam("batch"))),
+            LeNetLinearBenchmark.class.getName(),
+            p -> LeNetLinearBenchmark.flopPerCall(p.getParam("layer"), Integer.parseInt(p.getParam("batch"))),
+            ResNetConvBenchmark.class.getName(),
+            p -> ConvLayer.RESNET_BLOCK.flopPerCall(ResNetConvBenchmark.BATCH));
+
     @Override
     public String getDescription() {
-        return "GFLOP/s of jdnn matmul benchmarks, from the measured time per call";
+        return "GFLOP/s of jdnn matmul, linear and convolution benchmarks, from the measured time per call";
     }
 
     @Override
@@ -31,10 +52,13 @@ public final class GflopsProfiler implements InternalProfiler {
     @Override
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
                                                        IterationResult result) {
-        if (!benchmarkParams.getBenchmark().startsWith(MatmulBenchmark.class.getName() + ".")) {
+        String benchmark = benchmarkParams.getBenchmark();
+        int dot = benchmark.lastIndexOf('.');
+        FlopCount count = COUNTS.get(benchmark.substring(0, dot));
+        if (count == null) {
             return List.of();
         }
-        double flopPerCall = MatmulBenchmark.flopPerCall(Integer.parseInt(benchmarkParams.getParam("n")));
+        double flopPerCall = count.perCall(benchmarkParams);
         double score = result.getPrimaryResult().getScore();
         double unitSeconds = benchmarkParams.getTimeUnit().toNanos(1) / 1e9;
         // Throughput scores are calls per unit; every other mode reports time per call.
