@@ -3,6 +3,8 @@ package org.jdnn.backend;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.natives.Settings;
+import org.jdnn.natives.cuda.CudaLibraries;
+import org.jdnn.natives.cuda.CudaUnavailableException;
 
 import java.util.List;
 import java.util.Optional;
@@ -76,9 +78,23 @@ public final class Backends {
                     throw new BackendUnavailableException(ONEDNN, e.getMessage(), e);
                 }
             }
-            case CUDA -> throw new BackendUnavailableException(CUDA, "the CUDA backend is not part of this build yet", null);
+            case CUDA -> throw cudaUnavailable();
             default -> throw new IllegalArgumentException("backend: unknown name '" + name + "', expected one of " + names());
         };
+    }
+
+    /**
+     * CUDA is probed for real (libraries found and loaded, a device present) so the reason is precise; even when
+     * it all works the backend's kernels are not written yet, and the message says so.
+     */
+    private static BackendUnavailableException cudaUnavailable() {
+        try {
+            CudaLibraries.Loaded cuda = CudaLibraries.load();
+            return new BackendUnavailableException(CUDA, cuda + " but the cuda backend's kernels are not part of this"
+                    + " build yet (the bindings are: org.jdnn.natives.cuda)", null);
+        } catch (CudaUnavailableException e) {
+            return new BackendUnavailableException(CUDA, e.getMessage(), e);
+        }
     }
 
     /** Empty if the backend can run here, else why not. */
