@@ -61,6 +61,14 @@ public class Dropout extends Module {
         return calls;
     }
 
+    /** Sets the call counter, so a run resumed from a checkpoint draws the masks the uninterrupted run would have. */
+    public void restoreCalls(long calls) {
+        if (calls < 0) {
+            throw new IllegalArgumentException("Dropout: calls must be >= 0, got " + calls);
+        }
+        this.calls = calls;
+    }
+
     @Override
     protected String extraRepr() {
         return "p=" + Repr.number(p) + ", inplace=False";

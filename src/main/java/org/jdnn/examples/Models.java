@@ -1,0 +1,69 @@
+package org.jdnn.examples;
+
+import org.jdnn.nn.BatchNorm2d;
+import org.jdnn.nn.Conv2d;
+import org.jdnn.nn.Dropout;
+import org.jdnn.nn.Flatten;
+import org.jdnn.nn.Linear;
+import org.jdnn.nn.MaxPool2d;
+import org.jdnn.nn.Module;
+import org.jdnn.nn.ReLU;
+import org.jdnn.nn.Sequential;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** The models the {@code train} command offers, for 1x28x28 images and 10 classes. */
+public final class Models {
+    public static final List<String> NAMES = List.of("mlp", "lenet", "cnn");
+
+    private Models() {
+    }
+
+    /** A model by name, its weights drawn from {@code seed}. */
+    public static Module create(String name, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return switch (name) {
+            case "mlp" -> mlp(random);
+            case "lenet" -> lenet(random);
+            case "cnn" -> cnn(random, seed);
+            default -> throw new IllegalArgumentException("model: unknown '" + name + "', expected one of " + NAMES);
+        };
+    }
+
+    /** 784-256-128-10 with ReLU. */
+    static Module mlp(SplittableRandom random) {
+        return new Sequential(
+                new Flatten(),
+                new Linear(784, 256, true, random), new ReLU(),
+                new Linear(256, 128, true, random), new ReLU(),
+                new Linear(128, 10, true, random));
+    }
+
+    /** LeNet-5 with ReLU and max pooling: conv 6@5x5 (pad 2) - pool - conv 16@5x5 - pool - 120 - 84 - 10. */
+    static Module lenet(SplittableRandom random) {
+        return new Sequential(
+                conv(1, 6, 5, 2, random), new ReLU(), new MaxPool2d(2),
+                conv(6, 16, 5, 0, random), new ReLU(), new MaxPool2d(2),
+                new Flatten(),
+                new Linear(400, 120, true, random), new ReLU(),
+                new Linear(120, 84, true, random), new ReLU(),
+                new Linear(84, 10, true, random));
+    }
+
+    /** Two conv-BN-ReLU-pool blocks (32 and 64 channels), then dropout and two fully connected layers. */
+    static Module cnn(SplittableRandom random, long seed) {
+        return new Sequential(
+                conv(1, 32, 3, 1, random), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+                conv(32, 64, 3, 1, random), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
+                new Flatten(),
+                new Dropout(0.25f, seed + 1),
+                new Linear(64 * 7 * 7, 128, true, random), new ReLU(),
+                new Dropout(0.25f, seed + 2),
+                new Linear(128, 10, true, random));
+    }
+
+    private static Conv2d conv(long in, long out, long kernel, long padding, SplittableRandom random) {
+        return new Conv2d(in, out, kernel, 1, padding, 1, 1, true, random);
+    }
+}
