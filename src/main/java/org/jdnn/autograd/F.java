@@ -355,4 +355,35 @@ public final class F {
     private static Tensor reduceTo(Tensor g, Shape shape) {
         return g.shape().equals(shape) ? g : Functional.sumToShape(g, shape);
     }
+
+    // ---- log ----
+
+    /** Natural logarithm, element-wise; log(0) is -infinity and negative inputs give NaN. */
+    public static Tensor log(Tensor x) {
+        return log(x, Float.NEGATIVE_INFINITY);
+    }
+
+    /**
+     * {@code max(log(x), min)} element-wise (PyTorch's binary cross-entropy clamps its logs at -100); the
+     * gradient {@code 1/x} flows only where the log is above the clamp, so x = 0 gives a zero gradient, not NaN.
+     * Computed on the host in double: the backend SPI has no log kernel yet.
+     */
+    public static Tensor log(Tensor x, float min) {
+        float[] values = x.toFloatArray();
+        float[] logs = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            double l = Math.log(values[i]);
+            logs[i] = (float) (l > min ? l : Double.isNaN(l) ? l : min);
+        }
+        Tensor out = Tensor.of(logs, x.dims());
+        return Autograd.record("log", out, (g, needs) -> {
+            float[] at = x.toFloatArray();
+            float[] derivative = new float[at.length];
+            for (int i = 0; i < at.length; i++) {
+                double l = Math.log(at[i]);
+                derivative[i] = l > min ? (float) (1.0 / at[i]) : Double.isNaN(l) ? Float.NaN : 0f;
+            }
+            return new Tensor[] {Functional.mul(g, Tensor.of(derivative, x.dims()))};
+        }, x);
+    }
 }

@@ -531,4 +531,52 @@ public final class Operands {
             throw new IllegalArgumentException(op + ": " + name + " is null");
         }
     }
+
+    // ---- optimizer ----
+
+    /**
+     * Checks an optimizer update: {@code param}, {@code grad} and the non-null {@code states} (named by
+     * {@code stateNames}) open, float32, on {@code device}, all of param's shape; param and the states must not
+     * share memory with each other or with grad, as they are all written in place. {@code step} must be >= 1.
+     */
+    public static void optimizerUpdate(String op, long step, Tensor param, Tensor grad, Device device,
+                                       String[] stateNames, Tensor... states) {
+        check(op, "param", param, device);
+        check(op, "grad", grad, device);
+        if (step < 1) {
+            throw new IllegalArgumentException(op + ": step must be >= 1, got " + step);
+        }
+        if (!grad.shape().equals(param.shape())) {
+            throw new IllegalArgumentException(op + ": grad shape " + grad.shape() + " != param shape " + param.shape());
+        }
+        noOverlap(op, param, "grad", grad);
+        for (int i = 0; i < states.length; i++) {
+            Tensor state = states[i];
+            if (state == null) {
+                continue;
+            }
+            check(op, stateNames[i], state, device);
+            if (!state.shape().equals(param.shape())) {
+                throw new IllegalArgumentException(op + ": " + stateNames[i] + " shape " + state.shape()
+                        + " != param shape " + param.shape());
+            }
+            noOverlap(op, state, "param", param);
+            noOverlap(op, state, "grad", grad);
+            for (int j = 0; j < i; j++) {
+                if (states[j] != null) {
+                    noOverlap(op, state, stateNames[j], states[j]);
+                }
+            }
+        }
+    }
+
+    /** Throws unless {@code state} is present exactly when {@code needed}. */
+    public static void optionalState(String op, String name, Tensor state, boolean needed, String why) {
+        if (needed && state == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null but is needed when " + why);
+        }
+        if (!needed && state != null) {
+            throw new IllegalArgumentException(op + ": " + name + " is given but is only used when " + why);
+        }
+    }
 }

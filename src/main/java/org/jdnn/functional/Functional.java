@@ -494,4 +494,45 @@ public final class Functional {
     public static Tensor step(Tensor x) {
         return activation(EltwiseParams.of(EltwiseAlgorithm.STEP), x);
     }
+
+    // ---- optimizer ----
+
+    /** One SGD step in place on {@code param}; see {@link org.jdnn.ops.SgdParams}. */
+    public static void sgdUpdate(org.jdnn.ops.SgdParams params, Tensor param, Tensor grad, Tensor momentumBuffer,
+                                 boolean firstStep) {
+        Backends.current().sgdUpdate(params, param, grad, momentumBuffer, firstStep);
+    }
+
+    /** One AdaGrad step in place; see {@link org.jdnn.ops.AdagradParams}. */
+    public static void adagradUpdate(org.jdnn.ops.AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum) {
+        Backends.current().adagradUpdate(params, step, param, grad, sum);
+    }
+
+    /** One RMSProp step in place; see {@link org.jdnn.ops.RmspropParams}. */
+    public static void rmspropUpdate(org.jdnn.ops.RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg,
+                                     Tensor gradAvg, Tensor momentumBuffer) {
+        Backends.current().rmspropUpdate(params, param, grad, squareAvg, gradAvg, momentumBuffer);
+    }
+
+    /** One Adam/AdamW step in place; see {@link org.jdnn.ops.AdamParams}. */
+    public static void adamUpdate(org.jdnn.ops.AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg,
+                                  Tensor expAvgSq) {
+        Backends.current().adamUpdate(params, step, param, grad, expAvg, expAvgSq);
+    }
+
+    /** {@code target *= factor} in place; returns target. */
+    public static Tensor mulInPlace(Tensor target, float factor) {
+        Backends.current().binaryScalar(BinaryParams.of(BinaryAlgorithm.MUL), target, factor, target);
+        return target;
+    }
+
+    /** Overwrites {@code target}'s elements with {@code source}'s (same shape), in place; returns target. */
+    public static Tensor copyInto(Tensor target, Tensor source) {
+        if (!target.shape().equals(source.shape())) {
+            throw new IllegalArgumentException("copy_: source shape " + source.shape() + " != target shape " + target.shape());
+        }
+        // 0 + x is exactly x, so this is an exact copy through the backend's in-place add.
+        target.fill(0f);
+        return addInPlace(target, source);
+    }
 }

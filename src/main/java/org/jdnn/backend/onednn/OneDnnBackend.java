@@ -47,6 +47,11 @@ import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
+import org.jdnn.backend.OptimizerOperands;
+import org.jdnn.ops.AdagradParams;
+import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.RmspropParams;
+import org.jdnn.ops.SgdParams;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
@@ -61,7 +66,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     public static final String DISABLE_PROPERTY = "jdnn.onednn.disable";
     /** Op names the kill switch understands. */
     public static final Set<String> OPS = Set.of("matmul", "eltwise", "softmax", "binary", "reduction", "concat", "split",
-            "conv2d", "conv_transpose2d", OneDnnPooling.OP, OneDnnBatchNorm.OP);
+            "conv2d", "conv_transpose2d", OneDnnPooling.OP, OneDnnBatchNorm.OP, OneDnnOptimizers.OP);
 
     private static volatile OneDnnBackend shared;
 
@@ -696,5 +701,62 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     private void stepForward(Tensor src, Tensor dst) {
         binaryKernels.scalar("eltwise", dnnl_h.dnnl_binary_gt(), src.shape(), TensorAccess.segment(src), 0f,
                 TensorAccess.segment(dst));
+    }
+
+    // ---- optimizer ----
+    // oneDNN has no optimizer primitives: these run the Java loops of OneDnnOptimizers (counted under "optimizer").
+
+    @Override
+    public void sgdUpdate(SgdParams params, Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep) {
+        if (!runsNatively(OneDnnOptimizers.OP)) {
+            ReferenceBackend.INSTANCE.sgdUpdate(params, param, grad, momentumBuffer, firstStep);
+            return;
+        }
+        OptimizerOperands.sgd(params, param, grad, momentumBuffer);
+        OneDnnOptimizers.sgd(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
+                momentumBuffer == null ? null : TensorAccess.segment(momentumBuffer), firstStep);
+        countOptimizerUpdate();
+    }
+
+    @Override
+    public void adagradUpdate(AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum) {
+        if (!runsNatively(OneDnnOptimizers.OP)) {
+            ReferenceBackend.INSTANCE.adagradUpdate(params, step, param, grad, sum);
+            return;
+        }
+        OptimizerOperands.adagrad(step, param, grad, sum);
+        OneDnnOptimizers.adagrad(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
+                TensorAccess.segment(sum));
+        countOptimizerUpdate();
+    }
+
+    @Override
+    public void rmspropUpdate(RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg,
+                              Tensor momentumBuffer) {
+        if (!runsNatively(OneDnnOptimizers.OP)) {
+            ReferenceBackend.INSTANCE.rmspropUpdate(params, param, grad, squareAvg, gradAvg, momentumBuffer);
+            return;
+        }
+        OptimizerOperands.rmsprop(params, param, grad, squareAvg, gradAvg, momentumBuffer);
+        OneDnnOptimizers.rmsprop(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
+                TensorAccess.segment(squareAvg), gradAvg == null ? null : TensorAccess.segment(gradAvg),
+                momentumBuffer == null ? null : TensorAccess.segment(momentumBuffer));
+        countOptimizerUpdate();
+    }
+
+    @Override
+    public void adamUpdate(AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
+        if (!runsNatively(OneDnnOptimizers.OP)) {
+            ReferenceBackend.INSTANCE.adamUpdate(params, step, param, grad, expAvg, expAvgSq);
+            return;
+        }
+        OptimizerOperands.adam(params, step, param, grad, expAvg, expAvgSq);
+        OneDnnOptimizers.adam(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
+                TensorAccess.segment(expAvg), TensorAccess.segment(expAvgSq));
+        countOptimizerUpdate();
+    }
+
+    private void countOptimizerUpdate() {
+        executions.computeIfAbsent(OneDnnOptimizers.OP, o -> new LongAdder()).increment();
     }
 }

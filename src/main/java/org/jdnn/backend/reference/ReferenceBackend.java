@@ -29,6 +29,12 @@ import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
 
+import org.jdnn.backend.OptimizerOperands;
+import org.jdnn.ops.AdagradParams;
+import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.RmspropParams;
+import org.jdnn.ops.SgdParams;
+
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
@@ -268,5 +274,36 @@ public final class ReferenceBackend implements Backend {
 
     private static MemorySegment segmentOrNull(Tensor t) {
         return t == null ? null : TensorAccess.segment(t);
+    }
+
+    // ---- optimizer ----
+
+    @Override
+    public void sgdUpdate(SgdParams params, Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep) {
+        OptimizerOperands.sgd(params, param, grad, momentumBuffer);
+        ReferenceOptimizers.sgd(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
+                segmentOrNull(momentumBuffer), firstStep);
+    }
+
+    @Override
+    public void adagradUpdate(AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum) {
+        OptimizerOperands.adagrad(step, param, grad, sum);
+        ReferenceOptimizers.adagrad(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
+                TensorAccess.segment(sum));
+    }
+
+    @Override
+    public void rmspropUpdate(RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg,
+                              Tensor momentumBuffer) {
+        OptimizerOperands.rmsprop(params, param, grad, squareAvg, gradAvg, momentumBuffer);
+        ReferenceOptimizers.rmsprop(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
+                TensorAccess.segment(squareAvg), segmentOrNull(gradAvg), segmentOrNull(momentumBuffer));
+    }
+
+    @Override
+    public void adamUpdate(AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
+        OptimizerOperands.adam(params, step, param, grad, expAvg, expAvgSq);
+        ReferenceOptimizers.adam(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
+                TensorAccess.segment(expAvg), TensorAccess.segment(expAvgSq));
     }
 }

@@ -1,0 +1,104 @@
+package org.jdnn.backend.onednn;
+
+import org.jdnn.ops.AdagradParams;
+import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.RmspropParams;
+import org.jdnn.ops.SgdParams;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * Optimizer updates for the CPU backend. oneDNN has no optimizer primitives, so these are single-pass float
+ * loops over the memory segments, with the per-step constants hoisted out of the loop. They are written
+ * independently of the reference kernels, which are the oracle for them.
+ */
+final class OneDnnOptimizers {
+    static final String OP = "optimizer";
+
+    private OneDnnOptimizers() {
+    }
+
+    static void sgd(SgdParams h, long n, MemorySegment param, MemorySegment grad, MemorySegment buf, boolean firstStep) {
+        float lr = (float) h.lr();
+        float wd = (float) h.weightDecay();
+        float mu = (float) h.momentum();
+        float keep = (float) (1 - h.dampening());
+        boolean useMomentum = h.momentum() != 0;
+        boolean nesterov = h.nesterov();
+        for (long i = 0; i < n; i++) {
+            float w = param.getAtIndex(JAVA_FLOAT, i);
+            float step = grad.getAtIndex(JAVA_FLOAT, i) + wd * w;
+            if (useMomentum) {
+                float velocity = firstStep ? step : mu * buf.getAtIndex(JAVA_FLOAT, i) + keep * step;
+                buf.setAtIndex(JAVA_FLOAT, i, velocity);
+                step = nesterov ? step + mu * velocity : velocity;
+            }
+            param.setAtIndex(JAVA_FLOAT, i, w - lr * step);
+        }
+    }
+
+    static void adagrad(AdagradParams h, long step, long n, MemorySegment param, MemorySegment grad, MemorySegment sum) {
+        float rate = (float) (h.lr() / (1 + (step - 1) * h.lrDecay()));
+        float wd = (float) h.weightDecay();
+        float eps = (float) h.eps();
+        for (long i = 0; i < n; i++) {
+            float w = param.getAtIndex(JAVA_FLOAT, i);
+            float g = grad.getAtIndex(JAVA_FLOAT, i) + wd * w;
+            float acc = sum.getAtIndex(JAVA_FLOAT, i) + g * g;
+            sum.setAtIndex(JAVA_FLOAT, i, acc);
+            param.setAtIndex(JAVA_FLOAT, i, w - rate * g / ((float) Math.sqrt(acc) + eps));
+        }
+    }
+
+    static void rmsprop(RmspropParams h, long n, MemorySegment param, MemorySegment grad, MemorySegment squareAvg,
+                        MemorySegment gradAvg, MemorySegment buf) {
+        float lr = (float) h.lr();
+        float alpha = (float) h.alpha();
+        float rest = (float) (1 - h.alpha());
+        float eps = (float) h.eps();
+        float wd = (float) h.weightDecay();
+        float mu = (float) h.momentum();
+        boolean centered = h.centered();
+        boolean useMomentum = h.momentum() > 0;
+        for (long i = 0; i < n; i++) {
+            float w = param.getAtIndex(JAVA_FLOAT, i);
+            float g = grad.getAtIndex(JAVA_FLOAT, i) + wd * w;
+            float sq = alpha * squareAvg.getAtIndex(JAVA_FLOAT, i) + rest * g * g;
+            squareAvg.setAtIndex(JAVA_FLOAT, i, sq);
+            float variance = sq;
+            if (centered) {
+                float mean = alpha * gradAvg.getAtIndex(JAVA_FLOAT, i) + rest * g;
+                gradAvg.setAtIndex(JAVA_FLOAT, i, mean);
+                variance -= mean * mean;
+            }
+            float delta = g / ((float) Math.sqrt(variance) + eps);
+            if (useMomentum) {
+                delta += mu * buf.getAtIndex(JAVA_FLOAT, i);
+                buf.setAtIndex(JAVA_FLOAT, i, delta);
+            }
+            param.setAtIndex(JAVA_FLOAT, i, w - lr * delta);
+        }
+    }
+
+    static void adam(AdamParams h, long step, long n, MemorySegment param, MemorySegment grad, MemorySegment expAvg,
+                     MemorySegment expAvgSq) {
+        float b1 = (float) h.beta1();
+        float b2 = (float) h.beta2();
+        float stepSize = (float) (h.lr() / (1 - Math.pow(h.beta1(), step)));
+        float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(h.beta2(), step)));
+        float eps = (float) h.eps();
+        float l2 = h.decoupled() ? 0f : (float) h.weightDecay();
+        float shrink = h.decoupled() ? (float) (1 - h.lr() * h.weightDecay()) : 1f;
+        for (long i = 0; i < n; i++) {
+            float w = param.getAtIndex(JAVA_FLOAT, i) * shrink;
+            float g = grad.getAtIndex(JAVA_FLOAT, i) + l2 * w;
+            float m = b1 * expAvg.getAtIndex(JAVA_FLOAT, i) + (1 - b1) * g;
+            float v = b2 * expAvgSq.getAtIndex(JAVA_FLOAT, i) + (1 - b2) * g * g;
+            expAvg.setAtIndex(JAVA_FLOAT, i, m);
+            expAvgSq.setAtIndex(JAVA_FLOAT, i, v);
+            param.setAtIndex(JAVA_FLOAT, i, w - stepSize * m / ((float) Math.sqrt(v) * invSqrtCorrection2 + eps));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.jdnn.backend.reference;
+
+import org.jdnn.ops.AdagradParams;
+import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.RmspropParams;
+import org.jdnn.ops.SgdParams;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * Optimizer updates written as PyTorch documents them, one element at a time in double precision; state is
+ * stored back as float. The oneDNN backend has its own float loops (oneDNN has no optimizer primitives).
+ */
+final class ReferenceOptimizers {
+    private ReferenceOptimizers() {
+    }
+
+    static void sgd(SgdParams h, long n, MemorySegment param, MemorySegment grad, MemorySegment buf, boolean firstStep) {
+        for (long i = 0; i < n; i++) {
+            double p = param.getAtIndex(JAVA_FLOAT, i);
+            double d = grad.getAtIndex(JAVA_FLOAT, i) + h.weightDecay() * p;
+            if (h.momentum() != 0) {
+                double b = firstStep ? d : h.momentum() * buf.getAtIndex(JAVA_FLOAT, i) + (1 - h.dampening()) * d;
+                buf.setAtIndex(JAVA_FLOAT, i, (float) b);
+                d = h.nesterov() ? d + h.momentum() * b : b;
+            }
+            param.setAtIndex(JAVA_FLOAT, i, (float) (p - h.lr() * d));
+        }
+    }
+
+    static void adagrad(AdagradParams h, long step, long n, MemorySegment param, MemorySegment grad, MemorySegment sum) {
+        double clr = h.lr() / (1 + (step - 1) * h.lrDecay());
+        for (long i = 0; i < n; i++) {
+            double p = param.getAtIndex(JAVA_FLOAT, i);
+            double g = grad.getAtIndex(JAVA_FLOAT, i) + h.weightDecay() * p;
+            double s = sum.getAtIndex(JAVA_FLOAT, i) + g * g;
+            sum.setAtIndex(JAVA_FLOAT, i, (float) s);
+            param.setAtIndex(JAVA_FLOAT, i, (float) (p - clr * g / (Math.sqrt(s) + h.eps())));
+        }
+    }
+
+    static void rmsprop(RmspropParams h, long n, MemorySegment param, MemorySegment grad, MemorySegment squareAvg,
+                        MemorySegment gradAvg, MemorySegment buf) {
+        double a = h.alpha();
+        for (long i = 0; i < n; i++) {
+            double p = param.getAtIndex(JAVA_FLOAT, i);
+            double g = grad.getAtIndex(JAVA_FLOAT, i) + h.weightDecay() * p;
+            double sq = a * squareAvg.getAtIndex(JAVA_FLOAT, i) + (1 - a) * g * g;
+            squareAvg.setAtIndex(JAVA_FLOAT, i, (float) sq);
+            double avg;
+            if (h.centered()) {
+                double ga = a * gradAvg.getAtIndex(JAVA_FLOAT, i) + (1 - a) * g;
+                gradAvg.setAtIndex(JAVA_FLOAT, i, (float) ga);
+                avg = Math.sqrt(sq - ga * ga) + h.eps();
+            } else {
+                avg = Math.sqrt(sq) + h.eps();
+            }
+            double update = g / avg;
+            if (h.momentum() > 0) {
+                update = h.momentum() * buf.getAtIndex(JAVA_FLOAT, i) + update;
+                buf.setAtIndex(JAVA_FLOAT, i, (float) update);
+            }
+            param.setAtIndex(JAVA_FLOAT, i, (float) (p - h.lr() * update));
+        }
+    }
+
+    static void adam(AdamParams h, long step, long n, MemorySegment param, MemorySegment grad, MemorySegment expAvg,
+                     MemorySegment expAvgSq) {
+        double b1 = h.beta1(), b2 = h.beta2();
+        double biasCorrection1 = 1 - Math.pow(b1, step);
+        double biasCorrection2 = 1 - Math.pow(b2, step);
+        for (long i = 0; i < n; i++) {
+            double p = param.getAtIndex(JAVA_FLOAT, i);
+            double g = grad.getAtIndex(JAVA_FLOAT, i);
+            if (h.decoupled()) {
+                p *= 1 - h.lr() * h.weightDecay();
+            } else {
+                g += h.weightDecay() * p;
+            }
+            double m = b1 * expAvg.getAtIndex(JAVA_FLOAT, i) + (1 - b1) * g;
+            double v = b2 * expAvgSq.getAtIndex(JAVA_FLOAT, i) + (1 - b2) * g * g;
+            expAvg.setAtIndex(JAVA_FLOAT, i, (float) m);
+            expAvgSq.setAtIndex(JAVA_FLOAT, i, (float) v);
+            double mHat = m / biasCorrection1;
+            double vHat = v / biasCorrection2;
+            // PyTorch adds eps to sqrt(v) / sqrt(1 - beta2^t), i.e. to sqrt(vHat).
+            param.setAtIndex(JAVA_FLOAT, i, (float) (p - h.lr() * mHat / (Math.sqrt(vHat) + h.eps())));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.jdnn.ops;
+
+/**
+ * Adam and AdamW, PyTorch's formulas at step t (from 1). Adam adds L2 to the gradient,
+ * {@code g = g + weightDecay * p}; AdamW ({@code decoupled}) instead shrinks the weight first,
+ * {@code p *= 1 - lr * weightDecay}. Then {@code m = beta1 m + (1 - beta1) g},
+ * {@code v = beta2 v + (1 - beta2) g^2},
+ * {@code p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)}.
+ */
+public record AdamParams(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+    public AdamParams {
+        String op = decoupled ? "adamw" : "adam";
+        OptimizerChecks.nonNegative(op, "lr", lr);
+        OptimizerChecks.unitInterval(op, "beta1", beta1);
+        OptimizerChecks.unitInterval(op, "beta2", beta2);
+        OptimizerChecks.nonNegative(op, "eps", eps);
+        OptimizerChecks.nonNegative(op, "weight decay", weightDecay);
+    }
+
+    /** Adam with PyTorch's defaults and learning rate {@code lr}: betas (0.9, 0.999), eps 1e-8, no weight decay. */
+    public static AdamParams adam(double lr) {
+        return new AdamParams(lr, 0.9, 0.999, 1e-8, 0, false);
+    }
+
+    /** AdamW with PyTorch's defaults and learning rate {@code lr}: betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
+    public static AdamParams adamW(double lr) {
+        return new AdamParams(lr, 0.9, 0.999, 1e-8, 0.01, true);
+    }
+
+    public String opName() {
+        return decoupled ? "adamw" : "adam";
+    }
+
+    public AdamParams withLr(double value) {
+        return new AdamParams(value, beta1, beta2, eps, weightDecay, decoupled);
+    }
+
+    public AdamParams withWeightDecay(double value) {
+        return new AdamParams(lr, beta1, beta2, eps, value, decoupled);
+    }
+
+    public AdamParams withBetas(double b1, double b2) {
+        return new AdamParams(lr, b1, b2, eps, weightDecay, decoupled);
+    }
+}
