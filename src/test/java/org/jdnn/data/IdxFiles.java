@@ -7,12 +7,12 @@ import java.nio.ByteBuffer;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds IDX files byte by byte for the tests, independently of {@link IdxReader}. */
-final class IdxFiles {
+public final class IdxFiles {
     private IdxFiles() {
     }
 
     /** A header with {@code magic} and {@code dims} (big-endian), then {@code data}. */
-    static byte[] idx(int magic, int[] dims, byte[] data) {
+    public static byte[] idx(int magic, int[] dims, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length); // big-endian by default
         b.putInt(magic);
         for (int d : dims) {
@@ -22,15 +22,15 @@ final class IdxFiles {
         return b.array();
     }
 
-    static byte[] images(int count, int rows, int cols, byte[] pixels) {
+    public static byte[] images(int count, int rows, int cols, byte[] pixels) {
         return idx(0x00000803, new int[] {count, rows, cols}, pixels);
     }
 
-    static byte[] labels(byte[] labels) {
+    public static byte[] labels(byte[] labels) {
         return idx(0x00000801, new int[] {labels.length}, labels);
     }
 
-    static byte[] gzip(byte[] raw) {
+    public static byte[] gzip(byte[] raw) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
@@ -43,7 +43,7 @@ final class IdxFiles {
     }
 
     /** Deterministic pseudo-random bytes. */
-    static byte[] bytes(int n, long seed) {
+    public static byte[] bytes(int n, long seed) {
         byte[] b = new byte[n];
         new java.util.SplittableRandom(seed).nextBytes(b);
         return b;

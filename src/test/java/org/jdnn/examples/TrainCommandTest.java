@@ -1,0 +1,97 @@
+package org.jdnn.examples;
+
+import org.jdnn.train.Evaluation;
+import org.jdnn.train.report.EpochRecord;
+import org.jdnn.train.report.History;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The train and eval commands end to end, on a small synthetic data set in Fashion-MNIST's file layout. */
+class TrainCommandTest {
+
+    private static TrainOptions options(Path data, Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--out", out.toString(), "--plain",
+                "--validation", "200", "--seed", "7"));
+        args.addAll(List.of(extra));
+        return TrainOptions.parse(args);
+    }
+
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({"lenet, onednn", "mlp, onednn", "mlp, reference", "cnn, onednn"})
+    void oneShortEpochLearnsFarBeyondChance(String model, String backend, @TempDir Path dir) throws Exception {
+        Path data = SyntheticFashionMnist.write(dir.resolve("data"), 2000, 600, 1);
+        Path out = dir.resolve("run");
+        Evaluation result = new TrainCommand(QUIET).train(options(data, out, "--model", model, "--backend", backend,
+                "--epochs", "1", "--batch-size", "32"));
+
+        History history = History.readJson(out.resolve("metrics.json"));
+        EpochRecord epoch = history.last();
+        assertTrue(epoch.trainLoss() < Math.log(10) * 0.8, model + " on " + backend + ": loss did not fall: " + epoch);
+        assertTrue(result.accuracy() > 0.6, model + " on " + backend + ": test accuracy " + result.accuracy() + " (chance 0.1)");
+        for (String file : List.of("metrics.json", "metrics.csv", "loss.png", "accuracy.png", "confusion.png",
+                "checkpoints/latest", "checkpoints/epoch-0001/model.safetensors")) {
+            assertTrue(Files.size(out.resolve(file)) > 0, file + " missing");
+        }
+    }
+
+    @Test
+    void aResumedRunContinuesExactlyAsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        Path data = SyntheticFashionMnist.write(dir.resolve("data"), 1200, 300, 2);
+        Path straight = dir.resolve("straight");
+        Path resumed = dir.resolve("resumed");
+        String[] run = {"--model", "cnn", "--batch-size", "64", "--optimizer", "adam"};
+        new TrainCommand(QUIET).train(options(data, straight, concat(run, "--epochs", "3")));
+        new TrainCommand(QUIET).train(options(data, resumed, concat(run, "--epochs", "1")));
+        new TrainCommand(QUIET).train(options(data, resumed, concat(run, "--epochs", "3", "--resume")));
+
+        List<EpochRecord> a = History.readJson(straight.resolve("metrics.json")).records();
+        List<EpochRecord> b = History.readJson(resumed.resolve("metrics.json")).records();
+        assertEquals(3, b.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(a.get(i).trainLoss(), b.get(i).trainLoss(), 0, "train loss of epoch " + (i + 1));
+            assertEquals(a.get(i).validationLoss(), b.get(i).validationLoss(), 0, "validation loss of epoch " + (i + 1));
+            assertEquals(a.get(i).learningRate(), b.get(i).learningRate(), 0, "learning rate of epoch " + (i + 1));
+        }
+        Evaluation evaluated = new TrainCommand(QUIET).evaluate(options(data, resumed));
+        assertTrue(evaluated.accuracy() > 0.6, "eval of the saved checkpoint: " + evaluated.accuracy());
+    }
+
+    @Test
+    void missingDataSaysHowToGetIt(@TempDir Path dir) {
+        Exception e = assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> new TrainCommand(QUIET).train(options(dir.resolve("nothing"), dir.resolve("out"))));
+        assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainOptions.parse(List.of("--optimizer", "lion")));
+        assertTrue(e.getMessage().contains("--optimizer") && e.getMessage().contains("lion"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(List.of("--epochs", "0")));
+        assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(List.of("--lr", "abc")));
+        assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(List.of("--bogus")));
+        assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(List.of("--epochs")));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
