@@ -7,7 +7,6 @@ import org.jdnn.data.DataLoader;
 import org.jdnn.data.Dataset;
 import org.jdnn.data.FashionMnist;
 import org.jdnn.data.Normalize;
-import org.jdnn.data.SubsetDataset;
 import org.jdnn.data.TrainValidationSplit;
 import org.jdnn.loss.Losses;
 import org.jdnn.loss.Reduction;
@@ -68,13 +67,26 @@ public final class TrainCommand {
         applyThreads(o);
         Backend backend = o.backend() == null ? Backends.defaultBackend() : Backends.get(o.backend());
         Path resumeFrom = checkpoint;
-        return Backends.with(backend, () -> {
-            try {
-                return trainOn(o, resumeFrom);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return onBackend(backend, () -> trainOn(o, resumeFrom));
+    }
+
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    /** Runs {@code body} with {@code backend} as this thread's backend, letting its IOException through. */
+    private static <T> T onBackend(Backend backend, IoSupplier<T> body) throws IOException {
+        try {
+            return Backends.with(backend, () -> {
+                try {
+                    return body.get();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     private Evaluation trainOn(TrainOptions o, Path resumeFrom) throws IOException {
@@ -106,7 +118,7 @@ public final class TrainCommand {
             History recorded = history;
             LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray(), Reduction.MEAN,
                     o.labelSmoothing());
-            try (ProgressReporter progress = ProgressReporter.create(!o.plain())) {
+            try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true)) {
                 Trainer trainer = Trainer.builder(model, optimizer, loss)
                         .scheduler(scheduler).reduceOnPlateau(plateau)
                         .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)
@@ -138,19 +150,16 @@ public final class TrainCommand {
         Backend backend = o.backend() == null ? Backends.defaultBackend() : Backends.get(o.backend());
         Path data = o.data() != null ? o.data() : FashionMnist.defaultDirectory();
         Dataset test = limit(FashionMnist.load(data, FashionMnist.Part.TEST), o.limit() / 6);
-        return Backends.with(backend, () -> {
+        return onBackend(backend, () -> {
             try (Module model = Models.create(o.model(), o.seed())) {
                 Checkpoint.loadModel(checkpoint, model);
                 LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray());
-                Trainer trainer = Trainer.builder(model, new SGD(model.parameters(), SgdParams.of(1e-3)), loss).build();
-                Evaluation result = trainer.evaluate(loader(test, 1000, -1));
+                Evaluation result = Trainer.evaluate(model, loss, FashionMnist.CLASSES.size(), loader(test, 1000, -1));
                 Path png = o.out().resolve("confusion.png");
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, png);
                 out.printf("%s: test accuracy %.2f%% (loss %.4f) on %d images; confusion matrix: %s%n", checkpoint,
                         100 * result.accuracy(), result.loss(), result.samples(), png);
                 return result;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         });
     }

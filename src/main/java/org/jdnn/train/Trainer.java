@@ -153,6 +153,11 @@ public final class Trainer {
 
     /** Mean loss, accuracy and confusion matrix of the model (in eval mode, no graph) over {@code data}. */
     public Evaluation evaluate(DataLoader data) {
+        return evaluate(model, loss, classes, data);
+    }
+
+    /** Mean loss, accuracy and confusion matrix of {@code model} (in eval mode, no graph) over {@code data}. */
+    public static Evaluation evaluate(Module model, LossFunction loss, int classes, DataLoader data) {
         boolean wasTraining = model.isTraining();
         model.eval();
         ConfusionMatrix confusion = new ConfusionMatrix(classes);

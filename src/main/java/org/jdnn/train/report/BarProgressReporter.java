@@ -92,6 +92,14 @@ final class BarProgressReporter implements ProgressReporter {
     }
 
     @Override
+    public void message(String line) {
+        requireOpen("message");
+        finishBar();
+        out.println(line);
+        out.flush();
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;

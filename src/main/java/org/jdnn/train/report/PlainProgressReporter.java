@@ -65,6 +65,13 @@ final class PlainProgressReporter implements ProgressReporter {
     }
 
     @Override
+    public void message(String line) {
+        requireOpen("message");
+        out.println(line);
+        out.flush();
+    }
+
+    @Override
     public void close() {
         if (!closed) {
             closed = true;

@@ -25,6 +25,9 @@ public interface ProgressReporter extends AutoCloseable {
     /** Ends the epoch and prints its summary line (e.g. losses and accuracies). */
     void endEpoch(String summary);
 
+    /** Prints a line of its own between epochs (e.g. why training stopped early). */
+    void message(String line);
+
     /** Finishes the display; further calls are not allowed. */
     @Override
     void close();
