@@ -8,14 +8,16 @@ import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Adds a {@code ·gflops} secondary metric (unit GFLOP/s) to the benchmarks that have a flop count (matmul,
- * linear, convolutions; see {@link #COUNTS}), computed per iteration from the primary score, so it lands in
- * the JSON next to the time. Enable with {@code -prof org.jdnn.benchmarks.GflopsProfiler} (ci/bench.sh does).
+ * linear, convolutions; see {@link #COUNTS}), and an {@code ·images} metric (unit images/s) to the whole-model
+ * benchmarks (see {@link #IMAGES}), computed per iteration from the primary score, so they land in the JSON next
+ * to the time. Enable with {@code -prof org.jdnn.benchmarks.GflopsProfiler} (ci/bench.sh does).
  * An {@code @AuxCounters} counter cannot do this in AverageTime mode: JMH reports it as time per count, and
  * it also counts the untimed warm-down calls.
  */
@@ -40,9 +42,15 @@ public final class GflopsProfiler implements InternalProfiler {
             ResNetConvBenchmark.class.getName(),
             p -> ConvLayer.RESNET_BLOCK.flopPerCall(ResNetConvBenchmark.BATCH));
 
+    /** Images processed by one call of a whole-model benchmark (its batch size), by benchmark class. */
+    static final Map<String, Integer> IMAGES = Map.of(
+            TrainingStepBenchmark.class.getName(), TrainingStepBenchmark.BATCH,
+            InferenceBenchmark.class.getName(), InferenceBenchmark.BATCH);
+
     @Override
     public String getDescription() {
-        return "GFLOP/s of jdnn matmul, linear and convolution benchmarks, from the measured time per call";
+        return "GFLOP/s of jdnn matmul, linear and convolution benchmarks and images/s of whole-model benchmarks,"
+                + " from the measured time per call";
     }
 
     @Override
@@ -53,12 +61,12 @@ public final class GflopsProfiler implements InternalProfiler {
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
                                                        IterationResult result) {
         String benchmark = benchmarkParams.getBenchmark();
-        int dot = benchmark.lastIndexOf('.');
-        FlopCount count = COUNTS.get(benchmark.substring(0, dot));
-        if (count == null) {
+        String benchmarkClass = benchmark.substring(0, benchmark.lastIndexOf('.'));
+        FlopCount count = COUNTS.get(benchmarkClass);
+        Integer images = IMAGES.get(benchmarkClass);
+        if (count == null && images == null) {
             return List.of();
         }
-        double flopPerCall = count.perCall(benchmarkParams);
         double score = result.getPrimaryResult().getScore();
         double unitSeconds = benchmarkParams.getTimeUnit().toNanos(1) / 1e9;
         // Throughput scores are calls per unit; every other mode reports time per call.
@@ -66,6 +74,14 @@ public final class GflopsProfiler implements InternalProfiler {
             case Throughput -> score / unitSeconds;
             default -> 1 / (score * unitSeconds);
         };
-        return List.of(new ScalarResult("gflops", flopPerCall * callsPerSecond / 1e9, "GFLOP/s", AggregationPolicy.AVG));
+        List<Result> metrics = new ArrayList<>();
+        if (count != null) {
+            metrics.add(new ScalarResult("gflops", count.perCall(benchmarkParams) * callsPerSecond / 1e9, "GFLOP/s",
+                    AggregationPolicy.AVG));
+        }
+        if (images != null) {
+            metrics.add(new ScalarResult("images", images * callsPerSecond, "images/s", AggregationPolicy.AVG));
+        }
+        return metrics;
     }
 }

@@ -1,0 +1,108 @@
+package org.jdnn.benchmarks;
+
+import org.jdnn.backend.Backend;
+import org.jdnn.backend.Backends;
+import org.jdnn.examples.Models;
+import org.jdnn.loss.Losses;
+import org.jdnn.nn.Module;
+import org.jdnn.ops.AdamParams;
+import org.jdnn.optim.Adam;
+import org.jdnn.optim.Optimizer;
+import org.jdnn.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One training step of a whole model at batch 128, as {@code Trainer.trainEpoch} runs it: inside a
+ * {@link org.jdnn.tensor.Scope}, forward, mean cross-entropy against the labels, {@code item()} of the loss,
+ * zero the gradients, backward, Adam step (lr 1e-3, PyTorch's defaults). The models are {@code mlp}
+ * (784-256-128-10) and {@code lenet} (LeNet-5) from {@link Models}, on oneDNN and on the reference backend.
+ * The input [128,1,28,28] (standard normal) and the labels (uniform over 10 classes) are fixed in setup, so
+ * only the step is timed (no data loading, no accuracy count). Milliseconds per step; {@code GflopsProfiler}
+ * adds {@code ·images} in images/s (128 images per step).
+ *
+ * <p>The reference backend runs both models too: a step takes about 0.1 s (mlp) and 0.3 s (lenet) there, so the
+ * iterations are 2 s long and time-based, which gives it a handful of steps per iteration.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
+// FFM needs native access; JMH 1.37 itself still calls sun.misc.Unsafe, which JDK 25 warns about.
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx1g"})
+@State(Scope.Thread)
+public class TrainingStepBenchmark {
+    static final int BATCH = 128;
+    static final int CLASSES = 10;
+    static final long SEED = 42;
+
+    @Param({"mlp", "lenet"})
+    public String model;
+
+    @Param({"onednn", "reference"})
+    public String backend;
+
+    private Backend kernels;
+    private Module net;
+    private Optimizer optimizer;
+    private Tensor images;
+    private int[] labels;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        kernels = BenchmarkBackends.get(backend);
+        net = Models.create(model, SEED);
+        net.train();
+        optimizer = new Adam(net.parameters(), AdamParams.adam(1e-3));
+        images = Tensor.randn(SEED + 1, BATCH, 1, 28, 28);
+        labels = randomLabels(SEED + 2, BATCH);
+        // One step outside the measurement: creates the primitives and the optimizer state, checks oneDNN ran.
+        BenchmarkBackends.warmUpAndReport(kernels, "matmul", model + " training step", this::step);
+    }
+
+    /** Returns the loss so JMH consumes it. */
+    @Benchmark
+    public float step() {
+        return Backends.with(kernels, () -> {
+            try (org.jdnn.tensor.Scope scope = org.jdnn.tensor.Scope.open()) {
+                Tensor output = net.forward(images);
+                Tensor loss = Losses.crossEntropy(output, labels);
+                float value = loss.item();
+                optimizer.zeroGrad();
+                loss.backward();
+                optimizer.step();
+                return value;
+            }
+        });
+    }
+
+    static int[] randomLabels(long seed, int n) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = random.nextInt(CLASSES);
+        }
+        return labels;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        optimizer.close();
+        net.close();
+        images.close();
+    }
+}
