@@ -91,7 +91,7 @@ final class CachedPrimitive implements AutoCloseable {
                 dnnl_exec_arg_t.arg(arg, dnnl_h.DNNL_ARG_SCRATCHPAD());
                 dnnl_exec_arg_t.memory(arg, createdScratchpadMemory);
             }
-            this.implementation = queryImplementation(primitiveDesc);
+            this.implementation = implementation(primitiveDesc);
         } catch (RuntimeException e) {
             for (MemorySegment memory : memories) {
                 if (memory != null) dnnl_h.dnnl_memory_destroy(memory);
@@ -119,7 +119,8 @@ final class CachedPrimitive implements AutoCloseable {
         return slot.get(ADDRESS, 0);
     }
 
-    private static String queryImplementation(MemorySegment pd) {
+    /** The implementation a primitive descriptor picked (its impl_info_str), e.g. "jit:avx2"; "unknown" if it says none. */
+    static String implementation(MemorySegment pd) {
         try (Arena local = Arena.ofConfined()) {
             MemorySegment out = local.allocate(ADDRESS);
             int status = dnnl_h.dnnl_primitive_desc_query(pd, dnnl_h.dnnl_query_impl_info_str(), 0, out);

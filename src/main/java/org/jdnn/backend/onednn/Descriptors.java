@@ -42,6 +42,16 @@ final class Descriptors implements AutoCloseable {
         return strided(dims, strides);
     }
 
+    /** A float32 memory descriptor in a oneDNN format tag (e.g. dnnl_nChw8c, or dnnl_format_tag_any: the primitive picks). */
+    MemorySegment tagged(int tag, long... dims) {
+        MemorySegment out = arena.allocate(ADDRESS);
+        Dnnl.check(dnnl_h.dnnl_memory_desc_create_with_tag(out, dims.length, arena.allocateFrom(JAVA_LONG, dims),
+                dnnl_h.dnnl_f32(), tag), "dnnl_memory_desc_create_with_tag");
+        MemorySegment md = out.get(ADDRESS, 0);
+        memoryDescs.add(md);
+        return md;
+    }
+
     /** Attributes with a user-managed scratchpad: the library's shared scratchpad is unsafe across JVM threads. */
     MemorySegment userScratchpadAttr() {
         MemorySegment out = arena.allocate(ADDRESS);

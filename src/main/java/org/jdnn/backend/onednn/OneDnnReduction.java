@@ -1,6 +1,7 @@
 package org.jdnn.backend.onednn;
 
 import org.jdnn.bindings.dnnl.dnnl_h;
+import org.jdnn.natives.HostMemory;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
 import org.jdnn.ops.ReductionAlgorithm;
@@ -19,6 +20,20 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * builds the mask src == max with a binary EQ, checks with a sum reduction that each slice has exactly one
  * maximum (else returns false so the caller can route ties to the first-max rule), and multiplies the mask
  * by the broadcast gradient.
+ *
+ * <p>oneDNN's reduction has a jit kernel only when the reduced axes are the innermost ones; over leading axes (the
+ * bias gradient of a linear layer: a sum over axis 0 of (batch, features)) it runs {@code ref:any}. A sum or mean
+ * over a leading run of axes is therefore computed as the matmul {@code ones(1, M) @ src(M, N)} (ones = 1/M for the
+ * mean), M the product of the reduced sizes and N of the kept ones. Measured on one AVX2 core, best of 7 x 20 runs:
+ * <pre>
+ *   sum over axis 0     reduction (ref:any)   matmul (brg_matmul)
+ *   (128, 120)              0.324 ms             0.003 ms
+ *   (128, 84)               0.283 ms             0.004 ms
+ *   (128, 10)               0.035 ms             0.003 ms
+ *   (32, 16)                0.011 ms             0.002 ms
+ *   (4096, 1000)            77.2 ms              0.96 ms
+ * </pre>
+ * (Describing the source transposed through strides, to reduce the innermost axis, still gets {@code ref:any}.)
  */
 final class OneDnnReduction {
     private final OneDnnBackend backend;
@@ -32,6 +47,10 @@ final class OneDnnReduction {
     private record Key(int algorithm, Shape src, Shape dst, int threads) {
     }
 
+    /** The matmul (1, m) x (m, n) -> (1, n) that sums (or averages) m rows of n. */
+    private record RowSumKey(long m, long n, int threads) {
+    }
+
     /**
      * {@code dst = reduce(src)} from {@code srcDims} to {@code keptDims} (same rank, 1 on reduced axes, at least
      * rank 1; at least one axis actually shrinks). Counted under "reduction".
@@ -42,8 +61,65 @@ final class OneDnnReduction {
             case MEAN -> dnnl_h.dnnl_reduction_mean();
             case MAX -> dnnl_h.dnnl_reduction_max();
         };
+        int leading = leadingReducedAxes(srcDims, keptDims);
+        if (algorithm != ReductionAlgorithm.MAX && leading > 0) {
+            long m = 1, n = 1;
+            for (int i = 0; i < srcDims.length; i++) {
+                if (i < leading) m *= srcDims[i];
+                else n *= srcDims[i];
+            }
+            sumRows(algorithm == ReductionAlgorithm.MEAN, m, n, src, dst);
+            return;
+        }
         Key key = new Key(alg, Shape.of(srcDims), Shape.of(keptDims), ThreadCount.get());
         backend.execute("reduction", key, () -> create(key), src, dst);
+    }
+
+    /**
+     * How many leading axes a reduction runs over when it is exactly those (every later axis kept, at least one
+     * of them larger than 1: a full reduction has a jit kernel); 0 when it has another form.
+     */
+    static int leadingReducedAxes(long[] srcDims, long[] keptDims) {
+        int leading = 0;
+        while (leading < srcDims.length && keptDims[leading] == 1) {
+            leading++;
+        }
+        long kept = 1;
+        for (int i = leading; i < srcDims.length; i++) {
+            if (keptDims[i] != srcDims[i]) {
+                return 0;
+            }
+            kept *= srcDims[i];
+        }
+        return kept > 1 ? leading : 0;
+    }
+
+    private void sumRows(boolean mean, long m, long n, MemorySegment src, MemorySegment dst) {
+        RowSumKey key = new RowSumKey(m, n, ThreadCount.get());
+        // O(m) next to the O(m n) product; the pool hands the same block back every step.
+        MemorySegment ones = HostMemory.allocate(m * Float.BYTES);
+        try {
+            float value = mean ? (float) (1.0 / m) : 1f;
+            for (long i = 0; i < m; i++) {
+                ones.setAtIndex(JAVA_FLOAT, i, value);
+            }
+            backend.execute("reduction", key, () -> createRowSum(key), ones, src, dst);
+        } finally {
+            HostMemory.release(ones);
+        }
+        KernelPaths.record(KernelPaths.REDUCTION_MATMUL);
+    }
+
+    private CachedPrimitive createRowSum(RowSumKey key) {
+        String label = "reduction as matmul " + key;
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment slot = d.handleSlot();
+            Dnnl.check(dnnl_h.dnnl_matmul_primitive_desc_create(slot, backend.engine().handle(), d.plain(1, key.m()),
+                    d.plain(key.m(), key.n()), MemorySegment.NULL, d.plain(1, key.n()), d.userScratchpadAttr()),
+                    "dnnl_matmul_primitive_desc_create", label);
+            return new CachedPrimitive(backend.engine(), slot.get(ADDRESS, 0),
+                    new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_DST()}, label);
+        }
     }
 
     /** Sum and mean backward; diffSrc is overwritten. */
