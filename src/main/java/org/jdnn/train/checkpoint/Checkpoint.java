@@ -1,5 +1,9 @@
 package org.jdnn.train.checkpoint;
 
+import org.jdnn.train.io.AtomicFiles;
+
+import org.jdnn.train.io.Json;
+
 import org.jdnn.nn.Dropout;
 import org.jdnn.nn.Module;
 import org.jdnn.optim.Optimizer;
@@ -55,8 +59,8 @@ public final class Checkpoint {
         Map<String, Long> dropoutCalls = new LinkedHashMap<>();
         dropouts(model, "").forEach((name, d) -> dropoutCalls.put(name, d.calls()));
         State state = new State(epoch, scheduler == null ? Map.of() : scheduler.stateDict(), dropoutCalls, settings);
-        writeAtomically(target.resolve(STATE_FILE), toJson(state));
-        writeAtomically(root.resolve(LATEST), target.getFileName().toString());
+        AtomicFiles.writeString(target.resolve(STATE_FILE), toJson(state));
+        AtomicFiles.writeString(root.resolve(LATEST), target.getFileName().toString());
         prune(root, keep);
         return target;
     }
@@ -145,19 +149,6 @@ public final class Checkpoint {
                 }
             }
             Files.delete(checkpoints.get(i));
-        }
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 

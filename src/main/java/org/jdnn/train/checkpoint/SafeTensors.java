@@ -1,5 +1,7 @@
 package org.jdnn.train.checkpoint;
 
+import org.jdnn.train.io.Json;
+
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Tensor;
 

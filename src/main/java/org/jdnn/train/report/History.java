@@ -1,5 +1,9 @@
 package org.jdnn.train.report;
 
+import org.jdnn.train.io.AtomicFiles;
+
+import org.jdnn.train.io.Json;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,8 +131,8 @@ public final class History {
     public static History fromJson(String json, String source) throws IOException {
         Object root;
         try {
-            root = JsonReader.parse(json);
-        } catch (JsonReader.SyntaxException e) {
+            root = Json.parse(json);
+        } catch (Json.SyntaxException e) {
             throw new IOException("history " + source + ": not valid JSON: " + e.getMessage(), e);
         }
         if (!(root instanceof Map<?, ?> top)) {
@@ -137,7 +141,7 @@ public final class History {
         if (!FORMAT.equals(top.get("format"))) {
             throw new IOException("history " + source + ": \"format\" is " + top.get("format") + ", expected \"" + FORMAT + "\"");
         }
-        if (!(top.get("version") instanceof Double version) || version != VERSION) {
+        if (!(top.get("version") instanceof Number version) || version.doubleValue() != VERSION) {
             throw new IOException("history " + source + ": unsupported \"version\" " + top.get("version") + " (this reader knows " + VERSION + ")");
         }
         if (!(top.get("epochs") instanceof List<?> epochs)) {
@@ -155,10 +159,10 @@ public final class History {
                     throw new IOException("history " + source + ": epochs[" + i + "] has no \"" + key + "\"");
                 }
                 Object value = entry.get(key);
-                if (value == JsonReader.NULL && c > 0) {
+                if (value == Json.NULL && c > 0) {
                     v[c] = Double.NaN;
-                } else if (value instanceof Double d) {
-                    v[c] = d;
+                } else if (value instanceof Number d) {
+                    v[c] = d.doubleValue();
                 } else {
                     throw new IOException("history " + source + ": epochs[" + i + "]." + key + " is " + value + ", not a number");
                 }

@@ -1,5 +1,7 @@
 package org.jdnn.train.report;
 
+import org.jdnn.train.io.AtomicFiles;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

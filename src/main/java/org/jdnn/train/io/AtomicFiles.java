@@ -1,4 +1,4 @@
-package org.jdnn.train.report;
+package org.jdnn.train.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,15 +15,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes a whole file or nothing: the bytes go to a temporary file beside the target, are forced to disk, and
  * the temporary file is renamed over the target. The temporary file is removed on any failure.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    static void writeString(Path target, String text) throws IOException {
+    public static void writeString(Path target, String text) throws IOException {
         write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static void write(Path target, byte[] bytes) throws IOException {
+    public static void write(Path target, byte[] bytes) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);

@@ -1,4 +1,5 @@
-package org.jdnn.train.checkpoint;
+package org.jdnn.train.io;
+
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.jdnn.train.checkpoint;
+package org.jdnn.train.io;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ import java.util.Map;
  * oneDNN. Values parse to {@link LinkedHashMap} (key order kept), {@link List}, {@link String},
  * {@link BigDecimal}, {@link Boolean} and {@link #NULL}.
  */
-final class Json {
+public final class Json {
     /** The JSON {@code null} (maps cannot hold Java null values usefully). */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
@@ -26,7 +26,7 @@ final class Json {
     private static final int MAX_DEPTH = 64;
 
     /** A syntax error with its character offset. */
-    static final class SyntaxException extends Exception {
+    public static final class SyntaxException extends Exception {
         SyntaxException(String message, int offset) {
             super(message + " at character " + offset);
         }
@@ -40,7 +40,7 @@ final class Json {
     }
 
     /** Parses one JSON value; only whitespace may follow it. */
-    static Object parse(String text) throws SyntaxException {
+    public static Object parse(String text) throws SyntaxException {
         Json parser = new Json(text);
         parser.skipWhitespace();
         Object value = parser.value(0);
@@ -262,7 +262,7 @@ final class Json {
     }
 
     /** {@code s} as a JSON string literal: quotes, backslashes and control characters escaped. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
