@@ -1,18 +1,18 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
+import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.SoftmaxParams;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
 import java.util.List;
-import org.jdnn.ops.Conv2dParams;
-import org.jdnn.ops.ConvTranspose2dParams;
-import org.jdnn.ops.BatchNormParams;
-import org.jdnn.ops.Pool2dParams;
-import org.jdnn.tensor.Shape;
 
 /**
  * The kernel interface every backend implements. Kernels write into output tensors the caller allocated

@@ -1,34 +1,34 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.BroadcastShapes;
 import org.jdnn.ops.ConcatShapes;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.EltwiseShapes;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
+import org.jdnn.ops.Pool2dParams;
+import org.jdnn.ops.Pool2dShapes;
+import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
-import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import org.jdnn.ops.Conv2dParams;
-import org.jdnn.ops.Conv2dShapes;
-import org.jdnn.ops.ConvTranspose2dParams;
-import org.jdnn.ops.ConvTranspose2dShapes;
-import org.jdnn.ops.BatchNormShapes;
-import org.jdnn.ops.Pool2dParams;
-import org.jdnn.ops.Pool2dShapes;
-import org.jdnn.ops.PoolAlgorithm;
 
 /** Checks every backend runs on its operands before computing: open, float32, on the backend's device, right shapes. */
 public final class Operands {

@@ -2,16 +2,25 @@ package org.jdnn.functional;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
+import org.jdnn.backend.Pool2dWorkspace;
+import org.jdnn.ops.BatchNormParams;
+import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.BroadcastShapes;
 import org.jdnn.ops.ConcatShapes;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.ops.DropoutMask;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
+import org.jdnn.ops.Pool2dParams;
+import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
@@ -23,15 +32,6 @@ import org.jdnn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.jdnn.ops.Conv2dParams;
-import org.jdnn.ops.Conv2dShapes;
-import org.jdnn.ops.ConvTranspose2dParams;
-import org.jdnn.ops.ConvTranspose2dShapes;
-import org.jdnn.backend.Pool2dWorkspace;
-import org.jdnn.ops.BatchNormParams;
-import org.jdnn.ops.BatchNormShapes;
-import org.jdnn.ops.Pool2dParams;
-import org.jdnn.ops.Pool2dShapes;
 
 /**
  * Eager tensor operations on the current backend ({@link Backends#current()}), PyTorch's

@@ -2,38 +2,37 @@ package org.jdnn.backend.reference;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Operands;
+import org.jdnn.backend.OptimizerOperands;
+import org.jdnn.backend.Pool2dWorkspace;
+import org.jdnn.ops.AdagradParams;
+import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.BatchNormParams;
+import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.ConcatShapes;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
+import org.jdnn.ops.Pool2dParams;
+import org.jdnn.ops.Pool2dShapes;
+import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
+import org.jdnn.ops.RmspropParams;
+import org.jdnn.ops.SgdParams;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
-import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Device;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import org.jdnn.ops.Conv2dParams;
-import org.jdnn.ops.Conv2dShapes;
-import org.jdnn.ops.ConvTranspose2dParams;
-import org.jdnn.ops.ConvTranspose2dShapes;
-import org.jdnn.backend.Pool2dWorkspace;
-import org.jdnn.ops.BatchNormParams;
-import org.jdnn.ops.BatchNormShapes;
-import org.jdnn.ops.Pool2dParams;
-import org.jdnn.ops.Pool2dShapes;
-import org.jdnn.ops.PoolAlgorithm;
-
-import org.jdnn.backend.OptimizerOperands;
-import org.jdnn.ops.AdagradParams;
-import org.jdnn.ops.AdamParams;
-import org.jdnn.ops.RmspropParams;
-import org.jdnn.ops.SgdParams;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
