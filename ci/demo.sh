@@ -7,5 +7,10 @@ cd "$(dirname "$0")/.."
 source ci/jdk25.sh
 main=org.jdnn.examples.Demo
 if [ $# -gt 0 ] && [[ "$1" != -* ]]; then main=$1; shift; fi
-mvn -B -ntp -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2
+# The build's output is shown only if it fails (Maven 3.8 prints stray terminal codes even when quiet).
+log=$(mktemp)
+if ! mvn -B -ntp -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
+  cat "$log" >&2; rm -f "$log"; exit 1
+fi
+rm -f "$log"
 exec java --enable-native-access=ALL-UNNAMED -cp "target/classes:$(cat target/classpath.txt)" "$main" "$@"

@@ -1,6 +1,7 @@
 package org.jdnn.examples;
 
 import org.jdnn.Jdnn;
+import org.jdnn.backend.BackendUnavailableException;
 import org.jdnn.train.TrainingDivergedException;
 
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class Main {
         } catch (NoSuchFileException e) {
             System.err.println(command + ": " + e.getFile() + (e.getReason() == null ? " not found" : ": " + e.getReason()));
             return 1;
-        } catch (IOException | TrainingDivergedException | IllegalStateException e) {
+        } catch (IOException | TrainingDivergedException | IllegalStateException | BackendUnavailableException e) {
             System.err.println(command + ": " + e.getMessage());
             return 1;
         }
