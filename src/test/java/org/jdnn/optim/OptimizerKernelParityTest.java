@@ -55,7 +55,7 @@ class OptimizerKernelParityTest {
     private static void compare(String name, int stateCount, Kernel kernel) {
         OneDnnBackend onednn = (OneDnnBackend) Parity.onednn("optimizer");
         SplittableRandom random = new SplittableRandom(SEED ^ name.hashCode());
-        for (long size : new long[] {1, 7, 1031}) {
+        for (long size : new long[] {1, 7, 1031, 10_007}) {
             try (Scope scope = Scope.open()) {
                 Tensor param = Tensor.randn(random.nextLong(), size);
                 Tensor[] states = new Tensor[stateCount];
