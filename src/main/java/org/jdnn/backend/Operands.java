@@ -284,15 +284,27 @@ public final class Operands {
                                                      Tensor diffBias, Device device) {
         notNull("conv2d backward weights", "params", params);
         String op = "conv2d backward weights";
+        checkWeightGradientOperands(op, src, diffDst, diffWeights, diffBias, device);
+        Conv2dShapes s = Conv2dShapes.infer(src.shape(), diffWeights.shape(),
+                diffBias == null ? null : diffBias.shape(), params);
+        Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
+        weightGradientsDisjoint(op, src, diffDst, diffWeights, diffBias);
+        return s;
+    }
+
+    /** The operands of a convolution-like weight-gradient pass (conv2d and conv_transpose2d share them). */
+    private static void checkWeightGradientOperands(String op, Tensor src, Tensor diffDst, Tensor diffWeights,
+                                                    Tensor diffBias, Device device) {
         check(op, "src", src, device);
         check(op, "diffDst", diffDst, device);
         check(op, "diffWeights", diffWeights, device);
         if (diffBias != null) {
             check(op, "diffBias", diffBias, device);
         }
-        Conv2dShapes s = Conv2dShapes.infer(src.shape(), diffWeights.shape(),
-                diffBias == null ? null : diffBias.shape(), params);
-        Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
+    }
+
+    /** The weight and bias gradients are written, so they must not share memory with the inputs or each other. */
+    private static void weightGradientsDisjoint(String op, Tensor src, Tensor diffDst, Tensor diffWeights, Tensor diffBias) {
         for (Tensor out : diffBias == null ? new Tensor[] {diffWeights} : new Tensor[] {diffWeights, diffBias}) {
             noOverlap(op, out, "src", src);
             noOverlap(op, out, "diffDst", diffDst);
@@ -300,7 +312,6 @@ public final class Operands {
         if (diffBias != null) {
             noOverlap(op, diffWeights, "diffBias", diffBias);
         }
-        return s;
     }
 
     // ---- conv_transpose2d ----
@@ -345,22 +356,11 @@ public final class Operands {
                                                                        Tensor diffBias, Device device) {
         notNull("conv_transpose2d backward weights", "params", params);
         String op = "conv_transpose2d backward weights";
-        check(op, "src", src, device);
-        check(op, "diffDst", diffDst, device);
-        check(op, "diffWeights", diffWeights, device);
-        if (diffBias != null) {
-            check(op, "diffBias", diffBias, device);
-        }
+        checkWeightGradientOperands(op, src, diffDst, diffWeights, diffBias, device);
         ConvTranspose2dShapes s = ConvTranspose2dShapes.infer(src.shape(), diffWeights.shape(),
                 diffBias == null ? null : diffBias.shape(), params);
         Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
-        for (Tensor out : diffBias == null ? new Tensor[] {diffWeights} : new Tensor[] {diffWeights, diffBias}) {
-            noOverlap(op, out, "src", src);
-            noOverlap(op, out, "diffDst", diffDst);
-        }
-        if (diffBias != null) {
-            noOverlap(op, diffWeights, "diffBias", diffBias);
-        }
+        weightGradientsDisjoint(op, src, diffDst, diffWeights, diffBias);
         return s;
     }
 
