@@ -26,7 +26,6 @@ import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,10 +90,10 @@ public final class Operands {
     }
 
     private static void noOverlap(String op, Tensor out, String name, Tensor in) {
-        MemorySegment o = TensorAccess.segment(out);
-        MemorySegment i = TensorAccess.segment(in);
-        boolean overlap = o.address() < i.address() + i.byteSize() && i.address() < o.address() + o.byteSize();
-        if (overlap && o.byteSize() > 0 && i.byteSize() > 0) {
+        long o = TensorAccess.address(out), oBytes = out.numel() * out.dtype().byteSize();
+        long i = TensorAccess.address(in), iBytes = in.numel() * in.dtype().byteSize();
+        boolean overlap = o < i + iBytes && i < o + oBytes;
+        if (overlap && oBytes > 0 && iBytes > 0) {
             throw new IllegalArgumentException(op + ": output must not share memory with " + name);
         }
     }
@@ -236,9 +235,7 @@ public final class Operands {
 
     /** Element-wise kernels may write over an operand of the output's size at the same address, never a partial overlap. */
     private static void inPlaceOrDisjoint(String op, Tensor out, String name, Tensor in) {
-        MemorySegment o = TensorAccess.segment(out);
-        MemorySegment i = TensorAccess.segment(in);
-        if (o.address() == i.address() && o.byteSize() == i.byteSize()) {
+        if (TensorAccess.address(out) == TensorAccess.address(in) && out.numel() == in.numel()) {
             return;
         }
         noOverlap(op, out, name, in);

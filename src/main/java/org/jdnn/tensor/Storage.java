@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A block of native memory shared by a tensor and its views; freed when the last of them is closed.
+ * The elements may for a while live in a backend's {@link NativeLayout} instead of the plain bytes; the plain
+ * bytes are brought up to date on the first access to {@link #segment()}.
  * A storage that becomes unreachable without being closed is returned to the allocator by a
  * {@link Cleaner} and counted as a leak ({@link #leakedCount()}), with one warning logged.
  */
@@ -27,6 +29,8 @@ final class Storage {
     private static final class Release implements Runnable {
         private final MemorySegment segment;
         private volatile boolean explicit;
+        /** Where the elements live while the plain bytes are stale; null when the plain bytes are current. */
+        private NativeLayout nativeLayout;
 
         Release(MemorySegment segment) {
             this.segment = segment;
@@ -34,6 +38,12 @@ final class Storage {
 
         @Override
         public void run() {
+            synchronized (this) {
+                if (nativeLayout != null) {
+                    nativeLayout.release();
+                    nativeLayout = null;
+                }
+            }
             HostMemory.release(segment);
             if (!explicit && LEAKS.getAndIncrement() == 0) {
                 LOG.log(System.Logger.Level.WARNING, "jdnn: a tensor of " + segment.byteSize()
@@ -52,8 +62,44 @@ final class Storage {
         this.cleanable = CLEANER.register(this, release);
     }
 
+    /** The plain bytes, first copied back from a native layout if the elements are held in one. */
     MemorySegment segment() {
+        synchronized (release) {
+            NativeLayout held = release.nativeLayout;
+            if (held != null) {
+                release.nativeLayout = null;
+                try {
+                    held.copyToPlain(segment);
+                } finally {
+                    held.release();
+                }
+            }
+        }
         return segment;
+    }
+
+    /** Where the plain bytes are (possibly stale: nothing is copied back). */
+    long plainAddress() {
+        return segment.address();
+    }
+
+    /** The native layout the elements are held in, or null when the plain bytes are current; copies nothing. */
+    NativeLayout nativeLayout() {
+        synchronized (release) {
+            return release.nativeLayout;
+        }
+    }
+
+    /** From now on the elements are those of {@code layout} (the plain bytes are stale); frees the one held before. */
+    void holdInNativeLayout(NativeLayout layout) {
+        NativeLayout previous;
+        synchronized (release) {
+            previous = release.nativeLayout;
+            release.nativeLayout = layout;
+        }
+        if (previous != null) {
+            previous.release();
+        }
     }
 
     Device device() {

@@ -333,6 +333,21 @@ public final class Tensor implements AutoCloseable {
         return storage.segment();
     }
 
+    long plainAddress() {
+        checkOpen();
+        return storage.plainAddress();
+    }
+
+    NativeLayout nativeLayout() {
+        checkOpen();
+        return storage.nativeLayout();
+    }
+
+    void holdInNativeLayout(NativeLayout layout) {
+        checkOpen();
+        storage.holdInNativeLayout(layout);
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("tensor " + shape + " is closed");

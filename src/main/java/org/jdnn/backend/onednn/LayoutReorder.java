@@ -9,6 +9,7 @@ import org.jdnn.natives.dnnl.DnnlStream;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
@@ -17,6 +18,10 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  * blocked nChw8c) and the caller's plain tensor: a cached reorder primitive from the user layout into the
  * primitive's (for inputs, run before the primitive) or back (for outputs, run after). The primitive-side
  * buffer is not owned here: the caller passes it per run (see {@link CachedPrimitive}).
+ *
+ * <p>An output's reorder also copies a tensor held in the primitive's layout back to plain when it is first read
+ * ({@link BlockedCopy}), possibly after the primitive left the cache: so it is reference-counted, the owning
+ * primitive holding one reference and each held copy another.
  */
 final class LayoutReorder implements AutoCloseable {
     private final String label;
@@ -31,6 +36,9 @@ final class LayoutReorder implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment args;
     private final int argCount;
+    private final MemorySegment internalMd;
+    private final MemoryFormat internalFormat;
+    private final AtomicInteger references = new AtomicInteger(1);
 
     /**
      * A reorder between {@code userMd} (the caller's layout) and {@code internalMd} (the primitive's), from user to
@@ -40,10 +48,14 @@ final class LayoutReorder implements AutoCloseable {
         this.label = label;
         this.output = output;
         this.internalBytes = dnnl_h.dnnl_memory_desc_get_size(internalMd);
+        this.internalFormat = MemoryFormat.of(internalMd);
         this.arena = Arena.ofShared();
         MemorySegment pd = null, prim = null, user = null, internal = null, scratchMem = null, scratch = null;
+        MemorySegment mdCopy = null;
         try (Descriptors d = new Descriptors()) {
             MemorySegment slot = arena.allocate(ADDRESS);
+            Dnnl.check(dnnl_h.dnnl_memory_desc_clone(slot, internalMd), "dnnl_memory_desc_clone", label);
+            mdCopy = slot.get(ADDRESS, 0);
             MemorySegment from = output ? internalMd : userMd;
             MemorySegment to = output ? userMd : internalMd;
             Dnnl.check(dnnl_h.dnnl_reorder_primitive_desc_create(slot, from, engine.handle(), to, engine.handle(),
@@ -73,9 +85,11 @@ final class LayoutReorder implements AutoCloseable {
             if (user != null) dnnl_h.dnnl_memory_destroy(user);
             if (prim != null) dnnl_h.dnnl_primitive_destroy(prim);
             if (pd != null) dnnl_h.dnnl_primitive_desc_destroy(pd);
+            if (mdCopy != null) dnnl_h.dnnl_memory_desc_destroy(mdCopy);
             arena.close();
             throw e;
         }
+        this.internalMd = mdCopy;
         this.primitiveDesc = pd;
         this.primitive = prim;
         this.userMemory = user;
@@ -105,15 +119,47 @@ final class LayoutReorder implements AutoCloseable {
         return internalBytes;
     }
 
-    /** Enqueues the reorder between {@code user} (the caller's tensor) and {@code internal} on {@code stream}; no wait. */
-    void enqueue(DnnlStream stream, MemorySegment user, MemorySegment internal) {
+    /** The primitive-side layout (valid while a reference is held). */
+    MemorySegment internalMd() {
+        return internalMd;
+    }
+
+    /** The primitive-side layout as a value. */
+    MemoryFormat internalFormat() {
+        return internalFormat;
+    }
+
+    /**
+     * Enqueues the reorder between {@code user} (the caller's tensor) and {@code internal} on {@code stream}; no
+     * wait. Synchronised because the memory objects are shared; a CPU stream reads them during the call.
+     */
+    synchronized void enqueue(DnnlStream stream, MemorySegment user, MemorySegment internal) {
         Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(userMemory, user), "dnnl_memory_set_data_handle", label);
         Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(internalMemory, internal), "dnnl_memory_set_data_handle", label);
         Dnnl.check(dnnl_h.dnnl_primitive_execute(primitive, stream.handle(), argCount, args), "dnnl_primitive_execute", label);
     }
 
+    /** Takes one more reference (a held copy that may outlive the owning primitive). */
+    void retain() {
+        if (references.getAndIncrement() <= 0) {
+            throw new IllegalStateException("oneDNN reorder " + label + " is already freed");
+        }
+    }
+
+    /** Drops one reference; the last one frees the native objects. */
+    void release() {
+        if (references.decrementAndGet() == 0) {
+            destroy();
+        }
+    }
+
+    /** Drops the owning primitive's reference. */
     @Override
     public void close() {
+        release();
+    }
+
+    private void destroy() {
         if (scratchpadMemory != null) {
             dnnl_h.dnnl_memory_destroy(scratchpadMemory);
             HostMemory.release(scratchpad);
@@ -122,6 +168,7 @@ final class LayoutReorder implements AutoCloseable {
         dnnl_h.dnnl_memory_destroy(userMemory);
         dnnl_h.dnnl_primitive_destroy(primitive);
         dnnl_h.dnnl_primitive_desc_destroy(primitiveDesc);
+        dnnl_h.dnnl_memory_desc_destroy(internalMd);
         arena.close();
     }
 }

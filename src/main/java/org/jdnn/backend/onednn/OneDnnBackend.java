@@ -6,6 +6,7 @@ import org.jdnn.backend.OptimizerOperands;
 import org.jdnn.backend.Pool2dWorkspace;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.bindings.dnnl.dnnl_h;
+import org.jdnn.natives.HostMemory;
 import org.jdnn.natives.Settings;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
@@ -60,10 +61,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  * parameters with user-managed scratchpads.
  *
  * <p>Kill switch: {@code -Djdnn.onednn.disable=matmul,eltwise} (or {@code all}; names in {@link #OPS}) routes
- * those ops to the reference backend, to tell a oneDNN bug from a jdnn bug.
+ * those ops to the reference backend, to tell a oneDNN bug from a jdnn bug. {@code -Djdnn.onednn.holdLayouts=false}
+ * (or {@code JDNN_ONEDNN_HOLD_LAYOUTS=false}) makes every op leave its output in plain layout ({@link BlockedCopy}).
  */
 public final class OneDnnBackend implements Backend, AutoCloseable {
     public static final String DISABLE_PROPERTY = "jdnn.onednn.disable";
+    public static final String HOLD_LAYOUTS_PROPERTY = "jdnn.onednn.holdLayouts";
     /** Op names the kill switch understands. */
     public static final Set<String> OPS = Set.of("matmul", "eltwise", "softmax", "binary", "reduction", "concat", "split",
             "conv2d", "conv_transpose2d", OneDnnPooling.OP, OneDnnBatchNorm.OP, OneDnnOptimizers.OP);
@@ -73,18 +76,20 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     private final DnnlEngine engine;
     private final PrimitiveCache cache;
     private final Set<String> disabled;
+    private final boolean holdLayouts;
     private final List<DnnlStream> streams = new ArrayList<>();
     private final ThreadLocal<DnnlStream> threadStream = new ThreadLocal<>();
     private final Map<String, LongAdder> executions = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private OneDnnBackend(Set<String> disabled) {
+    private OneDnnBackend(Set<String> disabled, boolean holdLayouts) {
         for (String op : disabled) {
             if (!op.equals("all") && !OPS.contains(op)) {
                 throw new IllegalArgumentException(DISABLE_PROPERTY + ": unknown op '" + op + "', expected some of " + OPS + " or all");
             }
         }
         this.disabled = Set.copyOf(disabled);
+        this.holdLayouts = holdLayouts;
         this.engine = DnnlEngine.cpu();
         this.cache = new PrimitiveCache(Integer.getInteger("jdnn.onednn.cacheCapacity", 1024));
     }
@@ -96,7 +101,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
             synchronized (OneDnnBackend.class) {
                 backend = shared;
                 if (backend == null) {
-                    backend = new OneDnnBackend(disabledFromSettings());
+                    backend = new OneDnnBackend(disabledFromSettings(),
+                            !"false".equalsIgnoreCase(Settings.value(HOLD_LAYOUTS_PROPERTY, "JDNN_ONEDNN_HOLD_LAYOUTS")));
                     shared = backend;
                 }
             }
@@ -104,9 +110,12 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         return backend;
     }
 
-    /** A private instance with its own engine and cache, with {@code disabledOps} routed to the reference backend. */
+    /**
+     * A private instance with its own engine and cache, with {@code disabledOps} routed to the reference backend.
+     * Its outputs are always plain: a tensor held in a primitive's layout would need the engine after close().
+     */
     public static OneDnnBackend create(Set<String> disabledOps) {
-        return new OneDnnBackend(disabledOps);
+        return new OneDnnBackend(disabledOps, false);
     }
 
     private static Set<String> disabledFromSettings() {
@@ -195,7 +204,9 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
 
     // ---- eltwise ----
 
-    private record EltwiseKey(EltwiseAlgorithm algorithm, float alpha, long elements, boolean backward, int threads) {
+    /** {@code layout}: the native layout the primitive runs in (a held input's, see {@link BlockedCopy}); null: plain. */
+    private record EltwiseKey(EltwiseAlgorithm algorithm, float alpha, long elements, boolean backward, int threads,
+                              MemoryFormat layout) {
     }
 
     @Override
@@ -212,9 +223,39 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
             stepForward(src, dst);
             return;
         }
-        EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get());
-        execute("eltwise", key, () -> createEltwise(key),
+        BlockedCopy held = keepsPaddingZero(params.algorithm()) ? BlockedCopy.acquire(this, src, null) : null;
+        if (held != null) {
+            try {
+                EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get(),
+                        held.format());
+                MemorySegment out = HostMemory.allocate(held.bytes());
+                try {
+                    execute("eltwise", key, () -> createEltwise(key, held.md()), held.buffer(), out);
+                } catch (RuntimeException e) {
+                    HostMemory.release(out);
+                    throw e;
+                }
+                held.holdLike(dst, out);
+            } finally {
+                held.done();
+            }
+            return;
+        }
+        EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get(), null);
+        execute("eltwise", key, () -> createEltwise(key, null),
                 TensorAccess.segment(src), TensorAccess.segment(dst));
+    }
+
+    /**
+     * Whether the function maps 0 to 0, so that running it over a blocked layout keeps the padding channels zero, as
+     * oneDNN requires of every input (sigmoid and softplus would write f(0) there). Backward passes always do: the
+     * incoming gradient is zero in the padding.
+     */
+    private static boolean keepsPaddingZero(EltwiseAlgorithm algorithm) {
+        return switch (algorithm) {
+            case RELU, ELU, TANH, GELU_TANH, GELU_ERF -> true;
+            case SIGMOID, SOFTPLUS, STEP -> false;
+        };
     }
 
     @Override
@@ -227,12 +268,37 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         if (src.numel() == 0) {
             return;
         }
-        EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get());
-        execute("eltwise", key, () -> createEltwise(key),
+        BlockedCopy heldSrc = BlockedCopy.acquire(this, src, null);
+        BlockedCopy heldDiff = heldSrc == null ? null : BlockedCopy.acquire(this, diffDst, heldSrc.format());
+        if (heldDiff != null) {
+            try {
+                EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(),
+                        heldSrc.format());
+                MemorySegment out = HostMemory.allocate(heldSrc.bytes());
+                try {
+                    execute("eltwise", key, () -> createEltwise(key, heldSrc.md()), heldSrc.buffer(), heldDiff.buffer(),
+                            out);
+                } catch (RuntimeException e) {
+                    HostMemory.release(out);
+                    throw e;
+                }
+                heldSrc.holdLike(diffSrc, out);
+            } finally {
+                heldSrc.done();
+                heldDiff.done();
+            }
+            return;
+        }
+        if (heldSrc != null) {
+            heldSrc.done();
+        }
+        EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(), null);
+        execute("eltwise", key, () -> createEltwise(key, null),
                 TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
     }
 
-    private CachedPrimitive createEltwise(EltwiseKey key) {
+    /** The eltwise primitive for {@code key}, on {@code layoutMd} when the key has a layout, else on plain memory. */
+    private CachedPrimitive createEltwise(EltwiseKey key, MemorySegment layoutMd) {
         int algorithm = switch (key.algorithm()) {
             case RELU -> dnnl_h.dnnl_eltwise_relu();
             case ELU -> dnnl_h.dnnl_eltwise_elu();
@@ -245,7 +311,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         };
         String label = "eltwise " + key;
         try (Descriptors d = new Descriptors()) {
-            MemorySegment md = d.plain(key.elements());
+            MemorySegment md = key.layout() == null ? d.plain(key.elements()) : layoutMd;
             MemorySegment forwardSlot = d.handleSlot();
             Dnnl.check(dnnl_h.dnnl_eltwise_forward_primitive_desc_create(forwardSlot, engine.handle(),
                     dnnl_h.dnnl_forward_training(), algorithm, md, md, key.alpha(), 0f, d.userScratchpadAttr()),
@@ -283,6 +349,43 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
             Thread.onSpinWait();
         }
         executions.computeIfAbsent(op, o -> new LongAdder()).increment();
+    }
+
+    /**
+     * Like {@link #execute(String, Object, Supplier, MemorySegment...)} on tensors: an input held in the layout the
+     * primitive chose ({@link BlockedCopy}) is read as it is, and an output the primitive writes in a layout of its
+     * choice is left held in it rather than reordered to plain, when this backend holds layouts
+     * ({@link #holdsLayouts()}).
+     */
+    void execute(String op, Object key, Supplier<CachedPrimitive> create, Tensor... tensors) {
+        if (closed) {
+            throw new IllegalStateException("onednn: backend is closed");
+        }
+        ThreadCount.applyToCurrentThread();
+        DnnlStream stream = stream();
+        while (!cache.get(key, create).execute(this, stream, tensors)) {
+            Thread.onSpinWait();
+        }
+        executions.computeIfAbsent(op, o -> new LongAdder()).increment();
+    }
+
+    /**
+     * Whether outputs may stay in a primitive's layout ({@link BlockedCopy}): the shared backend's, unless switched
+     * off. It lives as long as the process, while a held copy needs its backend's engine as long as the tensor lives.
+     */
+    boolean holdsLayouts() {
+        return holdLayouts;
+    }
+
+    /** Runs {@code reorder} from {@code internal} to the plain {@code user} now, on this thread (a held copy read back). */
+    void reorderNow(LayoutReorder reorder, MemorySegment user, MemorySegment internal) {
+        ThreadCount.applyToCurrentThread();
+        DnnlStream stream = stream();
+        try {
+            reorder.enqueue(stream, user, internal);
+        } finally {
+            stream.waitFor();
+        }
     }
 
     /** The cached primitive for {@code key}, created if absent, for per-op classes that query it (a workspace size, the implementation). */
@@ -523,9 +626,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         Conv2dShapes s = Operands.conv2dForward(params, src, weights, bias, dst, Device.CPU);
         var key = OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.FORWARD, s, params, bias != null);
         OneDnnConvolution.execute(this, key, bias == null
-                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(weights), TensorAccess.segment(dst)}
-                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(weights), TensorAccess.segment(bias),
-                        TensorAccess.segment(dst)});
+                ? new Tensor[] {src, weights, dst}
+                : new Tensor[] {src, weights, bias, dst});
     }
 
     @Override
@@ -536,8 +638,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         }
         Conv2dShapes s = Operands.conv2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
         var key = OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.BACKWARD_DATA, s, params, false);
-        OneDnnConvolution.execute(this, key, TensorAccess.segment(diffDst), TensorAccess.segment(weights),
-                TensorAccess.segment(diffSrc));
+        OneDnnConvolution.execute(this, key, diffDst, weights, diffSrc);
     }
 
     @Override
@@ -550,9 +651,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         Conv2dShapes s = Operands.conv2dBackwardWeights(params, src, diffDst, diffWeights, diffBias, Device.CPU);
         var key = OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.BACKWARD_WEIGHTS, s, params, diffBias != null);
         OneDnnConvolution.execute(this, key, diffBias == null
-                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffWeights)}
-                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst),
-                        TensorAccess.segment(diffWeights), TensorAccess.segment(diffBias)});
+                ? new Tensor[] {src, diffDst, diffWeights}
+                : new Tensor[] {src, diffDst, diffWeights, diffBias});
     }
 
     /** The implementation oneDNN picks for a conv2d forward on these shapes (creating it if needed), e.g. "brg_conv_fwd:avx2". */
@@ -575,9 +675,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         ConvTranspose2dShapes s = Operands.convTranspose2dForward(params, src, weights, bias, dst, Device.CPU);
         var key = OneDnnConvolution.Key.transposed(OneDnnConvolution.Pass.FORWARD, s, params, bias != null);
         OneDnnConvolution.execute(this, key, bias == null
-                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(weights), TensorAccess.segment(dst)}
-                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(weights), TensorAccess.segment(bias),
-                        TensorAccess.segment(dst)});
+                ? new Tensor[] {src, weights, dst}
+                : new Tensor[] {src, weights, bias, dst});
     }
 
     @Override
@@ -590,8 +689,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         }
         ConvTranspose2dShapes s = Operands.convTranspose2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
         var key = OneDnnConvolution.Key.transposed(OneDnnConvolution.Pass.BACKWARD_DATA, s, params, false);
-        OneDnnConvolution.execute(this, key, TensorAccess.segment(diffDst), TensorAccess.segment(weights),
-                TensorAccess.segment(diffSrc));
+        OneDnnConvolution.execute(this, key, diffDst, weights, diffSrc);
     }
 
     @Override
@@ -606,9 +704,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
                 Device.CPU);
         var key = OneDnnConvolution.Key.transposed(OneDnnConvolution.Pass.BACKWARD_WEIGHTS, s, params, diffBias != null);
         OneDnnConvolution.execute(this, key, diffBias == null
-                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffWeights)}
-                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(diffDst),
-                        TensorAccess.segment(diffWeights), TensorAccess.segment(diffBias)});
+                ? new Tensor[] {src, diffDst, diffWeights}
+                : new Tensor[] {src, diffDst, diffWeights, diffBias});
     }
 
     // ---- pool2d ----

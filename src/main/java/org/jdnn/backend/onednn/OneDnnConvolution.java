@@ -7,6 +7,7 @@ import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
+import org.jdnn.tensor.Tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -145,9 +146,9 @@ final class OneDnnConvolution {
         return k.blocked() && k.pass() == Pass.BACKWARD_WEIGHTS && (k.transposed() ? k.dstC() : k.srcC()) == 1;
     }
 
-    /** Runs the primitive for {@code key} on {@code data} (one segment per argument, in {@link #args} order). */
-    static void execute(OneDnnBackend backend, Key key, MemorySegment... data) {
-        backend.execute(key.op(), key, () -> create(backend, key), data);
+    /** Runs the primitive for {@code key} on {@code tensors} (one per argument, in {@link #args} order). */
+    static void execute(OneDnnBackend backend, Key key, Tensor... tensors) {
+        backend.execute(key.op(), key, () -> create(backend, key), tensors);
         // Only a blocked key can reorder; the second lookup finds the entry just used (it is the most recent).
         if (key.blocked() && backend.cachedPrimitive(key, () -> create(backend, key)).reordered()) {
             ConvolutionLayouts.recordReordered(key.op());

@@ -121,9 +121,9 @@ final class OneDnnPooling {
         }
         boolean keep = workspace != null;
         Key key = new Key(p, s, keep ? Phase.TRAINING : Phase.INFERENCE);
-        MemorySegment[] data = keep
-                ? new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(dst), workspaceSegment(workspace, backend, p, s)}
-                : new MemorySegment[] {TensorAccess.segment(src), TensorAccess.segment(dst)};
+        Tensor[] data = keep
+                ? new Tensor[] {src, dst, workspaceTensor(workspace, backend, p, s)}
+                : new Tensor[] {src, dst};
         execute(backend, key, data);
         double[][] factors = ceilOverhangFactors(p, s);
         if (factors != null) {
@@ -141,13 +141,13 @@ final class OneDnnPooling {
         double[][] factors = ceilOverhangFactors(p, s);
         Tensor scaled = factors == null ? null : diffDst.copy();
         try {
-            MemorySegment dy = TensorAccess.segment(scaled == null ? diffDst : scaled);
+            Tensor dy = scaled == null ? diffDst : scaled;
             if (factors != null) {
-                rescale(dy, s, factors);
+                rescale(TensorAccess.segment(dy), s, factors);
             }
-            MemorySegment[] data = p.algorithm() == PoolAlgorithm.MAX
-                    ? new MemorySegment[] {dy, TensorAccess.segment(diffSrc), workspaceSegment(workspace, backend, p, s)}
-                    : new MemorySegment[] {dy, TensorAccess.segment(diffSrc)};
+            Tensor[] data = p.algorithm() == PoolAlgorithm.MAX
+                    ? new Tensor[] {dy, diffSrc, workspaceTensor(workspace, backend, p, s)}
+                    : new Tensor[] {dy, diffSrc};
             execute(backend, key, data);
         } finally {
             if (scaled != null) {
@@ -156,7 +156,7 @@ final class OneDnnPooling {
         }
     }
 
-    private static void execute(OneDnnBackend backend, Key key, MemorySegment[] data) {
+    private static void execute(OneDnnBackend backend, Key key, Tensor[] data) {
         backend.execute(OP, key, () -> create(backend, key), data);
         // Only a blocked key can reorder; the second lookup finds the entry just used (it is the most recent).
         if (key.blocked() && backend.cachedPrimitive(key, () -> create(backend, key)).reordered()) {
@@ -164,7 +164,7 @@ final class OneDnnPooling {
         }
     }
 
-    private static MemorySegment workspaceSegment(Pool2dWorkspace workspace, OneDnnBackend backend, Pool2dParams p,
+    private static Tensor workspaceTensor(Pool2dWorkspace workspace, OneDnnBackend backend, Pool2dParams p,
                                                   Pool2dShapes s) {
         // The workspace was sized for the primitive of its time; a different thread count may pick another one.
         long needed = workspaceBytes(backend, p, s);
@@ -172,7 +172,7 @@ final class OneDnnPooling {
             throw new IllegalStateException(p.algorithm().opName() + ": workspace of " + workspace.bytes()
                     + " bytes is smaller than the " + needed + " oneDNN needs now (thread count changed?)");
         }
-        return TensorAccess.segment(workspace.storage());
+        return workspace.storage();
     }
 
     private static CachedPrimitive create(OneDnnBackend backend, Key key) {
