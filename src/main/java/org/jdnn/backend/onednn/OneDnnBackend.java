@@ -226,16 +226,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         BlockedCopy held = keepsPaddingZero(params.algorithm()) ? BlockedCopy.acquire(this, src, null) : null;
         if (held != null) {
             try {
-                EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get(),
-                        held.format());
-                MemorySegment out = HostMemory.allocate(held.bytes());
-                try {
-                    execute("eltwise", key, () -> createEltwise(key, held.md()), held.buffer(), out);
-                } catch (RuntimeException e) {
-                    HostMemory.release(out);
-                    throw e;
-                }
-                held.holdLike(dst, out);
+                eltwiseOnHeld(new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get(),
+                        held.format()), held, dst, held.buffer());
             } finally {
                 held.done();
             }
@@ -272,17 +264,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         BlockedCopy heldDiff = heldSrc == null ? null : BlockedCopy.acquire(this, diffDst, heldSrc.format());
         if (heldDiff != null) {
             try {
-                EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(),
-                        heldSrc.format());
-                MemorySegment out = HostMemory.allocate(heldSrc.bytes());
-                try {
-                    execute("eltwise", key, () -> createEltwise(key, heldSrc.md()), heldSrc.buffer(), heldDiff.buffer(),
-                            out);
-                } catch (RuntimeException e) {
-                    HostMemory.release(out);
-                    throw e;
-                }
-                heldSrc.holdLike(diffSrc, out);
+                eltwiseOnHeld(new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(),
+                        heldSrc.format()), heldSrc, diffSrc, heldSrc.buffer(), heldDiff.buffer());
             } finally {
                 heldSrc.done();
                 heldDiff.done();
@@ -295,6 +278,23 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(), null);
         execute("eltwise", key, () -> createEltwise(key, null),
                 TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
+    }
+
+    /**
+     * Runs the eltwise primitive for {@code key} on {@code inputs} (buffers held in {@code layout}'s layout) into a
+     * new buffer in that layout, which {@code out} then holds.
+     */
+    private void eltwiseOnHeld(EltwiseKey key, BlockedCopy layout, Tensor out, MemorySegment... inputs) {
+        MemorySegment buffer = HostMemory.allocate(layout.bytes());
+        MemorySegment[] data = Arrays.copyOf(inputs, inputs.length + 1);
+        data[inputs.length] = buffer;
+        try {
+            execute("eltwise", key, () -> createEltwise(key, layout.md()), data);
+        } catch (RuntimeException e) {
+            HostMemory.release(buffer);
+            throw e;
+        }
+        layout.holdLike(out, buffer);
     }
 
     /** The eltwise primitive for {@code key}, on {@code layoutMd} when the key has a layout, else on plain memory. */
