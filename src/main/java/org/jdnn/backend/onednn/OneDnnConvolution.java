@@ -24,8 +24,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * (G, O/G, I/G, KH, KW) when grouped. PyTorch's transposed-convolution weights (I, O/G, KH, KW) are the
  * transpose of the first two per-group dimensions of oneDNN's, expressed with strides, so nothing is copied.
  * Where it pays ({@link #blockedLayouts}) the primitive is created with format_tag any so oneDNN picks its blocked
- * layouts and fast kernels instead of the im2col {@code gemm:jit} it offers on plain layouts; the tensors stay
- * plain for the caller and are reordered in and out around each execute ({@link CachedPrimitive}). Weights are
+ * layouts and fast kernels instead of the im2col {@code gemm:jit} it offers on plain layouts; the tensors look
+ * plain to the caller: inputs are reordered in unless already held in the chosen layout, and outputs stay held in
+ * it until read ({@link CachedPrimitive}, {@link BlockedCopy}). Weights are
  * reordered on every call too: they change every training step, so a cached reordered copy would need a content
  * version the tensors do not carry (64x64x3x3 weights are 147 KB, small next to the activations).
  * Callers validate operands first ({@link org.jdnn.backend.Operands}); this class only builds and runs.

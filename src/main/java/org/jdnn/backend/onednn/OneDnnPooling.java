@@ -19,8 +19,9 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * 2-d pooling on oneDNN, plain NCHW in and out, computed in oneDNN's channel-blocked layout where that has a jit
- * kernel ({@link #blockedLayout}). Ceil mode becomes extra trailing padding
+ * 2-d pooling on oneDNN, NCHW to the caller, computed in oneDNN's channel-blocked layout where that has a jit
+ * kernel ({@link #blockedLayout}); an input already held in that layout is read as it is and the output stays held
+ * in it until read ({@link BlockedCopy}). Ceil mode becomes extra trailing padding
  * ({@link Pool2dShapes#padBottomUsed()}); max pooling in training runs {@code forward_training} and keeps
  * oneDNN's workspace in a {@link Pool2dWorkspace} for the backward, whose descriptor takes the forward as hint.
  *
