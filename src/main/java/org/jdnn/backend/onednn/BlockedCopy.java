@@ -34,11 +34,16 @@ final class BlockedCopy implements NativeLayout {
 
     /**
      * Makes {@code tensor} hold {@code buffer}, which a primitive has just filled in {@code toPlain}'s primitive-side
-     * layout; the tensor owns the buffer from now on.
+     * layout; the tensor owns the buffer from now on (if this throws, the caller still does).
      */
     static void hold(OneDnnBackend backend, Tensor tensor, LayoutReorder toPlain, MemorySegment buffer) {
-        toPlain.retain();
-        TensorAccess.holdInNativeLayout(tensor, new BlockedCopy(backend, toPlain, buffer));
+        toPlain.retain(); // before the tensor has it: a reader may copy it back and let go at once
+        try {
+            TensorAccess.holdInNativeLayout(tensor, new BlockedCopy(backend, toPlain, buffer));
+        } catch (RuntimeException e) {
+            toPlain.release();
+            throw e;
+        }
     }
 
     /**

@@ -288,13 +288,16 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         MemorySegment buffer = HostMemory.allocate(layout.bytes());
         MemorySegment[] data = Arrays.copyOf(inputs, inputs.length + 1);
         data[inputs.length] = buffer;
+        boolean handedOver = false;
         try {
             execute("eltwise", key, () -> createEltwise(key, layout.md()), data);
-        } catch (RuntimeException e) {
-            HostMemory.release(buffer);
-            throw e;
+            layout.holdLike(out, buffer);
+            handedOver = true;
+        } finally {
+            if (!handedOver) {
+                HostMemory.release(buffer);
+            }
         }
-        layout.holdLike(out, buffer);
     }
 
     /** The eltwise primitive for {@code key}, on {@code layoutMd} when the key has a layout, else on plain memory. */
