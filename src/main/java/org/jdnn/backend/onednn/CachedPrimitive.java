@@ -21,12 +21,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  * per primitive because the memory objects are shared.
  *
  * <p>A primitive created with format_tag any may choose other layouts than the caller's plain tensors: for
- * such arguments it holds a {@link LayoutReorder} and runs the data through a temporary buffer in the chosen
- * layout (reordered in before, out after). The buffers come from the pooled {@link HostMemory} per execute
- * rather than living in the cache entry, so cached entries (up to the cache capacity) do not pin
- * activation-sized blocks; in steady state the pool hands back the previous step's blocks without malloc.
- * Run on tensors ({@link #execute(OneDnnBackend, DnnlStream, Tensor...)}), an input already held in the chosen
- * layout skips its reorder and an output stays held in it ({@link BlockedCopy}).
+ * such arguments it holds a {@link LayoutReorder}, and it runs on tensors
+ * ({@link #execute(OneDnnBackend, DnnlStream, Tensor...)}): an input already held in the chosen layout is read as
+ * it is, else reordered into a temporary buffer; an output stays held in the chosen layout ({@link BlockedCopy}).
+ * The buffers come from the pooled {@link HostMemory} per execute rather than living in the cache entry, so cached
+ * entries (up to the cache capacity) do not pin activation-sized blocks; in steady state the pool hands back the
+ * previous step's blocks without malloc.
  */
 final class CachedPrimitive implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CachedPrimitive.class.getName());
@@ -151,44 +151,23 @@ final class CachedPrimitive implements AutoCloseable {
         return md.equals(MemorySegment.NULL) ? 0 : dnnl_h.dnnl_memory_desc_get_size(md);
     }
 
-    /** Runs the primitive on {@code data} (one segment per argument, in constructor order) and waits. False if evicted meanwhile. */
+    /**
+     * Runs the primitive on {@code data} (one segment per argument, in constructor order) and waits. False if evicted
+     * meanwhile. Only for primitives on the caller's layouts: one that chose its own runs on tensors
+     * ({@link #execute(OneDnnBackend, DnnlStream, Tensor...)}), which handles the reorders and held copies.
+     */
     synchronized boolean execute(DnnlStream stream, MemorySegment... data) {
         if (closed) {
             return false;
         }
-        if (!reordered) {
-            for (int i = 0; i < memories.length; i++) {
-                Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(memories[i], data[i]), "dnnl_memory_set_data_handle", label);
-            }
-            run(stream);
-            stream.waitFor();
-            return true;
+        if (reordered) {
+            throw new IllegalStateException("oneDNN " + label + " chose its own layouts: execute it on tensors");
         }
-        MemorySegment[] buffers = new MemorySegment[memories.length];
-        try {
-            for (int i = 0; i < memories.length; i++) {
-                MemorySegment handle = data[i];
-                if (reorders[i] != null) {
-                    handle = buffers[i] = HostMemory.allocate(reorders[i].internalBytes());
-                    if (!reorders[i].output()) {
-                        reorders[i].enqueue(stream, data[i], handle);
-                    }
-                }
-                Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(memories[i], handle), "dnnl_memory_set_data_handle", label);
-            }
-            run(stream);
-            for (int i = 0; i < memories.length; i++) {
-                if (reorders[i] != null && reorders[i].output()) {
-                    reorders[i].enqueue(stream, data[i], buffers[i]);
-                }
-            }
-        } finally {
-            // Wait even when an enqueue failed: earlier work may still read or write the buffers.
-            stream.waitFor();
-            for (MemorySegment buffer : buffers) {
-                if (buffer != null) HostMemory.release(buffer);
-            }
+        for (int i = 0; i < memories.length; i++) {
+            Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(memories[i], data[i]), "dnnl_memory_set_data_handle", label);
         }
+        run(stream);
+        stream.waitFor();
         return true;
     }
 

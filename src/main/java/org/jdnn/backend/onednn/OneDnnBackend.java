@@ -51,6 +51,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -342,31 +343,28 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
      * Per-op classes of this package call this; {@code key} must capture everything the primitive depends on.
      */
     void execute(String op, Object key, Supplier<CachedPrimitive> create, MemorySegment... data) {
+        run(op, key, create, (primitive, stream) -> primitive.execute(stream, data));
+    }
+
+    /**
+     * Like {@link #execute(String, Object, Supplier, MemorySegment...)} on tensors, for primitives that chose their
+     * own layouts: an input held in the layout the primitive chose ({@link BlockedCopy}) is read as it is, and an
+     * output the primitive writes in a layout of its choice is left held in it rather than reordered to plain, when
+     * this backend holds layouts ({@link #holdsLayouts()}).
+     */
+    void execute(String op, Object key, Supplier<CachedPrimitive> create, Tensor... tensors) {
+        run(op, key, create, (primitive, stream) -> primitive.execute(this, stream, tensors));
+    }
+
+    private void run(String op, Object key, Supplier<CachedPrimitive> create,
+                     BiPredicate<CachedPrimitive, DnnlStream> execute) {
         if (closed) {
             throw new IllegalStateException("onednn: backend is closed");
         }
         ThreadCount.applyToCurrentThread();
         DnnlStream stream = stream();
         // An entry evicted by another thread between lookup and execute reports false: look it up again.
-        while (!cache.get(key, create).execute(stream, data)) {
-            Thread.onSpinWait();
-        }
-        executions.computeIfAbsent(op, o -> new LongAdder()).increment();
-    }
-
-    /**
-     * Like {@link #execute(String, Object, Supplier, MemorySegment...)} on tensors: an input held in the layout the
-     * primitive chose ({@link BlockedCopy}) is read as it is, and an output the primitive writes in a layout of its
-     * choice is left held in it rather than reordered to plain, when this backend holds layouts
-     * ({@link #holdsLayouts()}).
-     */
-    void execute(String op, Object key, Supplier<CachedPrimitive> create, Tensor... tensors) {
-        if (closed) {
-            throw new IllegalStateException("onednn: backend is closed");
-        }
-        ThreadCount.applyToCurrentThread();
-        DnnlStream stream = stream();
-        while (!cache.get(key, create).execute(this, stream, tensors)) {
+        while (!execute.test(cache.get(key, create), stream)) {
             Thread.onSpinWait();
         }
         executions.computeIfAbsent(op, o -> new LongAdder()).increment();
