@@ -267,9 +267,7 @@ public final class Operands {
                                                   Device device) {
         notNull("conv2d backward data", "params", params);
         String op = "conv2d backward data";
-        check(op, "diffDst", diffDst, device);
-        check(op, "weights", weights, device);
-        check(op, "diffSrc", diffSrc, device);
+        checkDataGradientOperands(op, diffDst, weights, diffSrc, device);
         Conv2dShapes s = Conv2dShapes.infer(diffSrc.shape(), weights.shape(), null, params);
         Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
         noOverlap(op, diffSrc, "diffDst", diffDst);
@@ -287,6 +285,14 @@ public final class Operands {
         Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
         weightGradientsDisjoint(op, src, diffDst, diffWeights, diffBias);
         return s;
+    }
+
+    /** The operands of a convolution-like data-gradient pass (conv2d and conv_transpose2d share them). */
+    private static void checkDataGradientOperands(String op, Tensor diffDst, Tensor weights, Tensor diffSrc,
+                                                  Device device) {
+        check(op, "diffDst", diffDst, device);
+        check(op, "weights", weights, device);
+        check(op, "diffSrc", diffSrc, device);
     }
 
     /** The operands of a convolution-like weight-gradient pass (conv2d and conv_transpose2d share them). */
@@ -338,9 +344,7 @@ public final class Operands {
                                                                     Tensor weights, Tensor diffSrc, Device device) {
         notNull("conv_transpose2d backward data", "params", params);
         String op = "conv_transpose2d backward data";
-        check(op, "diffDst", diffDst, device);
-        check(op, "weights", weights, device);
-        check(op, "diffSrc", diffSrc, device);
+        checkDataGradientOperands(op, diffDst, weights, diffSrc, device);
         ConvTranspose2dShapes s = ConvTranspose2dShapes.infer(diffSrc.shape(), weights.shape(), null, params);
         Conv2dShapes.requireShape(op, "diffDst", diffDst.shape(), s.output());
         noOverlap(op, diffSrc, "diffDst", diffDst);
