@@ -110,6 +110,26 @@ final class Storage {
         references.incrementAndGet();
     }
 
+    /**
+     * Keeps the memory alive for a kernel call: one more reference, taken only while the storage is still
+     * alive, so a concurrent close() of the last tensor defers the free until {@link #unpin}.
+     */
+    boolean tryPin() {
+        while (true) {
+            int count = references.get();
+            if (count <= 0) {
+                return false;
+            }
+            if (references.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void unpin() {
+        release();
+    }
+
     void release() {
         if (references.decrementAndGet() == 0) {
             release.explicit = true;

@@ -348,6 +348,17 @@ public final class Tensor implements AutoCloseable {
         storage.holdInNativeLayout(layout);
     }
 
+    /** Keeps the storage alive until {@link #unpin()}; throws if the tensor is already closed. */
+    void pin() {
+        if (closed || !storage.tryPin()) {
+            throw new IllegalStateException("tensor " + shape + " is closed");
+        }
+    }
+
+    void unpin() {
+        storage.unpin();
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("tensor " + shape + " is closed");

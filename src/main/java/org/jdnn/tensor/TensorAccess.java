@@ -41,4 +41,13 @@ public final class TensorAccess {
     public static void holdInNativeLayout(Tensor tensor, NativeLayout layout) {
         tensor.holdInNativeLayout(layout);
     }
+
+    /**
+     * Pins a kernel's operands for the whole call: each storage stays allocated until {@link Pins#close()}, even if
+     * another thread closes the tensor meanwhile (its free is deferred). Null entries are skipped. Throws
+     * IllegalStateException, pinning nothing, if an operand is already closed.
+     */
+    public static Pins pin(Tensor[] inputs, Tensor[] outputs) {
+        return Pins.of(inputs, outputs);
+    }
 }
