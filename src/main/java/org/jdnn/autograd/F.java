@@ -4,9 +4,10 @@ import org.jdnn.functional.BatchNormGradients;
 import org.jdnn.functional.BatchNormResult;
 import org.jdnn.functional.Functional;
 import org.jdnn.functional.Pool2dResult;
-import org.jdnn.functional.WeightGradients;
 import org.jdnn.ops.BatchNormParams;
+import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
@@ -280,26 +281,14 @@ public final class F {
 
     // ---- convolution and pooling ----
 
+    /** PyTorch's conv2d: x (N, C, H, W), weight (O, C/groups, KH, KW), bias (O) or null. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
-        Tensor out = Functional.conv2d(x, weight, bias, params);
-        Shape inputShape = x.shape();
-        return Autograd.record("conv2d", out, (g, needs) -> {
-            Tensor dx = needs[0] ? Functional.conv2dBackwardData(params, g, weight, inputShape) : null;
-            WeightGradients dw = needs[1] || (bias != null && needs[2])
-                    ? Functional.conv2dBackwardWeights(params, x, g, weight.shape(), bias != null) : null;
-            return new Tensor[] {dx, dw == null ? null : dw.weight(), dw == null ? null : dw.bias()};
-        }, x, weight, bias);
+        return Calls.call(Conv2dOps.FORWARD, params, x, weight, bias);
     }
 
+    /** PyTorch's conv_transpose2d: x (N, C, H, W), weight (C, O/groups, KH, KW), bias (O) or null. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams params) {
-        Tensor out = Functional.convTranspose2d(x, weight, bias, params);
-        Shape inputShape = x.shape();
-        return Autograd.record("conv_transpose2d", out, (g, needs) -> {
-            Tensor dx = needs[0] ? Functional.convTranspose2dBackwardData(params, g, weight, inputShape) : null;
-            WeightGradients dw = needs[1] || (bias != null && needs[2])
-                    ? Functional.convTranspose2dBackwardWeights(params, x, g, weight.shape(), bias != null) : null;
-            return new Tensor[] {dx, dw == null ? null : dw.weight(), dw == null ? null : dw.bias()};
-        }, x, weight, bias);
+        return Calls.call(ConvTranspose2dOps.FORWARD, params, x, weight, bias);
     }
 
     /** Max or average pooling; when recording, max pooling keeps its workspace in the graph for backward. */

@@ -9,18 +9,28 @@ import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.SoftmaxParams;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
 import java.util.List;
 
 /**
- * The kernel interface every backend implements. Kernels write into output tensors the caller allocated
- * with the shape the op's shape rule gives; they validate their operands before any native code runs.
+ * What every backend provides: its device and its {@link KernelTable}, one kernel per op of the op table.
+ *
+ * <p>Being moved onto the table: the methods below are the ops not yet declared as {@link org.jdnn.ops.Op}s. Their
+ * kernels write into output tensors the caller allocated with the shape the op's shape rule gives, and validate
+ * their operands before any native code runs.
  */
 public interface Backend {
     /** The backend's name: "reference", "onednn", "cuda". */
     String name();
+
+    /** The device whose memory its kernels read and write. */
+    Device device();
+
+    /** Its kernels, one per op it implements ({@link Dispatch} runs them). */
+    KernelTable kernels();
 
     /** {@code out = op(a) @ op(b) (+ bias)}; bias may be null. See {@link org.jdnn.ops.MatmulShapes}. */
     void matmul(MatmulParams params, Tensor a, Tensor b, Tensor bias, Tensor out);
@@ -47,9 +57,6 @@ public interface Backend {
     /** {@code out = a op scalar} element-wise; {@code out} has a's shape and may be {@code a}. */
     void binaryScalar(BinaryParams params, Tensor a, float scalar, Tensor out);
 
-    /** Sums {@code grad} over the dimensions {@code out}'s shape broadcasts along: the backward of broadcasting. */
-    void sumToShape(Tensor grad, Tensor out);
-
     // ---- reduction ----
 
     /** {@code dst = reduce(src)} over the params' axes; see {@link org.jdnn.ops.ReductionShapes}. */
@@ -68,29 +75,6 @@ public interface Backend {
 
     /** The inverse of concat (its backward): copies consecutive slices of {@code src} along {@code axis} into {@code dsts}. */
     void split(int axis, Tensor src, List<Tensor> dsts);
-
-    // ---- conv2d ----
-
-    /** {@code dst = conv2d(src, weights) (+ bias)}; bias may be null. See {@link org.jdnn.ops.Conv2dShapes}. */
-    void conv2dForward(Conv2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst);
-
-    /** The gradient of conv2d with respect to its input: {@code diffSrc} (input-shaped) from {@code diffDst}. */
-    void conv2dBackwardData(Conv2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc);
-
-    /** The gradients of conv2d with respect to weights and (when {@code diffBias} is not null) bias; overwrites both. */
-    void conv2dBackwardWeights(Conv2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights, Tensor diffBias);
-
-    // ---- conv_transpose2d ----
-
-    /** {@code dst = conv_transpose2d(src, weights) (+ bias)}, PyTorch weight layout (in, out/groups, KH, KW); bias may be null. */
-    void convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst);
-
-    /** The gradient of conv_transpose2d with respect to its input. */
-    void convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc);
-
-    /** The gradients of conv_transpose2d with respect to weights and (when {@code diffBias} is not null) bias. */
-    void convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights,
-                                        Tensor diffBias);
 
     // ---- pool2d ----
 

@@ -1,21 +1,22 @@
 package org.jdnn.backend;
 
-import org.jdnn.backend.onednn.OneDnnBackend;
-import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.natives.Settings;
-import org.jdnn.natives.cuda.CudaLibraries;
-import org.jdnn.natives.cuda.CudaUnavailableException;
+import org.jdnn.tensor.Device;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Finds backends by name and picks the default one.
+ * Finds backends by name ({@link BackendProvider}s on the class path) and picks the default one.
  *
  * <p>Default: {@code -Djdnn.backend=NAME} or {@code JDNN_BACKEND=NAME} if set (and then it must load, or
- * this throws with the reason); otherwise oneDNN when it loads, else the reference backend, with one
- * logged warning saying why. {@link #with} overrides the backend for the calling thread.
+ * this throws with the reason); otherwise the CPU backend of highest priority that loads (oneDNN, else the
+ * reference backend, with one logged warning saying why). {@link #with} overrides the backend for the calling thread.
  */
 public final class Backends {
     public static final String REFERENCE = "reference";
@@ -24,20 +25,33 @@ public final class Backends {
 
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
     private static final ThreadLocal<Backend> OVERRIDE = new ThreadLocal<>();
+    private static final List<BackendProvider> PROVIDERS = ServiceLoader.load(BackendProvider.class,
+            Backends.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
+    private static final Map<String, Backend> LOADED = new ConcurrentHashMap<>();
     private static volatile Backend defaultBackend;
 
     private Backends() {
     }
 
-    /** The names this build knows, available or not. */
+    /** The names of the backends on the class path, available or not. */
     public static List<String> names() {
-        return List.of(REFERENCE, ONEDNN, CUDA);
+        return PROVIDERS.stream().map(BackendProvider::name).toList();
     }
 
-    /** The backend ops on this thread use. */
+    /** The backend ops on this thread use for CPU tensors. */
     public static Backend current() {
         Backend override = OVERRIDE.get();
         return override != null ? override : defaultBackend();
+    }
+
+    /** The backend that runs ops whose operands are on {@code device}. */
+    public static Backend forDevice(Device device) {
+        Backend current = current();
+        if (current.device().equals(device)) {
+            return current;
+        }
+        throw new IllegalArgumentException("no backend runs on " + device + " in this build (the current backend, "
+                + current.name() + ", runs on " + current.device() + ")");
     }
 
     public static Backend defaultBackend() {
@@ -59,42 +73,43 @@ public final class Backends {
         if (requested != null) {
             return get(requested);
         }
-        Optional<String> why = unavailableReason(ONEDNN);
-        if (why.isEmpty()) {
-            return get(ONEDNN);
+        List<BackendProvider> cpu = PROVIDERS.stream().filter(p -> p.deviceKind() == Device.Kind.CPU)
+                .sorted(Comparator.comparingInt(BackendProvider::priority).reversed()).toList();
+        String skipped = null;
+        for (BackendProvider provider : cpu) {
+            Optional<String> why = unavailableReason(provider.name());
+            if (why.isEmpty()) {
+                if (skipped != null) {
+                    LOG.log(System.Logger.Level.WARNING, "jdnn: " + skipped + "; using the " + provider.name()
+                            + " backend" + (provider.name().equals(REFERENCE) ? " (slow)" : ""));
+                }
+                return get(provider.name());
+            }
+            skipped = skipped == null ? why.get() : skipped;
         }
-        LOG.log(System.Logger.Level.WARNING, "jdnn: " + why.get() + "; using the reference backend (slow)");
-        return ReferenceBackend.INSTANCE;
+        throw new BackendUnavailableException("cpu", "no CPU backend on the class path loads" + (skipped == null ? ""
+                : ": " + skipped), null);
     }
 
     /** The backend called {@code name}; throws {@link BackendUnavailableException} with the reason if it cannot run here. */
     public static Backend get(String name) {
-        return switch (name) {
-            case REFERENCE -> ReferenceBackend.INSTANCE;
-            case ONEDNN -> {
-                try {
-                    yield OneDnnBackend.shared();
-                } catch (RuntimeException | LinkageError e) {
-                    throw new BackendUnavailableException(ONEDNN, e.getMessage(), e);
-                }
-            }
-            case CUDA -> throw cudaUnavailable();
-            default -> throw new IllegalArgumentException("backend: unknown name '" + name + "', expected one of " + names());
-        };
-    }
-
-    /**
-     * CUDA is probed for real (libraries found and loaded, a device present) so the reason is precise; even when
-     * it all works the backend's kernels are not written yet, and the message says so.
-     */
-    private static BackendUnavailableException cudaUnavailable() {
-        try {
-            CudaLibraries.Loaded cuda = CudaLibraries.load();
-            return new BackendUnavailableException(CUDA, cuda + " but the cuda backend's kernels are not part of this"
-                    + " build yet (the bindings are: org.jdnn.natives.cuda)", null);
-        } catch (CudaUnavailableException e) {
-            return new BackendUnavailableException(CUDA, e.getMessage(), e);
+        Backend loaded = LOADED.get(name);
+        if (loaded != null) {
+            return loaded;
         }
+        BackendProvider provider = PROVIDERS.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("backend: unknown name '" + name + "', expected one of "
+                        + names()));
+        Backend backend;
+        try {
+            backend = provider.load();
+        } catch (BackendUnavailableException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw new BackendUnavailableException(name, e.getMessage(), e);
+        }
+        LOADED.putIfAbsent(name, backend);
+        return LOADED.get(name);
     }
 
     /** Empty if the backend can run here, else why not. */

@@ -2,6 +2,7 @@ package org.jdnn.functional;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.Pool2dWorkspace;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
@@ -9,10 +10,10 @@ import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.BroadcastShapes;
 import org.jdnn.ops.ConcatShapes;
+import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
-import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
-import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.ops.DropoutMask;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
@@ -22,6 +23,7 @@ import org.jdnn.ops.MatmulShapes;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.ReductionAlgorithm;
+import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.SoftmaxParams;
@@ -198,9 +200,7 @@ public final class Functional {
 
     /** {@code grad} summed down to {@code shape} (which must broadcast to grad's shape): the backward of broadcasting. */
     public static Tensor sumToShape(Tensor grad, Shape shape) {
-        BroadcastShapes.checkReducible("sum_to_shape", grad.shape(), shape);
-        Tensor out = Tensor.empty(shape);
-        return run(out, backend -> backend.sumToShape(grad, out));
+        return Dispatch.call1(ReductionOps.SUM_TO_SHAPE, new ReductionOps.SumToShapeParams(shape), grad);
     }
 
     // ---- reduction ----
@@ -306,9 +306,7 @@ public final class Functional {
 
     /** PyTorch's conv2d: x (N, C, H, W), weight (O, C/groups, KH, KW), bias (O) or null. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
-        Conv2dShapes shapes = Conv2dShapes.infer(x.shape(), weight.shape(), bias == null ? null : bias.shape(), params);
-        Tensor out = Tensor.empty(shapes.output());
-        return run(out, backend -> backend.conv2dForward(params, x, weight, bias, out));
+        return Dispatch.call1(Conv2dOps.FORWARD, params, x, weight, bias);
     }
 
     /** conv2d with stride 1, no padding, one group. */
@@ -316,56 +314,9 @@ public final class Functional {
         return conv2d(x, weight, bias, Conv2dParams.DEFAULT);
     }
 
-    // ---- conv_transpose2d ----
-
     /** PyTorch's conv_transpose2d: x (N, C, H, W), weight (C, O/groups, KH, KW), bias (O) or null. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams params) {
-        ConvTranspose2dShapes shapes = ConvTranspose2dShapes.infer(x.shape(), weight.shape(),
-                bias == null ? null : bias.shape(), params);
-        Tensor out = Tensor.empty(shapes.output());
-        return run(out, backend -> backend.convTranspose2dForward(params, x, weight, bias, out));
-    }
-
-    /** The gradient of conv2d with respect to its input (of shape {@code inputShape}). */
-    public static Tensor conv2dBackwardData(Conv2dParams params, Tensor gradOutput, Tensor weight, Shape inputShape) {
-        Tensor out = Tensor.empty(inputShape);
-        return run(out, backend -> backend.conv2dBackwardData(params, gradOutput, weight, out));
-    }
-
-    /** The gradients of conv2d with respect to its weight and (if {@code withBias}) its bias. */
-    public static WeightGradients conv2dBackwardWeights(Conv2dParams params, Tensor x, Tensor gradOutput, Shape weightShape,
-                                                        boolean withBias) {
-        WeightGradients grads = WeightGradients.allocate(weightShape, withBias ? gradOutput.size(1) : -1);
-        return runAll(grads, backend -> backend.conv2dBackwardWeights(params, x, gradOutput, grads.weight(), grads.bias()));
-    }
-
-    /** The gradient of a transposed conv2d with respect to its input (of shape {@code inputShape}). */
-    public static Tensor convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor gradOutput, Tensor weight,
-                                                     Shape inputShape) {
-        Tensor out = Tensor.empty(inputShape);
-        return run(out, backend -> backend.convTranspose2dBackwardData(params, gradOutput, weight, out));
-    }
-
-    /** The gradients of a transposed conv2d with respect to its weight and (if {@code withBias}) its bias. */
-    public static WeightGradients convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor x, Tensor gradOutput,
-                                                                 Shape weightShape, boolean withBias) {
-        WeightGradients grads = WeightGradients.allocate(weightShape, withBias ? gradOutput.size(1) : -1);
-        return runAll(grads, backend -> backend.convTranspose2dBackwardWeights(params, x, gradOutput, grads.weight(),
-                grads.bias()));
-    }
-
-    private static <T extends AutoCloseable> T runAll(T outputs, java.util.function.Consumer<Backend> kernel) {
-        try {
-            kernel.accept(Backends.current());
-            return outputs;
-        } catch (RuntimeException | Error e) {
-            try {
-                outputs.close();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        return Dispatch.call1(ConvTranspose2dOps.FORWARD, params, x, weight, bias);
     }
 
     // ---- pool2d ----

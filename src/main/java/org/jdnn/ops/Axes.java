@@ -8,6 +8,13 @@ public final class Axes {
     }
 
     /** {@code axis} in [0, rank); throws naming the op, the axis and the shape when it is out of [-rank, rank). */
+    /** Throws IllegalArgumentException "op: name is null" for a missing parameter. */
+    public static void requireNonNull(String op, String name, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null");
+        }
+    }
+
     public static int normalize(String op, int axis, Shape shape) {
         int rank = shape.rank();
         if (axis < -rank || axis >= rank) {

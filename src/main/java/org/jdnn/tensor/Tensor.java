@@ -41,6 +41,11 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(shape, DType.FLOAT32, new Storage(shape.numel() * DType.FLOAT32.byteSize(), Device.CPU));
     }
 
+    /** An uninitialised tensor on {@code device}. */
+    public static Tensor empty(Shape shape, Device device) {
+        return new Tensor(shape, DType.FLOAT32, new Storage(shape.numel() * DType.FLOAT32.byteSize(), device));
+    }
+
     public static Tensor empty(long... shape) {
         return empty(Shape.of(shape));
     }

@@ -1,5 +1,8 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.ReductionOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
@@ -121,9 +124,9 @@ class BinaryParityTest {
                 Tensor grad = Tensor.randn(c.seed() + 2, out.dims());
                 Tensor expected = Tensor.empty(target);
                 Tensor actual = Tensor.full(Float.NaN, target);
-                ReferenceBackend.INSTANCE.sumToShape(grad, expected);
+                Kernels.run(ReferenceBackend.INSTANCE, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(expected), in(grad), expected);
                 long before = onednn.nativeExecutions("reduction");
-                onednn.sumToShape(grad, actual);
+                Kernels.run(onednn, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(actual), in(grad), actual);
                 long summed = out.numel() / Math.max(1, Shape.of(target).numel());
                 if (summed > 1) {
                     assertTrue(onednn.nativeExecutions("reduction") > before, "oneDNN reduction did not run for " + c);
@@ -148,7 +151,7 @@ class BinaryParityTest {
             Tensor broadcast = Tensor.empty(out);
             ReferenceBackend.INSTANCE.binary(BinaryParams.of(BinaryAlgorithm.ADD), Tensor.zeros(out.dims()), t, broadcast);
             Tensor reduced = Tensor.empty(c.b());
-            ReferenceBackend.INSTANCE.sumToShape(g, reduced);
+            Kernels.run(ReferenceBackend.INSTANCE, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(reduced), in(g), reduced);
             double left = GradCheck.dot(broadcast, g), right = GradCheck.dot(t, reduced);
             assertEquals(left, right, 1e-5 * (1 + Math.abs(left)) * Math.sqrt(out.numel()), "adjoint " + c);
         }
@@ -184,8 +187,8 @@ class BinaryParityTest {
                 default -> { return; } // max/min are piecewise: their masks are the autograd layer's business
             }
             Tensor da = Tensor.empty(c.a()), db = Tensor.empty(c.b());
-            ref.sumToShape(localA, da);
-            ref.sumToShape(localB, db);
+            Kernels.run(ref, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(da), in(localA), da);
+            Kernels.run(ref, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(db), in(localB), db);
             GradCheck.check(x -> Functional.binary(c.algorithm(), x, b), a, weights, da, 1e-2, 2e-3, 2e-4, "d/da " + c);
             GradCheck.check(x -> Functional.binary(c.algorithm(), a, x), b, weights, db, 1e-2, 2e-3, 2e-4, "d/db " + c);
         }
@@ -241,9 +244,9 @@ class BinaryParityTest {
                 closed.close();
                 assertThrows(IllegalStateException.class, () -> backend.binary(mul, a, closed, Tensor.empty(2, 3)));
                 assertThrows(IllegalStateException.class, () -> backend.binaryScalar(mul, closed, 1f, Tensor.empty(2, 3)));
-                e = assertThrows(IllegalArgumentException.class, () -> backend.sumToShape(Tensor.randn(7, 2, 3), Tensor.empty(2)));
+                e = assertThrows(IllegalArgumentException.class, () -> Kernels.run(backend, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(Tensor.empty(2)), in(Tensor.randn(7, 2, 3)), Tensor.empty(2)));
                 assertTrue(e.getMessage().startsWith("sum_to_shape: target shape [2] does not broadcast to [2, 3]"), e.getMessage());
-                assertThrows(IllegalArgumentException.class, () -> backend.sumToShape(Tensor.randn(7, 3), Tensor.empty(2, 3)));
+                assertThrows(IllegalArgumentException.class, () -> Kernels.run(backend, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(Tensor.empty(2, 3)), in(Tensor.randn(7, 3)), Tensor.empty(2, 3)));
             }
             Tensor same = Functional.sumToShape(Tensor.ones(2, 3), Shape.of(1, 3));
             assertArrayEquals(new float[] {2, 2, 2}, same.toFloatArray());

@@ -1,5 +1,9 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
@@ -113,23 +117,23 @@ class Conv2dParityTest {
 
             Tensor expected = Tensor.empty(s.output());
             Tensor actual = Tensor.full(Float.NaN, s.output().dims());
-            reference.conv2dForward(p, x, w, b, expected);
-            runsNatively(onednn, () -> onednn.conv2dForward(p, x, w, b, actual), context);
+            Kernels.run(reference, Conv2dOps.FORWARD, p, in(x, w, b), expected);
+            runsNatively(onednn, () -> Kernels.run(onednn, Conv2dOps.FORWARD, p, in(x, w, b), actual), context);
             close(expected, actual, s.reductionLength(), context + " forward");
 
             Tensor dy = Tensor.randn(c.seed() + 3, s.output().dims());
             Tensor dxExpected = Tensor.empty(x.shape());
             Tensor dxActual = Tensor.full(Float.NaN, x.shape().dims());
-            reference.conv2dBackwardData(p, dy, w, dxExpected);
-            runsNatively(onednn, () -> onednn.conv2dBackwardData(p, dy, w, dxActual), context);
+            Kernels.run(reference, Conv2dOps.BACKWARD_DATA, Kernels.dataGrad(p, dxExpected), in(dy, w), dxExpected);
+            runsNatively(onednn, () -> Kernels.run(onednn, Conv2dOps.BACKWARD_DATA, Kernels.dataGrad(p, dxActual), in(dy, w), dxActual), context);
             close(dxExpected, dxActual, c.o() / p.groups() * c.kh() * c.kw(), context + " backward data");
 
             Tensor dwExpected = Tensor.empty(w.shape());
             Tensor dwActual = Tensor.full(Float.NaN, w.shape().dims());
             Tensor dbExpected = c.bias() ? Tensor.empty(c.o()) : null;
             Tensor dbActual = c.bias() ? Tensor.full(Float.NaN, c.o()) : null;
-            reference.conv2dBackwardWeights(p, x, dy, dwExpected, dbExpected);
-            runsNatively(onednn, () -> onednn.conv2dBackwardWeights(p, x, dy, dwActual, dbActual), context);
+            Kernels.run(reference, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, dwExpected, dbExpected), in(x, dy), dwExpected, dbExpected);
+            runsNatively(onednn, () -> Kernels.run(onednn, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, dwActual, dbActual), in(x, dy), dwActual, dbActual), context);
             long k = s.batch() * s.outH() * s.outW();
             close(dwExpected, dwActual, k, context + " backward weights");
             if (c.bias()) {
@@ -176,14 +180,14 @@ class Conv2dParityTest {
             Tensor cot = Tensor.randn(c.seed() + 3, out.dims());
             Tensor y = Tensor.empty(out);
             java.util.function.DoubleSupplier loss = () -> {
-                ref.conv2dForward(p, x, w, b, y);
+                Kernels.run(ref, Conv2dOps.FORWARD, p, in(x, w, b), y);
                 return GradientCheck.dot(cot, y);
             };
             Tensor dx = Tensor.empty(x.shape());
             Tensor dw = Tensor.empty(w.shape());
             Tensor db = Tensor.empty(c.o());
-            ref.conv2dBackwardData(p, cot, w, dx);
-            ref.conv2dBackwardWeights(p, x, cot, dw, db);
+            Kernels.run(ref, Conv2dOps.BACKWARD_DATA, Kernels.dataGrad(p, dx), in(cot, w), dx);
+            Kernels.run(ref, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, dw, db), in(x, cot), dw, db);
             GradientCheck.finiteDifferences(x, dx, loss, 0.05, 1e-3, "conv2d d/dx " + c);
             GradientCheck.finiteDifferences(w, dw, loss, 0.05, 1e-3, "conv2d d/dw " + c);
             GradientCheck.finiteDifferences(b, db, loss, 0.05, 1e-3, "conv2d d/db " + c);
@@ -213,11 +217,11 @@ class Conv2dParityTest {
                 Tensor y = Tensor.empty(out);
                 Tensor dx = Tensor.empty(x.shape());
                 Tensor dw = Tensor.empty(w.shape());
-                ref.conv2dBackwardData(p, cot, w, dx);
-                ref.conv2dBackwardWeights(p, x, cot, dw, null);
-                ref.conv2dForward(p, tx, w, null, y);
+                Kernels.run(ref, Conv2dOps.BACKWARD_DATA, Kernels.dataGrad(p, dx), in(cot, w), dx);
+                Kernels.run(ref, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, dw, null), in(x, cot), dw, null);
+                Kernels.run(ref, Conv2dOps.FORWARD, p, in(tx, w, null), y);
                 assertDotEqual(GradientCheck.dot(y, cot), GradientCheck.dot(tx, dx), "conv2d data " + c);
-                ref.conv2dForward(p, x, tw, null, y);
+                Kernels.run(ref, Conv2dOps.FORWARD, p, in(x, tw, null), y);
                 assertDotEqual(GradientCheck.dot(y, cot), GradientCheck.dot(tw, dw), "conv2d weights " + c);
             }
         }
@@ -241,7 +245,7 @@ class Conv2dParityTest {
             Tensor y = Functional.conv2d(x, w, b, p);
             assertEquals(Shape.of(2, 4, 3, 3), y.shape());
             Tensor expected = Tensor.empty(y.shape());
-            ReferenceBackend.INSTANCE.conv2dForward(p, x, w, b, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, Conv2dOps.FORWARD, p, in(x, w, b), expected);
             Parity.assertClose(expected.toFloatArray(), y.toFloatArray(), RTOL, 1e-4, "Functional.conv2d");
             assertEquals(Shape.of(2, 4, 4, 4), Functional.conv2d(x, w, null).shape());
         }
@@ -253,10 +257,10 @@ class Conv2dParityTest {
             Tensor x = Tensor.randn(1, 1, 2, 5, 5);
             Tensor w = Tensor.randn(2, 3, 2, 3, 3);
             Tensor y = Tensor.empty(1, 3, 3, 3);
-            killed.conv2dForward(Conv2dParams.DEFAULT, x, w, null, y);
+            Kernels.run(killed, Conv2dOps.FORWARD, Conv2dParams.DEFAULT, in(x, w, null), y);
             assertEquals(0, killed.nativeExecutions("conv2d"));
             Tensor expected = Tensor.empty(y.shape());
-            ReferenceBackend.INSTANCE.conv2dForward(Conv2dParams.DEFAULT, x, w, null, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, Conv2dOps.FORWARD, Conv2dParams.DEFAULT, in(x, w, null), expected);
             Parity.assertClose(expected.toFloatArray(), y.toFloatArray(), 0, 0, "kill switch");
         }
     }
@@ -268,10 +272,10 @@ class Conv2dParityTest {
             Tensor x = Tensor.randn(5, 2, 3, 9, 9);
             Tensor w = Tensor.randn(6, 4, 3, 3, 3);
             Tensor y = Tensor.empty(2, 4, 7, 7);
-            onednn.conv2dForward(Conv2dParams.DEFAULT, x, w, null, y);
+            Kernels.run(onednn, Conv2dOps.FORWARD, Conv2dParams.DEFAULT, in(x, w, null), y);
             int cached = onednn.cachedPrimitives();
             for (int i = 0; i < 3; i++) {
-                onednn.conv2dForward(Conv2dParams.DEFAULT, x, w, null, y);
+                Kernels.run(onednn, Conv2dOps.FORWARD, Conv2dParams.DEFAULT, in(x, w, null), y);
             }
             assertEquals(cached, onednn.cachedPrimitives(), "same shapes created new primitives");
         }
@@ -319,25 +323,25 @@ class Conv2dParityTest {
                 Tensor w = Tensor.randn(2, 3, 2, 3, 3);
                 Tensor y = Tensor.empty(1, 3, 3, 3);
                 String name = backend.name();
-                assertRejected("conv2d: dst shape [1, 3, 4, 4] != expected [1, 3, 3, 3]",
-                        () -> backend.conv2dForward(p, x, w, null, Tensor.empty(1, 3, 4, 4)));
+                assertRejected("conv2d: out shape [1, 3, 4, 4] != expected [1, 3, 3, 3]",
+                        () -> Kernels.run(backend, Conv2dOps.FORWARD, p, in(x, w, null), Tensor.empty(1, 3, 4, 4)));
                 assertRejected("input channels 2 != weight in-channels*groups 3",
-                        () -> backend.conv2dForward(p, x, Tensor.randn(3, 3, 3, 3, 3), null, y));
-                assertRejected("conv2d backward data: diffDst shape",
-                        () -> backend.conv2dBackwardData(p, Tensor.empty(1, 3, 2, 3), w, Tensor.empty(x.shape())));
-                assertRejected("conv2d backward weights: diffDst shape",
-                        () -> backend.conv2dBackwardWeights(p, x, Tensor.empty(1, 2, 3, 3), Tensor.empty(w.shape()), null));
-                assertRejected("bias shape [2] must be [3]",
-                        () -> backend.conv2dBackwardWeights(p, x, y, Tensor.empty(w.shape()), Tensor.empty(2)));
+                        () -> Kernels.run(backend, Conv2dOps.FORWARD, p, in(x, Tensor.randn(3, 3, 3, 3, 3), null), y));
+                assertRejected("conv2d backward data: gradOutput shape",
+                        () -> Kernels.run(backend, Conv2dOps.BACKWARD_DATA, Kernels.dataGrad(p, Tensor.empty(x.shape())), in(Tensor.empty(1, 3, 2, 3), w), Tensor.empty(x.shape())));
+                assertRejected("conv2d backward weights: gradOutput shape",
+                        () -> Kernels.run(backend, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, Tensor.empty(w.shape()), null), in(x, Tensor.empty(1, 2, 3, 3)), Tensor.empty(w.shape()), null));
+                assertRejected("conv2d_backward_weights: gradBias shape [2] != expected [3]",
+                        () -> Kernels.run(backend, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, Tensor.empty(w.shape()), Tensor.empty(2)), in(x, y), Tensor.empty(w.shape()), Tensor.empty(2)));
                 Tensor a = Tensor.randn(5, 1, 3, 3, 3);
-                assertRejected("conv2d: output must not share memory with src",
-                        () -> backend.conv2dForward(p, a, Tensor.randn(6, 3, 3, 1, 1), null, a.reshape(1, 3, 3, 3)));
-                assertRejected("src is null", () -> backend.conv2dForward(p, null, w, null, y));
+                assertRejected("conv2d: output out must not share memory with input",
+                        () -> Kernels.run(backend, Conv2dOps.FORWARD, p, in(a, Tensor.randn(6, 3, 3, 1, 1), null), a.reshape(1, 3, 3, 3)));
+                assertRejected("conv2d: input is null", () -> Kernels.run(backend, Conv2dOps.FORWARD, p, in(null, w, null), y));
                 Tensor closed = Tensor.randn(4, 1, 2, 5, 5);
                 closed.close();
                 IllegalStateException e = assertThrows(IllegalStateException.class,
-                        () -> backend.conv2dForward(p, closed, w, null, y), name);
-                assertTrue(e.getMessage().contains("conv2d: src [1, 2, 5, 5] is closed"), name + ": " + e.getMessage());
+                        () -> Kernels.run(backend, Conv2dOps.FORWARD, p, in(closed, w, null), y), name);
+                assertTrue(e.getMessage().contains("conv2d: input [1, 2, 5, 5] is closed"), name + ": " + e.getMessage());
             }
         }
     }

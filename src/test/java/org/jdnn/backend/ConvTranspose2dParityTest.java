@@ -1,5 +1,9 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
@@ -126,23 +130,23 @@ class ConvTranspose2dParityTest {
 
             Tensor expected = Tensor.empty(s.output());
             Tensor actual = Tensor.full(Float.NaN, s.output().dims());
-            reference.convTranspose2dForward(p, x, w, b, expected);
-            runsNatively(onednn, p, () -> onednn.convTranspose2dForward(p, x, w, b, actual), context);
+            Kernels.run(reference, ConvTranspose2dOps.FORWARD, p, in(x, w, b), expected);
+            runsNatively(onednn, p, () -> Kernels.run(onednn, ConvTranspose2dOps.FORWARD, p, in(x, w, b), actual), context);
             close(expected, actual, c.c() / groups * c.kh() * c.kw(), context + " forward");
 
             Tensor dy = Tensor.randn(c.seed() + 3, s.output().dims());
             Tensor dxExpected = Tensor.empty(x.shape());
             Tensor dxActual = Tensor.full(Float.NaN, x.shape().dims());
-            reference.convTranspose2dBackwardData(p, dy, w, dxExpected);
-            runsNatively(onednn, p, () -> onednn.convTranspose2dBackwardData(p, dy, w, dxActual), context);
+            Kernels.run(reference, ConvTranspose2dOps.BACKWARD_DATA, Kernels.dataGrad(p, dxExpected), in(dy, w), dxExpected);
+            runsNatively(onednn, p, () -> Kernels.run(onednn, ConvTranspose2dOps.BACKWARD_DATA, Kernels.dataGrad(p, dxActual), in(dy, w), dxActual), context);
             close(dxExpected, dxActual, s.fanOut(), context + " backward data");
 
             Tensor dwExpected = Tensor.empty(w.shape());
             Tensor dwActual = Tensor.full(Float.NaN, w.shape().dims());
             Tensor dbExpected = c.bias() ? Tensor.empty(c.o()) : null;
             Tensor dbActual = c.bias() ? Tensor.full(Float.NaN, c.o()) : null;
-            reference.convTranspose2dBackwardWeights(p, x, dy, dwExpected, dbExpected);
-            runsNatively(onednn, p, () -> onednn.convTranspose2dBackwardWeights(p, x, dy, dwActual, dbActual), context);
+            Kernels.run(reference, ConvTranspose2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, dwExpected, dbExpected), in(x, dy), dwExpected, dbExpected);
+            runsNatively(onednn, p, () -> Kernels.run(onednn, ConvTranspose2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, dwActual, dbActual), in(x, dy), dwActual, dbActual), context);
             close(dwExpected, dwActual, c.n() * c.h() * c.w(), context + " backward weights");
             if (c.bias()) {
                 close(dbExpected, dbActual, s.batch() * s.outH() * s.outW(), context + " backward bias");
@@ -191,14 +195,14 @@ class ConvTranspose2dParityTest {
             Tensor cot = Tensor.randn(c.seed() + 3, out.dims());
             Tensor y = Tensor.empty(out);
             java.util.function.DoubleSupplier loss = () -> {
-                ref.convTranspose2dForward(p, x, w, b, y);
+                Kernels.run(ref, ConvTranspose2dOps.FORWARD, p, in(x, w, b), y);
                 return GradientCheck.dot(cot, y);
             };
             Tensor dx = Tensor.empty(x.shape());
             Tensor dw = Tensor.empty(w.shape());
             Tensor db = Tensor.empty(c.o());
-            ref.convTranspose2dBackwardData(p, cot, w, dx);
-            ref.convTranspose2dBackwardWeights(p, x, cot, dw, db);
+            Kernels.run(ref, ConvTranspose2dOps.BACKWARD_DATA, Kernels.dataGrad(p, dx), in(cot, w), dx);
+            Kernels.run(ref, ConvTranspose2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, dw, db), in(x, cot), dw, db);
             GradientCheck.finiteDifferences(x, dx, loss, 0.05, 1e-3, "conv_transpose2d d/dx " + c);
             GradientCheck.finiteDifferences(w, dw, loss, 0.05, 1e-3, "conv_transpose2d d/dw " + c);
             GradientCheck.finiteDifferences(b, db, loss, 0.05, 1e-3, "conv_transpose2d d/db " + c);
@@ -232,19 +236,19 @@ class ConvTranspose2dParityTest {
                 Tensor y = Tensor.empty(s.output());
                 Tensor dx = Tensor.empty(x.shape());
                 Tensor dw = Tensor.empty(w.shape());
-                ref.convTranspose2dBackwardData(p, cot, w, dx);
-                ref.convTranspose2dBackwardWeights(p, x, cot, dw, null);
-                ref.convTranspose2dForward(p, tx, w, null, y);
+                Kernels.run(ref, ConvTranspose2dOps.BACKWARD_DATA, Kernels.dataGrad(p, dx), in(cot, w), dx);
+                Kernels.run(ref, ConvTranspose2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, dw, null), in(x, cot), dw, null);
+                Kernels.run(ref, ConvTranspose2dOps.FORWARD, p, in(tx, w, null), y);
                 assertDotEqual(GradientCheck.dot(y, cot), GradientCheck.dot(tx, dx), "conv_transpose2d data " + c);
                 // conv2d with the same params maps the transposed op's output shape back to its input shape;
                 // PyTorch's transposed weights (C, O/G, KH, KW) are exactly conv2d's (out=C, in/G=O/G, KH, KW).
                 // (Only where conv2d's floor maps back exactly: output padding >= stride adds rows it cannot see.)
                 if (Conv2dShapes.infer(s.output(), w.shape(), null, p.conv()).output().equals(x.shape())) {
                     Tensor convOfCot = Tensor.empty(x.shape());
-                    ref.conv2dForward(p.conv(), cot, w, null, convOfCot);
+                    Kernels.run(ref, Conv2dOps.FORWARD, p.conv(), in(cot, w, null), convOfCot);
                     assertDotEqual(GradientCheck.dot(y, cot), GradientCheck.dot(tx, convOfCot), "adjoint of conv2d " + c);
                 }
-                ref.convTranspose2dForward(p, x, tw, null, y);
+                Kernels.run(ref, ConvTranspose2dOps.FORWARD, p, in(x, tw, null), y);
                 assertDotEqual(GradientCheck.dot(y, cot), GradientCheck.dot(tw, dw), "conv_transpose2d weights " + c);
             }
         }
@@ -262,7 +266,7 @@ class ConvTranspose2dParityTest {
             Tensor y = Functional.convTranspose2d(x, w, b, p);
             assertEquals(Shape.of(2, 2, 8, 10), y.shape());
             Tensor expected = Tensor.empty(y.shape());
-            ReferenceBackend.INSTANCE.convTranspose2dForward(p, x, w, b, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, ConvTranspose2dOps.FORWARD, p, in(x, w, b), expected);
             Parity.assertClose(expected.toFloatArray(), y.toFloatArray(), RTOL, 1e-4, "Functional.convTranspose2d");
         }
     }
@@ -299,14 +303,14 @@ class ConvTranspose2dParityTest {
                 ConvTranspose2dParams p = ConvTranspose2dParams.of(2, 0);
                 Tensor x = Tensor.randn(1, 1, 2, 3, 3);
                 Tensor w = Tensor.randn(2, 2, 4, 2, 2);
-                assertRejected("conv_transpose2d: dst shape [1, 4, 7, 7] != expected [1, 4, 6, 6]",
-                        () -> backend.convTranspose2dForward(p, x, w, null, Tensor.empty(1, 4, 7, 7)));
-                assertRejected("conv_transpose2d backward data: diffDst shape",
-                        () -> backend.convTranspose2dBackwardData(p, Tensor.empty(1, 4, 5, 6), w, Tensor.empty(x.shape())));
-                assertRejected("conv_transpose2d backward weights: diffDst shape",
-                        () -> backend.convTranspose2dBackwardWeights(p, x, Tensor.empty(1, 3, 6, 6), Tensor.empty(w.shape()), null));
+                assertRejected("conv_transpose2d: out shape [1, 4, 7, 7] != expected [1, 4, 6, 6]",
+                        () -> Kernels.run(backend, ConvTranspose2dOps.FORWARD, p, in(x, w, null), Tensor.empty(1, 4, 7, 7)));
+                assertRejected("conv_transpose2d backward data: gradOutput shape",
+                        () -> Kernels.run(backend, ConvTranspose2dOps.BACKWARD_DATA, Kernels.dataGrad(p, Tensor.empty(x.shape())), in(Tensor.empty(1, 4, 5, 6), w), Tensor.empty(x.shape())));
+                assertRejected("conv_transpose2d backward weights: gradOutput shape",
+                        () -> Kernels.run(backend, ConvTranspose2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(p, Tensor.empty(w.shape()), null), in(x, Tensor.empty(1, 3, 6, 6)), Tensor.empty(w.shape()), null));
                 assertRejected("bias shape [3] must be [4]",
-                        () -> backend.convTranspose2dForward(p, x, w, Tensor.empty(3), Tensor.empty(1, 4, 6, 6)));
+                        () -> Kernels.run(backend, ConvTranspose2dOps.FORWARD, p, in(x, w, Tensor.empty(3)), Tensor.empty(1, 4, 6, 6)));
             }
         }
     }

@@ -1,5 +1,9 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.ConvolutionLayouts;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
@@ -141,25 +145,25 @@ class ConvolutionLayoutPathTest {
 
     private static void forward(Backend backend, Case c, Tensor x, Tensor w, Tensor b, Tensor y) {
         if (c.transposed()) {
-            backend.convTranspose2dForward(c.transposedParams(), x, w, b, y);
+            Kernels.run(backend, ConvTranspose2dOps.FORWARD, c.transposedParams(), in(x, w, b), y);
         } else {
-            backend.conv2dForward(c.conv(), x, w, b, y);
+            Kernels.run(backend, Conv2dOps.FORWARD, c.conv(), in(x, w, b), y);
         }
     }
 
     private static void backwardData(Backend backend, Case c, Tensor dy, Tensor w, Tensor dx) {
         if (c.transposed()) {
-            backend.convTranspose2dBackwardData(c.transposedParams(), dy, w, dx);
+            Kernels.run(backend, ConvTranspose2dOps.BACKWARD_DATA, Kernels.dataGrad(c.transposedParams(), dx), in(dy, w), dx);
         } else {
-            backend.conv2dBackwardData(c.conv(), dy, w, dx);
+            Kernels.run(backend, Conv2dOps.BACKWARD_DATA, Kernels.dataGrad(c.conv(), dx), in(dy, w), dx);
         }
     }
 
     private static void backwardWeights(Backend backend, Case c, Tensor x, Tensor dy, Tensor dw, Tensor db) {
         if (c.transposed()) {
-            backend.convTranspose2dBackwardWeights(c.transposedParams(), x, dy, dw, db);
+            Kernels.run(backend, ConvTranspose2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(c.transposedParams(), dw, db), in(x, dy), dw, db);
         } else {
-            backend.conv2dBackwardWeights(c.conv(), x, dy, dw, db);
+            Kernels.run(backend, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(c.conv(), dw, db), in(x, dy), dw, db);
         }
     }
 

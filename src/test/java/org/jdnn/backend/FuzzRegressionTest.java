@@ -1,5 +1,9 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.ops.Conv2dParams;
@@ -61,10 +65,11 @@ class FuzzRegressionTest {
                     rejected("softmax: params is null", () -> backend.softmaxForward(null, x, y));
                     rejected("binary: params is null", () -> backend.binary(null, x, x, y));
                     rejected("reduction: params is null", () -> backend.reduce(null, x, Tensor.empty()));
-                    rejected("conv2d backward data: params is null", () -> backend.conv2dBackwardData(null, y, w, x));
-                    rejected("conv_transpose2d: params is null", () -> backend.convTranspose2dForward(null, x, w, null, y));
-                    rejected("conv_transpose2d backward weights: params is null",
-                            () -> backend.convTranspose2dBackwardWeights(null, x, y, w, null));
+                    rejected("conv2d_backward_data: params is null",
+                            () -> Kernels.run(backend, Conv2dOps.BACKWARD_DATA, null, in(y, w), x));
+                    rejected("conv_transpose2d: params is null", () -> Kernels.run(backend, ConvTranspose2dOps.FORWARD, null, in(x, w, null), y));
+                    rejected("conv_transpose2d_backward_weights: params is null",
+                            () -> Kernels.run(backend, ConvTranspose2dOps.BACKWARD_WEIGHTS, null, in(x, y), w, null));
                     rejected("pool2d: params is null", () -> backend.pool2dForward(null, x, y, null));
                     rejected("pool2d: params is null", () -> backend.pool2dWorkspace(null, x.shape()));
                     rejected("maxpool2d: input shape is null", () -> backend.pool2dWorkspace(Pool2dParams.max(2, 2, 0), null));
@@ -91,7 +96,7 @@ class FuzzRegressionTest {
         for (Backend backend : backends()) {
             try (Scope scope = Scope.open()) {
                 Tensor y = Tensor.empty(1, 1, 1, 1);
-                backend.conv2dForward(largest, Tensor.ones(1, 1, 3, 3), Tensor.ones(1, 1, 3, 3), null, y);
+                Kernels.run(backend, Conv2dOps.FORWARD, largest, in(Tensor.ones(1, 1, 3, 3), Tensor.ones(1, 1, 3, 3), null), y);
                 assertEquals(4f, y.item(), backend.name()); // the one window covers the 2x2 corner of ones
             }
         }

@@ -1,5 +1,10 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.ReductionOps;
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.ops.BatchNormParams;
@@ -498,7 +503,7 @@ class FuzzTest {
                 c.op = (backend, t) -> backend.binaryScalar(params, t[a], scalar, t[o]);
             } else {
                 int grad = c.data(out), o = c.output(broadcastable(r, out));
-                c.op = (backend, t) -> backend.sumToShape(t[grad], t[o]);
+                c.op = (backend, t) -> Kernels.run(backend, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(t[o]), in(t[grad]), t[o]);
             }
         });
     }
@@ -650,19 +655,19 @@ class FuzzTest {
         if (pass == 0) {
             int src = c.data(input), wt = c.data(weight), b = bias ? c.data(outChannels) : c.none(), dst = c.output(out);
             c.op = transposed
-                    ? (backend, t) -> backend.convTranspose2dForward(nullParams ? null : deconv.get(), t[src], t[wt], t[b], t[dst])
-                    : (backend, t) -> backend.conv2dForward(nullParams ? null : conv.get(), t[src], t[wt], t[b], t[dst]);
+                    ? (backend, t) -> Kernels.run(backend, ConvTranspose2dOps.FORWARD, nullParams ? null : deconv.get(), in(t[src], t[wt], t[b]), t[dst])
+                    : (backend, t) -> Kernels.run(backend, Conv2dOps.FORWARD, nullParams ? null : conv.get(), in(t[src], t[wt], t[b]), t[dst]);
         } else if (pass == 1) {
             int diffDst = c.data(out), wt = c.data(weight), diffSrc = c.output(input);
             c.op = transposed
-                    ? (backend, t) -> backend.convTranspose2dBackwardData(nullParams ? null : deconv.get(), t[diffDst], t[wt], t[diffSrc])
-                    : (backend, t) -> backend.conv2dBackwardData(nullParams ? null : conv.get(), t[diffDst], t[wt], t[diffSrc]);
+                    ? (backend, t) -> Kernels.run(backend, ConvTranspose2dOps.BACKWARD_DATA, Kernels.dataGrad(nullParams ? null : deconv.get(), t[diffSrc]), in(t[diffDst], t[wt]), t[diffSrc])
+                    : (backend, t) -> Kernels.run(backend, Conv2dOps.BACKWARD_DATA, Kernels.dataGrad(nullParams ? null : conv.get(), t[diffSrc]), in(t[diffDst], t[wt]), t[diffSrc]);
         } else {
             int src = c.data(input), diffDst = c.data(out), dwt = c.output(weight);
             int db = bias ? c.output(outChannels) : c.none();
             c.op = transposed
-                    ? (backend, t) -> backend.convTranspose2dBackwardWeights(nullParams ? null : deconv.get(), t[src], t[diffDst], t[dwt], t[db])
-                    : (backend, t) -> backend.conv2dBackwardWeights(nullParams ? null : conv.get(), t[src], t[diffDst], t[dwt], t[db]);
+                    ? (backend, t) -> Kernels.run(backend, ConvTranspose2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(nullParams ? null : deconv.get(), t[dwt], t[db]), in(t[src], t[diffDst]), t[dwt], t[db])
+                    : (backend, t) -> Kernels.run(backend, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(nullParams ? null : conv.get(), t[dwt], t[db]), in(t[src], t[diffDst]), t[dwt], t[db]);
         }
     }
 

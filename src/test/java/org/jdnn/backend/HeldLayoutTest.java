@@ -1,5 +1,9 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.natives.HostMemory;
@@ -49,7 +53,7 @@ class HeldLayoutTest {
             Tensor w1 = Tensor.randn(12, 6, 1, 5, 5), b1 = Tensor.randn(13, 6);
             Tensor w2 = Tensor.randn(14, 16, 6, 5, 5), b2 = Tensor.randn(15, 16);
             Tensor c1 = Tensor.empty(Conv2dShapes.infer(x.shape(), w1.shape(), b1.shape(), CONV1).output());
-            backend.conv2dForward(CONV1, x, w1, b1, c1);
+            Kernels.run(backend, Conv2dOps.FORWARD, CONV1, in(x, w1, b1), c1);
             held.put("conv1", TensorAccess.nativeLayout(c1) != null);
             Tensor r1 = Tensor.empty(c1.shape());
             backend.eltwiseForward(EltwiseParams.relu(), c1, r1);
@@ -59,7 +63,7 @@ class HeldLayoutTest {
             backend.pool2dForward(POOL, r1, p1, workspace);
             held.put("pool1", TensorAccess.nativeLayout(p1) != null);
             Tensor c2 = Tensor.empty(Conv2dShapes.infer(p1.shape(), w2.shape(), b2.shape(), CONV2).output());
-            backend.conv2dForward(CONV2, p1, w2, b2, c2);
+            Kernels.run(backend, Conv2dOps.FORWARD, CONV2, in(p1, w2, b2), c2);
             held.put("conv2", TensorAccess.nativeLayout(c2) != null);
 
             Tensor dp1 = Tensor.randn(16, p1.shape().dims());
@@ -70,7 +74,7 @@ class HeldLayoutTest {
             backend.eltwiseBackward(EltwiseParams.relu(), c1, dr1, dc1);
             held.put("relu1 backward", TensorAccess.nativeLayout(dc1) != null);
             Tensor dw1 = Tensor.empty(w1.shape()), db1 = Tensor.empty(b1.shape());
-            backend.conv2dBackwardWeights(CONV1, x, dc1, dw1, db1);
+            Kernels.run(backend, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(CONV1, dw1, db1), in(x, dc1), dw1, db1);
 
             // Read last: reading copies a held tensor back to plain, which would change what later ops see.
             for (var e : Map.of("conv1", c1, "relu1", r1, "pool1", p1, "conv2", c2, "pool1 backward", dr1,
@@ -106,8 +110,8 @@ class HeldLayoutTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(21, 4, 1, 12, 12), w = Tensor.randn(22, 6, 1, 5, 5);
             Tensor expected = Tensor.empty(4, 6, 12, 12), held = Tensor.empty(4, 6, 12, 12);
-            ReferenceBackend.INSTANCE.conv2dForward(CONV1, x, w, null, expected);
-            onednn.conv2dForward(CONV1, x, w, null, held);
+            Kernels.run(ReferenceBackend.INSTANCE, Conv2dOps.FORWARD, CONV1, in(x, w, null), expected);
+            Kernels.run(onednn, Conv2dOps.FORWARD, CONV1, in(x, w, null), held);
             assertNotNull(TensorAccess.nativeLayout(held), "conv output [4,6,12,12] should be held");
 
             Tensor flat = held.reshape(4, 6 * 12 * 12);
@@ -124,8 +128,8 @@ class HeldLayoutTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(31, 2, 1, 8, 8), w = Tensor.randn(32, 6, 1, 5, 5);
             Tensor expected = Tensor.empty(2, 6, 8, 8), held = Tensor.empty(2, 6, 8, 8);
-            ReferenceBackend.INSTANCE.conv2dForward(CONV1, x, w, null, expected);
-            onednn.conv2dForward(CONV1, x, w, null, held);
+            Kernels.run(ReferenceBackend.INSTANCE, Conv2dOps.FORWARD, CONV1, in(x, w, null), expected);
+            Kernels.run(onednn, Conv2dOps.FORWARD, CONV1, in(x, w, null), held);
             held.set(42f, 1, 5, 7, 7);
             expected.set(42f, 1, 5, 7, 7);
             Parity.assertClose(expected.toFloatArray(), held.toFloatArray(), RTOL, ATOL, "held conv output [2,6,8,8] after one write");
@@ -143,9 +147,9 @@ class HeldLayoutTest {
             try (Scope scope = Scope.open()) {
                 Tensor x = Tensor.randn(41, 3, 1, 10, 10), w = Tensor.randn(42, 6, 1, 5, 5);
                 Tensor conv = Tensor.empty(3, 6, 10, 10), y = Tensor.empty(3, 6, 10, 10);
-                onednn.conv2dForward(CONV1, x, w, null, conv);
+                Kernels.run(onednn, Conv2dOps.FORWARD, CONV1, in(x, w, null), conv);
                 Tensor expected = Tensor.empty(3, 6, 10, 10), plainConv = conv.copy();
-                onednn.conv2dForward(CONV1, x, w, null, conv); // held again: copy() read it back
+                Kernels.run(onednn, Conv2dOps.FORWARD, CONV1, in(x, w, null), conv); // held again: copy() read it back
                 ReferenceBackend.INSTANCE.eltwiseForward(params, plainConv, expected);
                 onednn.eltwiseForward(params, conv, y);
                 boolean zeroAtZero = algorithm != EltwiseAlgorithm.SIGMOID && algorithm != EltwiseAlgorithm.SOFTPLUS;
@@ -173,11 +177,11 @@ class HeldLayoutTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(51, 16, 1, 28, 28), w = Tensor.randn(52, 6, 1, 5, 5);
             Tensor expected = Tensor.empty(16, 6, 28, 28);
-            ReferenceBackend.INSTANCE.conv2dForward(CONV1, x, w, null, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, Conv2dOps.FORWARD, CONV1, in(x, w, null), expected);
             float[] want = expected.toFloatArray();
             for (int round = 0; round < 5; round++) {
                 Tensor held = Tensor.empty(16, 6, 28, 28);
-                onednn.conv2dForward(CONV1, x, w, null, held);
+                Kernels.run(onednn, Conv2dOps.FORWARD, CONV1, in(x, w, null), held);
                 var readers = java.util.stream.IntStream.range(0, 4)
                         .mapToObj(t -> CompletableFuture.supplyAsync(held::toFloatArray)).toList();
                 float[] first = readers.getFirst().get();
@@ -194,7 +198,7 @@ class HeldLayoutTest {
     void aPrivateBackendNeverHolds() {
         try (OneDnnBackend own = OneDnnBackend.create(Set.of()); Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(61, 2, 1, 8, 8), w = Tensor.randn(62, 6, 1, 5, 5), y = Tensor.empty(2, 6, 8, 8);
-            own.conv2dForward(CONV1, x, w, null, y);
+            Kernels.run(own, Conv2dOps.FORWARD, CONV1, in(x, w, null), y);
             assertNull(TensorAccess.nativeLayout(y), "a backend that can be closed must leave its outputs plain");
         }
     }

@@ -1,5 +1,8 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.ReductionOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.KernelPaths;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
@@ -91,9 +94,9 @@ class ReductionMatmulPathTest {
         try (Scope scope = Scope.open()) {
             Tensor grad = Tensor.randn(13, 64, 84);
             Tensor expected = Tensor.empty(84), actual = Tensor.full(Float.NaN, 84);
-            ReferenceBackend.INSTANCE.sumToShape(grad, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(expected), in(grad), expected);
             long matmul0 = KernelPaths.executions(KernelPaths.REDUCTION_MATMUL);
-            onednn.sumToShape(grad, actual);
+            Kernels.run(onednn, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(actual), in(grad), actual);
             assertTrue(KernelPaths.executions(KernelPaths.REDUCTION_MATMUL) > matmul0, "sumToShape [64, 84] -> [84]: no matmul");
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-5, 1e-5 * Math.sqrt(64),
                     "sumToShape [64, 84] -> [84] seed 13");

@@ -1,6 +1,7 @@
 package org.jdnn.backend.onednn;
 
 import org.jdnn.backend.Backend;
+import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Operands;
 import org.jdnn.backend.OptimizerOperands;
 import org.jdnn.backend.Pool2dWorkspace;
@@ -31,6 +32,7 @@ import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionAlgorithm;
+import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.RmspropParams;
@@ -78,6 +80,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     private final PrimitiveCache cache;
     private final Set<String> disabled;
     private final boolean holdLayouts;
+    private final KernelTable kernels;
     private final List<DnnlStream> streams = new ArrayList<>();
     private final ThreadLocal<DnnlStream> threadStream = new ThreadLocal<>();
     private final Map<String, LongAdder> executions = new ConcurrentHashMap<>();
@@ -93,6 +96,10 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         this.holdLayouts = holdLayouts;
         this.engine = DnnlEngine.cpu();
         this.cache = new PrimitiveCache(Integer.getInteger("jdnn.onednn.cacheCapacity", 1024));
+        this.kernels = new KernelTable("onednn", this.disabled);
+        // One line per op family; each family's class registers its kernels and their fallbacks.
+        OneDnnConvolution.register(this, kernels);
+        kernels.put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> sumToShape(in[0], out[0]));
     }
 
     /** The process-wide instance (loads oneDNN on first use; throws NativeLibraryException if it cannot). */
@@ -131,6 +138,16 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     @Override
     public String name() {
         return "onednn";
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public KernelTable kernels() {
+        return kernels;
     }
 
     /** Whether {@code op} runs on oneDNN here (false when the kill switch routes it to the reference). */
@@ -503,13 +520,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         }
     }
 
-    @Override
-    public void sumToShape(Tensor grad, Tensor out) {
-        if (!runsNatively("reduction")) {
-            ReferenceBackend.INSTANCE.sumToShape(grad, out);
-            return;
-        }
-        Operands.sumToShape(grad, out, Device.CPU);
+    /** Sums {@code grad} down to {@code out}'s shape: the backward of broadcasting. */
+    void sumToShape(Tensor grad, Tensor out) {
         if (out.numel() == 0) {
             return;
         }
@@ -618,95 +630,11 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
 
     // ---- conv2d ----
 
-    @Override
-    public void conv2dForward(Conv2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst) {
-        if (!runsNatively("conv2d")) {
-            ReferenceBackend.INSTANCE.conv2dForward(params, src, weights, bias, dst);
-            return;
-        }
-        Conv2dShapes s = Operands.conv2dForward(params, src, weights, bias, dst, Device.CPU);
-        var key = OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.FORWARD, s, params, bias != null);
-        OneDnnConvolution.execute(this, key, bias == null
-                ? new Tensor[] {src, weights, dst}
-                : new Tensor[] {src, weights, bias, dst});
-    }
-
-    @Override
-    public void conv2dBackwardData(Conv2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc) {
-        if (!runsNatively("conv2d")) {
-            ReferenceBackend.INSTANCE.conv2dBackwardData(params, diffDst, weights, diffSrc);
-            return;
-        }
-        Conv2dShapes s = Operands.conv2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
-        var key = OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.BACKWARD_DATA, s, params, false);
-        OneDnnConvolution.execute(this, key, diffDst, weights, diffSrc);
-    }
-
-    @Override
-    public void conv2dBackwardWeights(Conv2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights,
-                                      Tensor diffBias) {
-        if (!runsNatively("conv2d")) {
-            ReferenceBackend.INSTANCE.conv2dBackwardWeights(params, src, diffDst, diffWeights, diffBias);
-            return;
-        }
-        Conv2dShapes s = Operands.conv2dBackwardWeights(params, src, diffDst, diffWeights, diffBias, Device.CPU);
-        var key = OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.BACKWARD_WEIGHTS, s, params, diffBias != null);
-        OneDnnConvolution.execute(this, key, diffBias == null
-                ? new Tensor[] {src, diffDst, diffWeights}
-                : new Tensor[] {src, diffDst, diffWeights, diffBias});
-    }
-
     /** The implementation oneDNN picks for a conv2d forward on these shapes (creating it if needed), e.g. "brg_conv_fwd:avx2". */
     public String conv2dImplementation(Conv2dParams params, Shape input, Shape weight, boolean bias) {
         Conv2dShapes s = Conv2dShapes.infer(input, weight, bias ? Shape.of(weight.dim(0)) : null, params);
         return OneDnnConvolution.implementation(this,
                 OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.FORWARD, s, params, bias));
-    }
-
-    // ---- conv_transpose2d ----
-
-    @Override
-    public void convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights, Tensor bias,
-                                       Tensor dst) {
-        Operands.notNull("conv_transpose2d", "params", params); // before supported() reads it
-        if (!runsNatively("conv_transpose2d") || !OneDnnConvolution.Key.supported(params)) {
-            ReferenceBackend.INSTANCE.convTranspose2dForward(params, src, weights, bias, dst);
-            return;
-        }
-        ConvTranspose2dShapes s = Operands.convTranspose2dForward(params, src, weights, bias, dst, Device.CPU);
-        var key = OneDnnConvolution.Key.transposed(OneDnnConvolution.Pass.FORWARD, s, params, bias != null);
-        OneDnnConvolution.execute(this, key, bias == null
-                ? new Tensor[] {src, weights, dst}
-                : new Tensor[] {src, weights, bias, dst});
-    }
-
-    @Override
-    public void convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst, Tensor weights,
-                                            Tensor diffSrc) {
-        Operands.notNull("conv_transpose2d backward data", "params", params); // before supported() reads it
-        if (!runsNatively("conv_transpose2d") || !OneDnnConvolution.Key.supported(params)) {
-            ReferenceBackend.INSTANCE.convTranspose2dBackwardData(params, diffDst, weights, diffSrc);
-            return;
-        }
-        ConvTranspose2dShapes s = Operands.convTranspose2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
-        var key = OneDnnConvolution.Key.transposed(OneDnnConvolution.Pass.BACKWARD_DATA, s, params, false);
-        OneDnnConvolution.execute(this, key, diffDst, weights, diffSrc);
-    }
-
-    @Override
-    public void convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src, Tensor diffDst,
-                                               Tensor diffWeights, Tensor diffBias) {
-        Operands.notNull("conv_transpose2d backward weights", "params", params); // before supported() reads it
-        if (!runsNatively("conv_transpose2d") || !OneDnnConvolution.Key.supported(params)) {
-            ReferenceBackend.INSTANCE.convTranspose2dBackwardWeights(params, src, diffDst, diffWeights, diffBias);
-            return;
-        }
-        ConvTranspose2dShapes s = Operands.convTranspose2dBackwardWeights(params, src, diffDst, diffWeights, diffBias,
-                Device.CPU);
-        var key = OneDnnConvolution.Key.transposed(OneDnnConvolution.Pass.BACKWARD_WEIGHTS, s, params, diffBias != null);
-        OneDnnConvolution.execute(this, key, diffBias == null
-                ? new Tensor[] {src, diffDst, diffWeights}
-                : new Tensor[] {src, diffDst, diffWeights, diffBias});
     }
 
     // ---- pool2d ----

@@ -1,5 +1,11 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.Fallback;
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.tensor.Shape;
+
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
@@ -145,6 +151,59 @@ final class OneDnnConvolution {
      */
     static boolean imagePlain(Key k) {
         return k.blocked() && k.pass() == Pass.BACKWARD_WEIGHTS && (k.transposed() ? k.dstC() : k.srcC()) == 1;
+    }
+
+    /**
+     * Registers the conv2d and conv_transpose2d kernels. A transposed convolution whose output padding oneDNN cannot
+     * express ({@link Key#supported}) falls back to the reference kernel.
+     */
+    static void register(OneDnnBackend backend, KernelTable table) {
+        table.put(Conv2dOps.FORWARD, (p, in, out) -> execute(backend, Key.conv(Pass.FORWARD,
+                        Conv2dShapes.infer(in[0].shape(), in[1].shape(), shapeOrNull(in[2]), p), p, in[2] != null),
+                        present(in[0], in[1], in[2], out[0])))
+                .put(Conv2dOps.BACKWARD_DATA, (p, in, out) -> execute(backend, Key.conv(Pass.BACKWARD_DATA,
+                        Conv2dShapes.infer(p.input(), in[1].shape(), null, p.conv()), p.conv(), false),
+                        in[0], in[1], out[0]))
+                .put(Conv2dOps.BACKWARD_WEIGHTS, (p, in, out) -> execute(backend, Key.conv(Pass.BACKWARD_WEIGHTS,
+                        Conv2dShapes.infer(in[0].shape(), p.weight(), shapeOrNull(out[1]), p.conv()), p.conv(),
+                        p.bias()), present(in[0], in[1], out[0], out[1])));
+        String unsupported = "output padding >= stride + trailing padding, which oneDNN cannot express";
+        table.put(ConvTranspose2dOps.FORWARD, (p, in, out) -> execute(backend, Key.transposed(Pass.FORWARD,
+                        ConvTranspose2dShapes.infer(in[0].shape(), in[1].shape(), shapeOrNull(in[2]), p), p,
+                        in[2] != null), present(in[0], in[1], in[2], out[0])),
+                Fallback.toReference(unsupported, (p, in, out) -> !Key.supported(p)));
+        table.put(ConvTranspose2dOps.BACKWARD_DATA, (p, in, out) -> execute(backend, Key.transposed(Pass.BACKWARD_DATA,
+                        ConvTranspose2dShapes.infer(p.input(), in[1].shape(), null, p.conv()), p.conv(), false),
+                        in[0], in[1], out[0]),
+                Fallback.toReference(unsupported, (p, in, out) -> !Key.supported(p.conv())));
+        table.put(ConvTranspose2dOps.BACKWARD_WEIGHTS, (p, in, out) -> execute(backend,
+                        Key.transposed(Pass.BACKWARD_WEIGHTS, ConvTranspose2dShapes.infer(in[0].shape(), p.weight(),
+                                shapeOrNull(out[1]), p.conv()), p.conv(), p.bias()),
+                        present(in[0], in[1], out[0], out[1])),
+                Fallback.toReference(unsupported, (p, in, out) -> !Key.supported(p.conv())));
+    }
+
+    private static Shape shapeOrNull(Tensor t) {
+        return t == null ? null : t.shape();
+    }
+
+    /** The primitive's arguments: the tensors present, in order (an absent bias takes no argument). */
+    private static Tensor[] present(Tensor... tensors) {
+        int count = 0;
+        for (Tensor t : tensors) {
+            count += t == null ? 0 : 1;
+        }
+        if (count == tensors.length) {
+            return tensors;
+        }
+        Tensor[] present = new Tensor[count];
+        int i = 0;
+        for (Tensor t : tensors) {
+            if (t != null) {
+                present[i++] = t;
+            }
+        }
+        return present;
     }
 
     /** Runs the primitive for {@code key} on {@code tensors} (one per argument, in {@link #args} order). */

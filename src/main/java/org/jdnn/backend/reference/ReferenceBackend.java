@@ -1,6 +1,7 @@
 package org.jdnn.backend.reference;
 
 import org.jdnn.backend.Backend;
+import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Operands;
 import org.jdnn.backend.OptimizerOperands;
 import org.jdnn.backend.Pool2dWorkspace;
@@ -20,6 +21,7 @@ import org.jdnn.ops.MatmulShapes;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
+import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.RmspropParams;
@@ -43,12 +45,28 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 public final class ReferenceBackend implements Backend {
     public static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
+    private final KernelTable kernels = new KernelTable("reference", java.util.Set.of());
+
     private ReferenceBackend() {
+        // One line per op family; each family's class registers its kernels.
+        ReferenceConvolution.register(kernels);
+        kernels.put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> ReferenceBinary.sumToShape(in[0].shape(),
+                TensorAccess.segment(in[0]), out[0].shape(), TensorAccess.segment(out[0])));
     }
 
     @Override
     public String name() {
         return "reference";
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public KernelTable kernels() {
+        return kernels;
     }
 
     @Override
@@ -130,12 +148,6 @@ public final class ReferenceBackend implements Backend {
         ReferenceBinary.scalar(params.algorithm(), TensorAccess.segment(a), scalar, TensorAccess.segment(out), a.numel());
     }
 
-    @Override
-    public void sumToShape(Tensor grad, Tensor out) {
-        Operands.sumToShape(grad, out, Device.CPU);
-        ReferenceBinary.sumToShape(grad.shape(), TensorAccess.segment(grad), out.shape(), TensorAccess.segment(out));
-    }
-
     // ---- reduction ----
 
     @Override
@@ -163,57 +175,6 @@ public final class ReferenceBackend implements Backend {
     public void split(int axis, Tensor src, List<Tensor> dsts) {
         ConcatShapes s = Operands.split(axis, src, dsts, Device.CPU);
         ReferenceConcat.copy(s, TensorAccess.segment(src), dsts.stream().map(TensorAccess::segment).toList(), false);
-    }
-
-    // ---- conv2d ----
-
-    @Override
-    public void conv2dForward(Conv2dParams params, Tensor src, Tensor weights, Tensor bias, Tensor dst) {
-        Conv2dShapes s = Operands.conv2dForward(params, src, weights, bias, dst, Device.CPU);
-        ReferenceConvolution.forward(params, s, TensorAccess.segment(src), TensorAccess.segment(weights),
-                bias == null ? null : TensorAccess.segment(bias), TensorAccess.segment(dst));
-    }
-
-    @Override
-    public void conv2dBackwardData(Conv2dParams params, Tensor diffDst, Tensor weights, Tensor diffSrc) {
-        Conv2dShapes s = Operands.conv2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
-        ReferenceConvolution.backwardData(params, s, TensorAccess.segment(diffDst), TensorAccess.segment(weights),
-                TensorAccess.segment(diffSrc));
-    }
-
-    @Override
-    public void conv2dBackwardWeights(Conv2dParams params, Tensor src, Tensor diffDst, Tensor diffWeights,
-                                      Tensor diffBias) {
-        Conv2dShapes s = Operands.conv2dBackwardWeights(params, src, diffDst, diffWeights, diffBias, Device.CPU);
-        ReferenceConvolution.backwardWeights(params, s, TensorAccess.segment(src), TensorAccess.segment(diffDst),
-                TensorAccess.segment(diffWeights), diffBias == null ? null : TensorAccess.segment(diffBias));
-    }
-
-    // ---- conv_transpose2d ----
-
-    @Override
-    public void convTranspose2dForward(ConvTranspose2dParams params, Tensor src, Tensor weights, Tensor bias,
-                                       Tensor dst) {
-        ConvTranspose2dShapes s = Operands.convTranspose2dForward(params, src, weights, bias, dst, Device.CPU);
-        ReferenceConvTranspose.forward(params, s, TensorAccess.segment(src), TensorAccess.segment(weights),
-                bias == null ? null : TensorAccess.segment(bias), TensorAccess.segment(dst));
-    }
-
-    @Override
-    public void convTranspose2dBackwardData(ConvTranspose2dParams params, Tensor diffDst, Tensor weights,
-                                            Tensor diffSrc) {
-        ConvTranspose2dShapes s = Operands.convTranspose2dBackwardData(params, diffDst, weights, diffSrc, Device.CPU);
-        ReferenceConvTranspose.backwardData(params, s, TensorAccess.segment(diffDst), TensorAccess.segment(weights),
-                TensorAccess.segment(diffSrc));
-    }
-
-    @Override
-    public void convTranspose2dBackwardWeights(ConvTranspose2dParams params, Tensor src, Tensor diffDst,
-                                               Tensor diffWeights, Tensor diffBias) {
-        ConvTranspose2dShapes s = Operands.convTranspose2dBackwardWeights(params, src, diffDst, diffWeights, diffBias,
-                Device.CPU);
-        ReferenceConvTranspose.backwardWeights(params, s, TensorAccess.segment(src), TensorAccess.segment(diffDst),
-                TensorAccess.segment(diffWeights), diffBias == null ? null : TensorAccess.segment(diffBias));
     }
 
     // ---- pool2d ----

@@ -1,5 +1,10 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
 
@@ -43,6 +48,24 @@ final class ReferenceConvTranspose {
         int dst(int n, int o, int y, int x) {
             return ((n * this.o + o) * oh + y) * ow + x;
         }
+    }
+
+    /** Registers the conv_transpose2d kernels: forward, input gradient, weight (and bias) gradients. */
+    static void register(KernelTable table) {
+        table.put(ConvTranspose2dOps.FORWARD, (p, in, out) -> forward(p, shapes(p, in[0].shape(), in[1].shape(), in[2]),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                        ReferenceConvolution.segmentOrNull(in[2]), TensorAccess.segment(out[0])))
+                .put(ConvTranspose2dOps.BACKWARD_DATA, (p, in, out) -> backwardData(p.conv(),
+                        shapes(p.conv(), p.input(), in[1].shape(), null), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(out[0])))
+                .put(ConvTranspose2dOps.BACKWARD_WEIGHTS, (p, in, out) -> backwardWeights(p.conv(),
+                        shapes(p.conv(), in[0].shape(), p.weight(), out[1]), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(out[0]),
+                        ReferenceConvolution.segmentOrNull(out[1])));
+    }
+
+    private static ConvTranspose2dShapes shapes(ConvTranspose2dParams p, Shape input, Shape weight, Tensor bias) {
+        return ConvTranspose2dShapes.infer(input, weight, bias == null ? null : bias.shape(), p);
     }
 
     static void forward(ConvTranspose2dParams p, ConvTranspose2dShapes s, MemorySegment src, MemorySegment weights,

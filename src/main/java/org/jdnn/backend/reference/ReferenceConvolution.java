@@ -1,5 +1,10 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 
@@ -43,6 +48,28 @@ final class ReferenceConvolution {
         int dst(int n, int o, int y, int x) {
             return ((n * this.o + o) * oh + y) * ow + x;
         }
+    }
+
+    /** Registers the conv2d kernels: forward, input gradient, weight (and bias) gradients. */
+    static void register(KernelTable table) {
+        table.put(Conv2dOps.FORWARD, (p, in, out) -> forward(p, shapes(p, in[0].shape(), in[1].shape(), in[2]),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(in[1]), segmentOrNull(in[2]),
+                        TensorAccess.segment(out[0])))
+                .put(Conv2dOps.BACKWARD_DATA, (p, in, out) -> backwardData(p.conv(),
+                        shapes(p.conv(), p.input(), in[1].shape(), null), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(out[0])))
+                .put(Conv2dOps.BACKWARD_WEIGHTS, (p, in, out) -> backwardWeights(p.conv(),
+                        shapes(p.conv(), in[0].shape(), p.weight(), out[1]), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(out[0]), segmentOrNull(out[1])));
+        ReferenceConvTranspose.register(table);
+    }
+
+    private static Conv2dShapes shapes(Conv2dParams p, Shape input, Shape weight, Tensor bias) {
+        return Conv2dShapes.infer(input, weight, bias == null ? null : bias.shape(), p);
+    }
+
+    static MemorySegment segmentOrNull(Tensor t) {
+        return t == null ? null : TensorAccess.segment(t);
     }
 
     static void forward(Conv2dParams p, Conv2dShapes s, MemorySegment src, MemorySegment weights, MemorySegment bias,

@@ -1,0 +1,207 @@
+package org.jdnn.backend;
+
+import org.jdnn.ops.Op;
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Device;
+import org.jdnn.tensor.Pins;
+import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
+
+/**
+ * The one path from an op call to a kernel. For every op alike it checks the operands (present, open, float32, all on
+ * one device), applies the op's shape rule, allocates the outputs on that device, finds the kernel of the backend
+ * that owns the device, takes a declared fallback where the kernel cannot run the case (counted), pins the operands
+ * for the call and frees the outputs if the kernel fails.
+ */
+public final class Dispatch {
+    private Dispatch() {
+    }
+
+    /** Runs {@code op} on the backend of its inputs' device; returns every output (null where not produced). */
+    public static <P> Tensor[] call(Op<P> op, P params, Tensor... inputs) {
+        Device device = deviceOf(op, inputs);
+        Backend backend = Backends.forDevice(device);
+        Shape[] shapes = op.outputShapes(params, shapesOf(op, inputs));
+        Tensor[] outputs = new Tensor[shapes.length];
+        try {
+            for (int i = 0; i < shapes.length; i++) {
+                outputs[i] = shapes[i] == null ? null : Tensor.empty(shapes[i], device);
+            }
+            execute(backend, op, params, inputs, outputs);
+            return outputs;
+        } catch (RuntimeException | Error e) {
+            closeAll(outputs, e);
+            throw e;
+        }
+    }
+
+    /** The first output of {@link #call}; an op with more outputs frees the others. */
+    public static <P> Tensor call1(Op<P> op, P params, Tensor... inputs) {
+        Tensor[] outputs = call(op, params, inputs);
+        for (int i = 1; i < outputs.length; i++) {
+            if (outputs[i] != null) {
+                outputs[i].close();
+            }
+        }
+        return outputs[0];
+    }
+
+    /**
+     * Runs {@code op} on {@code backend} into outputs the caller allocated (tests, in-place updates): checks they have
+     * the shapes the op's rule gives, are on the backend's device and do not overlap the inputs.
+     */
+    public static <P> void run(Backend backend, Op<P> op, P params, Tensor[] inputs, Tensor[] outputs) {
+        Shape[] shapes = op.outputShapes(params, shapesOf(op, inputs));
+        if (outputs.length != shapes.length) {
+            throw new IllegalArgumentException(op + ": " + outputs.length + " outputs given, expected " + op.outputs());
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            checkOnDevice(op, op.inputs().get(i), inputs[i], backend.device());
+        }
+        for (int i = 0; i < outputs.length; i++) {
+            String name = op.outputs().get(i);
+            if (shapes[i] == null) {
+                if (outputs[i] != null) {
+                    throw new IllegalArgumentException(op + ": " + name + " is not produced by this call; pass null");
+                }
+                continue;
+            }
+            checkOnDevice(op, name, outputs[i], backend.device());
+            if (outputs[i] == null) {
+                throw new IllegalArgumentException(op + ": " + name + " is null");
+            }
+            if (!outputs[i].shape().equals(shapes[i])) {
+                throw new IllegalArgumentException(op + ": " + name + " shape " + outputs[i].shape() + " != expected "
+                        + shapes[i]);
+            }
+            for (int j = 0; j < inputs.length; j++) {
+                checkDisjoint(op, i, outputs[i], j, inputs[j]);
+            }
+            for (int j = 0; j < i; j++) {
+                checkDisjoint(op, i, outputs[i], -1, outputs[j]);
+            }
+        }
+        execute(backend, op, params, inputs, outputs);
+    }
+
+    private static <P> void execute(Backend backend, Op<P> op, P params, Tensor[] inputs, Tensor[] outputs) {
+        Kernel<P> kernel = kernelFor(backend, op, params, inputs, outputs);
+        try (Pins ignored = TensorAccess.pin(inputs, outputs)) {
+            kernel.run(params, inputs, outputs);
+        }
+    }
+
+    /** The backend's kernel, or the first declared fallback whose condition holds (counted). */
+    private static <P> Kernel<P> kernelFor(Backend backend, Op<P> op, P params, Tensor[] inputs, Tensor[] outputs) {
+        KernelTable.Entry<P> entry = backend.kernels().entry(op);
+        if (entry == null) {
+            throw new UnsupportedOperationException(op + ": the " + backend.name() + " backend has no kernel for it");
+        }
+        for (Fallback<P> fallback : entry.fallbacks()) {
+            if (fallback.when().test(params, inputs, outputs)) {
+                Fallbacks.count(backend.name(), op.name(), fallback);
+                Backend target = Backends.get(fallback.backend());
+                KernelTable.Entry<P> other = target.kernels().entry(op);
+                if (other == null || target == backend) {
+                    throw new IllegalStateException(op + ": " + backend.name() + " falls back to " + fallback.backend()
+                            + ", which has no kernel for it");
+                }
+                return other.kernel();
+            }
+        }
+        return entry.kernel();
+    }
+
+    /** The one device all present inputs are on; an op over two devices names both. */
+    private static Device deviceOf(Op<?> op, Tensor[] inputs) {
+        Device device = null;
+        String first = null;
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor t = inputs[i];
+            if (t == null) {
+                continue;
+            }
+            if (device == null) {
+                device = t.device();
+                first = op.inputs().get(i);
+            } else if (!t.device().equals(device)) {
+                throw new IllegalArgumentException(op + ": " + first + " is on " + device + " but "
+                        + op.inputs().get(i) + " is on " + t.device() + "; move them to one device with to(device)");
+            }
+        }
+        return device == null ? Device.CPU : device;
+    }
+
+    private static Shape[] shapesOf(Op<?> op, Tensor[] inputs) {
+        if (inputs.length != op.inputs().size()) {
+            throw new IllegalArgumentException(op + ": " + inputs.length + " inputs given, expected " + op.inputs());
+        }
+        Shape[] shapes = new Shape[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor t = inputs[i];
+            if (t == null) {
+                continue;
+            }
+            String name = op.inputs().get(i);
+            if (t.isClosed()) {
+                throw new IllegalStateException(op + ": " + name + " " + t.shape() + " is closed");
+            }
+            if (t.dtype() != DType.FLOAT32) {
+                throw new IllegalArgumentException(op + ": " + name + " has dtype " + t.dtype()
+                        + ", only float32 is supported");
+            }
+            shapes[i] = t.shape();
+        }
+        return shapes;
+    }
+
+    private static void checkOnDevice(Op<?> op, String name, Tensor t, Device device) {
+        if (t == null) {
+            return;
+        }
+        if (t.isClosed()) {
+            throw new IllegalStateException(op + ": " + name + " " + t.shape() + " is closed");
+        }
+        if (t.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException(op + ": " + name + " has dtype " + t.dtype() + ", only float32 is supported");
+        }
+        if (!t.device().equals(device)) {
+            throw new IllegalArgumentException(op + ": " + name + " is on " + t.device() + " but the backend runs on "
+                    + device);
+        }
+    }
+
+    /**
+     * An output may be the op's in-place input exactly (same bytes), and otherwise shares no memory with an input
+     * ({@code index}) or an earlier output ({@code index} -1).
+     */
+    private static void checkDisjoint(Op<?> op, int output, Tensor out, int index, Tensor other) {
+        if (other == null || out == null) {
+            return;
+        }
+        long o = TensorAccess.address(out), oBytes = out.numel() * out.dtype().byteSize();
+        long i = TensorAccess.address(other), iBytes = other.numel() * other.dtype().byteSize();
+        if (oBytes == 0 || iBytes == 0 || !(o < i + iBytes && i < o + oBytes)) {
+            return;
+        }
+        boolean inPlace = output == 0 && index >= 0 && index == op.inPlaceInput() && o == i && oBytes == iBytes;
+        if (!inPlace) {
+            String name = index >= 0 ? op.inputs().get(index) : "another output";
+            throw new IllegalArgumentException(op + ": output " + op.outputs().get(output) + " must not share memory with "
+                    + name);
+        }
+    }
+
+    private static void closeAll(Tensor[] tensors, Throwable cause) {
+        for (Tensor t : tensors) {
+            if (t != null) {
+                try {
+                    t.close();
+                } catch (RuntimeException e) {
+                    cause.addSuppressed(e);
+                }
+            }
+        }
+    }
+}

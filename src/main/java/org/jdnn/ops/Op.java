@@ -1,0 +1,187 @@
+package org.jdnn.ops;
+
+import org.jdnn.tensor.Shape;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One op, declared once: its name, its operands (inputs, some optional), its outputs, the shape rule that validates
+ * the inputs and gives the outputs' shapes, and (for differentiable ops) its derivative. Backends supply one kernel
+ * per op ({@code org.jdnn.backend.KernelTable}); the dispatcher validates, allocates the outputs and runs the kernel
+ * of the backend that owns the operands; autograd records the derivative. Nothing else restates an op.
+ *
+ * <p>An op's first output is the one gradients flow into; outputs after {@code visibleOutputs} are state the
+ * derivative needs (batch statistics, a pooling workspace), owned by the graph node or freed at once.
+ *
+ * @param <P> the parameter record (use {@link NoParams} for none)
+ */
+public final class Op<P> {
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final int id;
+    private final String name;
+    private final String family;
+    private final List<String> inputs;
+    private final boolean[] optional;
+    private final List<String> outputs;
+    private final int visibleOutputs;
+    private final int inPlaceInput;
+    private final ShapeRule<P> shapeRule;
+    private final Derivative<P> derivative;
+
+    private Op(Builder<P> b) {
+        this.id = IDS.getAndIncrement();
+        this.name = b.name;
+        this.family = b.family == null ? b.name : b.family;
+        this.optional = new boolean[b.inputs.length];
+        String[] names = new String[b.inputs.length];
+        for (int i = 0; i < names.length; i++) {
+            optional[i] = b.inputs[i].endsWith("?");
+            names[i] = optional[i] ? b.inputs[i].substring(0, b.inputs[i].length() - 1) : b.inputs[i];
+        }
+        this.inputs = List.of(names);
+        this.outputs = List.of(b.outputs);
+        this.visibleOutputs = b.visibleOutputs < 0 ? b.outputs.length : b.visibleOutputs;
+        this.inPlaceInput = b.inPlaceInput;
+        this.shapeRule = b.shapeRule;
+        this.derivative = b.derivative;
+    }
+
+    /** Starts a declaration; inputs ending in {@code ?} are optional (may be null). */
+    public static <P> Builder<P> declare(String name, String... inputs) {
+        return new Builder<>(name, inputs);
+    }
+
+    /** A dense number, for tables indexed by op. */
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The op family the backward passes share with their forward ("conv2d"), for switches and reports. */
+    public String family() {
+        return family;
+    }
+
+    public List<String> inputs() {
+        return inputs;
+    }
+
+    public boolean isOptional(int input) {
+        return optional[input];
+    }
+
+    public List<String> outputs() {
+        return outputs;
+    }
+
+    /** How many leading outputs the caller sees; the rest are saved for the derivative. */
+    public int visibleOutputs() {
+        return visibleOutputs;
+    }
+
+    /** The input the first output may be (written in place), or -1 when outputs never alias inputs. */
+    public int inPlaceInput() {
+        return inPlaceInput;
+    }
+
+    /** The derivative, or null when the op is not differentiable (backward passes, updates). */
+    public Derivative<P> derivative() {
+        return derivative;
+    }
+
+    /**
+     * Validates the operands' shapes for {@code params} and returns the outputs' shapes (null for an output this call
+     * does not produce); throws IllegalArgumentException naming the op and the offending value.
+     */
+    public Shape[] outputShapes(P params, Shape[] inputShapes) {
+        if (params == null) {
+            throw new IllegalArgumentException(name + ": params is null");
+        }
+        if (inputShapes.length != inputs.size()) {
+            throw new IllegalArgumentException(name + ": " + inputShapes.length + " inputs given, expected "
+                    + inputs.size() + " " + inputs);
+        }
+        for (int i = 0; i < inputShapes.length; i++) {
+            if (inputShapes[i] == null && !optional[i]) {
+                throw new IllegalArgumentException(name + ": " + inputs.get(i) + " is null");
+            }
+        }
+        Shape[] shapes = shapeRule.outputShapes(params, inputShapes);
+        if (shapes.length != outputs.size()) {
+            throw new IllegalStateException(name + ": the shape rule gave " + shapes.length + " shapes for outputs "
+                    + outputs);
+        }
+        return shapes;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** The output shapes for given params and input shapes (null for absent optional inputs). */
+    @FunctionalInterface
+    public interface ShapeRule<P> {
+        Shape[] outputShapes(P params, Shape[] inputs);
+    }
+
+    /** Builds one declaration; see {@link Op#declare}. */
+    public static final class Builder<P> {
+        private final String name;
+        private final String[] inputs;
+        private String family;
+        private String[] outputs = {"out"};
+        private int visibleOutputs = -1;
+        private int inPlaceInput = -1;
+        private ShapeRule<P> shapeRule;
+        private Derivative<P> derivative;
+
+        private Builder(String name, String[] inputs) {
+            this.name = name;
+            this.inputs = inputs.clone();
+        }
+
+        /** The outputs' names (default one, "out"); an op that only updates its inputs in place declares none. */
+        public Builder<P> outputs(String... names) {
+            this.outputs = names.clone();
+            return this;
+        }
+
+        /** The family this op belongs to (default: its own name), e.g. "conv2d" for conv2d_backward_data. */
+        public Builder<P> family(String value) {
+            this.family = value;
+            return this;
+        }
+
+        /** Outputs from {@code count} on are saved state for the derivative, not results. */
+        public Builder<P> visibleOutputs(int count) {
+            this.visibleOutputs = count;
+            return this;
+        }
+
+        /** The first output may be this input itself (element-wise kernels written in place). */
+        public Builder<P> inPlace(int input) {
+            this.inPlaceInput = input;
+            return this;
+        }
+
+        public Builder<P> derivative(Derivative<P> value) {
+            this.derivative = value;
+            return this;
+        }
+
+        public Op<P> shapes(ShapeRule<P> rule) {
+            this.shapeRule = rule;
+            if (visibleOutputs > outputs.length) {
+                throw new IllegalArgumentException(name + ": " + visibleOutputs + " visible of " + Arrays.toString(outputs));
+            }
+            return new Op<>(this);
+        }
+    }
+}
