@@ -97,6 +97,9 @@ public final class HostMemory {
             throw outOfMemory(bytes);
         }
         long capacity = sizeClass(bytes);
+        if (capacity > maxBytes()) {
+            throw outOfMemory(bytes); // no reclaiming can make room for it
+        }
         MemorySegment block = tryAllocate(capacity);
         if (block == null) {
             block = allocateAfterReclaiming(capacity, bytes);
