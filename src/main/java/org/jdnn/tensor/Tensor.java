@@ -255,8 +255,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("reshape: shape " + shape + " (" + n + " elements) cannot become "
                     + target + " (" + target.numel() + " elements)");
         }
-        checkOpen();
-        storage.retain();
+        retainStorage();
         Tensor view = new Tensor(target, dtype, storage);
         AutogradSupport.Engine engine = requiresGrad() ? AutogradSupport.engine() : null;
         if (engine != null) {
@@ -272,8 +271,7 @@ public final class Tensor implements AutoCloseable {
 
     /** A view of the same elements that is cut off from the autograd graph (no gradient flows through it). */
     public Tensor detach() {
-        checkOpen();
-        storage.retain();
+        retainStorage();
         return new Tensor(shape, dtype, storage);
     }
 
@@ -404,6 +402,11 @@ public final class Tensor implements AutoCloseable {
 
     void unpin() {
         storage.unpin();
+    }
+
+    /** One more reference for a new view; like a pin, refused once the storage is freed (never resurrects it). */
+    private void retainStorage() {
+        pin();
     }
 
     private void checkOpen() {
