@@ -415,7 +415,7 @@ public final class Functional {
         Pool2dWorkspace workspace = null;
         try {
             workspace = backend.pool2dWorkspace(params, x.shape());
-            try (Pins pins = pin(x, out)) {
+            try (Pins pins = pin(x, out, workspace == null ? null : workspace.storage())) {
                 backend.pool2dForward(params, x, out, workspace);
             }
             return new Pool2dResult(out, workspace);
@@ -433,7 +433,8 @@ public final class Functional {
                                         Shape inputShape) {
         Pool2dShapes.infer(params, inputShape);
         Tensor out = Tensor.empty(inputShape);
-        return run(out, backend -> backend.pool2dBackward(params, gradOutput, workspace, out), gradOutput);
+        return run(out, backend -> backend.pool2dBackward(params, gradOutput, workspace, out), gradOutput,
+                workspace == null ? null : workspace.storage());
     }
 
     // ---- batchnorm ----
