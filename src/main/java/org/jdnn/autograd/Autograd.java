@@ -226,6 +226,9 @@ public final class Autograd {
                 if (node.released()) {
                     node.backward(null); // throws the "graph was freed" message
                 }
+                if (next == 0) {
+                    node.checkInputsOpen(); // before any gradient is computed: a failed pass changes no leaf
+                }
                 if (next < inputs.size()) {
                     frame[1] = next + 1;
                     Tensor input = inputs.get(next);

@@ -14,12 +14,18 @@ import java.util.List;
 final class Node implements GradFn {
     private final String name;
     private List<Tensor> inputs;
+    /** Which inputs required grad when the op ran: a gradient is owed to them even if they are closed since. */
+    private final boolean[] tracked;
     private BackwardFn backward;
     private List<AutoCloseable> owned;
 
     Node(String name, Tensor[] inputs, BackwardFn backward, List<AutoCloseable> owned) {
         this.name = name;
         this.inputs = Arrays.asList(inputs.clone());
+        this.tracked = new boolean[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            tracked[i] = inputs[i] != null && inputs[i].requiresGrad();
+        }
         this.backward = backward;
         this.owned = new ArrayList<>(owned);
     }
@@ -32,6 +38,22 @@ final class Node implements GradFn {
     @Override
     public List<Tensor> inputs() {
         return inputs;
+    }
+
+    /**
+     * Throws if an input the gradient must reach was closed after the op ran: closing drops its place in the graph,
+     * so the gradient would otherwise vanish without a word.
+     */
+    void checkInputsOpen() {
+        List<Tensor> current = inputs;
+        for (int i = 0; i < current.size(); i++) {
+            Tensor input = current.get(i);
+            if (tracked[i] && input.isClosed()) {
+                throw new IllegalStateException("backward: input " + i + " of " + name + " (tensor " + input.shape()
+                        + ") was closed before backward; keep the tensors between the parameters and the loss open"
+                        + " until backward has run (close the Scope after backward)");
+            }
+        }
     }
 
     boolean released() {

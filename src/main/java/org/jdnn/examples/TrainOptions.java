@@ -1,5 +1,7 @@
 package org.jdnn.examples;
 
+import org.jdnn.natives.ThreadCount;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,7 +103,7 @@ public record TrainOptions(String model, int epochs, int batchSize, String optim
                 number(values, "--clip", 0, true),
                 number(values, "--label-smoothing", DEFAULT_LABEL_SMOOTHING, true),
                 nonNegative(values, "--limit", 0),
-                nonNegative(values, "--threads", 0),
+                threads(values),
                 values.containsKey("--plain"));
     }
 
@@ -109,6 +111,15 @@ public record TrainOptions(String model, int epochs, int batchSize, String optim
         int value = integer(values, name, fallback);
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
+        return value;
+    }
+
+    /** 0 (the default: keep the library's setting) or a count {@link ThreadCount#set} accepts, checked up front. */
+    private static int threads(Map<String, String> values) {
+        int value = nonNegative(values, "--threads", 0);
+        if (value != 0) {
+            ThreadCount.check("--threads", value);
         }
         return value;
     }

@@ -28,8 +28,10 @@ import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
+import org.jdnn.tensor.Pins;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +64,7 @@ public final class Functional {
     private static Tensor gemm(MatmulParams params, Tensor a, Tensor b, Tensor bias) {
         MatmulShapes shapes = MatmulShapes.infer(a.shape(), b.shape(), bias == null ? null : bias.shape(), params);
         Tensor out = Tensor.empty(shapes.output());
-        return run(out, backend -> backend.matmul(params, a, b, bias, out));
+        return run(out, backend -> backend.matmul(params, a, b, bias, out), a, b, bias);
     }
 
     public static Tensor relu(Tensor x) {
@@ -84,18 +86,22 @@ public final class Functional {
     /** {@code f(x)} element-wise. */
     public static Tensor activation(EltwiseParams params, Tensor x) {
         Tensor out = Tensor.empty(x.shape());
-        return run(out, backend -> backend.eltwiseForward(params, x, out));
+        return run(out, backend -> backend.eltwiseForward(params, x, out), x);
     }
 
     /** The gradient of {@code f} at {@code x} times {@code gradOutput}, element-wise. */
     public static Tensor activationBackward(EltwiseParams params, Tensor x, Tensor gradOutput) {
         Tensor out = Tensor.empty(x.shape());
-        return run(out, backend -> backend.eltwiseBackward(params, x, gradOutput, out));
+        return run(out, backend -> backend.eltwiseBackward(params, x, gradOutput, out), x, gradOutput);
     }
 
-    /** Runs a kernel into {@code out}; frees {@code out} if the kernel throws, so a failed call leaks nothing. */
-    private static Tensor run(Tensor out, java.util.function.Consumer<Backend> kernel) {
-        try {
+    /**
+     * Runs a kernel into {@code out} with {@code out} and the {@code inputs} (nulls skipped) pinned for the whole
+     * call, so another thread closing one meanwhile defers its free; frees {@code out} if the kernel or a pin
+     * throws (an input already closed), so a failed call leaks nothing.
+     */
+    private static Tensor run(Tensor out, java.util.function.Consumer<Backend> kernel, Tensor... inputs) {
+        try (Pins pins = TensorAccess.pin(inputs, new Tensor[] {out})) {
             kernel.accept(Backends.current());
             return out;
         } catch (RuntimeException | Error e) {
@@ -103,6 +109,13 @@ public final class Functional {
             throw e;
         }
     }
+
+    /** Pins operands of an in-place kernel for the call (see {@link #run}); nulls are skipped. */
+    private static Pins pin(Tensor... operands) {
+        return TensorAccess.pin(operands, NO_TENSORS);
+    }
+
+    private static final Tensor[] NO_TENSORS = {};
 
     // ---- softmax ----
 
@@ -119,13 +132,13 @@ public final class Functional {
     public static Tensor softmax(SoftmaxParams params, Tensor x) {
         SoftmaxShapes.infer(params.opName(), params, x.shape());
         Tensor out = Tensor.empty(x.shape());
-        return run(out, backend -> backend.softmaxForward(params, x, out));
+        return run(out, backend -> backend.softmaxForward(params, x, out), x);
     }
 
     /** The gradient wrt the softmax input, from the forward output {@code y} and {@code gradOutput}. */
     public static Tensor softmaxBackward(SoftmaxParams params, Tensor y, Tensor gradOutput) {
         Tensor out = Tensor.empty(y.shape());
-        return run(out, backend -> backend.softmaxBackward(params, y, gradOutput, out));
+        return run(out, backend -> backend.softmaxBackward(params, y, gradOutput, out), y, gradOutput);
     }
 
     // ---- binary ----
@@ -181,21 +194,23 @@ public final class Functional {
             throw new IllegalArgumentException("add_: " + addend.shape() + " does not broadcast to the target's shape "
                     + target.shape());
         }
-        Backends.current().binary(params, target, addend, target);
+        try (Pins pins = pin(target, addend)) {
+            Backends.current().binary(params, target, addend, target);
+        }
         return target;
     }
 
     public static Tensor binary(BinaryAlgorithm algorithm, Tensor a, Tensor b) {
         BinaryParams params = BinaryParams.of(algorithm);
         Tensor out = Tensor.empty(BroadcastShapes.broadcast(params.opName(), a.shape(), b.shape()));
-        return run(out, backend -> backend.binary(params, a, b, out));
+        return run(out, backend -> backend.binary(params, a, b, out), a, b);
     }
 
     /** {@code a op scalar} element-wise. */
     public static Tensor binary(BinaryAlgorithm algorithm, Tensor a, float scalar) {
         BinaryParams params = BinaryParams.of(algorithm);
         Tensor out = Tensor.empty(a.shape());
-        return run(out, backend -> backend.binaryScalar(params, a, scalar, out));
+        return run(out, backend -> backend.binaryScalar(params, a, scalar, out), a);
     }
 
     /** {@code grad} summed down to {@code shape} (which must broadcast to grad's shape): the backward of broadcasting. */
@@ -221,13 +236,13 @@ public final class Functional {
 
     public static Tensor reduce(ReductionParams params, Tensor x) {
         Tensor out = Tensor.empty(ReductionShapes.infer(params, x.shape()).output());
-        return run(out, backend -> backend.reduce(params, x, out));
+        return run(out, backend -> backend.reduce(params, x, out), x);
     }
 
     /** The gradient wrt the reduction input {@code x}, given its output {@code y} and {@code gradOutput}. */
     public static Tensor reduceBackward(ReductionParams params, Tensor x, Tensor y, Tensor gradOutput) {
         Tensor out = Tensor.empty(x.shape());
-        return run(out, backend -> backend.reduceBackward(params, x, y, gradOutput, out));
+        return run(out, backend -> backend.reduceBackward(params, x, y, gradOutput, out), x, y, gradOutput);
     }
 
     // ---- concat ----
@@ -242,7 +257,7 @@ public final class Functional {
             throw new IllegalArgumentException("concat: tensors must be a list of non-null tensors");
         }
         Tensor out = Tensor.empty(ConcatShapes.infer("concat", axis, tensors.stream().map(Tensor::shape).toList()).output());
-        return run(out, backend -> backend.concat(axis, tensors, out));
+        return run(out, backend -> backend.concat(axis, tensors, out), tensors.toArray(Tensor[]::new));
     }
 
     /** Consecutive slices of {@code x} along {@code axis} with the given sizes (which must add up to its size there). */
@@ -262,7 +277,9 @@ public final class Functional {
             for (Shape shape : shapes) {
                 parts.add(Tensor.empty(shape));
             }
-            Backends.current().split(axis, x, parts);
+            try (Pins pins = TensorAccess.pin(new Tensor[] {x}, parts.toArray(Tensor[]::new))) {
+                Backends.current().split(axis, x, parts);
+            }
             return parts;
         } catch (RuntimeException | Error e) {
             parts.forEach(Tensor::close);
@@ -334,7 +351,7 @@ public final class Functional {
     /** Pooling for inference: no workspace is kept. */
     public static Tensor pool2d(Tensor x, Pool2dParams params) {
         Tensor out = Tensor.empty(Pool2dShapes.infer(params, x.shape()).output());
-        return run(out, backend -> backend.pool2dForward(params, x, out, null));
+        return run(out, backend -> backend.pool2dForward(params, x, out, null), x);
     }
 
     /** Pooling for training: the output and, for max pooling, the workspace {@link #pool2dBackward} needs. */
@@ -344,7 +361,9 @@ public final class Functional {
         Pool2dWorkspace workspace = null;
         try {
             workspace = backend.pool2dWorkspace(params, x.shape());
-            backend.pool2dForward(params, x, out, workspace);
+            try (Pins pins = pin(x, out, workspace == null ? null : workspace.storage())) {
+                backend.pool2dForward(params, x, out, workspace);
+            }
             return new Pool2dResult(out, workspace);
         } catch (RuntimeException | Error e) {
             out.close();
@@ -360,7 +379,8 @@ public final class Functional {
                                         Shape inputShape) {
         Pool2dShapes.infer(params, inputShape);
         Tensor out = Tensor.empty(inputShape);
-        return run(out, backend -> backend.pool2dBackward(params, gradOutput, workspace, out));
+        return run(out, backend -> backend.pool2dBackward(params, gradOutput, workspace, out), gradOutput,
+                workspace == null ? null : workspace.storage());
     }
 
     // ---- batchnorm ----
@@ -383,7 +403,7 @@ public final class Functional {
         }
         Tensor out = Tensor.empty(x.shape());
         return run(out, backend -> backend.batchNormForward(params, false, x, weight, bias, runningMean,
-                runningVariance, out));
+                runningVariance, out), x, weight, bias, runningMean, runningVariance);
     }
 
     /**
@@ -400,7 +420,7 @@ public final class Functional {
         Tensor out = Tensor.empty(x.shape());
         Tensor mean = Tensor.empty(shapes.channels());
         Tensor variance = Tensor.empty(shapes.channels());
-        try {
+        try (Pins pins = pin(x, weight, bias, runningMean, runningVariance, out, mean, variance)) {
             backend.batchNormForward(params, true, x, weight, bias, mean, variance, out);
             if (runningMean != null) {
                 backend.batchNormUpdateRunningStats(params, shapes.count(), mean, variance, runningMean, runningVariance);
@@ -426,7 +446,7 @@ public final class Functional {
         Tensor dScale = parameterGradients && weight != null ? Tensor.empty(shapes.channels()) : null;
         Tensor dShift = parameterGradients ? Tensor.empty(shapes.channels()) : null;
         BatchNormGradients grads = new BatchNormGradients(dx, dScale, dShift);
-        try {
+        try (Pins pins = pin(x, gradOutput, weight, mean, variance, dx, dScale, dShift)) {
             Backends.current().batchNormBackward(params, training, x, gradOutput, weight, mean, variance, dx, dScale, dShift);
             return grads;
         } catch (RuntimeException | Error e) {
@@ -451,29 +471,39 @@ public final class Functional {
     /** One SGD step in place on {@code param}; see {@link org.jdnn.ops.SgdParams}. */
     public static void sgdUpdate(org.jdnn.ops.SgdParams params, Tensor param, Tensor grad, Tensor momentumBuffer,
                                  boolean firstStep) {
-        Backends.current().sgdUpdate(params, param, grad, momentumBuffer, firstStep);
+        try (Pins pins = pin(param, grad, momentumBuffer)) {
+            Backends.current().sgdUpdate(params, param, grad, momentumBuffer, firstStep);
+        }
     }
 
     /** One AdaGrad step in place; see {@link org.jdnn.ops.AdagradParams}. */
     public static void adagradUpdate(org.jdnn.ops.AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum) {
-        Backends.current().adagradUpdate(params, step, param, grad, sum);
+        try (Pins pins = pin(param, grad, sum)) {
+            Backends.current().adagradUpdate(params, step, param, grad, sum);
+        }
     }
 
     /** One RMSProp step in place; see {@link org.jdnn.ops.RmspropParams}. */
     public static void rmspropUpdate(org.jdnn.ops.RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg,
                                      Tensor gradAvg, Tensor momentumBuffer) {
-        Backends.current().rmspropUpdate(params, param, grad, squareAvg, gradAvg, momentumBuffer);
+        try (Pins pins = pin(param, grad, squareAvg, gradAvg, momentumBuffer)) {
+            Backends.current().rmspropUpdate(params, param, grad, squareAvg, gradAvg, momentumBuffer);
+        }
     }
 
     /** One Adam/AdamW step in place; see {@link org.jdnn.ops.AdamParams}. */
     public static void adamUpdate(org.jdnn.ops.AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg,
                                   Tensor expAvgSq) {
-        Backends.current().adamUpdate(params, step, param, grad, expAvg, expAvgSq);
+        try (Pins pins = pin(param, grad, expAvg, expAvgSq)) {
+            Backends.current().adamUpdate(params, step, param, grad, expAvg, expAvgSq);
+        }
     }
 
     /** {@code target *= factor} in place; returns target. */
     public static Tensor mulInPlace(Tensor target, float factor) {
-        Backends.current().binaryScalar(BinaryParams.of(BinaryAlgorithm.MUL), target, factor, target);
+        try (Pins pins = pin(target)) {
+            Backends.current().binaryScalar(BinaryParams.of(BinaryAlgorithm.MUL), target, factor, target);
+        }
         return target;
     }
 

@@ -1,6 +1,7 @@
 package org.jdnn.natives;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,6 +13,12 @@ import java.util.Map;
  *
  * <p>Blocks are 64-byte aligned (AVX-512 friendly). Sizes are rounded up to a size class at most 25%
  * larger than the request, so a released block serves any later request of the same class.
+ *
+ * <p>Live plus cached bytes stay within a budget ({@code jdnn.host.maxBytes}, default three quarters of the
+ * physical memory). An allocation that would pass it first empties the cache, then, as the JDK does for direct
+ * buffers, runs the garbage collector and waits with backoff for the cleaner to return the blocks of unreachable
+ * tensors, and only then throws {@link OutOfMemoryError}: a loop that forgets to close its tensors runs at the
+ * budget instead of growing until the machine runs out.
  */
 public final class HostMemory {
     public static final long ALIGNMENT = 64;
@@ -20,8 +27,12 @@ public final class HostMemory {
     public record Stats(long liveBlocks, long liveBytes, long cachedBlocks, long cachedBytes, long mallocCalls) {
     }
 
-    private static final long CACHE_LIMIT = Long.getLong("jdnn.host.cacheBytes", 1L << 30);
+    /** Backoff sleeps while waiting for the cleaner: 1, 2, 4, ... 256 ms, about half a second in all (as the JDK). */
+    private static final int MAX_SLEEPS = 9;
+
     private static final Map<Long, ArrayDeque<MemorySegment>> FREE = new HashMap<>();
+    private static long cacheLimit = Long.getLong("jdnn.host.cacheBytes", 1L << 30);
+    private static long maxBytes = configuredMaxBytes();
     private static long liveBlocks;
     private static long liveBytes;
     private static long cachedBlocks;
@@ -31,6 +42,41 @@ public final class HostMemory {
     private HostMemory() {
     }
 
+    private static long configuredMaxBytes() {
+        String configured = Settings.value("jdnn.host.maxBytes", "JDNN_HOST_MAX_BYTES");
+        if (configured != null) {
+            try {
+                long value = Long.parseLong(configured);
+                if (value > 0) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the default; a bad value must not stop the library loading
+            }
+            System.getLogger(HostMemory.class.getName()).log(System.Logger.Level.WARNING,
+                    "jdnn: ignoring jdnn.host.maxBytes '" + configured + "' (not a positive number of bytes)");
+        }
+        return defaultMaxBytes();
+    }
+
+    /**
+     * Three quarters of the physical memory (of the container's limit, which the JDK reports in its place): the
+     * heap, the JIT and the native libraries need the rest.
+     */
+    private static long defaultMaxBytes() {
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                long total = os.getTotalMemorySize();
+                if (total > 0) {
+                    return total / 4 * 3;
+                }
+            }
+        } catch (RuntimeException | LinkageError ignored) {
+            // no management support: no budget
+        }
+        return Long.MAX_VALUE;
+    }
+
     /** The capacity actually reserved for a request of {@code bytes}. */
     static long sizeClass(long bytes) {
         long atLeast = Math.max(bytes, ALIGNMENT);
@@ -38,33 +84,87 @@ public final class HostMemory {
         return (atLeast + step - 1) / step * step;
     }
 
-    /** Allocates {@code bytes} of uninitialised, 64-byte-aligned memory; release it with {@link #release}. */
+    /**
+     * Allocates {@code bytes} of uninitialised, 64-byte-aligned memory; release it with {@link #release}. Past
+     * the budget it reclaims unreachable tensors first (see the class comment); throws OutOfMemoryError when that
+     * does not free enough.
+     */
     public static MemorySegment allocate(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("HostMemory.allocate: negative size " + bytes);
         }
+        if (bytes > Long.MAX_VALUE / 2) {
+            throw outOfMemory(bytes);
+        }
         long capacity = sizeClass(bytes);
+        if (capacity > maxBytes()) {
+            throw outOfMemory(bytes); // no reclaiming can make room for it
+        }
+        MemorySegment block = tryAllocate(capacity);
+        if (block == null) {
+            block = allocateAfterReclaiming(capacity, bytes);
+        }
+        return block.reinterpret(bytes);
+    }
+
+    /** Runs the collector so the cleaner frees unreachable tensors, then retries with backoff. */
+    private static MemorySegment allocateAfterReclaiming(long capacity, long bytes) {
+        System.gc();
+        long sleep = 1;
+        for (int sleeps = 0; ; sleeps++) {
+            MemorySegment block = tryAllocate(capacity);
+            if (block != null) {
+                return block;
+            }
+            if (sleeps == MAX_SLEEPS) {
+                throw outOfMemory(bytes);
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw outOfMemory(bytes);
+            }
+            sleep <<= 1;
+        }
+    }
+
+    /** A block from the cache or malloc if the budget allows it, else null. */
+    private static MemorySegment tryAllocate(long capacity) {
         synchronized (FREE) {
+            if (liveBytes + capacity > maxBytes) {
+                return null;
+            }
             ArrayDeque<MemorySegment> list = FREE.get(capacity);
             MemorySegment block = list == null ? null : list.poll();
             if (block != null) {
                 cachedBlocks--;
                 cachedBytes -= capacity;
             } else {
+                if (liveBytes + cachedBytes + capacity > maxBytes) {
+                    trimLocked();
+                }
                 block = LibC.alignedAlloc(ALIGNMENT, capacity);
                 if (block.equals(MemorySegment.NULL)) {
                     trimLocked();
                     block = LibC.alignedAlloc(ALIGNMENT, capacity);
                 }
                 if (block.equals(MemorySegment.NULL)) {
-                    throw new OutOfMemoryError("jdnn: cannot allocate " + capacity + " bytes of host memory");
+                    return null;
                 }
                 mallocCalls++;
             }
             liveBlocks++;
             liveBytes += capacity;
-            return block.reinterpret(bytes);
+            return block;
         }
+    }
+
+    private static OutOfMemoryError outOfMemory(long bytes) {
+        Stats s = stats();
+        return new OutOfMemoryError("jdnn: cannot allocate " + bytes + " bytes of host memory: live tensors hold "
+                + s.liveBytes() + " bytes of the " + maxBytes() + "-byte budget (jdnn.host.maxBytes); close tensors"
+                + " or use a Scope");
     }
 
     /** Returns a block obtained from {@link #allocate} (with the same size) to the cache. */
@@ -74,7 +174,7 @@ public final class HostMemory {
         synchronized (FREE) {
             liveBlocks--;
             liveBytes -= capacity;
-            if (cachedBytes + capacity > CACHE_LIMIT) {
+            if (cachedBytes + capacity > cacheLimit || liveBytes + cachedBytes + capacity > maxBytes) {
                 LibC.free(block);
                 return;
             }
@@ -105,6 +205,38 @@ public final class HostMemory {
     public static Stats stats() {
         synchronized (FREE) {
             return new Stats(liveBlocks, liveBytes, cachedBlocks, cachedBytes, mallocCalls);
+        }
+    }
+
+    /** The budget for live plus cached bytes ({@code jdnn.host.maxBytes}). */
+    public static long maxBytes() {
+        synchronized (FREE) {
+            return maxBytes;
+        }
+    }
+
+    /** The cap on cached bytes ({@code jdnn.host.cacheBytes}). */
+    public static long cacheLimit() {
+        synchronized (FREE) {
+            return cacheLimit;
+        }
+    }
+
+    /**
+     * Changes the cache cap and the budget at run time (tests use it to run with the cache off, full, or a small
+     * budget); trims the cache if it is over the new cap.
+     */
+    public static void configure(long cacheBytes, long budgetBytes) {
+        if (cacheBytes < 0 || budgetBytes <= 0) {
+            throw new IllegalArgumentException("HostMemory.configure: cache " + cacheBytes + " must be >= 0 and budget "
+                    + budgetBytes + " > 0");
+        }
+        synchronized (FREE) {
+            cacheLimit = cacheBytes;
+            maxBytes = budgetBytes;
+            if (cachedBytes > cacheLimit) {
+                trimLocked();
+            }
         }
     }
 }

@@ -18,6 +18,14 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * several Java threads should lower this setting accordingly.
  */
 public final class ThreadCount {
+    /**
+     * The most threads accepted: 4 x the cores the JVM sees (at least 64). More than a few threads per core only
+     * adds contention, and an absurd count is worse than slow: libgomp aborts the whole process, JVM included,
+     * when it cannot create a thread of its team, so such a value must be refused before it reaches OpenMP. The
+     * floor of 64 leaves room to oversubscribe small machines on purpose.
+     */
+    public static final int MAX = Math.max(64, 4 * Runtime.getRuntime().availableProcessors());
+
     private static volatile int threads = initialValue();
     private static volatile MethodHandle ompSetNumThreads;
     private static final ThreadLocal<int[]> APPLIED = ThreadLocal.withInitial(() -> new int[] {-1});
@@ -33,14 +41,14 @@ public final class ThreadCount {
         if (configured != null) {
             try {
                 int value = Integer.parseInt(configured.split(",")[0].trim());
-                if (value > 0) {
+                if (value > 0 && value <= MAX) {
                     return value;
                 }
             } catch (NumberFormatException ignored) {
                 // fall through to the default; a bad value must not stop the library loading
             }
             System.getLogger(ThreadCount.class.getName()).log(System.Logger.Level.WARNING,
-                    "jdnn: ignoring thread count '" + configured + "' (not a positive integer)");
+                    "jdnn: ignoring thread count '" + configured + "' (not an integer from 1 to " + MAX + ")");
         }
         return Runtime.getRuntime().availableProcessors();
     }
@@ -50,12 +58,21 @@ public final class ThreadCount {
         return threads;
     }
 
-    /** Sets the number of threads native kernels use (each Java thread applies it on its next native call). */
+    /**
+     * Sets the number of threads native kernels use (each Java thread applies it on its next native call); throws
+     * IllegalArgumentException naming {@code count} unless it is from 1 to {@link #MAX}.
+     */
     public static void set(int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("threads: must be >= 1, got " + count);
-        }
+        check("threads", count);
         threads = count;
+    }
+
+    /** Throws IllegalArgumentException, naming {@code what} and the value, unless {@code count} is from 1 to {@link #MAX}. */
+    public static void check(String what, int count) {
+        if (count < 1 || count > MAX) {
+            throw new IllegalArgumentException(what + ": must be from 1 to " + MAX + " (4 x the "
+                    + Runtime.getRuntime().availableProcessors() + " cores, at least 64), got " + count);
+        }
     }
 
     /** Makes the calling thread's OpenMP setting match the knob; cheap when it already does. */

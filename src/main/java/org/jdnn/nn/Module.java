@@ -42,7 +42,7 @@ public abstract class Module implements AutoCloseable {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
-    private boolean closed;
+    private volatile boolean closed;
 
     /** Computes this module's output for {@code input}; differentiable through {@link org.jdnn.autograd.F}. */
     public abstract Tensor forward(Tensor input);
@@ -273,13 +273,19 @@ public abstract class Module implements AutoCloseable {
 
     // ---- lifetime ----
 
-    /** Frees every parameter (and its gradient) and buffer of this module and its descendants. Idempotent. */
+    /**
+     * Frees every parameter (and its gradient) and buffer of this module and its descendants. Idempotent and safe
+     * while another thread runs a forward pass: its kernels either finish on memory whose free they defer, or throw
+     * IllegalStateException naming the closed tensor.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         parameters.values().forEach(Tensor::close);
         buffers.values().forEach(Tensor::close);
         children.values().forEach(Module::close);

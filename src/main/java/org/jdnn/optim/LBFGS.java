@@ -107,10 +107,11 @@ public final class LBFGS extends Optimizer {
 
     /** Runs up to maxIter iterations; returns the loss at the start of the step. */
     @Override
-    public float step(Supplier<Tensor> closure) {
+    public synchronized float step(Supplier<Tensor> closure) {
         if (closure == null) {
             throw new IllegalArgumentException("lbfgs: closure is null");
         }
+        checkUsable();
         double lr = paramGroups().getFirst().lr();
         double[] g = new double[(int) numel()];
         double loss = evaluate(closure, g);

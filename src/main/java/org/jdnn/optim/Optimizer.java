@@ -27,11 +27,16 @@ import java.util.function.Supplier;
  * Updates run without recording a graph and write in place into each parameter's memory, through the
  * backend's optimizer kernels. Parameters without a gradient are skipped. Per-parameter state lives outside
  * any {@link Scope} until {@link #close()}; {@link #stateDict()} / {@link #loadStateDict} checkpoint it.
+ *
+ * <p>Once the optimizer or one of its parameters is closed, {@link #step()} throws IllegalStateException instead
+ * of quietly skipping the parameter or re-creating its state. {@link #close()} from another thread waits for a
+ * running step to finish, so the state is never freed under an update.
  */
 public abstract class Optimizer implements AutoCloseable {
     private final String name;
     private final List<ParamGroup> groups;
     private final Map<Tensor, ParamState> state = new IdentityHashMap<>();
+    private volatile boolean closed;
 
     /**
      * @param name               the optimizer's name, used in messages ("adam")
@@ -41,6 +46,9 @@ public abstract class Optimizer implements AutoCloseable {
         this.name = name;
         if (groups == null || groups.isEmpty()) {
             throw new IllegalArgumentException(name + ": no parameter groups given");
+        }
+        if (groups.stream().allMatch(g -> g.params().isEmpty())) {
+            throw new IllegalArgumentException(name + ": the parameter list is empty (nothing to optimize)");
         }
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (ParamGroup group : groups) {
@@ -93,11 +101,30 @@ public abstract class Optimizer implements AutoCloseable {
 
     /** Zeroes every parameter's gradient in place. */
     public void zeroGrad() {
+        checkUsable();
         Autograd.zeroGrad(params());
     }
 
+    /**
+     * Throws IllegalStateException if this optimizer or one of its parameters is closed; checked before an update
+     * touches any parameter, so a step either updates them all or none.
+     */
+    protected final void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException(name + ": the optimizer is closed");
+        }
+        for (ParamGroup group : groups) {
+            for (Tensor p : group.params()) {
+                if (p.isClosed()) {
+                    throw new IllegalStateException(name + ": parameter " + p.shape() + " is closed");
+                }
+            }
+        }
+    }
+
     /** Applies one update to every parameter that has a gradient. */
-    public void step() {
+    public synchronized void step() {
+        checkUsable();
         try (Autograd.NoGrad noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
             for (ParamGroup group : groups) {
                 for (Tensor p : group.params()) {
@@ -117,7 +144,8 @@ public abstract class Optimizer implements AutoCloseable {
      * Evaluates {@code closure} (which should zero the gradients, compute the loss and call backward) with
      * recording on, then steps; returns the loss value.
      */
-    public float step(Supplier<Tensor> closure) {
+    public synchronized float step(Supplier<Tensor> closure) {
+        checkUsable();
         float loss;
         try (Scope scope = Scope.open()) {
             loss = closure.get().item();
@@ -148,7 +176,8 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     /** A copy of the state: buffers, step counts, group options and hyper-parameters. The caller closes it. */
-    public StateDict stateDict() {
+    public synchronized StateDict stateDict() {
+        checkUsable();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, Double> values = new LinkedHashMap<>();
         int index = 0;
@@ -177,10 +206,11 @@ public abstract class Optimizer implements AutoCloseable {
      * Restores a {@link #stateDict()} taken from an optimizer of the same kind over parameters of the same
      * shapes in the same groups; the state is copied, so the dict may be closed afterwards.
      */
-    public void loadStateDict(StateDict dict) {
+    public synchronized void loadStateDict(StateDict dict) {
         if (dict == null) {
             throw new IllegalArgumentException(name + ": state dict is null");
         }
+        checkUsable();
         Map<String, Double> hyper = new HashMap<>();
         for (String key : hyperParameters().keySet()) {
             hyper.put(key, dict.value(name, "hyper." + key));
@@ -223,9 +253,10 @@ public abstract class Optimizer implements AutoCloseable {
         loadExtraState(dict);
     }
 
-    /** Frees the optimizer's state tensors (not the parameters). */
+    /** Frees the optimizer's state tensors (not the parameters); waits for a step running on another thread. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         state.values().forEach(ParamState::close);
         state.clear();
     }

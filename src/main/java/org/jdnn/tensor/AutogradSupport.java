@@ -14,6 +14,7 @@ public final class AutogradSupport {
         void recordView(Tensor source, Tensor view);
     }
 
+    private static final String ENGINE_CLASS = "org.jdnn.autograd.Autograd";
     private static volatile Engine engine;
 
     private AutogradSupport() {
@@ -24,8 +25,22 @@ public final class AutogradSupport {
         engine = autograd;
     }
 
+    /**
+     * The engine, loading the autograd layer on first need: it installs itself when its class initialises, which
+     * otherwise happens only once some autograd op runs, so a view taken before that would go untracked. Loaded
+     * by name because this package sits below autograd and must not import it.
+     */
     static Engine engine() {
-        return engine;
+        Engine installed = engine;
+        if (installed == null) {
+            try {
+                Class.forName(ENGINE_CLASS, true, AutogradSupport.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                return null; // a build without the autograd layer: nothing is tracked
+            }
+            installed = engine;
+        }
+        return installed;
     }
 
     /** Marks {@code output} as produced by {@code fn}. */

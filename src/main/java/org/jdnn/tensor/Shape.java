@@ -10,12 +10,26 @@ public final class Shape {
         this.dims = dims;
     }
 
-    /** A shape; every size must be >= 0. */
+    /** A shape; every size must be >= 0 and their product must fit a long. */
     public static Shape of(long... dims) {
+        boolean empty = false;
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] < 0) {
                 throw new IllegalArgumentException("shape " + Arrays.toString(dims) + ": dimension " + i
                         + " is negative (" + dims[i] + ")");
+            }
+            empty |= dims[i] == 0;
+        }
+        if (!empty) {
+            // Checked here, once, so that numel() and the sizes computed from it never wrap around.
+            try {
+                long n = 1;
+                for (long d : dims) {
+                    n = Math.multiplyExact(n, d);
+                }
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(dims)
+                        + ": the number of elements overflows a long");
             }
         }
         return new Shape(dims.clone());
@@ -41,7 +55,7 @@ public final class Shape {
     public long numel() {
         long n = 1;
         for (long d : dims) {
-            n = Math.multiplyExact(n, d);
+            n *= d; // cannot overflow: of() checked the product
         }
         return n;
     }

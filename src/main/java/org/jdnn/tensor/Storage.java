@@ -106,13 +106,10 @@ final class Storage {
         return device;
     }
 
-    void retain() {
-        references.incrementAndGet();
-    }
-
     /**
-     * Keeps the memory alive for a kernel call: one more reference, taken only while the storage is still
-     * alive, so a concurrent close() of the last tensor defers the free until {@link #unpin}.
+     * One more reference, for a kernel call (a pin) or a new view, taken only while the storage is still alive:
+     * a concurrent close() of the last tensor then defers the free until {@link #unpin}, and a storage already
+     * freed is never brought back (a plain increment from 0 would hand out freed memory).
      */
     boolean tryPin() {
         while (true) {

@@ -38,7 +38,13 @@ public final class Tensor implements AutoCloseable {
 
     /** An uninitialised tensor (for op outputs that are fully overwritten). */
     public static Tensor empty(Shape shape) {
-        return new Tensor(shape, DType.FLOAT32, new Storage(shape.numel() * DType.FLOAT32.byteSize(), Device.CPU));
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(shape.numel(), DType.FLOAT32.byteSize());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("tensor: shape " + shape + " needs more bytes than a long counts");
+        }
+        return new Tensor(shape, DType.FLOAT32, new Storage(bytes, Device.CPU));
     }
 
     /** An uninitialised tensor on {@code device}. */
@@ -166,7 +172,12 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("Tensor.toFloatArray: " + n + " elements do not fit a Java array");
         }
         float[] out = new float[(int) n];
-        MemorySegment.copy(segment(), JAVA_FLOAT, 0, out, 0, out.length);
+        pin();
+        try {
+            MemorySegment.copy(storage.segment(), JAVA_FLOAT, 0, out, 0, out.length);
+        } finally {
+            unpin();
+        }
         return out;
     }
 
@@ -175,17 +186,34 @@ public final class Tensor implements AutoCloseable {
         if (numel() != 1) {
             throw new IllegalStateException("Tensor.item: tensor of shape " + shape + " has " + numel() + " elements, not 1");
         }
-        return segment().get(JAVA_FLOAT, 0);
+        pin();
+        try {
+            return storage.segment().get(JAVA_FLOAT, 0);
+        } finally {
+            unpin();
+        }
     }
 
     /** The element at {@code index} (one index per dimension). */
     public float get(long... index) {
-        return segment().getAtIndex(JAVA_FLOAT, flatIndex(index));
+        long flat = flatIndex(index);
+        pin();
+        try {
+            return storage.segment().getAtIndex(JAVA_FLOAT, flat);
+        } finally {
+            unpin();
+        }
     }
 
     /** Sets the element at {@code index}. */
     public void set(float value, long... index) {
-        segment().setAtIndex(JAVA_FLOAT, flatIndex(index), value);
+        long flat = flatIndex(index);
+        pin();
+        try {
+            storage.segment().setAtIndex(JAVA_FLOAT, flat, value);
+        } finally {
+            unpin();
+        }
     }
 
     private long flatIndex(long[] index) {
@@ -232,41 +260,55 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("reshape: shape " + shape + " (" + n + " elements) cannot become "
                     + target + " (" + target.numel() + " elements)");
         }
-        checkOpen();
-        storage.retain();
+        retainStorage();
         Tensor view = new Tensor(target, dtype, storage);
-        AutogradSupport.Engine engine = AutogradSupport.engine();
-        if (requiresGrad() && engine != null) {
-            engine.recordView(this, view);
+        AutogradSupport.Engine engine = requiresGrad() ? AutogradSupport.engine() : null;
+        if (engine != null) {
+            try {
+                engine.recordView(this, view);
+            } catch (RuntimeException | Error e) {
+                view.close();
+                throw e;
+            }
         }
         return view;
     }
 
     /** A view of the same elements that is cut off from the autograd graph (no gradient flows through it). */
     public Tensor detach() {
-        checkOpen();
-        storage.retain();
+        retainStorage();
         return new Tensor(shape, dtype, storage);
     }
 
     /** Sets every element to {@code value}, in place. */
     public Tensor fill(float value) {
-        MemorySegment s = segment();
-        if (value == 0f) {
-            s.fill((byte) 0);
-        } else {
-            for (long i = 0, n = numel(); i < n; i++) {
-                s.setAtIndex(JAVA_FLOAT, i, value);
+        pin();
+        try {
+            MemorySegment s = storage.segment();
+            if (value == 0f) {
+                s.fill((byte) 0);
+            } else {
+                for (long i = 0, n = numel(); i < n; i++) {
+                    s.setAtIndex(JAVA_FLOAT, i, value);
+                }
             }
+        } finally {
+            unpin();
         }
         return this;
     }
 
     /** A new tensor with a copy of the elements. */
     public Tensor copy() {
-        Tensor t = empty(shape);
-        MemorySegment.copy(segment(), 0, t.segment(), 0, segment().byteSize());
-        return t;
+        pin(); // first: a closed source must fail before anything is allocated
+        try {
+            Tensor t = empty(shape);
+            MemorySegment source = storage.segment();
+            MemorySegment.copy(source, 0, t.segment(), 0, source.byteSize());
+            return t;
+        } finally {
+            unpin();
+        }
     }
 
     // ---- autograd ----
@@ -353,7 +395,10 @@ public final class Tensor implements AutoCloseable {
         storage.holdInNativeLayout(layout);
     }
 
-    /** Keeps the storage alive until {@link #unpin()}; throws if the tensor is already closed. */
+    /**
+     * Keeps the storage alive until {@link #unpin()}, even if another thread closes this tensor meanwhile (the free
+     * waits for the unpin); throws if the tensor is already closed. One CAS: cheap enough for every kernel call.
+     */
     void pin() {
         if (closed || !storage.tryPin()) {
             throw new IllegalStateException("tensor " + shape + " is closed");
@@ -362,6 +407,11 @@ public final class Tensor implements AutoCloseable {
 
     void unpin() {
         storage.unpin();
+    }
+
+    /** One more reference for a new view; like a pin, refused once the storage is freed (never resurrects it). */
+    private void retainStorage() {
+        pin();
     }
 
     private void checkOpen() {
@@ -394,11 +444,15 @@ public final class Tensor implements AutoCloseable {
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor(shape=").append(shape).append(", dtype=").append(dtype)
                 .append(", device=").append(device());
-        if (closed) {
+        if (closed || !storage.tryPin()) {
             return sb.append(", closed)").toString();
         }
-        sb.append(")\n");
-        appendPreview(sb, 0, 0);
+        try {
+            sb.append(")\n");
+            appendPreview(sb, 0, 0);
+        } finally {
+            storage.unpin();
+        }
         return sb.toString();
     }
 
