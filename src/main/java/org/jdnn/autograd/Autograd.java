@@ -109,6 +109,12 @@ public final class Autograd {
         }
 
         @Override
+        public void recordTransfer(Tensor source, Tensor copy) {
+            org.jdnn.tensor.Device from = source.device();
+            record("to", copy, (g, needs) -> new Tensor[] {g.to(from)}, source);
+        }
+
+        @Override
         public void backward(Tensor root, Tensor gradient, boolean retainGraph) {
             if (gradient == null && root.numel() != 1) {
                 throw new IllegalArgumentException("backward: output of shape " + root.shape()
@@ -119,7 +125,7 @@ public final class Autograd {
                         + " != output shape " + root.shape());
             }
             try (NoGrad ignored = noGrad(); Scope scope = Scope.open()) {
-                Tensor seed = gradient != null ? gradient : Tensor.ones(root.dims());
+                Tensor seed = gradient != null ? gradient : Tensor.ones(root.device(), root.dims());
                 if (root.isLeaf()) {
                     accumulateIntoLeaf(root, seed);
                     return;

@@ -28,6 +28,7 @@ public final class Backends {
     private static final List<BackendProvider> PROVIDERS = ServiceLoader.load(BackendProvider.class,
             Backends.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
     private static final Map<String, Backend> LOADED = new ConcurrentHashMap<>();
+    private static final Map<Device.Kind, Backend> DEVICE_BACKENDS = new ConcurrentHashMap<>();
     private static volatile Backend defaultBackend;
 
     private Backends() {
@@ -44,14 +45,33 @@ public final class Backends {
         return override != null ? override : defaultBackend();
     }
 
-    /** The backend that runs ops whose operands are on {@code device}. */
+    /**
+     * The backend that runs ops whose operands are on {@code device}: for the CPU the thread's (or the default) backend,
+     * for another device the available backend of highest priority for its kind.
+     */
     public static Backend forDevice(Device device) {
-        Backend current = current();
-        if (current.device().equals(device)) {
-            return current;
+        if (device.isHost()) {
+            return current();
         }
-        throw new IllegalArgumentException("no backend runs on " + device + " in this build (the current backend, "
-                + current.name() + ", runs on " + current.device() + ")");
+        Backend backend = DEVICE_BACKENDS.get(device.kind());
+        if (backend == null) {
+            backend = DEVICE_BACKENDS.computeIfAbsent(device.kind(), Backends::loadFor);
+        }
+        return backend;
+    }
+
+    private static Backend loadFor(Device.Kind kind) {
+        List<BackendProvider> candidates = PROVIDERS.stream().filter(p -> p.deviceKind() == kind)
+                .sorted(Comparator.comparingInt(BackendProvider::priority).reversed()).toList();
+        String why = "no backend for " + kind.name().toLowerCase(java.util.Locale.ROOT) + " on the class path";
+        for (BackendProvider provider : candidates) {
+            Optional<String> reason = unavailableReason(provider.name());
+            if (reason.isEmpty()) {
+                return get(provider.name());
+            }
+            why = reason.get();
+        }
+        throw new BackendUnavailableException(kind.name().toLowerCase(java.util.Locale.ROOT), why, null);
     }
 
     public static Backend defaultBackend() {

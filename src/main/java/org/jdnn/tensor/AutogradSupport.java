@@ -12,6 +12,9 @@ public final class AutogradSupport {
 
         /** Records that {@code view} is {@code source} reshaped, so gradients flow through reshape. */
         void recordView(Tensor source, Tensor view);
+
+        /** Records that {@code copy} is {@code source} copied to another device, so gradients flow back across. */
+        void recordTransfer(Tensor source, Tensor copy);
     }
 
     private static final String ENGINE_CLASS = "org.jdnn.autograd.Autograd";

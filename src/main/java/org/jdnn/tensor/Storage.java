@@ -21,6 +21,8 @@ final class Storage {
 
     private final MemorySegment segment;
     private final Device device;
+    /** The device's memory, or null for host memory. */
+    private final DeviceMemory memory;
     private final AtomicInteger references = new AtomicInteger(1);
     private final Release release;
     private final Cleaner.Cleanable cleanable;
@@ -28,12 +30,16 @@ final class Storage {
     /** The cleaning action; must not refer to the Storage, or it would never become unreachable. */
     private static final class Release implements Runnable {
         private final MemorySegment segment;
+        private final Device device;
+        private final DeviceMemory memory;
         private volatile boolean explicit;
         /** Where the elements live while the plain bytes are stale; null when the plain bytes are current. */
         private NativeLayout nativeLayout;
 
-        Release(MemorySegment segment) {
+        Release(MemorySegment segment, Device device, DeviceMemory memory) {
             this.segment = segment;
+            this.device = device;
+            this.memory = memory;
         }
 
         @Override
@@ -44,7 +50,11 @@ final class Storage {
                     nativeLayout = null;
                 }
             }
-            HostMemory.release(segment);
+            if (memory == null) {
+                HostMemory.release(segment);
+            } else {
+                memory.free(device, segment);
+            }
             if (!explicit && LEAKS.getAndIncrement() == 0) {
                 LOG.log(System.Logger.Level.WARNING, "jdnn: a tensor of " + segment.byteSize()
                         + " bytes was garbage-collected without close(); use try-with-resources or a Scope");
@@ -53,17 +63,25 @@ final class Storage {
     }
 
     Storage(long bytes, Device device) {
-        if (device.kind() != Device.Kind.CPU) {
-            throw new IllegalArgumentException("tensor: device " + device + " has no allocator yet");
-        }
-        this.segment = HostMemory.allocate(bytes);
+        this.memory = device.isHost() ? null : DeviceMemories.of(device);
+        this.segment = memory == null ? HostMemory.allocate(bytes) : memory.allocate(device, bytes);
         this.device = device;
-        this.release = new Release(segment);
+        this.release = new Release(segment, device, memory);
         this.cleanable = CLEANER.register(this, release);
     }
 
-    /** The plain bytes, first copied back from a native layout if the elements are held in one. */
+    /**
+     * The plain bytes, first copied back from a native layout if the elements are held in one. Device memory is
+     * handed out only to a kernel call of its device that pinned it on this thread: host code copies instead.
+     */
     MemorySegment segment() {
+        if (memory != null) {
+            if (!Pins.inKernelOn(device)) {
+                throw new IllegalStateException("tensor on " + device + ": its memory is read only by the device's"
+                        + " kernels; copy it to the host with toFloatArray(), item() or to(Device.CPU)");
+            }
+            return segment;
+        }
         synchronized (release) {
             NativeLayout held = release.nativeLayout;
             if (held != null) {
@@ -104,6 +122,16 @@ final class Storage {
 
     Device device() {
         return device;
+    }
+
+    /** The device's memory operations; null for host memory. */
+    DeviceMemory memory() {
+        return memory;
+    }
+
+    /** The block itself, for the copies of {@link #memory()} (never dereferenced on the host for a device). */
+    MemorySegment block() {
+        return segment;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.jdnn.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -38,18 +39,18 @@ public final class Tensor implements AutoCloseable {
 
     /** An uninitialised tensor (for op outputs that are fully overwritten). */
     public static Tensor empty(Shape shape) {
+        return empty(shape, Device.CPU);
+    }
+
+    /** An uninitialised tensor on {@code device}. */
+    public static Tensor empty(Shape shape, Device device) {
         long bytes;
         try {
             bytes = Math.multiplyExact(shape.numel(), DType.FLOAT32.byteSize());
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("tensor: shape " + shape + " needs more bytes than a long counts");
         }
-        return new Tensor(shape, DType.FLOAT32, new Storage(bytes, Device.CPU));
-    }
-
-    /** An uninitialised tensor on {@code device}. */
-    public static Tensor empty(Shape shape, Device device) {
-        return new Tensor(shape, DType.FLOAT32, new Storage(shape.numel() * DType.FLOAT32.byteSize(), device));
+        return new Tensor(shape, DType.FLOAT32, new Storage(bytes, device));
     }
 
     public static Tensor empty(long... shape) {
@@ -84,6 +85,20 @@ public final class Tensor implements AutoCloseable {
             s.setAtIndex(JAVA_FLOAT, i, value);
         }
         return t;
+    }
+
+    /** A tensor of {@code value} on {@code device}, filled there (no copy from the host). */
+    public static Tensor full(float value, Device device, long... shape) {
+        Tensor t = empty(Shape.of(shape), device);
+        return device.isHost() ? t.fill(value) : t.fillOnDevice(value);
+    }
+
+    public static Tensor zeros(Device device, long... shape) {
+        return full(0f, device, shape);
+    }
+
+    public static Tensor ones(Device device, long... shape) {
+        return full(1f, device, shape);
     }
 
     public static Tensor zeros(long... shape) {
@@ -174,7 +189,15 @@ public final class Tensor implements AutoCloseable {
         float[] out = new float[(int) n];
         pin();
         try {
-            MemorySegment.copy(storage.segment(), JAVA_FLOAT, 0, out, 0, out.length);
+            if (device().isHost()) {
+                MemorySegment.copy(storage.segment(), JAVA_FLOAT, 0, out, 0, out.length);
+            } else {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment host = arena.allocate(n * JAVA_FLOAT.byteSize(), JAVA_FLOAT.byteAlignment());
+                    download(0, host);
+                    MemorySegment.copy(host, JAVA_FLOAT, 0, out, 0, out.length);
+                }
+            }
         } finally {
             unpin();
         }
@@ -186,23 +209,12 @@ public final class Tensor implements AutoCloseable {
         if (numel() != 1) {
             throw new IllegalStateException("Tensor.item: tensor of shape " + shape + " has " + numel() + " elements, not 1");
         }
-        pin();
-        try {
-            return storage.segment().get(JAVA_FLOAT, 0);
-        } finally {
-            unpin();
-        }
+        return readElement(0);
     }
 
     /** The element at {@code index} (one index per dimension). */
     public float get(long... index) {
-        long flat = flatIndex(index);
-        pin();
-        try {
-            return storage.segment().getAtIndex(JAVA_FLOAT, flat);
-        } finally {
-            unpin();
-        }
+        return readElement(flatIndex(index));
     }
 
     /** Sets the element at {@code index}. */
@@ -210,9 +222,52 @@ public final class Tensor implements AutoCloseable {
         long flat = flatIndex(index);
         pin();
         try {
-            storage.segment().setAtIndex(JAVA_FLOAT, flat, value);
+            if (device().isHost()) {
+                storage.segment().setAtIndex(JAVA_FLOAT, flat, value);
+            } else {
+                writeElementOnDevice(flat, value);
+            }
         } finally {
             unpin();
+        }
+    }
+
+    /** One element, read directly on the host or copied from the device (counted). */
+    private float readElement(long flat) {
+        pin();
+        try {
+            if (device().isHost()) {
+                return storage.segment().getAtIndex(JAVA_FLOAT, flat);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment host = arena.allocate(JAVA_FLOAT);
+                download(flat * JAVA_FLOAT.byteSize(), host);
+                return host.get(JAVA_FLOAT, 0);
+            }
+        } finally {
+            unpin();
+        }
+    }
+
+    /** Copies device bytes from {@code offset} into {@code host}, counted; the caller pinned this tensor. */
+    private void download(long offset, MemorySegment host) {
+        storage.memory().copyToHost(storage.block(), offset, host);
+        Transfers.toHost(host.byteSize());
+    }
+
+    /** Copies {@code host} onto the device block (counted); the caller pinned this tensor. */
+    private void upload(MemorySegment host) {
+        storage.memory().copyFromHost(host, storage.block());
+        Transfers.toDevice(host.byteSize());
+    }
+
+    private void writeElementOnDevice(long flat, float value) {
+        // Element writes are rare (tests, hand-set weights): read-modify-write keeps DeviceMemory small.
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(numel() * JAVA_FLOAT.byteSize(), JAVA_FLOAT.byteAlignment());
+            download(0, host);
+            host.setAtIndex(JAVA_FLOAT, flat, value);
+            upload(host);
         }
     }
 
@@ -280,8 +335,11 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(shape, dtype, storage);
     }
 
-    /** Sets every element to {@code value}, in place. */
+    /** Sets every element to {@code value}, in place (on the tensor's device). */
     public Tensor fill(float value) {
+        if (!device().isHost()) {
+            return fillOnDevice(value);
+        }
         pin();
         try {
             MemorySegment s = storage.segment();
@@ -298,10 +356,83 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
-    /** A new tensor with a copy of the elements. */
+    private Tensor fillOnDevice(float value) {
+        pin();
+        try {
+            storage.memory().fill(storage.block(), value);
+        } finally {
+            unpin();
+        }
+        return this;
+    }
+
+    /**
+     * This tensor's elements on {@code device}: a copy there (counted when it crosses between host and device), or a
+     * view of the same storage when it is already there. Gradients flow back through it to this tensor.
+     */
+    public Tensor to(Device device) {
+        if (device.equals(device())) {
+            return reshape(dims());
+        }
+        pin();
+        Tensor t = null;
+        try {
+            t = empty(shape, device);
+            copyAcross(this, t);
+        } catch (RuntimeException | Error e) {
+            if (t != null) {
+                t.close();
+            }
+            throw e;
+        } finally {
+            unpin();
+        }
+        AutogradSupport.Engine engine = requiresGrad() ? AutogradSupport.engine() : null;
+        if (engine != null) {
+            engine.recordTransfer(this, t);
+        }
+        return t;
+    }
+
+    /** Copies {@code from} into {@code to} (same shape), whatever devices they are on; both are pinned. */
+    private static void copyAcross(Tensor from, Tensor to) {
+        to.pin();
+        try {
+            long bytes = from.numel() * JAVA_FLOAT.byteSize();
+            if (from.device().isHost() && to.device().isHost()) {
+                MemorySegment.copy(from.storage.segment(), 0, to.storage.segment(), 0, bytes);
+            } else if (from.device().isHost()) {
+                to.upload(from.storage.segment().asSlice(0, bytes));
+            } else if (to.device().isHost()) {
+                from.download(0, to.storage.segment().asSlice(0, bytes));
+            } else if (from.device().equals(to.device())) {
+                to.storage.memory().copy(from.storage.block(), to.storage.block());
+            } else {
+                try (Arena arena = Arena.ofConfined()) { // between two devices: through the host
+                    MemorySegment host = arena.allocate(bytes, JAVA_FLOAT.byteAlignment());
+                    from.download(0, host);
+                    to.upload(host);
+                }
+            }
+        } finally {
+            to.unpin();
+        }
+    }
+
+    /** A new tensor with a copy of the elements, on the same device. */
     public Tensor copy() {
         pin(); // first: a closed source must fail before anything is allocated
         try {
+            if (!device().isHost()) {
+                Tensor t = empty(shape, device());
+                try {
+                    copyAcross(this, t);
+                } catch (RuntimeException | Error e) {
+                    t.close();
+                    throw e;
+                }
+                return t;
+            }
             Tensor t = empty(shape);
             MemorySegment source = storage.segment();
             MemorySegment.copy(source, 0, t.segment(), 0, source.byteSize());
@@ -449,15 +580,22 @@ public final class Tensor implements AutoCloseable {
         }
         try {
             sb.append(")\n");
-            appendPreview(sb, 0, 0);
+            if (device().isHost()) {
+                appendPreview(sb, storage.segment(), 0, 0);
+            } else {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment host = arena.allocate(numel() * JAVA_FLOAT.byteSize(), JAVA_FLOAT.byteAlignment());
+                    download(0, host);
+                    appendPreview(sb, host, 0, 0);
+                }
+            }
         } finally {
             storage.unpin();
         }
         return sb.toString();
     }
 
-    private void appendPreview(StringBuilder sb, int dim, long offset) {
-        MemorySegment s = storage.segment();
+    private void appendPreview(StringBuilder sb, MemorySegment s, int dim, long offset) {
         if (rank() == 0) {
             sb.append(s.get(JAVA_FLOAT, 0));
             return;
@@ -475,7 +613,7 @@ public final class Tensor implements AutoCloseable {
             if (dim == rank() - 1) {
                 sb.append(String.format("%.4f", s.getAtIndex(JAVA_FLOAT, offset + i)));
             } else {
-                appendPreview(sb, dim + 1, offset + i * stride);
+                appendPreview(sb, s, dim + 1, offset + i * stride);
             }
             if (i < n - 1) {
                 sb.append(dim == rank() - 1 ? ", " : ",\n" + " ".repeat(dim + 1));
