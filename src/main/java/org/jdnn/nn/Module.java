@@ -2,6 +2,7 @@ package org.jdnn.nn;
 
 import org.jdnn.autograd.Autograd;
 import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -235,14 +236,22 @@ public abstract class Module implements AutoCloseable {
         return new LoadResult(missing, unexpected);
     }
 
-    /** Copies {@code source}'s elements into {@code target} (same shape) through flat, detached views. */
+    /** Copies {@code source}'s elements into {@code target} (same shape), whichever devices they are on. */
     private static void copyInto(Tensor target, Tensor source) {
-        float[] values = source.toFloatArray();
-        try (Tensor detached = target.detach(); Tensor flat = detached.reshape(values.length)) {
-            for (int i = 0; i < values.length; i++) {
-                flat.set(values[i], i);
-            }
-        }
+        target.copyFrom(source);
+    }
+
+    /**
+     * Moves every parameter and buffer (with its gradient) to {@code device}, in place, as PyTorch's
+     * {@code module.to(device)}: references to them stay valid. Create optimizers after moving (their state lives
+     * with the parameters; an update over two devices throws naming both).
+     */
+    public Module to(Device device) {
+        visit("", (prefix, m) -> {
+            m.parameters.values().forEach(t -> t.moveTo(device));
+            m.buffers.values().forEach(t -> t.moveTo(device));
+        });
+        return this;
     }
 
     // ---- modes and gradients ----

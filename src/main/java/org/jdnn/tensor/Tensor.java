@@ -20,7 +20,7 @@ public final class Tensor implements AutoCloseable {
 
     private final Shape shape;
     private final DType dtype;
-    private final Storage storage;
+    private Storage storage; // replaced only by moveTo
     private volatile boolean closed;
 
     // Autograd state: plain data here; the graph logic lives in org.jdnn.autograd (see AutogradSupport).
@@ -417,6 +417,55 @@ public final class Tensor implements AutoCloseable {
         } finally {
             to.unpin();
         }
+    }
+
+    /**
+     * Overwrites this tensor's elements with {@code source}'s (the same number of elements, any device; counted when it
+     * crosses between host and device), outside autograd; returns this.
+     */
+    public Tensor copyFrom(Tensor source) {
+        if (source.numel() != numel()) {
+            throw new IllegalArgumentException("copyFrom: source " + source.shape() + " has " + source.numel()
+                    + " elements, this tensor " + shape + " has " + numel());
+        }
+        source.pin();
+        try {
+            copyAcross(source, this);
+        } finally {
+            source.unpin();
+        }
+        return this;
+    }
+
+    /**
+     * Moves this leaf tensor (a parameter or buffer) to {@code device} in place, with its gradient, as
+     * {@code module.to(device)} does in PyTorch: the tensor object stays, its storage is replaced by a copy on the
+     * device. Views made before no longer share its elements. Not to be called while another thread uses it.
+     */
+    public Tensor moveTo(Device device) {
+        if (device.equals(device())) {
+            return this;
+        }
+        if (!isLeaf()) {
+            throw new IllegalStateException("moveTo: tensor " + shape + " was made by " + gradFn.name()
+                    + "; only leaves move in place (use to(device) for a copy)");
+        }
+        Tensor moved = Scope.untracked(() -> empty(shape, device));
+        try {
+            moved.copyFrom(this);
+        } catch (RuntimeException | Error e) {
+            moved.close();
+            throw e;
+        }
+        Storage old = storage;
+        storage = moved.storage;
+        moved.storage = old; // closing the husk releases the old storage
+        moved.close();
+        Tensor g = grad;
+        if (g != null) {
+            g.moveTo(device);
+        }
+        return this;
     }
 
     /** A new tensor with a copy of the elements, on the same device. */
