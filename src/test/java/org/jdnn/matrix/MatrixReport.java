@@ -39,6 +39,7 @@ final class MatrixReport {
         int failed;
         String firstFailure;
         String skipped;
+        boolean differentiable;
         final Map<String, Integer> fallbacks = new TreeMap<>();
         final Worst forwardAbs = new Worst(), forwardRel = new Worst();
         final Worst backwardAbs = new Worst(), backwardRel = new Worst();
@@ -66,7 +67,8 @@ final class MatrixReport {
             backends.forEach((backend, r) -> {
                 String name = String.format("  %-10s ", backend);
                 if (r.skipped != null) {
-                    out.println(name + "skipped: " + r.skipped);
+                    out.println(name + "skipped: " + (r.skipped.length() <= 160 ? r.skipped
+                            : r.skipped.substring(0, 160) + "... (the full reason is on the skipped test)"));
                     return;
                 }
                 String pad = " ".repeat(name.length());
@@ -75,12 +77,14 @@ final class MatrixReport {
                         + " rejected as expected" + (reference ? "" : ", " + r.nativeRuns + " ran a native primitive, "
                         + r.onFallback + " on a declared fallback, " + r.withoutPrimitive + " without a primitive")
                         + (r.failed > 0 ? ", " + r.failed + " FAILED" : ""));
-                if (reference) {
+                if (reference && r.differentiable) {
                     out.println(pad + "finite differences max|fd - g|/(1+|g|) " + r.finiteDifferences);
                     out.println(pad + "dot product test   max rel " + r.dotProduct);
-                } else {
+                } else if (!reference) {
                     out.println(pad + "forward  max|err| " + r.forwardAbs + "; max rel " + r.forwardRel);
-                    out.println(pad + "backward max|err| " + r.backwardAbs + "; max rel " + r.backwardRel);
+                    if (r.differentiable) {
+                        out.println(pad + "backward max|err| " + r.backwardAbs + "; max rel " + r.backwardRel);
+                    }
                 }
                 r.fallbacks.forEach((reason, n) -> out.println(pad + "fallback x" + n + ": " + reason));
                 if (r.firstFailure != null) {

@@ -133,6 +133,7 @@ class OpMatrixTest {
     private static <P> DynamicContainer backend(OpInfo<P> info, List<Sample<P>> samples, References<P> references,
                                                 String name) {
         String op = info.op().name();
+        REPORT.row(op, name).differentiable = info.differentiable();
         Optional<String> why = Backends.unavailableReason(name);
         String skip = why.map(w -> name + " is not available: " + w).orElse(null);
         if (skip == null && Backends.get(name).kernels().entry(info.op()) == null) {
