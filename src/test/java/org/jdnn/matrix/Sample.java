@@ -1,0 +1,78 @@
+package org.jdnn.matrix;
+
+import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * One sample input of an op: its params and its input operands (null for an absent optional input), with a readable
+ * description, and — for a sample the op must refuse — the fragment its IllegalArgumentException must contain.
+ *
+ * @param rejection null for a sample the op computes; else a fragment of the expected message (the message must also
+ *                  name the op or its family)
+ */
+public record Sample<P>(String description, P params, Operand[] inputs, String rejection) {
+
+    /** An input operand: a shape and its values (row-major), identical on every backend. */
+    public record Operand(Shape shape, float[] values) {
+        public Operand {
+            if (shape.numel() != values.length) {
+                throw new IllegalArgumentException("operand: " + values.length + " values for shape " + shape);
+            }
+        }
+
+        /** A fresh tensor holding these values (on the CPU, in the current scope). */
+        public Tensor tensor() {
+            return Tensor.of(values, shape.dims());
+        }
+
+        public boolean finite() {
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return shape.toString();
+        }
+    }
+
+    /** A sample the op computes. */
+    public static <P> Sample<P> of(String description, P params, Operand... inputs) {
+        return new Sample<>(description, params, inputs, null);
+    }
+
+    /** A sample the op must refuse with an IllegalArgumentException containing {@code messagePart}. */
+    public static <P> Sample<P> rejected(String description, String messagePart, P params, Operand... inputs) {
+        return new Sample<>(description, params, inputs, messagePart);
+    }
+
+    public boolean isRejected() {
+        return rejection != null;
+    }
+
+    /** Whether every input value is finite (finite differences and the dot-product test need it). */
+    public boolean finite() {
+        return Arrays.stream(inputs).allMatch(o -> o == null || o.finite());
+    }
+
+    /** The inputs' shapes, null for absent ones. */
+    public Shape[] shapes() {
+        return Arrays.stream(inputs).map(o -> o == null ? null : o.shape()).toArray(Shape[]::new);
+    }
+
+    /** Fresh tensors for the inputs (null stays null). */
+    public Tensor[] tensors() {
+        return Arrays.stream(inputs).map(o -> o == null ? null : o.tensor()).toArray(Tensor[]::new);
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}
