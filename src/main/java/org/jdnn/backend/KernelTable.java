@@ -51,6 +51,20 @@ public final class KernelTable {
         return this;
     }
 
+    /** Registers {@code other}'s kernels here too (a backend running another's kernels on its own device). */
+    public KernelTable putAll(KernelTable other) {
+        for (Entry<?> e : other.entries) {
+            if (e != null) {
+                copy(e);
+            }
+        }
+        return this;
+    }
+
+    private <P> void copy(Entry<P> e) {
+        put(e.op(), e.kernel());
+    }
+
     private boolean isDisabled(Op<?> op) {
         return disabled.contains("all") || disabled.contains(op.name()) || disabled.contains(op.family());
     }
