@@ -490,7 +490,7 @@ class FuzzTest {
             }
             if (kind < 6) {
                 int a = c.data(broadcastable(r, out)), b = c.data(broadcastable(r, out)), o = c.output(out);
-                c.op = (backend, t) -> backend.binary(params, t[a], t[b], t[o]);
+                c.op = (backend, t) -> Kernels.binary(backend, params, t[a], t[b], t[o]);
             } else if (kind < 8) {
                 float scalar = switch (r.nextInt(8)) {
                     case 0 -> 0f;
@@ -500,7 +500,7 @@ class FuzzTest {
                 };
                 c.params += " " + scalar;
                 int a = c.data(out), o = c.output(out);
-                c.op = (backend, t) -> backend.binaryScalar(params, t[a], scalar, t[o]);
+                c.op = (backend, t) -> Kernels.binaryScalar(backend, params, t[a], scalar, t[o]);
             } else {
                 int grad = c.data(out), o = c.output(broadcastable(r, out));
                 c.op = (backend, t) -> Kernels.run(backend, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(t[o]), in(t[grad]), t[o]);
@@ -548,13 +548,13 @@ class FuzzTest {
             out = small(r, out, Math.max(0, rank - 1));
             int src = c.data(dims), dst = c.output(out);
             if (!backward) {
-                c.op = (backend, t) -> backend.reduce(params, t[src], t[dst]);
+                c.op = (backend, t) -> Kernels.reduce(backend, params, t[src], t[dst]);
             } else {
                 int diffDst = c.data(out), diffSrc = c.output(dims);
                 // dst from the forward, so max backward sees the real maxima.
                 c.op = (backend, t) -> {
-                    backend.reduce(params, t[src], t[dst]);
-                    backend.reduceBackward(params, t[src], t[dst], t[diffDst], t[diffSrc]);
+                    Kernels.reduce(backend, params, t[src], t[dst]);
+                    Kernels.reduceBackward(backend, params, t[src], t[dst], t[diffDst], t[diffSrc]);
                 };
             }
         });
@@ -598,9 +598,9 @@ class FuzzTest {
                     }
                 }
                 if (split) {
-                    backend.split(axis, t[w], list);
+                    Kernels.split(backend, axis, t[w], list);
                 } else {
-                    backend.concat(axis, list, t[w]);
+                    Kernels.concat(backend, axis, list, t[w]);
                 }
             };
         });
