@@ -9,7 +9,9 @@ import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BinaryAlgorithm;
+import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.CompareAlgorithm;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
@@ -520,6 +522,21 @@ class FuzzTest {
         return d;
     }
 
+    /** The comparison op: a 0/1 mask of the broadcast shape (not run through {@link #binary}: its draws stay as they were). */
+    @Test
+    void compare() {
+        CompareAlgorithm[] algorithms = CompareAlgorithm.values();
+        fuzz("compare", 11, 300, c -> {
+            SplittableRandom r = c.r;
+            BinaryOps.CompareParams params = orNull(r, () -> new BinaryOps.CompareParams(algorithms[r.nextInt(algorithms.length)]));
+            long[] out = shape(r, r.nextInt(5), 6);
+            c.params = String.valueOf(params);
+            c.names.add("compare");
+            int a = c.data(broadcastable(r, out)), b = c.data(broadcastable(r, out)), o = c.output(out);
+            c.op = (backend, t) -> Kernels.run(backend, BinaryOps.COMPARE, params, in(t[a], t[b]), t[o]);
+        });
+    }
+
     // ---- reductions ----
 
     @Test
@@ -557,6 +574,29 @@ class FuzzTest {
                     Kernels.reduceBackward(backend, params, t[src], t[dst], t[diffDst], t[diffSrc]);
                 };
             }
+        });
+    }
+
+    @Test
+    void argmax() {
+        fuzz("argmax", 12, 300, c -> {
+            SplittableRandom r = c.r;
+            int rank = r.nextInt(5);
+            long[] dims = shape(r, rank, 7);
+            int axis = r.nextInt(4) > 0 && rank > 0 ? r.nextInt(2 * rank) - rank : r.nextInt(2 * rank + 5) - rank - 2;
+            boolean keepDim = r.nextBoolean();
+            ReductionOps.ArgmaxParams params = orNull(r, () -> new ReductionOps.ArgmaxParams(axis, keepDim));
+            c.params = String.valueOf(params);
+            c.names.add("argmax");
+            long[] out;
+            try {
+                out = ReductionOps.ARGMAX.outputShapes(new ReductionOps.ArgmaxParams(axis, keepDim),
+                        new Shape[] {Shape.of(dims)})[0].dims();
+            } catch (IllegalArgumentException e) {
+                out = null;
+            }
+            int src = c.data(dims), dst = c.output(small(r, out, Math.max(0, rank - 1)));
+            c.op = (backend, t) -> Kernels.run(backend, ReductionOps.ARGMAX, params, in(t[src]), t[dst]);
         });
     }
 
