@@ -41,7 +41,7 @@ public final class Calls implements OpCalls {
         if (outputs.length == 0) {
             return outputs;
         }
-        int visible = op.visibleOutputs();
+        int visible = Math.min(op.visibleOutputs(), outputs.length);
         List<AutoCloseable> saved = new ArrayList<>();
         for (int i = visible; i < outputs.length; i++) {
             if (outputs[i] != null) {

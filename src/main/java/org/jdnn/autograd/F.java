@@ -5,16 +5,22 @@ import org.jdnn.functional.BatchNormResult;
 import org.jdnn.functional.Functional;
 import org.jdnn.functional.Pool2dResult;
 import org.jdnn.ops.BatchNormParams;
+import org.jdnn.ops.BinaryAlgorithm;
+import org.jdnn.ops.BinaryOps;
+import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.ConcatOps;
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.DropoutOps;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.ReductionAlgorithm;
+import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Shape;
@@ -59,82 +65,55 @@ public final class F {
     // ---- arithmetic with broadcasting ----
 
     public static Tensor add(Tensor a, Tensor b) {
-        Tensor out = Functional.add(a, b);
-        return Autograd.record("add", out, (g, needs) -> new Tensor[] {
-                needs[0] ? reduceTo(g, a.shape()) : null,
-                needs[1] ? reduceTo(g, b.shape()) : null}, a, b);
+        return binary(BinaryAlgorithm.ADD, a, b);
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
-        Tensor out = Functional.sub(a, b);
-        return Autograd.record("sub", out, (g, needs) -> new Tensor[] {
-                needs[0] ? reduceTo(g, a.shape()) : null,
-                needs[1] ? reduceTo(Functional.mul(g, -1f), b.shape()) : null}, a, b);
+        return binary(BinaryAlgorithm.SUB, a, b);
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
-        Tensor out = Functional.mul(a, b);
-        return Autograd.record("mul", out, (g, needs) -> new Tensor[] {
-                needs[0] ? reduceTo(Functional.mul(g, b), a.shape()) : null,
-                needs[1] ? reduceTo(Functional.mul(g, a), b.shape()) : null}, a, b);
+        return binary(BinaryAlgorithm.MUL, a, b);
     }
 
     public static Tensor div(Tensor a, Tensor b) {
-        Tensor out = Functional.div(a, b);
-        return Autograd.record("div", out, (g, needs) -> new Tensor[] {
-                needs[0] ? reduceTo(Functional.div(g, b), a.shape()) : null,
-                // d(a/b)/db = -a/b^2 = -out/b
-                needs[1] ? reduceTo(Functional.mul(Functional.div(Functional.mul(g, out), b), -1f), b.shape()) : null},
-                a, b);
+        return binary(BinaryAlgorithm.DIV, a, b);
     }
 
     /** Element-wise maximum; where equal, the gradient goes to {@code a}. */
     public static Tensor maximum(Tensor a, Tensor b) {
-        return select("maximum", a, b, Functional.maximum(a, b));
+        return binary(BinaryAlgorithm.MAX, a, b);
     }
 
     /** Element-wise minimum; where equal, the gradient goes to {@code a}. */
     public static Tensor minimum(Tensor a, Tensor b) {
-        return select("minimum", a, b, Functional.minimum(a, b));
+        return binary(BinaryAlgorithm.MIN, a, b);
     }
 
-    /** max/min: the gradient flows to whichever operand the output equals (a on ties). */
-    private static Tensor select(String name, Tensor a, Tensor b, Tensor out) {
-        return Autograd.record(name, out, (g, needs) -> {
-            Tensor fromA = equalMask(out, a);
-            Tensor ga = Functional.mul(g, fromA);
-            return new Tensor[] {
-                    needs[0] ? reduceTo(ga, a.shape()) : null,
-                    needs[1] ? reduceTo(Functional.sub(g, ga), b.shape()) : null};
-        }, a, b);
-    }
-
-    /** 1 where {@code out == a} (a broadcast to out's shape), else 0; built on the host, as the SPI has no comparison kernel yet. */
-    private static Tensor equalMask(Tensor out, Tensor a) {
-        float[] o = out.toFloatArray();
-        Tensor aFull = Functional.add(Functional.mul(out, 0f), a); // a broadcast to the output's shape
-        float[] av = aFull.toFloatArray();
-        float[] mask = new float[o.length];
-        for (int i = 0; i < o.length; i++) {
-            mask[i] = o[i] == av[i] ? 1f : 0f;
-        }
-        return Tensor.of(mask, out.dims());
+    /** {@code a op b} with broadcasting; the gradient of a broadcast operand is summed back to its shape. */
+    public static Tensor binary(BinaryAlgorithm algorithm, Tensor a, Tensor b) {
+        return Calls.call(BinaryOps.BINARY, BinaryParams.of(algorithm), a, b);
     }
 
     public static Tensor add(Tensor a, float b) {
-        return Autograd.record("add_scalar", Functional.add(a, b), (g, needs) -> new Tensor[] {g}, a);
+        return binary(BinaryAlgorithm.ADD, a, b);
     }
 
     public static Tensor sub(Tensor a, float b) {
-        return Autograd.record("sub_scalar", Functional.sub(a, b), (g, needs) -> new Tensor[] {g}, a);
+        return binary(BinaryAlgorithm.SUB, a, b);
     }
 
     public static Tensor mul(Tensor a, float b) {
-        return Autograd.record("mul_scalar", Functional.mul(a, b), (g, needs) -> new Tensor[] {Functional.mul(g, b)}, a);
+        return binary(BinaryAlgorithm.MUL, a, b);
     }
 
     public static Tensor div(Tensor a, float b) {
-        return Autograd.record("div_scalar", Functional.div(a, b), (g, needs) -> new Tensor[] {Functional.div(g, b)}, a);
+        return binary(BinaryAlgorithm.DIV, a, b);
+    }
+
+    /** {@code a op scalar} element-wise. */
+    public static Tensor binary(BinaryAlgorithm algorithm, Tensor a, float scalar) {
+        return Calls.call(BinaryOps.BINARY_SCALAR, new BinaryOps.ScalarParams(algorithm, scalar), a);
     }
 
     public static Tensor neg(Tensor a) {
@@ -236,9 +215,7 @@ public final class F {
     }
 
     private static Tensor reduce(ReductionParams params, Tensor x) {
-        Tensor out = Functional.reduce(params, x);
-        return Autograd.record(params.algorithm().name().toLowerCase(java.util.Locale.ROOT), out,
-                (g, needs) -> new Tensor[] {Functional.reduceBackward(params, x, out, g)}, x);
+        return Calls.call(ReductionOps.REDUCE, params, x);
     }
 
     // ---- shape ----
@@ -260,11 +237,7 @@ public final class F {
 
     /** Concatenation along {@code axis}; the gradient is split back. */
     public static Tensor concat(int axis, Tensor... tensors) {
-        Tensor out = Functional.concat(axis, tensors);
-        int normalized = org.jdnn.ops.Axes.normalize("concat", axis, out.shape());
-        long[] sizes = Arrays.stream(tensors).mapToLong(t -> t.size(normalized)).toArray();
-        return Autograd.record("concat", out,
-                (g, needs) -> Functional.split(g, axis, sizes).toArray(new Tensor[0]), tensors);
+        return Calls.call(ConcatOps.CONCAT, new ConcatOps.ConcatParams(axis), tensors);
     }
 
     // ---- regularisation ----
@@ -275,8 +248,7 @@ public final class F {
         if (!training || p == 0f) {
             return x.reshape(x.dims());
         }
-        Tensor out = Functional.dropout(x, params);
-        return Autograd.record("dropout", out, (g, needs) -> new Tensor[] {Functional.dropoutBackward(g, params)}, x);
+        return Calls.call(DropoutOps.DROPOUT, params, x);
     }
 
     // ---- convolution and pooling ----

@@ -1,19 +1,16 @@
 package org.jdnn.backend;
 
 import org.jdnn.ops.BatchNormParams;
-import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.Pool2dParams;
-import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
-import java.util.List;
 
 /**
  * What every backend provides: its device and its {@link KernelTable}, one kernel per op of the op table.
@@ -48,33 +45,6 @@ public interface Backend {
 
     /** {@code diffSrc} from the forward output {@code dst} and {@code diffDst}. */
     void softmaxBackward(SoftmaxParams params, Tensor dst, Tensor diffDst, Tensor diffSrc);
-
-    // ---- binary ----
-
-    /** {@code out = a op b} with broadcasting; {@code out} has the broadcast shape ({@link org.jdnn.ops.BroadcastShapes}). */
-    void binary(BinaryParams params, Tensor a, Tensor b, Tensor out);
-
-    /** {@code out = a op scalar} element-wise; {@code out} has a's shape and may be {@code a}. */
-    void binaryScalar(BinaryParams params, Tensor a, float scalar, Tensor out);
-
-    // ---- reduction ----
-
-    /** {@code dst = reduce(src)} over the params' axes; see {@link org.jdnn.ops.ReductionShapes}. */
-    void reduce(ReductionParams params, Tensor src, Tensor dst);
-
-    /**
-     * {@code diffSrc} of a reduction: sum broadcasts {@code diffDst}, mean also divides by the count, max sends
-     * it to the first maximal element of each slice of {@code src} ({@code dst} is the forward result).
-     */
-    void reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst, Tensor diffSrc);
-
-    // ---- concat ----
-
-    /** {@code dst} = the {@code srcs} one after another along {@code axis}; see {@link org.jdnn.ops.ConcatShapes}. */
-    void concat(int axis, List<Tensor> srcs, Tensor dst);
-
-    /** The inverse of concat (its backward): copies consecutive slices of {@code src} along {@code axis} into {@code dsts}. */
-    void split(int axis, Tensor src, List<Tensor> dsts);
 
     // ---- pool2d ----
 

@@ -20,6 +20,7 @@ public final class Dispatch {
 
     /** Runs {@code op} on the backend of its inputs' device; returns every output (null where not produced). */
     public static <P> Tensor[] call(Op<P> op, P params, Tensor... inputs) {
+        requireArray(op, "inputs", inputs);
         Device device = deviceOf(op, inputs);
         Backend backend = Backends.forDevice(device);
         Shape[] shapes = op.outputShapes(params, shapesOf(op, inputs));
@@ -52,15 +53,17 @@ public final class Dispatch {
      * the shapes the op's rule gives, are on the backend's device and do not overlap the inputs.
      */
     public static <P> void run(Backend backend, Op<P> op, P params, Tensor[] inputs, Tensor[] outputs) {
+        requireArray(op, "inputs", inputs);
+        requireArray(op, "outputs", outputs);
         Shape[] shapes = op.outputShapes(params, shapesOf(op, inputs));
         if (outputs.length != shapes.length) {
             throw new IllegalArgumentException(op + ": " + outputs.length + " outputs given, expected " + op.outputs());
         }
         for (int i = 0; i < inputs.length; i++) {
-            checkOnDevice(op, op.inputs().get(i), inputs[i], backend.device());
+            checkOnDevice(op, op.inputName(i), inputs[i], backend.device());
         }
         for (int i = 0; i < outputs.length; i++) {
-            String name = op.outputs().get(i);
+            String name = op.outputName(i);
             if (shapes[i] == null) {
                 if (outputs[i] != null) {
                     throw new IllegalArgumentException(op + ": " + name + " is not produced by this call; pass null");
@@ -124,17 +127,17 @@ public final class Dispatch {
             }
             if (device == null) {
                 device = t.device();
-                first = op.inputs().get(i);
+                first = op.inputName(i);
             } else if (!t.device().equals(device)) {
                 throw new IllegalArgumentException(op + ": " + first + " is on " + device + " but "
-                        + op.inputs().get(i) + " is on " + t.device() + "; move them to one device with to(device)");
+                        + op.inputName(i) + " is on " + t.device() + "; move them to one device with to(device)");
             }
         }
         return device == null ? Device.CPU : device;
     }
 
     private static Shape[] shapesOf(Op<?> op, Tensor[] inputs) {
-        if (inputs.length != op.inputs().size()) {
+        if (!op.takesInputs(inputs.length)) {
             throw new IllegalArgumentException(op + ": " + inputs.length + " inputs given, expected " + op.inputs());
         }
         Shape[] shapes = new Shape[inputs.length];
@@ -143,7 +146,7 @@ public final class Dispatch {
             if (t == null) {
                 continue;
             }
-            String name = op.inputs().get(i);
+            String name = op.inputName(i);
             if (t.isClosed()) {
                 throw new IllegalStateException(op + ": " + name + " " + t.shape() + " is closed");
             }
@@ -187,9 +190,16 @@ public final class Dispatch {
         }
         boolean inPlace = output == 0 && index >= 0 && index == op.inPlaceInput() && o == i && oBytes == iBytes;
         if (!inPlace) {
-            String name = index >= 0 ? op.inputs().get(index) : "another output";
-            throw new IllegalArgumentException(op + ": output " + op.outputs().get(output) + " must not share memory with "
+            String name = index >= 0 ? op.inputName(index) : "another output";
+            throw new IllegalArgumentException(op + ": output " + op.outputName(output) + " must not share memory with "
                     + name);
+        }
+    }
+
+    /** A null operand array (rather than null operands in it) is rejected by name, as the operands are. */
+    private static void requireArray(Op<?> op, String what, Tensor[] tensors) {
+        if (tensors == null) {
+            throw new IllegalArgumentException(op + ": " + what + " is null");
         }
     }
 

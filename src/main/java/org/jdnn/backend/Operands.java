@@ -1,9 +1,6 @@
 package org.jdnn.backend;
 
 import org.jdnn.ops.BatchNormShapes;
-import org.jdnn.ops.BinaryParams;
-import org.jdnn.ops.BroadcastShapes;
-import org.jdnn.ops.ConcatShapes;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
@@ -16,18 +13,13 @@ import org.jdnn.ops.MatmulShapes;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
-import org.jdnn.ops.ReductionParams;
-import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
-import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /** Checks every backend runs on its operands before computing: open, float32, on the backend's device, right shapes. */
 public final class Operands {
@@ -126,111 +118,6 @@ public final class Operands {
         }
         noOverlap(op, diffSrc, "dst", dst);
         return shapes;
-    }
-
-    // ---- binary ----
-
-    /** The broadcast output shape; out may be an operand of the output's shape (in place), else must not overlap it. */
-    public static Shape binary(BinaryParams params, Tensor a, Tensor b, Tensor out, Device device) {
-        notNull("binary", "params", params);
-        String op = params.opName();
-        check(op, "a", a, device);
-        check(op, "b", b, device);
-        check(op, "out", out, device);
-        Shape shape = BroadcastShapes.broadcast(op, a.shape(), b.shape());
-        EltwiseShapes.check(op, shape, out.shape(), "out");
-        inPlaceOrDisjoint(op, out, "a", a);
-        inPlaceOrDisjoint(op, out, "b", b);
-        return shape;
-    }
-
-    public static void binaryScalar(BinaryParams params, Tensor a, float scalar, Tensor out, Device device) {
-        notNull("binary scalar", "params", params);
-        String op = params.opName() + " scalar";
-        check(op, "a", a, device);
-        check(op, "out", out, device);
-        EltwiseShapes.check(op, a.shape(), out.shape(), "out");
-        inPlaceOrDisjoint(op, out, "a", a);
-    }
-
-    // ---- reduction ----
-
-    public static ReductionShapes reduce(ReductionParams params, Tensor src, Tensor dst, Device device) {
-        notNull("reduction", "params", params);
-        String op = params.opName();
-        check(op, "src", src, device);
-        check(op, "dst", dst, device);
-        ReductionShapes shapes = ReductionShapes.infer(params, src.shape());
-        shapes.checkOutput(op, dst.shape(), "dst");
-        noOverlap(op, dst, "src", src);
-        return shapes;
-    }
-
-    public static ReductionShapes reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst,
-                                                 Tensor diffSrc, Device device) {
-        notNull("reduction backward", "params", params);
-        String op = params.opName() + " backward";
-        check(op, "src", src, device);
-        check(op, "dst", dst, device);
-        check(op, "diffDst", diffDst, device);
-        check(op, "diffSrc", diffSrc, device);
-        ReductionShapes shapes = ReductionShapes.infer(params, src.shape());
-        shapes.checkOutput(op, dst.shape(), "dst");
-        shapes.checkOutput(op, diffDst.shape(), "diffDst");
-        EltwiseShapes.check(op, src.shape(), diffSrc.shape(), "diffSrc");
-        noOverlap(op, diffSrc, "src", src);
-        noOverlap(op, diffSrc, "dst", dst);
-        noOverlap(op, diffSrc, "diffDst", diffDst);
-        return shapes;
-    }
-
-    // ---- concat ----
-
-    public static ConcatShapes concat(int axis, List<Tensor> srcs, Tensor dst, Device device) {
-        String op = "concat";
-        List<Shape> shapes = parts(op, "srcs", srcs, device);
-        check(op, "dst", dst, device);
-        ConcatShapes s = ConcatShapes.infer(op, axis, shapes);
-        s.checkOutput(op, dst.shape(), "dst");
-        for (int i = 0; i < srcs.size(); i++) {
-            noOverlap(op, dst, "srcs[" + i + "]", srcs.get(i));
-        }
-        return s;
-    }
-
-    public static ConcatShapes split(int axis, Tensor src, List<Tensor> dsts, Device device) {
-        String op = "split";
-        check(op, "src", src, device);
-        List<Shape> shapes = parts(op, "dsts", dsts, device);
-        ConcatShapes s = ConcatShapes.infer(op, axis, shapes);
-        s.checkOutput(op, src.shape(), "src");
-        for (int i = 0; i < dsts.size(); i++) {
-            noOverlap(op, dsts.get(i), "src", src);
-            for (int j = 0; j < i; j++) {
-                noOverlap(op, dsts.get(i), "dsts[" + j + "]", dsts.get(j));
-            }
-        }
-        return s;
-    }
-
-    private static List<Shape> parts(String op, String name, List<Tensor> tensors, Device device) {
-        if (tensors == null) {
-            throw new IllegalArgumentException(op + ": " + name + " is null");
-        }
-        List<Shape> shapes = new ArrayList<>(tensors.size());
-        for (int i = 0; i < tensors.size(); i++) {
-            check(op, name + "[" + i + "]", tensors.get(i), device);
-            shapes.add(tensors.get(i).shape());
-        }
-        return shapes;
-    }
-
-    /** Element-wise kernels may write over an operand of the output's size at the same address, never a partial overlap. */
-    private static void inPlaceOrDisjoint(String op, Tensor out, String name, Tensor in) {
-        if (TensorAccess.address(out) == TensorAccess.address(in) && out.numel() == in.numel()) {
-            return;
-        }
-        noOverlap(op, out, name, in);
     }
 
     // ---- pool2d ----

@@ -7,25 +7,27 @@ import org.jdnn.backend.Pool2dWorkspace;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.BinaryAlgorithm;
+import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
-import org.jdnn.ops.BroadcastShapes;
-import org.jdnn.ops.ConcatShapes;
+import org.jdnn.ops.CompareAlgorithm;
+import org.jdnn.ops.ConcatOps;
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.DropoutMask;
+import org.jdnn.ops.DropoutOps;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
+import org.jdnn.ops.NoParams;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
-import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
 import org.jdnn.tensor.Pins;
@@ -33,7 +35,6 @@ import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -185,32 +186,29 @@ public final class Functional {
         return binary(BinaryAlgorithm.DIV, a, b);
     }
 
-    /** {@code a op b} with NumPy broadcasting. */
-    /** {@code target += addend} in place ({@code addend} broadcasts to target's shape); returns target. */
+    /**
+     * {@code target += addend} in place ({@code addend} broadcasts to target's shape); returns target. The binary op
+     * run with its output being its first input (see {@link BinaryOps}).
+     */
     public static Tensor addInPlace(Tensor target, Tensor addend) {
-        BinaryParams params = BinaryParams.of(BinaryAlgorithm.ADD);
-        Shape shape = BroadcastShapes.broadcast(params.opName(), target.shape(), addend.shape());
-        if (!shape.equals(target.shape())) {
-            throw new IllegalArgumentException("add_: " + addend.shape() + " does not broadcast to the target's shape "
-                    + target.shape());
-        }
-        try (Pins pins = pin(target, addend)) {
-            Backends.current().binary(params, target, addend, target);
-        }
+        Dispatch.run(Backends.forDevice(target.device()), BinaryOps.BINARY, BinaryParams.of(BinaryAlgorithm.ADD),
+                new Tensor[] {target, addend}, new Tensor[] {target});
         return target;
     }
 
+    /** {@code a op b} with NumPy broadcasting. */
     public static Tensor binary(BinaryAlgorithm algorithm, Tensor a, Tensor b) {
-        BinaryParams params = BinaryParams.of(algorithm);
-        Tensor out = Tensor.empty(BroadcastShapes.broadcast(params.opName(), a.shape(), b.shape()));
-        return run(out, backend -> backend.binary(params, a, b, out), a, b);
+        return Dispatch.call1(BinaryOps.BINARY, BinaryParams.of(algorithm), a, b);
     }
 
     /** {@code a op scalar} element-wise. */
     public static Tensor binary(BinaryAlgorithm algorithm, Tensor a, float scalar) {
-        BinaryParams params = BinaryParams.of(algorithm);
-        Tensor out = Tensor.empty(a.shape());
-        return run(out, backend -> backend.binaryScalar(params, a, scalar, out), a);
+        return Dispatch.call1(BinaryOps.BINARY_SCALAR, new BinaryOps.ScalarParams(algorithm, scalar), a);
+    }
+
+    /** 1 where {@code a op b} holds (with broadcasting), else 0; NaN compares false except for NE. */
+    public static Tensor compare(CompareAlgorithm algorithm, Tensor a, Tensor b) {
+        return Dispatch.call1(BinaryOps.COMPARE, new BinaryOps.CompareParams(algorithm), a, b);
     }
 
     /** {@code grad} summed down to {@code shape} (which must broadcast to grad's shape): the backward of broadcasting. */
@@ -235,14 +233,20 @@ public final class Functional {
     }
 
     public static Tensor reduce(ReductionParams params, Tensor x) {
-        Tensor out = Tensor.empty(ReductionShapes.infer(params, x.shape()).output());
-        return run(out, backend -> backend.reduce(params, x, out), x);
+        return Dispatch.call1(ReductionOps.REDUCE, params, x);
     }
 
     /** The gradient wrt the reduction input {@code x}, given its output {@code y} and {@code gradOutput}. */
     public static Tensor reduceBackward(ReductionParams params, Tensor x, Tensor y, Tensor gradOutput) {
-        Tensor out = Tensor.empty(x.shape());
-        return run(out, backend -> backend.reduceBackward(params, x, y, gradOutput, out), x, y, gradOutput);
+        return Dispatch.call1(ReductionOps.REDUCE_BACKWARD, params, x, y, gradOutput);
+    }
+
+    /**
+     * The index of the maximum along {@code axis} as float32 values (PyTorch's {@code argmax(dim, keepdim)}: the
+     * first maximum on ties, a NaN counts as the maximum).
+     */
+    public static Tensor argmax(Tensor x, int axis, boolean keepDim) {
+        return Dispatch.call1(ReductionOps.ARGMAX, new ReductionOps.ArgmaxParams(axis, keepDim), x);
     }
 
     // ---- concat ----
@@ -253,38 +257,15 @@ public final class Functional {
 
     /** The tensors one after another along {@code axis} (PyTorch's {@code torch.cat}). */
     public static Tensor concat(int axis, List<Tensor> tensors) {
-        if (tensors == null || tensors.stream().anyMatch(java.util.Objects::isNull)) {
-            throw new IllegalArgumentException("concat: tensors must be a list of non-null tensors");
+        if (tensors == null) {
+            throw new IllegalArgumentException("concat: tensors is null");
         }
-        Tensor out = Tensor.empty(ConcatShapes.infer("concat", axis, tensors.stream().map(Tensor::shape).toList()).output());
-        return run(out, backend -> backend.concat(axis, tensors, out), tensors.toArray(Tensor[]::new));
+        return Dispatch.call1(ConcatOps.CONCAT, new ConcatOps.ConcatParams(axis), tensors.toArray(new Tensor[0]));
     }
 
     /** Consecutive slices of {@code x} along {@code axis} with the given sizes (which must add up to its size there). */
     public static List<Tensor> split(Tensor x, int axis, long... sizes) {
-        List<Shape> shapes = new ArrayList<>();
-        for (long size : sizes) {
-            if (size < 0) {
-                throw new IllegalArgumentException("split: negative size " + size + " in " + Arrays.toString(sizes));
-            }
-            long[] dims = x.dims();
-            dims[org.jdnn.ops.Axes.normalize("split", axis, x.shape())] = size;
-            shapes.add(Shape.of(dims));
-        }
-        ConcatShapes.infer("split", axis, shapes).checkOutput("split", x.shape(), "input");
-        List<Tensor> parts = new ArrayList<>();
-        try {
-            for (Shape shape : shapes) {
-                parts.add(Tensor.empty(shape));
-            }
-            try (Pins pins = TensorAccess.pin(new Tensor[] {x}, parts.toArray(Tensor[]::new))) {
-                Backends.current().split(axis, x, parts);
-            }
-            return parts;
-        } catch (RuntimeException | Error e) {
-            parts.forEach(Tensor::close);
-            throw e;
-        }
+        return List.of(Dispatch.call(ConcatOps.SPLIT, new ConcatOps.SplitParams(axis, sizes), x));
     }
 
     // ---- dropout ----
@@ -296,27 +277,12 @@ public final class Functional {
 
     /** Training: {@code x * mask} with the mask of the params' seed; inference: a copy of {@code x}. */
     public static Tensor dropout(Tensor x, DropoutParams params) {
-        return applyDropout("dropout", x, params);
+        return Dispatch.call1(DropoutOps.DROPOUT, params, x);
     }
 
     /** The gradient of dropout: {@code gradOutput * mask} with the same mask as forward (same seed). */
     public static Tensor dropoutBackward(Tensor gradOutput, DropoutParams params) {
-        return applyDropout("dropout backward", gradOutput, params);
-    }
-
-    private static Tensor applyDropout(String op, Tensor x, DropoutParams params) {
-        if (x == null) {
-            throw new IllegalArgumentException(op + ": input is null");
-        }
-        if (x.isClosed()) {
-            throw new IllegalStateException(op + ": input " + x.shape() + " is closed");
-        }
-        if (!params.training()) {
-            return x.copy();
-        }
-        try (Tensor mask = dropoutMask(params, x.shape())) {
-            return binary(BinaryAlgorithm.MUL, x, mask);
-        }
+        return Dispatch.call1(DropoutOps.DROPOUT, params, gradOutput);
     }
 
     // ---- conv2d ----
@@ -499,21 +465,17 @@ public final class Functional {
         }
     }
 
-    /** {@code target *= factor} in place; returns target. */
+    /** {@code target *= factor} in place; returns target (the scalar op run with its output being its input). */
     public static Tensor mulInPlace(Tensor target, float factor) {
-        try (Pins pins = pin(target)) {
-            Backends.current().binaryScalar(BinaryParams.of(BinaryAlgorithm.MUL), target, factor, target);
-        }
+        Dispatch.run(Backends.forDevice(target.device()), BinaryOps.BINARY_SCALAR,
+                new BinaryOps.ScalarParams(BinaryAlgorithm.MUL, factor), new Tensor[] {target}, new Tensor[] {target});
         return target;
     }
 
-    /** Overwrites {@code target}'s elements with {@code source}'s (same shape), in place; returns target. */
+    /** Overwrites {@code target}'s elements with {@code source}'s (same shape), bit for bit; returns target. */
     public static Tensor copyInto(Tensor target, Tensor source) {
-        if (!target.shape().equals(source.shape())) {
-            throw new IllegalArgumentException("copy_: source shape " + source.shape() + " != target shape " + target.shape());
-        }
-        // 0 + x is exactly x, so this is an exact copy through the backend's in-place add.
-        target.fill(0f);
-        return addInPlace(target, source);
+        Dispatch.run(Backends.forDevice(target.device()), BinaryOps.COPY, NoParams.INSTANCE, new Tensor[] {source},
+                new Tensor[] {target});
+        return target;
     }
 }

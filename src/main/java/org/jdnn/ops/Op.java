@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>An op's first output is the one gradients flow into; outputs after {@code visibleOutputs} are state the
  * derivative needs (batch statistics, a pooling workspace), owned by the graph node or freed at once.
  *
+ * <p>A last input (or output) named {@code "parts..."} repeats: the op takes (or gives) any number of them from that
+ * position on, named {@code parts[0]}, {@code parts[1]}, ... in messages (concat's inputs, split's outputs). Every
+ * output of an op with repeated outputs is visible.
+ *
  * @param <P> the parameter record (use {@link NoParams} for none)
  */
 public final class Op<P> {
@@ -26,6 +30,8 @@ public final class Op<P> {
     private final List<String> inputs;
     private final boolean[] optional;
     private final List<String> outputs;
+    private final boolean repeatedInputs;
+    private final boolean repeatedOutputs;
     private final int visibleOutputs;
     private final int inPlaceInput;
     private final ShapeRule<P> shapeRule;
@@ -36,20 +42,35 @@ public final class Op<P> {
         this.name = b.name;
         this.family = b.family == null ? b.name : b.family;
         this.optional = new boolean[b.inputs.length];
+        this.repeatedInputs = repeats(b.inputs);
+        this.repeatedOutputs = repeats(b.outputs);
         String[] names = new String[b.inputs.length];
         for (int i = 0; i < names.length; i++) {
             optional[i] = b.inputs[i].endsWith("?");
             names[i] = optional[i] ? b.inputs[i].substring(0, b.inputs[i].length() - 1) : b.inputs[i];
         }
+        if (repeatedInputs) {
+            names[names.length - 1] = names[names.length - 1].substring(0, names[names.length - 1].length() - 3);
+        }
         this.inputs = List.of(names);
-        this.outputs = List.of(b.outputs);
-        this.visibleOutputs = b.visibleOutputs < 0 ? b.outputs.length : b.visibleOutputs;
+        String[] outputNames = b.outputs.clone();
+        if (repeatedOutputs) {
+            outputNames[outputNames.length - 1] = outputNames[outputNames.length - 1]
+                    .substring(0, outputNames[outputNames.length - 1].length() - 3);
+        }
+        this.outputs = List.of(outputNames);
+        this.visibleOutputs = repeatedOutputs ? Integer.MAX_VALUE
+                : b.visibleOutputs < 0 ? b.outputs.length : b.visibleOutputs;
         this.inPlaceInput = b.inPlaceInput;
         this.shapeRule = b.shapeRule;
         this.derivative = b.derivative;
     }
 
-    /** Starts a declaration; inputs ending in {@code ?} are optional (may be null). */
+    private static boolean repeats(String[] names) {
+        return names.length > 0 && names[names.length - 1].endsWith("...");
+    }
+
+    /** Starts a declaration; inputs ending in {@code ?} are optional (may be null), a last one ending in {@code ...} repeats. */
     public static <P> Builder<P> declare(String name, String... inputs) {
         return new Builder<>(name, inputs);
     }
@@ -73,14 +94,34 @@ public final class Op<P> {
     }
 
     public boolean isOptional(int input) {
-        return optional[input];
+        return optional[Math.min(input, optional.length - 1)];
+    }
+
+    /** Whether a call may pass {@code count} inputs: exactly the declared ones, or any number of a repeated last one. */
+    public boolean takesInputs(int count) {
+        return repeatedInputs ? count >= inputs.size() - 1 : count == inputs.size();
+    }
+
+    /** The name of input {@code i} in messages ({@code parts[2]} for the third of a repeated input). */
+    public String inputName(int i) {
+        return name(inputs, repeatedInputs, i);
+    }
+
+    /** The name of output {@code i} in messages. */
+    public String outputName(int i) {
+        return name(outputs, repeatedOutputs, i);
+    }
+
+    private static String name(List<String> names, boolean repeated, int i) {
+        int last = names.size() - 1;
+        return repeated && i >= last ? names.get(last) + "[" + (i - last) + "]" : names.get(i);
     }
 
     public List<String> outputs() {
         return outputs;
     }
 
-    /** How many leading outputs the caller sees; the rest are saved for the derivative. */
+    /** How many leading outputs the caller sees (Integer.MAX_VALUE: all); the rest are saved for the derivative. */
     public int visibleOutputs() {
         return visibleOutputs;
     }
@@ -103,17 +144,17 @@ public final class Op<P> {
         if (params == null) {
             throw new IllegalArgumentException(name + ": params is null");
         }
-        if (inputShapes.length != inputs.size()) {
+        if (!takesInputs(inputShapes.length)) {
             throw new IllegalArgumentException(name + ": " + inputShapes.length + " inputs given, expected "
                     + inputs.size() + " " + inputs);
         }
         for (int i = 0; i < inputShapes.length; i++) {
-            if (inputShapes[i] == null && !optional[i]) {
-                throw new IllegalArgumentException(name + ": " + inputs.get(i) + " is null");
+            if (inputShapes[i] == null && !isOptional(i)) {
+                throw new IllegalArgumentException(name + ": " + inputName(i) + " is null");
             }
         }
         Shape[] shapes = shapeRule.outputShapes(params, inputShapes);
-        if (shapes.length != outputs.size()) {
+        if (repeatedOutputs ? shapes.length < outputs.size() - 1 : shapes.length != outputs.size()) {
             throw new IllegalStateException(name + ": the shape rule gave " + shapes.length + " shapes for outputs "
                     + outputs);
         }
@@ -178,7 +219,7 @@ public final class Op<P> {
 
         public Op<P> shapes(ShapeRule<P> rule) {
             this.shapeRule = rule;
-            if (visibleOutputs > outputs.length) {
+            if (visibleOutputs > outputs.length || (visibleOutputs >= 0 && repeats(outputs))) {
                 throw new IllegalArgumentException(name + ": " + visibleOutputs + " visible of " + Arrays.toString(outputs));
             }
             return new Op<>(this);

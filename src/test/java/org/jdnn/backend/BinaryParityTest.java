@@ -88,9 +88,9 @@ class BinaryParityTest {
             Tensor b = operand(c, c.seed() + 1, c.b(), c.algorithm() == BinaryAlgorithm.DIV);
             Tensor expected = Tensor.empty(c.out());
             Tensor actual = Tensor.full(Float.NaN, c.out().dims());
-            ReferenceBackend.INSTANCE.binary(params, a, b, expected);
+            Kernels.binary(ReferenceBackend.INSTANCE, params, a, b, expected);
             long before = onednn.nativeExecutions("binary");
-            onednn.binary(params, a, b, actual);
+            Kernels.binary(onednn, params, a, b, actual);
             assertTrue(onednn.nativeExecutions("binary") > before, "oneDNN binary did not run for " + c);
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-5, 1e-6, c + " out " + c.out());
         }
@@ -106,9 +106,9 @@ class BinaryParityTest {
             Tensor a = operand(c, c.seed(), c.a(), false);
             Tensor expected = Tensor.empty(c.a());
             Tensor actual = Tensor.full(Float.NaN, c.a());
-            ReferenceBackend.INSTANCE.binaryScalar(params, a, scalar, expected);
+            Kernels.binaryScalar(ReferenceBackend.INSTANCE, params, a, scalar, expected);
             long before = onednn.nativeExecutions("binary");
-            onednn.binaryScalar(params, a, scalar, actual);
+            Kernels.binaryScalar(onednn, params, a, scalar, actual);
             assertTrue(onednn.nativeExecutions("binary") > before, "oneDNN binary scalar did not run for " + c);
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-5, 1e-6, c + " scalar " + scalar);
         }
@@ -149,7 +149,7 @@ class BinaryParityTest {
             Tensor t = Tensor.randn(c.seed(), c.b());
             Tensor g = Tensor.randn(c.seed() + 1, out.dims());
             Tensor broadcast = Tensor.empty(out);
-            ReferenceBackend.INSTANCE.binary(BinaryParams.of(BinaryAlgorithm.ADD), Tensor.zeros(out.dims()), t, broadcast);
+            Kernels.binary(ReferenceBackend.INSTANCE, BinaryParams.of(BinaryAlgorithm.ADD), Tensor.zeros(out.dims()), t, broadcast);
             Tensor reduced = Tensor.empty(c.b());
             Kernels.run(ReferenceBackend.INSTANCE, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(reduced), in(g), reduced);
             double left = GradCheck.dot(broadcast, g), right = GradCheck.dot(t, reduced);
@@ -172,17 +172,17 @@ class BinaryParityTest {
             Tensor localA = Tensor.empty(out), localB = Tensor.empty(out);
             Tensor ones = Tensor.ones(out.dims());
             switch (c.algorithm()) {
-                case ADD -> { ref.binary(BinaryParams.of(BinaryAlgorithm.MUL), ones, weights, localA); ref.binary(BinaryParams.of(BinaryAlgorithm.MUL), ones, weights, localB); }
-                case SUB -> { ref.binary(BinaryParams.of(BinaryAlgorithm.MUL), ones, weights, localA); ref.binaryScalar(BinaryParams.of(BinaryAlgorithm.MUL), weights, -1f, localB); }
-                case MUL -> { ref.binary(params, weights, b, localA); ref.binary(params, weights, a, localB); }
+                case ADD -> { Kernels.binary(ref, BinaryParams.of(BinaryAlgorithm.MUL), ones, weights, localA); Kernels.binary(ref, BinaryParams.of(BinaryAlgorithm.MUL), ones, weights, localB); }
+                case SUB -> { Kernels.binary(ref, BinaryParams.of(BinaryAlgorithm.MUL), ones, weights, localA); Kernels.binaryScalar(ref, BinaryParams.of(BinaryAlgorithm.MUL), weights, -1f, localB); }
+                case MUL -> { Kernels.binary(ref, params, weights, b, localA); Kernels.binary(ref, params, weights, a, localB); }
                 case DIV -> {
-                    ref.binary(params, weights, b, localA);
+                    Kernels.binary(ref, params, weights, b, localA);
                     Tensor q = Tensor.empty(out);
-                    ref.binary(params, a, b, q);                       // a / b
+                    Kernels.binary(ref, params, a, b, q);                       // a / b
                     Tensor qb = Tensor.empty(out);
-                    ref.binary(params, q, b, qb);                      // a / b^2
-                    ref.binary(BinaryParams.of(BinaryAlgorithm.MUL), weights, qb, localB);
-                    ref.binaryScalar(BinaryParams.of(BinaryAlgorithm.MUL), localB, -1f, localB);
+                    Kernels.binary(ref, params, q, b, qb);                      // a / b^2
+                    Kernels.binary(ref, BinaryParams.of(BinaryAlgorithm.MUL), weights, qb, localB);
+                    Kernels.binaryScalar(ref, BinaryParams.of(BinaryAlgorithm.MUL), localB, -1f, localB);
                 }
                 default -> { return; } // max/min are piecewise: their masks are the autograd layer's business
             }
@@ -206,19 +206,24 @@ class BinaryParityTest {
         return cases;
     }
 
+    /** The op's output may be its first operand (in place, e.g. {@code a += b}); over the second it is rejected. */
     @Test
-    void inPlaceOverEitherOperand() {
+    void inPlaceOverTheFirstOperand() {
         try (Scope scope = Scope.open()) {
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("binary"))) {
                 Tensor a = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
                 Tensor b = Tensor.of(new float[] {10, 20, 30}, 3);
-                backend.binary(BinaryParams.of(BinaryAlgorithm.SUB), a, b, a);
+                Kernels.binary(backend, BinaryParams.of(BinaryAlgorithm.SUB), a, b, a);
                 assertArrayEquals(new float[] {-9, -18, -27, -6, -15, -24}, a.toFloatArray(), backend.name());
                 Tensor c = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
                 Tensor d = Tensor.of(new float[] {2, 2, 2, 4, 4, 4}, 2, 3);
-                backend.binary(BinaryParams.of(BinaryAlgorithm.DIV), c, d, d);
-                assertArrayEquals(new float[] {0.5f, 1, 1.5f, 1, 1.25f, 1.5f}, d.toFloatArray(), backend.name());
-                backend.binaryScalar(BinaryParams.of(BinaryAlgorithm.MAX), c, 3.5f, c);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> Kernels.binary(backend, BinaryParams.of(BinaryAlgorithm.DIV), c, d, d));
+                assertTrue(e.getMessage().contains("binary: output out must not share memory with b"), e.getMessage());
+                Tensor q = c.copy();
+                Kernels.binary(backend, BinaryParams.of(BinaryAlgorithm.DIV), q, d, q);
+                assertArrayEquals(new float[] {0.5f, 1, 1.5f, 1, 1.25f, 1.5f}, q.toFloatArray(), backend.name());
+                Kernels.binaryScalar(backend, BinaryParams.of(BinaryAlgorithm.MAX), c, 3.5f, c);
                 assertArrayEquals(new float[] {3.5f, 3.5f, 3.5f, 4, 5, 6}, c.toFloatArray(), backend.name());
             }
         }
@@ -232,18 +237,18 @@ class BinaryParityTest {
             assertTrue(e.getMessage().startsWith("add: shapes [2, 3] and [4] do not broadcast"), e.getMessage());
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("binary"))) {
                 BinaryParams mul = BinaryParams.of(BinaryAlgorithm.MUL);
-                e = assertThrows(IllegalArgumentException.class, () -> backend.binary(mul, a, Tensor.randn(3, 2), Tensor.empty(2, 3)));
+                e = assertThrows(IllegalArgumentException.class, () -> Kernels.binary(backend, mul, a, Tensor.randn(3, 2), Tensor.empty(2, 3)));
                 assertTrue(e.getMessage().startsWith("mul: shapes [2, 3] and [2] do not broadcast"), e.getMessage());
-                e = assertThrows(IllegalArgumentException.class, () -> backend.binary(mul, a, Tensor.randn(4, 3), Tensor.empty(3)));
+                e = assertThrows(IllegalArgumentException.class, () -> Kernels.binary(backend, mul, a, Tensor.randn(4, 3), Tensor.empty(3)));
                 assertTrue(e.getMessage().contains("out shape [3]"), e.getMessage());
                 Tensor big = Tensor.randn(5, 4, 2, 3);
-                e = assertThrows(IllegalArgumentException.class, () -> backend.binary(mul, big, a,
+                e = assertThrows(IllegalArgumentException.class, () -> Kernels.binary(backend, mul, big, a,
                         big.reshape(8, 3)));
                 assertTrue(e.getMessage().contains("out shape [8, 3]"), e.getMessage());
                 Tensor closed = Tensor.randn(6, 2, 3);
                 closed.close();
-                assertThrows(IllegalStateException.class, () -> backend.binary(mul, a, closed, Tensor.empty(2, 3)));
-                assertThrows(IllegalStateException.class, () -> backend.binaryScalar(mul, closed, 1f, Tensor.empty(2, 3)));
+                assertThrows(IllegalStateException.class, () -> Kernels.binary(backend, mul, a, closed, Tensor.empty(2, 3)));
+                assertThrows(IllegalStateException.class, () -> Kernels.binaryScalar(backend, mul, closed, 1f, Tensor.empty(2, 3)));
                 e = assertThrows(IllegalArgumentException.class, () -> Kernels.run(backend, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(Tensor.empty(2)), in(Tensor.randn(7, 2, 3)), Tensor.empty(2)));
                 assertTrue(e.getMessage().startsWith("sum_to_shape: target shape [2] does not broadcast to [2, 3]"), e.getMessage());
                 assertThrows(IllegalArgumentException.class, () -> Kernels.run(backend, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(Tensor.empty(2, 3)), in(Tensor.randn(7, 3)), Tensor.empty(2, 3)));

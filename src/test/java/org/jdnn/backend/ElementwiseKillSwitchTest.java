@@ -9,6 +9,7 @@ import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -34,13 +35,13 @@ class ElementwiseKillSwitchTest {
                 Backend backend = backends[i];
                 Tensor soft = Tensor.empty(3, 5);
                 backend.softmaxForward(SoftmaxParams.logSoftmax(-1), x, soft);
-                backend.binary(BinaryParams.of(BinaryAlgorithm.DIV), soft, b, outs[i]);
+                Kernels.binary(backend, BinaryParams.of(BinaryAlgorithm.DIV), soft, b, outs[i]);
                 Tensor sum = Tensor.empty(5);
-                backend.reduce(ReductionParams.of(ReductionAlgorithm.SUM, false, 0), outs[i], sum);
+                Kernels.reduce(backend, ReductionParams.of(ReductionAlgorithm.SUM, false, 0), outs[i], sum);
                 Tensor cat = Tensor.empty(6, 5);
-                backend.concat(0, List.of(outs[i], soft), cat);
+                Kernels.concat(backend, 0, List.of(outs[i], soft), cat);
                 Tensor first = Tensor.empty(2, 5), second = Tensor.empty(4, 5);
-                backend.split(0, cat, List.of(first, second));
+                Kernels.split(backend, 0, cat, List.of(first, second));
                 results[i] = concatArrays(sum.toFloatArray(), cat.toFloatArray(), first.toFloatArray());
             }
             assertArrayEquals(results[0], results[1]);

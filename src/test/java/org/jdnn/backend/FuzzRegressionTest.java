@@ -63,8 +63,8 @@ class FuzzRegressionTest {
                             Tensor.empty(2, 2)));
                     rejected("eltwise: params is null", () -> backend.eltwiseForward(null, x, y));
                     rejected("softmax: params is null", () -> backend.softmaxForward(null, x, y));
-                    rejected("binary: params is null", () -> backend.binary(null, x, x, y));
-                    rejected("reduction: params is null", () -> backend.reduce(null, x, Tensor.empty()));
+                    rejected("binary: params is null", () -> Kernels.binary(backend, null, x, x, y));
+                    rejected("reduction: params is null", () -> Kernels.reduce(backend, null, x, Tensor.empty()));
                     rejected("conv2d_backward_data: params is null",
                             () -> Kernels.run(backend, Conv2dOps.BACKWARD_DATA, null, in(y, w), x));
                     rejected("conv_transpose2d: params is null", () -> Kernels.run(backend, ConvTranspose2dOps.FORWARD, null, in(x, w, null), y));

@@ -9,7 +9,9 @@ import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BinaryAlgorithm;
+import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.CompareAlgorithm;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
@@ -490,7 +492,7 @@ class FuzzTest {
             }
             if (kind < 6) {
                 int a = c.data(broadcastable(r, out)), b = c.data(broadcastable(r, out)), o = c.output(out);
-                c.op = (backend, t) -> backend.binary(params, t[a], t[b], t[o]);
+                c.op = (backend, t) -> Kernels.binary(backend, params, t[a], t[b], t[o]);
             } else if (kind < 8) {
                 float scalar = switch (r.nextInt(8)) {
                     case 0 -> 0f;
@@ -500,7 +502,7 @@ class FuzzTest {
                 };
                 c.params += " " + scalar;
                 int a = c.data(out), o = c.output(out);
-                c.op = (backend, t) -> backend.binaryScalar(params, t[a], scalar, t[o]);
+                c.op = (backend, t) -> Kernels.binaryScalar(backend, params, t[a], scalar, t[o]);
             } else {
                 int grad = c.data(out), o = c.output(broadcastable(r, out));
                 c.op = (backend, t) -> Kernels.run(backend, ReductionOps.SUM_TO_SHAPE, Kernels.sumTo(t[o]), in(t[grad]), t[o]);
@@ -518,6 +520,21 @@ class FuzzTest {
             }
         }
         return d;
+    }
+
+    /** The comparison op: a 0/1 mask of the broadcast shape (not run through {@link #binary}: its draws stay as they were). */
+    @Test
+    void compare() {
+        CompareAlgorithm[] algorithms = CompareAlgorithm.values();
+        fuzz("compare", 11, 300, c -> {
+            SplittableRandom r = c.r;
+            BinaryOps.CompareParams params = orNull(r, () -> new BinaryOps.CompareParams(algorithms[r.nextInt(algorithms.length)]));
+            long[] out = shape(r, r.nextInt(5), 6);
+            c.params = String.valueOf(params);
+            c.names.add("compare");
+            int a = c.data(broadcastable(r, out)), b = c.data(broadcastable(r, out)), o = c.output(out);
+            c.op = (backend, t) -> Kernels.run(backend, BinaryOps.COMPARE, params, in(t[a], t[b]), t[o]);
+        });
     }
 
     // ---- reductions ----
@@ -548,15 +565,38 @@ class FuzzTest {
             out = small(r, out, Math.max(0, rank - 1));
             int src = c.data(dims), dst = c.output(out);
             if (!backward) {
-                c.op = (backend, t) -> backend.reduce(params, t[src], t[dst]);
+                c.op = (backend, t) -> Kernels.reduce(backend, params, t[src], t[dst]);
             } else {
                 int diffDst = c.data(out), diffSrc = c.output(dims);
                 // dst from the forward, so max backward sees the real maxima.
                 c.op = (backend, t) -> {
-                    backend.reduce(params, t[src], t[dst]);
-                    backend.reduceBackward(params, t[src], t[dst], t[diffDst], t[diffSrc]);
+                    Kernels.reduce(backend, params, t[src], t[dst]);
+                    Kernels.reduceBackward(backend, params, t[src], t[dst], t[diffDst], t[diffSrc]);
                 };
             }
+        });
+    }
+
+    @Test
+    void argmax() {
+        fuzz("argmax", 12, 300, c -> {
+            SplittableRandom r = c.r;
+            int rank = r.nextInt(5);
+            long[] dims = shape(r, rank, 7);
+            int axis = r.nextInt(4) > 0 && rank > 0 ? r.nextInt(2 * rank) - rank : r.nextInt(2 * rank + 5) - rank - 2;
+            boolean keepDim = r.nextBoolean();
+            ReductionOps.ArgmaxParams params = orNull(r, () -> new ReductionOps.ArgmaxParams(axis, keepDim));
+            c.params = String.valueOf(params);
+            c.names.add("argmax");
+            long[] out;
+            try {
+                out = ReductionOps.ARGMAX.outputShapes(new ReductionOps.ArgmaxParams(axis, keepDim),
+                        new Shape[] {Shape.of(dims)})[0].dims();
+            } catch (IllegalArgumentException e) {
+                out = null;
+            }
+            int src = c.data(dims), dst = c.output(small(r, out, Math.max(0, rank - 1)));
+            c.op = (backend, t) -> Kernels.run(backend, ReductionOps.ARGMAX, params, in(t[src]), t[dst]);
         });
     }
 
@@ -598,9 +638,9 @@ class FuzzTest {
                     }
                 }
                 if (split) {
-                    backend.split(axis, t[w], list);
+                    Kernels.split(backend, axis, t[w], list);
                 } else {
-                    backend.concat(axis, list, t[w]);
+                    Kernels.concat(backend, axis, list, t[w]);
                 }
             };
         });

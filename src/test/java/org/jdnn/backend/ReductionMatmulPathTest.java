@@ -69,10 +69,10 @@ class ReductionMatmulPathTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(c.seed(), c.shape());
             Tensor expected = Tensor.empty(shapes.output()), actual = Tensor.full(Float.NaN, shapes.output().dims());
-            ReferenceBackend.INSTANCE.reduce(c.params(), x, expected);
+            Kernels.reduce(ReferenceBackend.INSTANCE, c.params(), x, expected);
             long native0 = onednn.nativeExecutions("reduction");
             long matmul0 = KernelPaths.executions(KernelPaths.REDUCTION_MATMUL);
-            onednn.reduce(c.params(), x, actual);
+            Kernels.reduce(onednn, c.params(), x, actual);
             assertTrue(onednn.nativeExecutions("reduction") > native0, "oneDNN reduction did not run for " + c);
             assertEquals(c.matmul(), KernelPaths.executions(KernelPaths.REDUCTION_MATMUL) > matmul0,
                     c + ": expected the " + (c.matmul() ? "matmul" : "reduction primitive") + " path");

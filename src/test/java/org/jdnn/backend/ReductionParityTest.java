@@ -10,6 +10,7 @@ import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.testing.GradCheck;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.jdnn.testing.RandomShapes;
 import org.junit.jupiter.api.Test;
@@ -87,9 +88,9 @@ class ReductionParityTest {
             Tensor x = Tensor.randn(c.seed(), c.shape());
             Tensor expected = Tensor.empty(shapes.output());
             Tensor actual = Tensor.full(Float.NaN, shapes.output().dims());
-            ReferenceBackend.INSTANCE.reduce(c.params(), x, expected);
+            Kernels.reduce(ReferenceBackend.INSTANCE, c.params(), x, expected);
             long before = onednn.nativeExecutions("reduction");
-            onednn.reduce(c.params(), x, actual);
+            Kernels.reduce(onednn, c.params(), x, actual);
             if (shapes.reductionSize() > 1) {
                 assertTrue(onednn.nativeExecutions("reduction") > before, "oneDNN reduction did not run for " + c);
             }
@@ -106,13 +107,13 @@ class ReductionParityTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(c.seed(), c.shape());
             Tensor y = Tensor.empty(shapes.output());
-            ReferenceBackend.INSTANCE.reduce(c.params(), x, y);
+            Kernels.reduce(ReferenceBackend.INSTANCE, c.params(), x, y);
             Tensor dy = Tensor.randn(c.seed() + 1, shapes.output().dims());
             Tensor expected = Tensor.empty(c.shape());
             Tensor actual = Tensor.full(Float.NaN, c.shape());
-            ReferenceBackend.INSTANCE.reduceBackward(c.params(), x, y, dy, expected);
+            Kernels.reduceBackward(ReferenceBackend.INSTANCE, c.params(), x, y, dy, expected);
             long before = onednn.nativeExecutions("reduction");
-            onednn.reduceBackward(c.params(), x, y, dy, actual);
+            Kernels.reduceBackward(onednn, c.params(), x, y, dy, actual);
             if (shapes.reductionSize() > 1) {
                 assertTrue(onednn.nativeExecutions("reduction") > before, "oneDNN reduction backward did not run for " + c);
             }
@@ -132,10 +133,10 @@ class ReductionParityTest {
             Tensor y = Functional.reduce(c.params(), x);
             Tensor weights = Tensor.randn(c.seed() + 1, shapes.output().dims());
             Tensor dx = Tensor.empty(c.shape());
-            ReferenceBackend.INSTANCE.reduceBackward(c.params(), x, y, weights, dx);
+            Kernels.reduceBackward(ReferenceBackend.INSTANCE, c.params(), x, y, weights, dx);
             GradCheck.check(in -> {
                 Tensor out = Tensor.empty(shapes.output());
-                ReferenceBackend.INSTANCE.reduce(c.params(), in, out);
+                Kernels.reduce(ReferenceBackend.INSTANCE, c.params(), in, out);
                 return out;
             }, x, weights, dx, 1e-3, 1e-2, 1e-3, "finite differences " + c);
         }
@@ -163,10 +164,10 @@ class ReductionParityTest {
             float[] expected = {0, 7, 0, 0, 8, 0, 0, 0, 9, 0, 0, 0};
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("reduction"))) {
                 Tensor y = Tensor.empty(3);
-                backend.reduce(max, x, y);
+                Kernels.reduce(backend, max, x, y);
                 assertArrayEquals(new float[] {3, 2, 5}, y.toFloatArray(), backend.name());
                 Tensor dx = Tensor.full(Float.NaN, 3, 4);
-                backend.reduceBackward(max, x, y, Tensor.of(7f, 8f, 9f), dx);
+                Kernels.reduceBackward(backend, max, x, y, Tensor.of(7f, 8f, 9f), dx);
                 assertArrayEquals(expected, dx.toFloatArray(), backend.name());
             }
         }
@@ -178,26 +179,26 @@ class ReductionParityTest {
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("reduction"))) {
                 Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
                 Tensor all = Tensor.empty();
-                backend.reduce(ReductionParams.of(ReductionAlgorithm.SUM, false), x, all);
+                Kernels.reduce(backend, ReductionParams.of(ReductionAlgorithm.SUM, false), x, all);
                 assertEquals(21f, all.item(), backend.name());
                 Tensor mean = Tensor.empty(2, 1);
-                backend.reduce(ReductionParams.of(ReductionAlgorithm.MEAN, true, -1), x, mean);
+                Kernels.reduce(backend, ReductionParams.of(ReductionAlgorithm.MEAN, true, -1), x, mean);
                 assertArrayEquals(new float[] {2, 5}, mean.toFloatArray(), backend.name());
                 Tensor grad = Tensor.full(Float.NaN, 2, 3);
-                backend.reduceBackward(ReductionParams.of(ReductionAlgorithm.MEAN, true, -1), x, mean, Tensor.of(new float[] {3, 6}, 2, 1), grad);
+                Kernels.reduceBackward(backend, ReductionParams.of(ReductionAlgorithm.MEAN, true, -1), x, mean, Tensor.of(new float[] {3, 6}, 2, 1), grad);
                 assertArrayEquals(new float[] {1, 1, 1, 2, 2, 2}, grad.toFloatArray(), backend.name());
                 // Reducing a size-1 axis is the identity; reducing a rank-0 tensor too.
                 Tensor column = Tensor.of(new float[] {1, 2}, 2, 1);
                 Tensor same = Tensor.empty(2);
-                backend.reduce(ReductionParams.of(ReductionAlgorithm.MAX, false, 1), column, same);
+                Kernels.reduce(backend, ReductionParams.of(ReductionAlgorithm.MAX, false, 1), column, same);
                 assertArrayEquals(new float[] {1, 2}, same.toFloatArray(), backend.name());
                 Tensor scalarOut = Tensor.empty();
-                backend.reduce(ReductionParams.of(ReductionAlgorithm.SUM, true), Tensor.scalar(4f), scalarOut);
+                Kernels.reduce(backend, ReductionParams.of(ReductionAlgorithm.SUM, true), Tensor.scalar(4f), scalarOut);
                 assertEquals(4f, scalarOut.item(), backend.name());
                 // A sum over nothing is 0, a mean NaN.
                 Tensor empty = Tensor.empty(0, 3);
                 Tensor sums = Tensor.full(Float.NaN, 3);
-                backend.reduce(ReductionParams.of(ReductionAlgorithm.SUM, false, 0), empty, sums);
+                Kernels.reduce(backend, ReductionParams.of(ReductionAlgorithm.SUM, false, 0), empty, sums);
                 assertArrayEquals(new float[] {0, 0, 0}, sums.toFloatArray(), backend.name());
             }
         }
@@ -215,12 +216,12 @@ class ReductionParityTest {
             assertTrue(e.getMessage().contains("zero elements"), e.getMessage());
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("reduction"))) {
                 ReductionParams sum = ReductionParams.of(ReductionAlgorithm.SUM, false, 0);
-                e = assertThrows(IllegalArgumentException.class, () -> backend.reduce(sum, x, Tensor.empty(1, 3)));
-                assertTrue(e.getMessage().contains("dst shape [1, 3] != expected [3]"), e.getMessage());
-                assertThrows(IllegalArgumentException.class, () -> backend.reduceBackward(sum, x, Tensor.empty(3), Tensor.empty(2), Tensor.empty(2, 3)));
+                e = assertThrows(IllegalArgumentException.class, () -> Kernels.reduce(backend, sum, x, Tensor.empty(1, 3)));
+                assertTrue(e.getMessage().contains("reduction: out shape [1, 3] != expected [3]"), e.getMessage());
+                assertThrows(IllegalArgumentException.class, () -> Kernels.reduceBackward(backend, sum, x, Tensor.empty(3), Tensor.empty(2), Tensor.empty(2, 3)));
                 Tensor closed = Tensor.randn(2, 2, 3);
                 closed.close();
-                assertThrows(IllegalStateException.class, () -> backend.reduce(sum, closed, Tensor.empty(3)));
+                assertThrows(IllegalStateException.class, () -> Kernels.reduce(backend, sum, closed, Tensor.empty(3)));
             }
         }
     }

@@ -2,13 +2,19 @@ package org.jdnn.testing;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Dispatch;
+import org.jdnn.ops.BinaryOps;
+import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.ConcatOps;
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.Op;
 import org.jdnn.ops.ReductionOps;
+import org.jdnn.ops.ReductionParams;
 import org.jdnn.tensor.Tensor;
+
+import java.util.List;
 
 /** Runs one backend's kernel into outputs a test allocated, through the same checks as every op call. */
 public final class Kernels {
@@ -50,5 +56,45 @@ public final class Kernels {
     /** sum_to_shape's params for an output like {@code out}. */
     public static ReductionOps.SumToShapeParams sumTo(Tensor out) {
         return new ReductionOps.SumToShapeParams(out == null ? null : out.shape());
+    }
+
+    /** {@code out = a op b} (binary) on {@code backend}; out may be a (in place). */
+    public static void binary(Backend backend, BinaryParams params, Tensor a, Tensor b, Tensor out) {
+        run(backend, BinaryOps.BINARY, params, in(a, b), out);
+    }
+
+    /** {@code out = a op scalar} (binary_scalar) on {@code backend}; a null params stays null. */
+    public static void binaryScalar(Backend backend, BinaryParams params, Tensor a, float scalar, Tensor out) {
+        run(backend, BinaryOps.BINARY_SCALAR, params == null ? null : new BinaryOps.ScalarParams(params.algorithm(), scalar),
+                in(a), out);
+    }
+
+    /** {@code dst = reduce(src)} on {@code backend}. */
+    public static void reduce(Backend backend, ReductionParams params, Tensor src, Tensor dst) {
+        run(backend, ReductionOps.REDUCE, params, in(src), dst);
+    }
+
+    /** The reduction's input gradient {@code diffSrc} from the forward's {@code src}, {@code dst} and {@code diffDst}. */
+    public static void reduceBackward(Backend backend, ReductionParams params, Tensor src, Tensor dst, Tensor diffDst,
+                                      Tensor diffSrc) {
+        run(backend, ReductionOps.REDUCE_BACKWARD, params, in(src, dst, diffDst), diffSrc);
+    }
+
+    /** concat of {@code parts} (a null list stays null) along {@code axis} into {@code dst}. */
+    public static void concat(Backend backend, int axis, List<Tensor> parts, Tensor dst) {
+        run(backend, ConcatOps.CONCAT, new ConcatOps.ConcatParams(axis), parts == null ? null : parts.toArray(new Tensor[0]),
+                dst);
+    }
+
+    /** split of {@code src} along {@code axis} into {@code parts}, with their sizes (0 for a null part). */
+    public static void split(Backend backend, int axis, Tensor src, List<Tensor> parts) {
+        long[] sizes = new long[parts == null ? 0 : parts.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            Tensor part = parts.get(i);
+            sizes[i] = part == null || src == null || part.rank() != src.rank() || src.rank() == 0 ? 0
+                    : part.size(Math.floorMod(axis, src.rank()));
+        }
+        run(backend, ConcatOps.SPLIT, new ConcatOps.SplitParams(axis, sizes), in(src),
+                parts == null ? null : parts.toArray(new Tensor[0]));
     }
 }

@@ -1,7 +1,9 @@
 package org.jdnn.benchmarks;
 
 import org.jdnn.backend.Backend;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.ops.BinaryAlgorithm;
+import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.tensor.Tensor;
@@ -75,7 +77,7 @@ public class ResNetEltwiseBenchmark {
     /** The residual connection: out = a + b. */
     @Benchmark
     public void add() {
-        kernels.binary(add, a, b, out);
+        Dispatch.run(kernels, BinaryOps.BINARY, add, new Tensor[] {a, b}, new Tensor[] {out});
     }
 
     @TearDown(Level.Trial)

@@ -17,9 +17,7 @@ import org.jdnn.ops.AdagradParams;
 import org.jdnn.ops.AdamParams;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
-import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.BroadcastShapes;
-import org.jdnn.ops.ConcatShapes;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
@@ -33,8 +31,6 @@ import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
-import org.jdnn.ops.ReductionParams;
-import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.RmspropParams;
 import org.jdnn.ops.SgdParams;
 import org.jdnn.ops.SoftmaxParams;
@@ -100,6 +96,9 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         // One line per op family; each family's class registers its kernels and their fallbacks.
         OneDnnConvolution.register(this, kernels);
         kernels.put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> sumToShape(in[0], out[0]));
+        binaryKernels.register(kernels);
+        reductionKernels.register(kernels);
+        concatKernels.register(kernels);
     }
 
     /** The process-wide instance (loads oneDNN on first use; throws NativeLibraryException if it cannot). */
@@ -482,44 +481,6 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
 
     private final OneDnnBinary binaryKernels = new OneDnnBinary(this);
 
-    @Override
-    public void binary(BinaryParams params, Tensor a, Tensor b, Tensor out) {
-        if (!runsNatively("binary")) {
-            ReferenceBackend.INSTANCE.binary(params, a, b, out);
-            return;
-        }
-        Shape shape = Operands.binary(params, a, b, out, Device.CPU);
-        if (out.numel() == 0) {
-            return;
-        }
-        MemorySegment outData = TensorAccess.segment(out);
-        MemorySegment bData = TensorAccess.segment(b);
-        int algorithm = OneDnnBinary.algorithm(params.algorithm());
-        if (outData.address() == bData.address() && outData.address() != TensorAccess.segment(a).address()) {
-            // oneDNN only computes in place over src0: write over src1 through a temporary.
-            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-                MemorySegment temp = arena.allocate(outData.byteSize(), 64);
-                binaryKernels.run("binary", algorithm, a.shape(), TensorAccess.segment(a), b.shape(), bData, shape, temp);
-                outData.copyFrom(temp);
-            }
-            return;
-        }
-        binaryKernels.run("binary", algorithm, a.shape(), TensorAccess.segment(a), b.shape(), bData, shape, outData);
-    }
-
-    @Override
-    public void binaryScalar(BinaryParams params, Tensor a, float scalar, Tensor out) {
-        if (!runsNatively("binary")) {
-            ReferenceBackend.INSTANCE.binaryScalar(params, a, scalar, out);
-            return;
-        }
-        Operands.binaryScalar(params, a, scalar, out, Device.CPU);
-        if (out.numel() > 0) {
-            binaryKernels.scalar("binary", OneDnnBinary.algorithm(params.algorithm()), a.shape(),
-                    TensorAccess.segment(a), scalar, TensorAccess.segment(out));
-        }
-    }
-
     /** Sums {@code grad} down to {@code out}'s shape: the backward of broadcasting. */
     void sumToShape(Tensor grad, Tensor out) {
         if (out.numel() == 0) {
@@ -542,91 +503,9 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
 
     private final OneDnnReduction reductionKernels = new OneDnnReduction(this, binaryKernels);
 
-    @Override
-    public void reduce(ReductionParams params, Tensor src, Tensor dst) {
-        if (!runsNatively("reduction")) {
-            ReferenceBackend.INSTANCE.reduce(params, src, dst);
-            return;
-        }
-        ReductionShapes s = Operands.reduce(params, src, dst, Device.CPU);
-        if (dst.numel() == 0) {
-            return;
-        }
-        if (src.numel() == 0) {
-            ReferenceBackend.INSTANCE.reduce(params, src, dst); // sum 0 / mean NaN over nothing; oneDNN has no empty memory
-            return;
-        }
-        long[] from = BroadcastShapes.padded(src.shape(), src.rank());
-        long[] to = BroadcastShapes.padded(Shape.of(s.keptDims()), from.length);
-        if (Arrays.equals(from, to)) {
-            // Only size-1 axes are reduced: every algorithm is the identity.
-            TensorAccess.segment(dst).copyFrom(TensorAccess.segment(src));
-            return;
-        }
-        reductionKernels.forward(params.algorithm(), from, to, TensorAccess.segment(src), TensorAccess.segment(dst));
-    }
-
-    @Override
-    public void reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst, Tensor diffSrc) {
-        if (!runsNatively("reduction")) {
-            ReferenceBackend.INSTANCE.reduceBackward(params, src, dst, diffDst, diffSrc);
-            return;
-        }
-        ReductionShapes s = Operands.reduceBackward(params, src, dst, diffDst, diffSrc, Device.CPU);
-        if (src.numel() == 0) {
-            return;
-        }
-        long[] from = BroadcastShapes.padded(src.shape(), src.rank());
-        long[] to = BroadcastShapes.padded(Shape.of(s.keptDims()), from.length);
-        if (Arrays.equals(from, to)) {
-            TensorAccess.segment(diffSrc).copyFrom(TensorAccess.segment(diffDst));
-            return;
-        }
-        if (params.algorithm() != ReductionAlgorithm.MAX) {
-            reductionKernels.backwardLinear(params.algorithm(), from, to, s.reductionSize(),
-                    TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
-        } else if (!reductionKernels.backwardMax(from, to, TensorAccess.segment(src), TensorAccess.segment(dst),
-                TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc))) {
-            // Ties (or NaN): the mask has several (or no) ones per slice; the first-max rule needs the reference.
-            ReferenceBackend.INSTANCE.reduceBackward(params, src, dst, diffDst, diffSrc);
-        }
-    }
-
     // ---- concat ----
 
     private final OneDnnConcat concatKernels = new OneDnnConcat(this);
-
-    @Override
-    public void concat(int axis, List<Tensor> srcs, Tensor dst) {
-        if (!runsNatively("concat")) {
-            ReferenceBackend.INSTANCE.concat(axis, srcs, dst);
-            return;
-        }
-        ConcatShapes s = Operands.concat(axis, srcs, dst, Device.CPU);
-        if (dst.numel() == 0) {
-            return;
-        }
-        // oneDNN has no zero-sized memory: empty parts contribute nothing and are left out.
-        List<Tensor> parts = srcs.stream().filter(t -> t.numel() > 0).toList();
-        concatKernels.concat(s.axis(), parts.stream().map(Tensor::shape).toList(),
-                parts.stream().map(TensorAccess::segment).toList(), dst.shape(), TensorAccess.segment(dst));
-    }
-
-    @Override
-    public void split(int axis, Tensor src, List<Tensor> dsts) {
-        if (!runsNatively("split")) {
-            ReferenceBackend.INSTANCE.split(axis, src, dsts);
-            return;
-        }
-        ConcatShapes s = Operands.split(axis, src, dsts, Device.CPU);
-        for (int i = 0; i < dsts.size(); i++) {
-            Tensor part = dsts.get(i);
-            if (part.numel() > 0) {
-                concatKernels.split(s.axis(), src.shape(), TensorAccess.segment(src), s.offset(i), part.shape(),
-                        TensorAccess.segment(part));
-            }
-        }
-    }
 
     // ---- conv2d ----
 

@@ -1,11 +1,20 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
+import org.jdnn.natives.HostMemory;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
 import org.jdnn.ops.BinaryAlgorithm;
+import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BroadcastShapes;
+import org.jdnn.ops.CompareAlgorithm;
+import org.jdnn.ops.DropoutMask;
+import org.jdnn.ops.DropoutOps;
+import org.jdnn.ops.DropoutParams;
 import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,13 +25,65 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 /**
  * Binary arithmetic on oneDNN ({@code dnnl_binary_*}): both operands are described with the output's rank,
  * size 1 on the dimensions they broadcast along, which is how oneDNN expresses NumPy broadcasting. A scalar
- * operand is a one-element memory with every dimension 1. Also hosts the comparison (EQ) used by max backward.
+ * operand is a one-element memory with every dimension 1. Also hosts the comparisons ({@code dnnl_binary_eq},
+ * ...; max backward's mask, the compare op), dropout (a multiply by the seed's mask) and copy (a memory copy).
+ * Everything here is counted under "binary" but the callers that pass their own name (reduction, eltwise STEP).
  */
 final class OneDnnBinary {
     private final OneDnnBackend backend;
 
     OneDnnBinary(OneDnnBackend backend) {
         this.backend = backend;
+    }
+
+    /** Registers binary (and its in-place use), binary_scalar, compare, copy and dropout. Empty outputs need no primitive. */
+    void register(KernelTable table) {
+        table.put(BinaryOps.BINARY, (p, in, out) -> {
+                    if (out[0].numel() > 0) {
+                        run("binary", algorithm(p.algorithm()), in[0].shape(), TensorAccess.segment(in[0]), in[1].shape(),
+                                TensorAccess.segment(in[1]), out[0].shape(), TensorAccess.segment(out[0]));
+                    }
+                })
+                .put(BinaryOps.BINARY_SCALAR, (p, in, out) -> {
+                    if (out[0].numel() > 0) {
+                        scalar("binary", algorithm(p.algorithm()), in[0].shape(), TensorAccess.segment(in[0]), p.scalar(),
+                                TensorAccess.segment(out[0]));
+                    }
+                })
+                .put(BinaryOps.COMPARE, (p, in, out) -> {
+                    if (out[0].numel() == 0) {
+                        return;
+                    }
+                    // oneDNN's JIT computes gt as "not <=" (and ge as "not <"), which is true for NaN: a > b runs as
+                    // b < a, which is false for NaN like IEEE's.
+                    boolean swap = p.algorithm() == CompareAlgorithm.GT || p.algorithm() == CompareAlgorithm.GE;
+                    Tensor a = swap ? in[1] : in[0], b = swap ? in[0] : in[1];
+                    run("binary", algorithm(p.algorithm()), a.shape(), TensorAccess.segment(a), b.shape(),
+                            TensorAccess.segment(b), out[0].shape(), TensorAccess.segment(out[0]));
+                })
+                .put(BinaryOps.COPY, (p, in, out) -> TensorAccess.segment(out[0]).copyFrom(TensorAccess.segment(in[0])))
+                .put(DropoutOps.DROPOUT, (p, in, out) -> dropout(p, in[0], out[0]));
+    }
+
+    /** Training: the seed's mask, written into pooled memory, times the input on the multiply primitive; else a copy. */
+    private void dropout(DropoutParams params, Tensor x, Tensor out) {
+        if (!params.training()) {
+            TensorAccess.segment(out).copyFrom(TensorAccess.segment(x));
+            return;
+        }
+        long n = x.numel();
+        if (n == 0) {
+            return;
+        }
+        float[] values = DropoutMask.generate(params, n);
+        MemorySegment mask = HostMemory.allocate(n * Float.BYTES);
+        try {
+            MemorySegment.copy(values, 0, mask, JAVA_FLOAT, 0, values.length);
+            run("binary", dnnl_h.dnnl_binary_mul(), x.shape(), TensorAccess.segment(x), x.shape(), mask, x.shape(),
+                    TensorAccess.segment(out));
+        } finally {
+            HostMemory.release(mask);
+        }
     }
 
     /** {@code algorithm} is a dnnl_binary_* value; dims are already padded to the output's rank. */
@@ -37,6 +98,16 @@ final class OneDnnBinary {
             case DIV -> dnnl_h.dnnl_binary_div();
             case MAX -> dnnl_h.dnnl_binary_max();
             case MIN -> dnnl_h.dnnl_binary_min();
+        };
+    }
+
+    /** oneDNN's comparisons write 1 or 0 in the f32 destination; GT and GE run as LT and LE with the operands swapped. */
+    static int algorithm(CompareAlgorithm algorithm) {
+        return switch (algorithm) {
+            case EQ -> dnnl_h.dnnl_binary_eq();
+            case NE -> dnnl_h.dnnl_binary_ne();
+            case LT, GT -> dnnl_h.dnnl_binary_lt();
+            case LE, GE -> dnnl_h.dnnl_binary_le();
         };
     }
 

@@ -1,12 +1,18 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.ops.ConcatOps;
+import org.jdnn.ops.ConcatShapes;
 import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -20,6 +26,36 @@ final class OneDnnConcat {
 
     OneDnnConcat(OneDnnBackend backend) {
         this.backend = backend;
+    }
+
+    /**
+     * Registers concat (counted "concat") and split (counted "split"). oneDNN has no zero-sized memory: empty parts
+     * contribute nothing and are left out, and an empty result needs no primitive.
+     */
+    void register(KernelTable table) {
+        table.put(ConcatOps.CONCAT, (p, in, out) -> {
+                    if (out[0].numel() == 0) {
+                        return;
+                    }
+                    ConcatShapes s = shapes(p.axis(), in);
+                    List<Tensor> parts = Arrays.stream(in).filter(t -> t.numel() > 0).toList();
+                    concat(s.axis(), parts.stream().map(Tensor::shape).toList(),
+                            parts.stream().map(TensorAccess::segment).toList(), out[0].shape(),
+                            TensorAccess.segment(out[0]));
+                })
+                .put(ConcatOps.SPLIT, (p, in, out) -> {
+                    ConcatShapes s = shapes(p.axis(), out);
+                    for (int i = 0; i < out.length; i++) {
+                        if (out[i].numel() > 0) {
+                            split(s.axis(), in[0].shape(), TensorAccess.segment(in[0]), s.offset(i), out[i].shape(),
+                                    TensorAccess.segment(out[i]));
+                        }
+                    }
+                });
+    }
+
+    private static ConcatShapes shapes(int axis, Tensor[] parts) {
+        return ConcatShapes.infer("concat", axis, Arrays.stream(parts).map(Tensor::shape).toList());
     }
 
     private record ConcatKey(List<Shape> parts, Shape dst, int axis, int threads) {

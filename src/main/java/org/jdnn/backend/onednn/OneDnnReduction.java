@@ -1,14 +1,23 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.Fallback;
+import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.HostMemory;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.ops.Axes;
+import org.jdnn.ops.BroadcastShapes;
 import org.jdnn.ops.ReductionAlgorithm;
+import org.jdnn.ops.ReductionOps;
+import org.jdnn.ops.ReductionParams;
+import org.jdnn.ops.ReductionShapes;
 import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
@@ -17,9 +26,9 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * Reductions on oneDNN ({@code dnnl_reduction_sum/mean/max}): dst has the source's rank with 1 on every
  * reduced axis (keepDim only changes the user-visible shape, not the memory). Backward is composed from
  * binary primitives: sum/mean multiply a memory filled with 1 (or 1/count) by the broadcast gradient; max
- * builds the mask src == max with a binary EQ, checks with a sum reduction that each slice has exactly one
- * maximum (else returns false so the caller can route ties to the first-max rule), and multiplies the mask
- * by the broadcast gradient.
+ * builds the mask src == max with a binary EQ and multiplies it by the broadcast gradient, which is right when each
+ * slice has exactly one maximum and no NaN; slices with ties (or NaN) follow the first-max rule on the reference
+ * (a declared fallback, decided by one scan of src).
  *
  * <p>oneDNN's reduction has a jit kernel only when the reduced axes are the innermost ones; over leading axes (the
  * bias gradient of a linear layer: a sum over axis 0 of (batch, features)) it runs {@code ref:any}. A sum or mean
@@ -45,6 +54,158 @@ final class OneDnnReduction {
     }
 
     private record Key(int algorithm, Shape src, Shape dst, int threads) {
+    }
+
+    /**
+     * Registers reduction, its backward and argmax. A reduction over nothing (an empty source, a non-empty result:
+     * sum 0, mean NaN) and a max backward with ties or NaN in some slice fall back to the reference.
+     */
+    void register(KernelTable table) {
+        table.put(ReductionOps.REDUCE, (p, in, out) -> reduce(p, in[0], out[0]),
+                        Fallback.toReference("a reduction over nothing (oneDNN has no zero-sized memory)",
+                                (p, in, out) -> in[0].numel() == 0 && out[0].numel() > 0))
+                .put(ReductionOps.REDUCE_BACKWARD, (p, in, out) -> reduceBackward(p, in[0], in[1], in[2], out[0]),
+                        Fallback.toReference("a max with ties or NaN in some slice (the first-max rule)",
+                                (p, in, out) -> p.algorithm() == ReductionAlgorithm.MAX
+                                        && tiedOrNaNMaximum(ReductionShapes.infer(p, in[0].shape()), in[0])))
+                .put(ReductionOps.ARGMAX, (p, in, out) -> argmax(Axes.normalize("argmax", p.axis(), in[0].shape()),
+                        in[0].shape(), TensorAccess.segment(in[0]), TensorAccess.segment(out[0])));
+    }
+
+    private void reduce(ReductionParams params, Tensor src, Tensor dst) {
+        if (dst.numel() == 0) {
+            return;
+        }
+        ReductionShapes s = ReductionShapes.infer(params, src.shape());
+        long[] from = BroadcastShapes.padded(src.shape(), src.rank());
+        long[] to = BroadcastShapes.padded(Shape.of(s.keptDims()), from.length);
+        if (Arrays.equals(from, to)) {
+            // Only size-1 axes are reduced: every algorithm is the identity.
+            TensorAccess.segment(dst).copyFrom(TensorAccess.segment(src));
+            return;
+        }
+        forward(params.algorithm(), from, to, TensorAccess.segment(src), TensorAccess.segment(dst));
+    }
+
+    private void reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst, Tensor diffSrc) {
+        if (src.numel() == 0) {
+            return;
+        }
+        ReductionShapes s = ReductionShapes.infer(params, src.shape());
+        long[] from = BroadcastShapes.padded(src.shape(), src.rank());
+        long[] to = BroadcastShapes.padded(Shape.of(s.keptDims()), from.length);
+        if (Arrays.equals(from, to)) {
+            TensorAccess.segment(diffSrc).copyFrom(TensorAccess.segment(diffDst));
+            return;
+        }
+        if (params.algorithm() != ReductionAlgorithm.MAX) {
+            backwardLinear(params.algorithm(), from, to, s.reductionSize(), TensorAccess.segment(diffDst),
+                    TensorAccess.segment(diffSrc));
+        } else {
+            backwardMax(from, to, TensorAccess.segment(src), TensorAccess.segment(dst), TensorAccess.segment(diffDst),
+                    TensorAccess.segment(diffSrc));
+        }
+    }
+
+    /**
+     * Whether some slice of a max over more than one element has several maximal elements or a NaN: there the mask
+     * src == max would not pick exactly the first maximum. One pass over src, folding each element into its slice.
+     */
+    static boolean tiedOrNaNMaximum(ReductionShapes s, Tensor src) {
+        if (s.reductionSize() <= 1 || src.numel() == 0) {
+            return false;
+        }
+        long[] dims = src.dims(), kept = s.keptDims();
+        int rank = dims.length;
+        long[] strides = new long[rank];
+        long stride = 1;
+        for (int d = rank - 1; d >= 0; d--) {
+            strides[d] = s.reduced()[d] ? 0 : stride;
+            stride *= kept[d];
+        }
+        int slices = Math.toIntExact(stride);
+        float[] max = new float[slices];
+        int[] count = new int[slices];
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        MemorySegment data = TensorAccess.segment(src);
+        long[] coordinate = new long[rank];
+        long j = 0;
+        for (long i = 0, n = src.numel(); i < n; i++) {
+            float v = data.getAtIndex(JAVA_FLOAT, i);
+            if (Float.isNaN(v)) {
+                return true;
+            }
+            int slice = (int) j;
+            if (v > max[slice]) {
+                max[slice] = v;
+                count[slice] = 1;
+            } else if (v == max[slice]) {
+                count[slice]++;
+            }
+            for (int d = rank - 1; d >= 0; d--) { // the next row-major coordinate, and its slice
+                j += strides[d];
+                if (++coordinate[d] < dims[d]) {
+                    break;
+                }
+                j -= strides[d] * dims[d];
+                coordinate[d] = 0;
+            }
+        }
+        for (int c : count) {
+            if (c != 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * argmax along {@code axis} as PyTorch (first maximum, the first NaN wins): a contiguous scan per row when the
+     * axis is innermost (a classifier's [N, C] logits), else one pass over the axis keeping a row of running maxima.
+     */
+    static void argmax(int axis, Shape shape, MemorySegment src, MemorySegment dst) {
+        long outer = 1, inner = 1, size = shape.dim(axis);
+        for (int d = 0; d < axis; d++) {
+            outer *= shape.dim(d);
+        }
+        for (int d = axis + 1; d < shape.rank(); d++) {
+            inner *= shape.dim(d);
+        }
+        if (inner == 1) {
+            for (long o = 0; o < outer; o++) {
+                long base = o * size, index = 0;
+                float best = src.getAtIndex(JAVA_FLOAT, base);
+                for (long k = 1; k < size && best == best; k++) {
+                    float v = src.getAtIndex(JAVA_FLOAT, base + k);
+                    if (v > best || v != v) {
+                        best = v;
+                        index = k;
+                    }
+                }
+                dst.setAtIndex(JAVA_FLOAT, o, index);
+            }
+            return;
+        }
+        int width = Math.toIntExact(inner);
+        float[] best = new float[width];
+        float[] index = new float[width];
+        for (long o = 0; o < outer; o++) {
+            long base = o * size * inner;
+            MemorySegment.copy(src, JAVA_FLOAT, base * Float.BYTES, best, 0, width);
+            Arrays.fill(index, 0f);
+            for (long k = 1; k < size; k++) {
+                long row = base + k * inner;
+                for (int i = 0; i < width; i++) {
+                    float v = src.getAtIndex(JAVA_FLOAT, row + i);
+                    // Once a NaN is the best, nothing replaces it: v > NaN and NaN != NaN are both false there.
+                    if (v > best[i] || (v != v && best[i] == best[i])) {
+                        best[i] = v;
+                        index[i] = k;
+                    }
+                }
+            }
+            MemorySegment.copy(index, 0, dst, JAVA_FLOAT, o * inner * Float.BYTES, width);
+        }
     }
 
     /** The matmul (1, m) x (m, n) -> (1, n) that sums (or averages) m rows of n. */
@@ -132,22 +293,12 @@ final class OneDnnReduction {
                 Shape.of(srcDims), diffSrc);
     }
 
-    /** Max backward; false (diffSrc undefined) when some slice has no unique maximum (ties or NaN). */
-    boolean backwardMax(long[] srcDims, long[] keptDims, MemorySegment src, MemorySegment dst, MemorySegment diffDst,
-                        MemorySegment diffSrc) {
+    /** Max backward, for slices with one maximum each and no NaN (see {@link #tiedOrNaNMaximum}); diffSrc is overwritten. */
+    void backwardMax(long[] srcDims, long[] keptDims, MemorySegment src, MemorySegment dst, MemorySegment diffDst,
+                     MemorySegment diffSrc) {
         Shape full = Shape.of(srcDims), kept = Shape.of(keptDims);
         binary.run("reduction", dnnl_h.dnnl_binary_eq(), full, src, kept, dst, full, diffSrc);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment counts = arena.allocate(JAVA_FLOAT, kept.numel());
-            forward(ReductionAlgorithm.SUM, srcDims, keptDims, diffSrc, counts);
-            for (long j = 0, n = kept.numel(); j < n; j++) {
-                if (counts.getAtIndex(JAVA_FLOAT, j) != 1f) {
-                    return false;
-                }
-            }
-        }
         binary.run("reduction", dnnl_h.dnnl_binary_mul(), full, diffSrc, kept, diffDst, full, diffSrc);
-        return true;
     }
 
     private static void fill(MemorySegment data, float value) {

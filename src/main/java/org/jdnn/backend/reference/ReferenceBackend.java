@@ -9,8 +9,6 @@ import org.jdnn.ops.AdagradParams;
 import org.jdnn.ops.AdamParams;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
-import org.jdnn.ops.BinaryParams;
-import org.jdnn.ops.ConcatShapes;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
@@ -22,8 +20,6 @@ import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionOps;
-import org.jdnn.ops.ReductionParams;
-import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.RmspropParams;
 import org.jdnn.ops.SgdParams;
 import org.jdnn.ops.SoftmaxParams;
@@ -34,7 +30,6 @@ import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
@@ -52,6 +47,9 @@ public final class ReferenceBackend implements Backend {
         ReferenceConvolution.register(kernels);
         kernels.put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> ReferenceBinary.sumToShape(in[0].shape(),
                 TensorAccess.segment(in[0]), out[0].shape(), TensorAccess.segment(out[0])));
+        ReferenceBinary.register(kernels);
+        ReferenceReduction.register(kernels);
+        ReferenceConcat.register(kernels);
     }
 
     @Override
@@ -131,50 +129,6 @@ public final class ReferenceBackend implements Backend {
         SoftmaxShapes s = Operands.softmaxBackward(params, dst, diffDst, diffSrc, Device.CPU);
         ReferenceSoftmax.backward(s, params.log(), TensorAccess.segment(dst), TensorAccess.segment(diffDst),
                 TensorAccess.segment(diffSrc));
-    }
-
-    // ---- binary ----
-
-    @Override
-    public void binary(BinaryParams params, Tensor a, Tensor b, Tensor out) {
-        Shape shape = Operands.binary(params, a, b, out, Device.CPU);
-        ReferenceBinary.forward(params.algorithm(), a.shape(), TensorAccess.segment(a), b.shape(),
-                TensorAccess.segment(b), shape, TensorAccess.segment(out));
-    }
-
-    @Override
-    public void binaryScalar(BinaryParams params, Tensor a, float scalar, Tensor out) {
-        Operands.binaryScalar(params, a, scalar, out, Device.CPU);
-        ReferenceBinary.scalar(params.algorithm(), TensorAccess.segment(a), scalar, TensorAccess.segment(out), a.numel());
-    }
-
-    // ---- reduction ----
-
-    @Override
-    public void reduce(ReductionParams params, Tensor src, Tensor dst) {
-        ReductionShapes s = Operands.reduce(params, src, dst, Device.CPU);
-        ReferenceReduction.forward(params.algorithm(), s, src.shape(), TensorAccess.segment(src), TensorAccess.segment(dst));
-    }
-
-    @Override
-    public void reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst, Tensor diffSrc) {
-        ReductionShapes s = Operands.reduceBackward(params, src, dst, diffDst, diffSrc, Device.CPU);
-        ReferenceReduction.backward(params.algorithm(), s, src.shape(), TensorAccess.segment(src),
-                TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
-    }
-
-    // ---- concat ----
-
-    @Override
-    public void concat(int axis, List<Tensor> srcs, Tensor dst) {
-        ConcatShapes s = Operands.concat(axis, srcs, dst, Device.CPU);
-        ReferenceConcat.copy(s, TensorAccess.segment(dst), srcs.stream().map(TensorAccess::segment).toList(), true);
-    }
-
-    @Override
-    public void split(int axis, Tensor src, List<Tensor> dsts) {
-        ConcatShapes s = Operands.split(axis, src, dsts, Device.CPU);
-        ReferenceConcat.copy(s, TensorAccess.segment(src), dsts.stream().map(TensorAccess::segment).toList(), false);
     }
 
     // ---- pool2d ----

@@ -1,8 +1,13 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.ConcatOps;
 import org.jdnn.ops.ConcatShapes;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
@@ -13,6 +18,22 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 final class ReferenceConcat {
     private ReferenceConcat() {
+    }
+
+    /** Registers concat and split. */
+    static void register(KernelTable table) {
+        table.put(ConcatOps.CONCAT, (p, in, out) -> copy(shapes(p.axis(), in), TensorAccess.segment(out[0]),
+                        segments(in), true))
+                .put(ConcatOps.SPLIT, (p, in, out) -> copy(shapes(p.axis(), out), TensorAccess.segment(in[0]),
+                        segments(out), false));
+    }
+
+    private static ConcatShapes shapes(int axis, Tensor[] parts) {
+        return ConcatShapes.infer("concat", axis, Arrays.stream(parts).map(Tensor::shape).toList());
+    }
+
+    private static List<MemorySegment> segments(Tensor[] parts) {
+        return Arrays.stream(parts).map(TensorAccess::segment).toList();
     }
 
     /** concat when {@code toWhole}, else split: copies between the whole tensor and its parts. */

@@ -35,12 +35,22 @@ public final class ConfusionMatrix {
         return this;
     }
 
-    /** Counts every row of {@code logits} {@code [N, classes]} (prediction = arg-max) against its label. */
+    /**
+     * Counts every row of {@code logits} {@code [N, classes]} (prediction = arg-max, see {@link Metrics}) against its
+     * label; the arg-max runs on the logits' backend and only the N predictions come to the host.
+     */
     public ConfusionMatrix add(Tensor logits, int[] labels) {
         if (logits.rank() != 2 || logits.size(1) != classes) {
             throw new IllegalArgumentException("ConfusionMatrix.add: logits must be [N, " + classes + "], got shape " + logits.shape());
         }
-        return add(logits.toFloatArray(), labels);
+        int rows = Math.toIntExact(logits.size(0));
+        Metrics.checkLabels("ConfusionMatrix.add", labels, rows, classes);
+        int[] predicted = rows == 0 ? new int[0] : Metrics.predictions(logits);
+        for (int r = 0; r < rows; r++) {
+            counts[labels[r]][predicted[r]]++;
+        }
+        total += rows;
+        return this;
     }
 
     /** Counts every row of a row-major {@code [N, classes]} logits array against its label. */

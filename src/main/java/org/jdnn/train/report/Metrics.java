@@ -1,14 +1,17 @@
 package org.jdnn.train.report;
 
+import org.jdnn.functional.Functional;
 import org.jdnn.tensor.Tensor;
 
 /**
- * Classification metrics from logits: the predicted class of a row is its arg-max (the first one on ties, as
- * {@code torch.argmax}); accuracy is the fraction of rows whose prediction equals the label.
+ * Classification metrics from logits: the predicted class of a row is its arg-max as {@code torch.argmax}: the
+ * first maximum on ties, and a NaN logit counts as the maximum (the first NaN of a row wins, so a row of NaNs
+ * predicts class 0); accuracy is the fraction of rows whose prediction equals the label. A diverged model shows up as
+ * a poor accuracy instead of an exception in the metric.
  *
  * <p>Logits are a {@code [N, C]} tensor or a row-major {@code float[]} of {@code N*C} values; labels are class
- * indices in {@code [0, C)}. A NaN logit never wins the arg-max (a row of NaNs predicts class 0), so a diverged
- * model shows up as chance accuracy instead of an exception in the metric.
+ * indices in {@code [0, C)}. For a tensor the arg-max runs on its backend, and only the N predictions are copied
+ * to the host.
  */
 public final class Metrics {
     private Metrics() {
@@ -16,8 +19,20 @@ public final class Metrics {
 
     /** The predicted class of every row of {@code logits} {@code [N, C]}. */
     public static int[] argmax(Tensor logits) {
-        int classes = classes("argmax", logits);
-        return argmax(logits.toFloatArray(), classes);
+        classes("argmax", logits);
+        return predictions(logits);
+    }
+
+    /** The arg-max of every row, computed by the backend; only the indices come to the host. */
+    static int[] predictions(Tensor logits) {
+        try (Tensor indices = Functional.argmax(logits, 1, false)) {
+            float[] values = indices.toFloatArray();
+            int[] out = new int[values.length];
+            for (int i = 0; i < values.length; i++) {
+                out[i] = (int) values[i];
+            }
+            return out;
+        }
     }
 
     /** The predicted class of every row of a row-major {@code [N, classes]} array. */
@@ -33,7 +48,15 @@ public final class Metrics {
     /** How many rows of {@code logits} {@code [N, C]} predict their label. */
     public static int correct(Tensor logits, int[] labels) {
         int classes = classes("correct", logits);
-        return correct(logits.toFloatArray(), classes, labels);
+        checkLabels("correct", labels, Math.toIntExact(logits.size(0)), classes);
+        int[] predicted = predictions(logits);
+        int hits = 0;
+        for (int r = 0; r < predicted.length; r++) {
+            if (predicted[r] == labels[r]) {
+                hits++;
+            }
+        }
+        return hits;
     }
 
     /** How many rows of a row-major {@code [N, classes]} array predict their label. */
@@ -51,8 +74,9 @@ public final class Metrics {
 
     /** The fraction in [0, 1] of rows of {@code logits} {@code [N, C]} that predict their label (NaN for N = 0). */
     public static double accuracy(Tensor logits, int[] labels) {
-        int classes = classes("accuracy", logits);
-        return accuracy(logits.toFloatArray(), classes, labels);
+        classes("accuracy", logits);
+        int hits = correct(logits, labels);
+        return labels.length == 0 ? Double.NaN : (double) hits / labels.length;
     }
 
     /** The fraction in [0, 1] of rows of a row-major {@code [N, classes]} array that predict their label. */
@@ -62,17 +86,17 @@ public final class Metrics {
     }
 
     static int argmaxRow(float[] logits, int offset, int classes) {
-        int best = -1;
-        float bestValue = 0;
-        for (int c = 0; c < classes; c++) {
+        int best = 0;
+        float bestValue = logits[offset];
+        // Strictly greater keeps the first of equal maxima; the first NaN wins and ends the search.
+        for (int c = 1; c < classes && !Float.isNaN(bestValue); c++) {
             float v = logits[offset + c];
-            // NaN never wins; strictly greater keeps the first of equal maxima.
-            if (!Float.isNaN(v) && (best < 0 || v > bestValue)) {
+            if (Float.isNaN(v) || v > bestValue) {
                 best = c;
                 bestValue = v;
             }
         }
-        return Math.max(best, 0);
+        return best;
     }
 
     private static int classes(String op, Tensor logits) {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Arg-max accuracy and the confusion matrix on small hand-computed examples (exact counts, ratios to 1e-12). */
 class MetricsTest {
 
-    // 5 rows, 3 classes. Predictions: 1, 0 (tie between 0 and 2 -> first), 2, 1 (NaN skipped), 0 (all NaN).
+    // 5 rows, 3 classes. Predictions as torch.argmax: 1, 0 (tie between 0 and 2 -> first), 2, 0 (NaN is the
+    // maximum), 0 (all NaN: the first).
     private static final float[] LOGITS = {
             0.1f, 2.0f, -1.0f,
             3.0f, 1.0f, 3.0f,
@@ -22,22 +23,23 @@ class MetricsTest {
     private static final int[] LABELS = {1, 2, 2, 1, 1};
 
     @Test
-    void argmaxTakesTheFirstMaximumAndSkipsNaN() {
-        assertArrayEquals(new int[] {1, 0, 2, 1, 0}, Metrics.argmax(LOGITS, 3));
+    void argmaxTakesTheFirstMaximumAndNaNAsTheMaximum() {
+        assertArrayEquals(new int[] {1, 0, 2, 0, 0}, Metrics.argmax(LOGITS, 3));
     }
 
     @Test
     void accuracyCountsRowsPredictingTheirLabel() {
-        assertEquals(3, Metrics.correct(LOGITS, 3, LABELS));
-        assertEquals(0.6, Metrics.accuracy(LOGITS, 3, LABELS), 1e-12);
+        assertEquals(2, Metrics.correct(LOGITS, 3, LABELS));
+        assertEquals(0.4, Metrics.accuracy(LOGITS, 3, LABELS), 1e-12);
     }
 
     @Test
     void tensorOverloadsMatchTheArrayOnes() {
         try (Tensor logits = Tensor.of(LOGITS, 5, 3)) {
-            assertArrayEquals(new int[] {1, 0, 2, 1, 0}, Metrics.argmax(logits));
-            assertEquals(0.6, Metrics.accuracy(logits, LABELS), 1e-12);
-            assertEquals(0.6, new ConfusionMatrix(3).add(logits, LABELS).accuracy(), 1e-12);
+            assertArrayEquals(new int[] {1, 0, 2, 0, 0}, Metrics.argmax(logits));
+            assertEquals(2, Metrics.correct(logits, LABELS));
+            assertEquals(0.4, Metrics.accuracy(logits, LABELS), 1e-12);
+            assertEquals(0.4, new ConfusionMatrix(3).add(logits, LABELS).accuracy(), 1e-12);
         }
     }
 
@@ -95,12 +97,12 @@ class MetricsTest {
     @Test
     void confusionMatrixFromLogitsUsesArgmax() {
         ConfusionMatrix cm = new ConfusionMatrix(3).add(LOGITS, LABELS);
-        // predictions 1,0,2,1,0 against labels 1,2,2,1,1
-        assertEquals(2, cm.count(1, 1));
+        // predictions 1,0,2,0,0 against labels 1,2,2,1,1
+        assertEquals(1, cm.count(1, 1));
         assertEquals(1, cm.count(2, 0));
         assertEquals(1, cm.count(2, 2));
-        assertEquals(1, cm.count(1, 0));
-        assertEquals(0.6, cm.accuracy(), 1e-12);
+        assertEquals(2, cm.count(1, 0));
+        assertEquals(0.4, cm.accuracy(), 1e-12);
         assertTrue(Double.isNaN(new ConfusionMatrix(2).accuracy()), "empty matrix");
         var e = assertThrows(IllegalArgumentException.class, () -> cm.add(0, 3));
         assertTrue(e.getMessage().contains("predicted class 3"), e.getMessage());

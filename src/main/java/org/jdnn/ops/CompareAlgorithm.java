@@ -1,0 +1,28 @@
+package org.jdnn.ops;
+
+import java.util.Locale;
+
+/**
+ * Element-wise comparisons {@code a op b} (with broadcasting) giving 1 where it holds and 0 elsewhere, as IEEE
+ * comparisons: every comparison with NaN is false except {@code NE}, which is true.
+ */
+public enum CompareAlgorithm {
+    EQ, NE, LT, LE, GT, GE;
+
+    /** The op name used in messages ("eq", "ne", ...). */
+    public String opName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code a op b} holds. */
+    public boolean test(float a, float b) {
+        return switch (this) {
+            case EQ -> a == b;
+            case NE -> a != b;
+            case LT -> a < b;
+            case LE -> a <= b;
+            case GT -> a > b;
+            case GE -> a >= b;
+        };
+    }
+}
