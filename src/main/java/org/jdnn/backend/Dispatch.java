@@ -23,6 +23,7 @@ public final class Dispatch {
         Device device = deviceOf(op, inputs);
         Backend backend = Backends.forDevice(device);
         Shape[] shapes = op.outputShapes(params, shapesOf(op, inputs));
+        checkUpdatedInputs(op, inputs);
         Tensor[] outputs = new Tensor[shapes.length];
         try {
             for (int i = 0; i < shapes.length; i++) {
@@ -59,6 +60,7 @@ public final class Dispatch {
         for (int i = 0; i < inputs.length; i++) {
             checkOnDevice(op, op.inputs().get(i), inputs[i], backend.device());
         }
+        checkUpdatedInputs(op, inputs);
         for (int i = 0; i < outputs.length; i++) {
             String name = op.outputs().get(i);
             if (shapes[i] == null) {
@@ -191,6 +193,27 @@ public final class Dispatch {
             throw new IllegalArgumentException(op + ": output " + op.outputs().get(output) + " must not share memory with "
                     + name);
         }
+    }
+
+    /** An input the op writes in place ({@link Op#isUpdated}) shares no memory with any other input. */
+    private static void checkUpdatedInputs(Op<?> op, Tensor[] inputs) {
+        for (int i = 0; i < inputs.length; i++) {
+            if (!op.isUpdated(i) || inputs[i] == null) {
+                continue;
+            }
+            for (int j = 0; j < inputs.length; j++) {
+                if (j != i && inputs[j] != null && sharesMemory(inputs[i], inputs[j])) {
+                    throw new IllegalArgumentException(op + ": " + op.inputs().get(i) + " is written in place and must "
+                            + "not share memory with " + op.inputs().get(j));
+                }
+            }
+        }
+    }
+
+    private static boolean sharesMemory(Tensor a, Tensor b) {
+        long aStart = TensorAccess.address(a), aBytes = a.numel() * a.dtype().byteSize();
+        long bStart = TensorAccess.address(b), bBytes = b.numel() * b.dtype().byteSize();
+        return aBytes > 0 && bBytes > 0 && aStart < bStart + bBytes && bStart < aStart + aBytes;
     }
 
     private static void closeAll(Tensor[] tensors, Throwable cause) {

@@ -3,10 +3,7 @@ package org.jdnn.backend.reference;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Operands;
-import org.jdnn.backend.OptimizerOperands;
 import org.jdnn.backend.Pool2dWorkspace;
-import org.jdnn.ops.AdagradParams;
-import org.jdnn.ops.AdamParams;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.BinaryParams;
@@ -24,8 +21,6 @@ import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
-import org.jdnn.ops.RmspropParams;
-import org.jdnn.ops.SgdParams;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
 import org.jdnn.tensor.Device;
@@ -52,6 +47,7 @@ public final class ReferenceBackend implements Backend {
         ReferenceConvolution.register(kernels);
         kernels.put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> ReferenceBinary.sumToShape(in[0].shape(),
                 TensorAccess.segment(in[0]), out[0].shape(), TensorAccess.segment(out[0])));
+        ReferenceOptimizers.register(kernels);
     }
 
     @Override
@@ -234,36 +230,5 @@ public final class ReferenceBackend implements Backend {
 
     private static MemorySegment segmentOrNull(Tensor t) {
         return t == null ? null : TensorAccess.segment(t);
-    }
-
-    // ---- optimizer ----
-
-    @Override
-    public void sgdUpdate(SgdParams params, Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep) {
-        OptimizerOperands.sgd(params, param, grad, momentumBuffer);
-        ReferenceOptimizers.sgd(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                segmentOrNull(momentumBuffer), firstStep);
-    }
-
-    @Override
-    public void adagradUpdate(AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum) {
-        OptimizerOperands.adagrad(step, param, grad, sum);
-        ReferenceOptimizers.adagrad(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                TensorAccess.segment(sum));
-    }
-
-    @Override
-    public void rmspropUpdate(RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg,
-                              Tensor momentumBuffer) {
-        OptimizerOperands.rmsprop(params, param, grad, squareAvg, gradAvg, momentumBuffer);
-        ReferenceOptimizers.rmsprop(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                TensorAccess.segment(squareAvg), segmentOrNull(gradAvg), segmentOrNull(momentumBuffer));
-    }
-
-    @Override
-    public void adamUpdate(AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
-        OptimizerOperands.adam(params, step, param, grad, expAvg, expAvgSq);
-        ReferenceOptimizers.adam(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                TensorAccess.segment(expAvg), TensorAccess.segment(expAvgSq));
     }
 }
