@@ -39,6 +39,7 @@ public final class Dispatch {
 
     /** The first output of {@link #call}; an op with more outputs frees the others. */
     public static <P> Tensor call1(Op<P> op, P params, Tensor... inputs) {
+        requireOutput(op);
         Tensor[] outputs = call(op, params, inputs);
         for (int i = 1; i < outputs.length; i++) {
             if (outputs[i] != null) {
@@ -195,16 +196,26 @@ public final class Dispatch {
         }
     }
 
+    /** Checked before running: an op with no outputs (an in-place update) has no first output to return. */
+    public static void requireOutput(Op<?> op) {
+        if (op.outputs().isEmpty()) {
+            throw new IllegalArgumentException(op + ": has no outputs (it updates its inputs in place); call it with "
+                    + "Dispatch.call");
+        }
+    }
+
     /** An input the op writes in place ({@link Op#isUpdated}) shares no memory with any other input. */
     private static void checkUpdatedInputs(Op<?> op, Tensor[] inputs) {
         for (int i = 0; i < inputs.length; i++) {
-            if (!op.isUpdated(i) || inputs[i] == null) {
+            if (inputs[i] == null) {
                 continue;
             }
-            for (int j = 0; j < inputs.length; j++) {
-                if (j != i && inputs[j] != null && sharesMemory(inputs[i], inputs[j])) {
-                    throw new IllegalArgumentException(op + ": " + op.inputs().get(i) + " is written in place and must "
-                            + "not share memory with " + op.inputs().get(j));
+            for (int j = i + 1; j < inputs.length; j++) {
+                boolean written = op.isUpdated(i) || op.isUpdated(j);
+                if (written && inputs[j] != null && sharesMemory(inputs[i], inputs[j])) {
+                    int updated = op.isUpdated(i) ? i : j;
+                    throw new IllegalArgumentException(op + ": " + op.inputs().get(updated) + " is written in place and "
+                            + "must not share memory with " + op.inputs().get(updated == i ? j : i));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package org.jdnn.optim;
 
+import org.jdnn.autograd.Calls;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
 import org.jdnn.backend.Dispatch;
@@ -160,6 +161,13 @@ class OptimizerKernelParityTest {
             assertEquals(0, outputs.length);
             Parity.assertClose(new float[] {0.5f, 2.5f}, p.toFloatArray(), 0, 0, "param after one step");
             Parity.assertClose(new float[] {1f, -1f}, buffer.toFloatArray(), 0, 0, "buffer starts at the gradient");
+            // Asking for a first output fails before anything is written.
+            SgdOps.StepParams plain = new SgdOps.StepParams(SgdParams.of(0.5), false);
+            assertExactMessage("sgd: has no outputs (it updates its inputs in place); call it with Dispatch.call",
+                    () -> Dispatch.call1(SgdOps.UPDATE, plain, p, Tensor.of(1f, 1f), null));
+            assertExactMessage("sgd: has no outputs (it updates its inputs in place); call it with Dispatch.call",
+                    () -> Calls.call(SgdOps.UPDATE, plain, p, Tensor.of(1f, 1f), null));
+            Parity.assertClose(new float[] {0.5f, 2.5f}, p.toFloatArray(), 0, 0, "param untouched by the failed calls");
         }
     }
 
