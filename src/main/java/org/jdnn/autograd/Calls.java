@@ -24,6 +24,7 @@ public final class Calls implements OpCalls {
 
     /** The op's first output, recorded for backward; any saved state outputs go to the graph node (or are freed). */
     public static <P> Tensor call(Op<P> op, P params, Tensor... inputs) {
+        Dispatch.requireOutput(op);
         return record(op, params, inputs, Dispatch.call(op, params, inputs))[0];
     }
 

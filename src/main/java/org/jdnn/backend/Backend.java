@@ -93,25 +93,4 @@ public interface Backend {
      */
     void batchNormUpdateRunningStats(BatchNormParams params, long count, Tensor mean, Tensor variance,
                                      Tensor runningMean, Tensor runningVariance);
-
-    // ---- optimizer ----
-
-    /**
-     * One SGD step in place on {@code param} (see {@link org.jdnn.ops.SgdParams} for the formulas);
-     * {@code momentumBuffer} is null when momentum is 0, and is overwritten with the gradient on the first step.
-     */
-    void sgdUpdate(org.jdnn.ops.SgdParams params, Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep);
-
-    /** AdaGrad step {@code step} (from 1) in place on {@code param} and the running sum of squares. */
-    void adagradUpdate(org.jdnn.ops.AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum);
-
-    /**
-     * One RMSProp step in place; {@code gradAvg} is null unless centered, {@code momentumBuffer} null unless
-     * momentum is positive.
-     */
-    void rmspropUpdate(org.jdnn.ops.RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg,
-                       Tensor momentumBuffer);
-
-    /** Adam or AdamW step {@code step} (from 1) in place on {@code param} and the two moment estimates. */
-    void adamUpdate(org.jdnn.ops.AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq);
 }

@@ -24,6 +24,7 @@ public final class Dispatch {
         Device device = deviceOf(op, inputs);
         Backend backend = Backends.forDevice(device);
         Shape[] shapes = op.outputShapes(params, shapesOf(op, inputs));
+        checkUpdatedInputs(op, inputs);
         Tensor[] outputs = new Tensor[shapes.length];
         try {
             for (int i = 0; i < shapes.length; i++) {
@@ -39,6 +40,7 @@ public final class Dispatch {
 
     /** The first output of {@link #call}; an op with more outputs frees the others. */
     public static <P> Tensor call1(Op<P> op, P params, Tensor... inputs) {
+        requireOutput(op);
         Tensor[] outputs = call(op, params, inputs);
         for (int i = 1; i < outputs.length; i++) {
             if (outputs[i] != null) {
@@ -62,6 +64,7 @@ public final class Dispatch {
         for (int i = 0; i < inputs.length; i++) {
             checkOnDevice(op, op.inputName(i), inputs[i], backend.device());
         }
+        checkUpdatedInputs(op, inputs);
         for (int i = 0; i < outputs.length; i++) {
             String name = op.outputName(i);
             if (shapes[i] == null) {
@@ -201,6 +204,37 @@ public final class Dispatch {
         if (tensors == null) {
             throw new IllegalArgumentException(op + ": " + what + " is null");
         }
+    }
+
+    /** Checked before running: an op with no outputs (an in-place update) has no first output to return. */
+    public static void requireOutput(Op<?> op) {
+        if (op.outputs().isEmpty()) {
+            throw new IllegalArgumentException(op + ": has no outputs (it updates its inputs in place); call it with "
+                    + "Dispatch.call");
+        }
+    }
+
+    /** An input the op writes in place ({@link Op#isUpdated}) shares no memory with any other input. */
+    private static void checkUpdatedInputs(Op<?> op, Tensor[] inputs) {
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) {
+                continue;
+            }
+            for (int j = i + 1; j < inputs.length; j++) {
+                boolean written = op.isUpdated(i) || op.isUpdated(j);
+                if (written && inputs[j] != null && sharesMemory(inputs[i], inputs[j])) {
+                    int updated = op.isUpdated(i) ? i : j;
+                    throw new IllegalArgumentException(op + ": " + op.inputName(updated) + " is written in place and "
+                            + "must not share memory with " + op.inputName(updated == i ? j : i));
+                }
+            }
+        }
+    }
+
+    private static boolean sharesMemory(Tensor a, Tensor b) {
+        long aStart = TensorAccess.address(a), aBytes = a.numel() * a.dtype().byteSize();
+        long bStart = TensorAccess.address(b), bBytes = b.numel() * b.dtype().byteSize();
+        return aBytes > 0 && bBytes > 0 && aStart < bStart + bBytes && bStart < aStart + aBytes;
     }
 
     private static void closeAll(Tensor[] tensors, Throwable cause) {

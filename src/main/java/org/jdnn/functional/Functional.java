@@ -437,32 +437,27 @@ public final class Functional {
     /** One SGD step in place on {@code param}; see {@link org.jdnn.ops.SgdParams}. */
     public static void sgdUpdate(org.jdnn.ops.SgdParams params, Tensor param, Tensor grad, Tensor momentumBuffer,
                                  boolean firstStep) {
-        try (Pins pins = pin(param, grad, momentumBuffer)) {
-            Backends.current().sgdUpdate(params, param, grad, momentumBuffer, firstStep);
-        }
+        Dispatch.call(org.jdnn.ops.SgdOps.UPDATE, new org.jdnn.ops.SgdOps.StepParams(params, firstStep), param, grad,
+                momentumBuffer);
     }
 
     /** One AdaGrad step in place; see {@link org.jdnn.ops.AdagradParams}. */
     public static void adagradUpdate(org.jdnn.ops.AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum) {
-        try (Pins pins = pin(param, grad, sum)) {
-            Backends.current().adagradUpdate(params, step, param, grad, sum);
-        }
+        Dispatch.call(org.jdnn.ops.AdagradOps.UPDATE, new org.jdnn.ops.AdagradOps.StepParams(params, step), param, grad,
+                sum);
     }
 
     /** One RMSProp step in place; see {@link org.jdnn.ops.RmspropParams}. */
     public static void rmspropUpdate(org.jdnn.ops.RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg,
                                      Tensor gradAvg, Tensor momentumBuffer) {
-        try (Pins pins = pin(param, grad, squareAvg, gradAvg, momentumBuffer)) {
-            Backends.current().rmspropUpdate(params, param, grad, squareAvg, gradAvg, momentumBuffer);
-        }
+        Dispatch.call(org.jdnn.ops.RmspropOps.UPDATE, params, param, grad, squareAvg, gradAvg, momentumBuffer);
     }
 
     /** One Adam/AdamW step in place; see {@link org.jdnn.ops.AdamParams}. */
     public static void adamUpdate(org.jdnn.ops.AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg,
                                   Tensor expAvgSq) {
-        try (Pins pins = pin(param, grad, expAvg, expAvgSq)) {
-            Backends.current().adamUpdate(params, step, param, grad, expAvg, expAvgSq);
-        }
+        Dispatch.call(org.jdnn.ops.AdamOps.UPDATE, new org.jdnn.ops.AdamOps.StepParams(params, step), param, grad, expAvg,
+                expAvgSq);
     }
 
     /** {@code target *= factor} in place; returns target (the scalar op run with its output being its input). */

@@ -34,6 +34,7 @@ public final class Op<P> {
     private final boolean repeatedOutputs;
     private final int visibleOutputs;
     private final int inPlaceInput;
+    private final boolean[] updated;
     private final ShapeRule<P> shapeRule;
     private final Derivative<P> derivative;
 
@@ -62,6 +63,13 @@ public final class Op<P> {
         this.visibleOutputs = repeatedOutputs ? Integer.MAX_VALUE
                 : b.visibleOutputs < 0 ? b.outputs.length : b.visibleOutputs;
         this.inPlaceInput = b.inPlaceInput;
+        this.updated = new boolean[b.inputs.length];
+        for (int i : b.updated) {
+            if (i < 0 || i >= updated.length) {
+                throw new IllegalArgumentException(b.name + ": updated input " + i + " is not one of " + inputs);
+            }
+            updated[i] = true;
+        }
         this.shapeRule = b.shapeRule;
         this.derivative = b.derivative;
     }
@@ -131,6 +139,15 @@ public final class Op<P> {
         return inPlaceInput;
     }
 
+    /**
+     * Whether the op writes input {@code input} in place (an optimizer's parameter and state): the dispatcher checks
+     * it shares no memory with any other operand.
+     */
+    public boolean isUpdated(int input) {
+        // A repeated last input shares its flag.
+        return updated.length > 0 && updated[Math.min(input, updated.length - 1)];
+    }
+
     /** The derivative, or null when the op is not differentiable (backward passes, updates). */
     public Derivative<P> derivative() {
         return derivative;
@@ -180,6 +197,7 @@ public final class Op<P> {
         private String[] outputs = {"out"};
         private int visibleOutputs = -1;
         private int inPlaceInput = -1;
+        private int[] updated = {};
         private ShapeRule<P> shapeRule;
         private Derivative<P> derivative;
 
@@ -209,6 +227,12 @@ public final class Op<P> {
         /** The first output may be this input itself (element-wise kernels written in place). */
         public Builder<P> inPlace(int input) {
             this.inPlaceInput = input;
+            return this;
+        }
+
+        /** The inputs the op writes in place (an update with no outputs writes its parameter and state). */
+        public Builder<P> updates(int... inputs) {
+            this.updated = inputs.clone();
             return this;
         }
 

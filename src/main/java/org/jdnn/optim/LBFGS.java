@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,8 +25,9 @@ import java.util.function.Supplier;
  * parameters go back and the step ends). {@link LineSearch#NONE} takes a fixed step {@code lr}, as PyTorch's
  * default. This implementation has no strong-Wolfe search.
  *
- * <p>The flat parameter vector, the direction and the history are kept on the host in double precision (the
- * problems L-BFGS suits are small); parameters are written back in place.
+ * <p>The vectors (gradient, direction, history) are flat float tensors on the parameters' device, and all vector
+ * math runs there as tensor ops; only scalars (the loss, dot products, norms) are read on the host, where the
+ * recursion's coefficients are computed. Parameters are written back in place. {@link #close()} frees the history.
  */
 public final class LBFGS extends Optimizer {
     /** How the step length along the search direction is chosen. */
@@ -70,10 +72,12 @@ public final class LBFGS extends Optimizer {
     private static final int MAX_HALVINGS = 30;
 
     private Options options;
-    private final Deque<double[]> oldSteps = new ArrayDeque<>();   // s_k = x_{k+1} - x_k
-    private final Deque<double[]> oldDiffs = new ArrayDeque<>();   // y_k = g_{k+1} - g_k
-    private double[] direction;
-    private double[] previousGrad;
+    // The flat vectors (one element per parameter element, in parameter order) are tensors owned by this optimizer,
+    // outside any scope, on the parameters' device; close() frees them.
+    private final Deque<Tensor> oldSteps = new ArrayDeque<>();   // s_k = x_{k+1} - x_k
+    private final Deque<Tensor> oldDiffs = new ArrayDeque<>();   // y_k = g_{k+1} - g_k
+    private Tensor direction;
+    private Tensor previousGrad;
     private double stepLength;
     private double hessianDiag = 1;
     private double previousLoss;
@@ -113,130 +117,185 @@ public final class LBFGS extends Optimizer {
         }
         checkUsable();
         double lr = paramGroups().getFirst().lr();
-        double[] g = new double[(int) numel()];
-        double loss = evaluate(closure, g);
+        double loss = evaluate(closure);
         double originalLoss = loss;
-        int evals = 1;
-        if (maxAbs(g) <= options.toleranceGrad()) {
+        if (numel() == 0) {
             return (float) originalLoss;
         }
-        int n = 0;
-        while (n < options.maxIter()) {
-            n++;
-            iterations++;
-            if (iterations == 1) {
-                direction = scaled(g, -1);
-                oldSteps.clear();
-                oldDiffs.clear();
-                hessianDiag = 1;
-            } else {
-                double[] y = axpy(-1, previousGrad, g);
-                double[] s = scaled(direction, stepLength);
-                double ys = dot(y, s);
-                if (ys > 1e-10) {
-                    if (oldSteps.size() == options.historySize()) {
-                        oldSteps.removeFirst();
-                        oldDiffs.removeFirst();
-                    }
-                    oldSteps.addLast(s);
-                    oldDiffs.addLast(y);
-                    hessianDiag = ys / dot(y, y);
-                }
-                direction = twoLoop(g);
+        Tensor g = flatGrad();
+        try {
+            int evals = 1;
+            if (maxAbs(g) <= options.toleranceGrad()) {
+                return (float) originalLoss;
             }
-            previousGrad = g.clone();
-            previousLoss = loss;
-            stepLength = iterations == 1 ? Math.min(1, 1 / sumAbs(g)) * lr : lr;
-            double gtd = dot(g, direction);
-            if (gtd > -options.toleranceChange()) {
-                break; // not a descent direction any more
-            }
-            if (options.lineSearch() == LineSearch.BACKTRACKING_ARMIJO) {
-                double[] x0 = flatParams();
-                double[] gNew = new double[g.length];
-                double fNew = Double.NaN;
-                boolean accepted = false;
-                for (int k = 0; k <= MAX_HALVINGS; k++) {
-                    writeParams(axpy(stepLength, direction, x0));
-                    fNew = evaluate(closure, gNew);
-                    evals++;
-                    if (fNew <= loss + ARMIJO_C1 * stepLength * gtd) {
-                        accepted = true;
-                        break;
+            int n = 0;
+            while (n < options.maxIter()) {
+                n++;
+                iterations++;
+                Tensor grad = g;
+                if (iterations == 1) {
+                    setDirection(owned(() -> Functional.mul(grad, -1f)));
+                    clearHistory();
+                    hessianDiag = 1;
+                } else {
+                    Tensor y = owned(() -> Functional.sub(grad, previousGrad));
+                    double length = stepLength;
+                    Tensor s = owned(() -> Functional.mul(direction, (float) length));
+                    double ys = dot(y, s);
+                    if (ys > 1e-10) {
+                        if (oldSteps.size() == options.historySize()) {
+                            oldSteps.removeFirst().close();
+                            oldDiffs.removeFirst().close();
+                        }
+                        oldSteps.addLast(s);
+                        oldDiffs.addLast(y);
+                        hessianDiag = ys / dot(y, y);
+                    } else {
+                        s.close();
+                        y.close();
                     }
-                    stepLength *= 0.5;
+                    setDirection(twoLoop(g));
                 }
-                if (!accepted) {
-                    writeParams(x0);
+                if (previousGrad != g) {
+                    closeIfPresent(previousGrad);
+                    previousGrad = g;
+                }
+                previousLoss = loss;
+                stepLength = iterations == 1 ? Math.min(1, 1 / sumAbs(g)) * lr : lr;
+                double gtd = dot(g, direction);
+                if (gtd > -options.toleranceChange()) {
+                    break; // not a descent direction any more
+                }
+                if (options.lineSearch() == LineSearch.BACKTRACKING_ARMIJO) {
+                    Tensor x0 = flatParams();
+                    try {
+                        Tensor gNew = null;
+                        double fNew = Double.NaN;
+                        boolean accepted = false;
+                        for (int k = 0; k <= MAX_HALVINGS; k++) {
+                            writeParams(x0, stepLength, direction);
+                            closeIfPresent(gNew);
+                            gNew = null;
+                            fNew = evaluate(closure);
+                            gNew = flatGrad();
+                            evals++;
+                            if (fNew <= loss + ARMIJO_C1 * stepLength * gtd) {
+                                accepted = true;
+                                break;
+                            }
+                            stepLength *= 0.5;
+                        }
+                        if (!accepted) {
+                            closeIfPresent(gNew);
+                            writeParams(x0, 0, null);
+                            break;
+                        }
+                        loss = fNew;
+                        g = gNew;
+                    } finally {
+                        x0.close();
+                    }
+                } else {
+                    try (Tensor x = flatParams()) {
+                        writeParams(x, stepLength, direction);
+                    }
+                    if (n != options.maxIter()) {
+                        loss = evaluate(closure);
+                        g = flatGrad();
+                        evals++;
+                    }
+                }
+                if (n == options.maxIter() || evals >= options.maxEval()) {
                     break;
                 }
-                loss = fNew;
-                g = gNew;
-            } else {
-                writeParams(axpy(stepLength, direction, flatParams()));
-                if (n != options.maxIter()) {
-                    loss = evaluate(closure, g = new double[g.length]);
-                    evals++;
+                if (maxAbs(g) <= options.toleranceGrad()) {
+                    break;
+                }
+                if (maxAbs(direction) * stepLength <= options.toleranceChange()) {
+                    break;
+                }
+                if (Math.abs(loss - previousLoss) < options.toleranceChange()) {
+                    break;
                 }
             }
-            if (n == options.maxIter() || evals >= options.maxEval()) {
-                break;
-            }
-            if (maxAbs(g) <= options.toleranceGrad()) {
-                break;
-            }
-            if (maxAbs(direction) * stepLength <= options.toleranceChange()) {
-                break;
-            }
-            if (Math.abs(loss - previousLoss) < options.toleranceChange()) {
-                break;
+            evaluations += evals;
+            return (float) originalLoss;
+        } finally {
+            if (g != previousGrad) {
+                g.close();
             }
         }
-        evaluations += evals;
-        return (float) originalLoss;
     }
 
     /** H g by the two-loop recursion, negated: the search direction. */
-    private double[] twoLoop(double[] g) {
-        int m = oldSteps.size();
-        double[][] s = oldSteps.toArray(new double[0][]);
-        double[][] y = oldDiffs.toArray(new double[0][]);
-        double[] rho = new double[m];
-        double[] alpha = new double[m];
-        double[] q = scaled(g, -1);
-        for (int i = m - 1; i >= 0; i--) {
-            rho[i] = 1 / dot(y[i], s[i]);
-            alpha[i] = rho[i] * dot(s[i], q);
-            q = axpy(-alpha[i], y[i], q);
-        }
-        double[] r = scaled(q, hessianDiag);
-        for (int i = 0; i < m; i++) {
-            double beta = rho[i] * dot(y[i], r);
-            r = axpy(alpha[i] - beta, s[i], r);
-        }
-        return r;
+    private Tensor twoLoop(Tensor g) {
+        return owned(() -> {
+            int m = oldSteps.size();
+            Tensor[] s = oldSteps.toArray(new Tensor[0]);
+            Tensor[] y = oldDiffs.toArray(new Tensor[0]);
+            double[] rho = new double[m];
+            double[] alpha = new double[m];
+            Tensor q = Functional.mul(g, -1f);
+            for (int i = m - 1; i >= 0; i--) {
+                rho[i] = 1 / dot(y[i], s[i]);
+                alpha[i] = rho[i] * dot(s[i], q);
+                q = Functional.add(Functional.mul(y[i], (float) -alpha[i]), q);
+            }
+            Tensor r = Functional.mul(q, (float) hessianDiag);
+            for (int i = 0; i < m; i++) {
+                double beta = rho[i] * dot(y[i], r);
+                r = Functional.add(Functional.mul(s[i], (float) (alpha[i] - beta)), r);
+            }
+            return r;
+        });
     }
 
-    /** Runs the closure with recording on; fills {@code grad} with the flat gradient and returns the loss. */
-    private double evaluate(Supplier<Tensor> closure, double[] grad) {
-        double loss;
+    /** Runs the closure with recording on and returns the loss (read on the host: a scalar). */
+    private static double evaluate(Supplier<Tensor> closure) {
         try (Scope scope = Scope.open()) {
-            loss = closure.get().item();
+            return closure.get().item();
         }
-        int offset = 0;
+    }
+
+    /** The parameters' gradients as one flat vector (zeros for a parameter without one), owned by the caller. */
+    private Tensor flatGrad() {
+        return owned(() -> flat(p -> p.grad() == null ? Tensor.zeros(p.numel()) : p.grad().reshape(-1)));
+    }
+
+    /** The parameters' values as one flat vector, owned by the caller. */
+    private Tensor flatParams() {
+        return owned(() -> flat(p -> p.reshape(-1)));
+    }
+
+    /** The parameters' flat views ({@code part}) one after another, as a new tensor (called in a scope). */
+    private Tensor flat(Function<Tensor, Tensor> part) {
+        List<Tensor> parts = new ArrayList<>();
         for (Tensor p : params()) {
-            int size = (int) p.numel();
-            if (p.grad() != null) {
-                float[] values = p.grad().toFloatArray();
-                for (int i = 0; i < size; i++) {
-                    grad[offset + i] = values[i];
-                }
-            } else {
-                java.util.Arrays.fill(grad, offset, offset + size, 0);
+            if (p.numel() > 0) {
+                parts.add(part.apply(p));
             }
-            offset += size;
         }
-        return loss;
+        // Multiplying by 1 copies exactly: the vector is new memory, not a view of a parameter or its gradient.
+        return parts.size() == 1 ? Functional.mul(parts.getFirst(), 1f) : Functional.concat(0, parts);
+    }
+
+    /** Writes {@code x + t d} (just {@code x} when {@code d} is null) into the parameters' own memory. */
+    private void writeParams(Tensor x, double t, Tensor d) {
+        try (Autograd.NoGrad noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
+            Tensor target = d == null ? x : Functional.add(Functional.mul(d, (float) t), x);
+            List<Tensor> present = new ArrayList<>();
+            for (Tensor p : params()) {
+                if (p.numel() > 0) {
+                    present.add(p);
+                }
+            }
+            List<Tensor> parts = present.size() == 1 ? List.of(target)
+                    : Functional.split(target, 0, present.stream().mapToLong(Tensor::numel).toArray());
+            for (int i = 0; i < parts.size(); i++) {
+                Tensor p = present.get(i);
+                Functional.copyInto(p, parts.get(i).reshape(p.dims()));
+            }
+        }
     }
 
     private long numel() {
@@ -244,82 +303,73 @@ public final class LBFGS extends Optimizer {
         for (Tensor p : params()) {
             total += p.numel();
         }
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("lbfgs: " + total + " parameters do not fit a host vector");
-        }
         return total;
     }
 
-    private double[] flatParams() {
-        double[] x = new double[(int) numel()];
-        int offset = 0;
-        for (Tensor p : params()) {
-            float[] values = p.toFloatArray();
-            for (int i = 0; i < values.length; i++) {
-                x[offset + i] = values[i];
+    /**
+     * Runs {@code body} without recording and in a scope of its own (freeing its temporaries); its result belongs
+     * to this optimizer, outside any scope of the caller's.
+     */
+    private static Tensor owned(Supplier<Tensor> body) {
+        return Scope.untracked(() -> {
+            try (Autograd.NoGrad noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
+                return scope.keep(body.get());
             }
-            offset += values.length;
-        }
-        return x;
+        });
     }
 
-    /** Writes the flat vector back into the parameters' own memory. */
-    private void writeParams(double[] x) {
+    /** Reads one scalar computed on the device: the vector math stays there, only its results reach the host. */
+    private static double scalar(Supplier<Tensor> body) {
         try (Autograd.NoGrad noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
-            int offset = 0;
-            for (Tensor p : params()) {
-                float[] values = new float[(int) p.numel()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) x[offset + i];
-                }
-                Functional.copyInto(p, Tensor.of(values, p.dims()));
-                offset += values.length;
-            }
+            return body.get().item();
         }
     }
 
-    private static double dot(double[] a, double[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
+    private static double dot(Tensor a, Tensor b) {
+        return scalar(() -> Functional.sum(Functional.mul(a, b), false));
     }
 
-    /** a x + y, as a new array. */
-    private static double[] axpy(double a, double[] x, double[] y) {
-        double[] out = new double[y.length];
-        for (int i = 0; i < y.length; i++) {
-            out[i] = a * x[i] + y[i];
-        }
-        return out;
+    private static double maxAbs(Tensor x) {
+        return scalar(() -> Functional.max(abs(x), false));
     }
 
-    private static double[] scaled(double[] x, double a) {
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = a * x[i];
-        }
-        return out;
+    private static double sumAbs(Tensor x) {
+        return scalar(() -> Functional.sum(abs(x), false));
     }
 
-    private static double maxAbs(double[] x) {
-        double m = 0;
-        for (double v : x) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
+    private static Tensor abs(Tensor x) {
+        return Functional.maximum(x, Functional.mul(x, -1f));
     }
 
-    private static double sumAbs(double[] x) {
-        double s = 0;
-        for (double v : x) {
-            s += Math.abs(v);
-        }
-        return s;
+    private void setDirection(Tensor value) {
+        closeIfPresent(direction);
+        direction = value;
     }
 
-    // ---- state dict: the history as float tensors (so a resumed run is close to, not bit-identical with, the original) ----
+    private void clearHistory() {
+        oldSteps.forEach(Tensor::close);
+        oldDiffs.forEach(Tensor::close);
+        oldSteps.clear();
+        oldDiffs.clear();
+    }
+
+    private static void closeIfPresent(Tensor t) {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    /** Frees the direction, the previous gradient and the history, then the per-parameter state. */
+    @Override
+    public synchronized void close() {
+        clearHistory();
+        setDirection(null);
+        closeIfPresent(previousGrad);
+        previousGrad = null;
+        super.close();
+    }
+
+    // ---- state dict: the history as flat tensors, copied both ways (a resumed run continues as the original) ----
 
     @Override
     protected Map<String, Double> hyperParameters() {
@@ -344,55 +394,63 @@ public final class LBFGS extends Optimizer {
         values.put("lbfgs.hessian_diag", hessianDiag);
         values.put("lbfgs.previous_loss", previousLoss);
         if (direction != null) {
-            tensors.put("lbfgs.direction", toTensor(direction));
-            tensors.put("lbfgs.previous_grad", toTensor(previousGrad));
+            tensors.put("lbfgs.direction", copyOf(direction));
+            tensors.put("lbfgs.previous_grad", copyOf(previousGrad));
         }
-        Iterator<double[]> s = oldSteps.iterator();
-        Iterator<double[]> y = oldDiffs.iterator();
+        Iterator<Tensor> s = oldSteps.iterator();
+        Iterator<Tensor> y = oldDiffs.iterator();
         for (int k = 0; s.hasNext(); k++) {
-            tensors.put("lbfgs.s." + k, toTensor(s.next()));
-            tensors.put("lbfgs.y." + k, toTensor(y.next()));
+            tensors.put("lbfgs.s." + k, copyOf(s.next()));
+            tensors.put("lbfgs.y." + k, copyOf(y.next()));
         }
     }
 
     @Override
     protected void loadExtraState(StateDict dict) {
+        boolean started = dict.tensors().containsKey("lbfgs.direction");
+        int history = (int) dict.value(name(), "lbfgs.history");
+        // Every vector is checked and copied before any state is replaced; a bad dict leaves nothing behind.
+        List<Tensor> loaded = new ArrayList<>();
+        try {
+            if (started) {
+                loaded.add(vectorOf(dict, "lbfgs.direction"));
+                loaded.add(vectorOf(dict, "lbfgs.previous_grad"));
+            }
+            for (int k = 0; k < history; k++) {
+                loaded.add(vectorOf(dict, "lbfgs.s." + k));
+                loaded.add(vectorOf(dict, "lbfgs.y." + k));
+            }
+        } catch (RuntimeException e) {
+            loaded.forEach(Tensor::close);
+            throw e;
+        }
         iterations = (long) dict.value(name(), "lbfgs.iterations");
         evaluations = (long) dict.value(name(), "lbfgs.evaluations");
         stepLength = dict.value(name(), "lbfgs.step_length");
         hessianDiag = dict.value(name(), "lbfgs.hessian_diag");
         previousLoss = dict.value(name(), "lbfgs.previous_loss");
-        boolean started = dict.tensors().containsKey("lbfgs.direction");
-        direction = started ? fromTensor(dict.tensor(name(), "lbfgs.direction")) : null;
-        previousGrad = started ? fromTensor(dict.tensor(name(), "lbfgs.previous_grad")) : null;
-        oldSteps.clear();
-        oldDiffs.clear();
-        List<double[]> steps = new ArrayList<>();
-        int history = (int) dict.value(name(), "lbfgs.history");
-        for (int k = 0; k < history; k++) {
-            steps.add(fromTensor(dict.tensor(name(), "lbfgs.s." + k)));
-            oldDiffs.addLast(fromTensor(dict.tensor(name(), "lbfgs.y." + k)));
+        clearHistory();
+        setDirection(started ? loaded.get(0) : null);
+        closeIfPresent(previousGrad);
+        previousGrad = started ? loaded.get(1) : null;
+        for (int i = started ? 2 : 0; i < loaded.size(); i += 2) {
+            oldSteps.addLast(loaded.get(i));
+            oldDiffs.addLast(loaded.get(i + 1));
         }
-        oldSteps.addAll(steps);
     }
 
-    private Tensor toTensor(double[] x) {
-        float[] values = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            values[i] = (float) x[i];
-        }
-        return Scope.untracked(() -> Tensor.of(values));
+    /** A copy of a flat vector for a state dict (which owns and closes it). */
+    private static Tensor copyOf(Tensor x) {
+        return owned(() -> Functional.mul(x, 1f));
     }
 
-    private double[] fromTensor(Tensor t) {
+    /** A flat copy of the dict's vector {@code key}, which must have one element per parameter element. */
+    private Tensor vectorOf(StateDict dict, String key) {
+        Tensor t = dict.tensor(name(), key);
         if (t.numel() != numel()) {
-            throw new IllegalArgumentException("lbfgs: state vector of " + t.numel() + " values for " + numel() + " parameters");
+            throw new IllegalArgumentException("lbfgs: state vector " + key + " of " + t.numel() + " values for "
+                    + numel() + " parameters");
         }
-        float[] values = t.toFloatArray();
-        double[] x = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            x[i] = values[i];
-        }
-        return x;
+        return owned(() -> Functional.mul(t.reshape(-1), 1f));
     }
 }

@@ -1,15 +1,23 @@
 package org.jdnn.optim;
 
+import org.jdnn.autograd.Calls;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
+import org.jdnn.ops.AdagradOps;
 import org.jdnn.ops.AdagradParams;
+import org.jdnn.ops.AdamOps;
 import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.Op;
+import org.jdnn.ops.RmspropOps;
 import org.jdnn.ops.RmspropParams;
+import org.jdnn.ops.SgdOps;
 import org.jdnn.ops.SgdParams;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +29,14 @@ import java.util.function.BiConsumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jdnn.testing.Kernels.in;
 
 /**
  * The oneDNN backend's optimizer loops (float math) against the reference's (double math): five steps of every
  * kernel and variant on seeded random parameters, gradients and state of odd sizes; parameters and state must
  * agree within 1e-5 (1 + |x|). The oneDNN loops must really run (counted under "optimizer"), and the kill switch
- * must route them to the reference.
+ * must route them to the reference. The updates are ops with no outputs that write their parameter and state in
+ * place, so those must not share memory with any other operand.
  */
 class OptimizerKernelParityTest {
     private static final long SEED = 424242L;
@@ -39,17 +49,17 @@ class OptimizerKernelParityTest {
 
     @Test
     void everyKernelMatchesTheReference() {
-        compare("sgd momentum dampening wd", 1, (b, t, p, g, s) -> b.sgdUpdate(
-                new SgdParams(0.1, 0.9, 0.2, false, 0.01), p, g, s[0], t == 1));
-        compare("sgd nesterov", 1, (b, t, p, g, s) -> b.sgdUpdate(
-                new SgdParams(0.05, 0.8, 0, true, 0.0), p, g, s[0], t == 1));
-        compare("sgd plain", 0, (b, t, p, g, s) -> b.sgdUpdate(SgdParams.of(0.3).withWeightDecay(0.1), p, g, null, false));
-        compare("adagrad", 1, (b, t, p, g, s) -> b.adagradUpdate(new AdagradParams(0.2, 0.05, 0.01, 0.1, 1e-10), t, p, g, s[0]));
-        compare("rmsprop centered momentum", 3, (b, t, p, g, s) -> b.rmspropUpdate(
+        compare("sgd momentum dampening wd", 1, (b, t, p, g, s) -> sgd(b,
+                new SgdParams(0.1, 0.9, 0.2, false, 0.01), t == 1, p, g, s[0]));
+        compare("sgd nesterov", 1, (b, t, p, g, s) -> sgd(b,
+                new SgdParams(0.05, 0.8, 0, true, 0.0), t == 1, p, g, s[0]));
+        compare("sgd plain", 0, (b, t, p, g, s) -> sgd(b, SgdParams.of(0.3).withWeightDecay(0.1), false, p, g, null));
+        compare("adagrad", 1, (b, t, p, g, s) -> adagrad(b, new AdagradParams(0.2, 0.05, 0.01, 0.1, 1e-10), t, p, g, s[0]));
+        compare("rmsprop centered momentum", 3, (b, t, p, g, s) -> rmsprop(b,
                 new RmspropParams(0.01, 0.9, 1e-8, 0.01, 0.5, true), p, g, s[0], s[1], s[2]));
-        compare("rmsprop plain", 1, (b, t, p, g, s) -> b.rmspropUpdate(RmspropParams.of(0.01), p, g, s[0], null, null));
-        compare("adam l2", 2, (b, t, p, g, s) -> b.adamUpdate(AdamParams.adam(0.01).withWeightDecay(0.1), t, p, g, s[0], s[1]));
-        compare("adamw", 2, (b, t, p, g, s) -> b.adamUpdate(AdamParams.adamW(0.01).withWeightDecay(0.1), t, p, g, s[0], s[1]));
+        compare("rmsprop plain", 1, (b, t, p, g, s) -> rmsprop(b, RmspropParams.of(0.01), p, g, s[0], null, null));
+        compare("adam l2", 2, (b, t, p, g, s) -> adam(b, AdamParams.adam(0.01).withWeightDecay(0.1), t, p, g, s[0], s[1]));
+        compare("adamw", 2, (b, t, p, g, s) -> adam(b, AdamParams.adamW(0.01).withWeightDecay(0.1), t, p, g, s[0], s[1]));
     }
 
     private static void compare(String name, int stateCount, Kernel kernel) {
@@ -95,7 +105,7 @@ class OptimizerKernelParityTest {
     void theKillSwitchRoutesUpdatesToTheReference() {
         try (OneDnnBackend killed = OneDnnBackend.create(Set.of("optimizer")); Scope scope = Scope.open()) {
             Tensor p = Tensor.of(1f, 2f);
-            killed.sgdUpdate(SgdParams.of(0.5), p, Tensor.of(1f, 1f), null, false);
+            sgd(killed, SgdParams.of(0.5), false, p, Tensor.of(1f, 1f), null);
             assertEquals(0, killed.nativeExecutions("optimizer"));
             Parity.assertClose(new float[] {0.5f, 1.5f}, p.toFloatArray(), 0, 0, "killed sgd");
         }
@@ -106,27 +116,86 @@ class OptimizerKernelParityTest {
         for (Backend backend : List.of(ReferenceBackend.INSTANCE, Backends.get("onednn"))) {
             try (Scope scope = Scope.open()) {
                 Tensor p = Tensor.zeros(3);
-                assertMessage("sgd", () -> backend.sgdUpdate(SgdParams.of(0.1), p, Tensor.zeros(4), null, false));
-                assertMessage("sgd", () -> backend.sgdUpdate(SgdParams.of(0.1).withMomentum(0.9, false), p, Tensor.zeros(3),
-                        null, true));
-                assertMessage("sgd", () -> backend.sgdUpdate(SgdParams.of(0.1), p, p, null, false));
-                assertMessage("adam", () -> backend.adamUpdate(AdamParams.adam(0.1), 0, p, Tensor.zeros(3), Tensor.zeros(3),
+                assertMessage("sgd", () -> sgd(backend, SgdParams.of(0.1), false, p, Tensor.zeros(4), null));
+                assertMessage("sgd", () -> sgd(backend, SgdParams.of(0.1).withMomentum(0.9, false), true, p,
+                        Tensor.zeros(3), null));
+                assertMessage("sgd", () -> sgd(backend, SgdParams.of(0.1), false, p, p, null));
+                assertMessage("adam", () -> adam(backend, AdamParams.adam(0.1), 0, p, Tensor.zeros(3), Tensor.zeros(3),
                         Tensor.zeros(3)));
-                assertMessage("adamw", () -> backend.adamUpdate(AdamParams.adamW(0.1), 1, p, Tensor.zeros(3), Tensor.zeros(3),
+                assertMessage("adamw", () -> adam(backend, AdamParams.adamW(0.1), 1, p, Tensor.zeros(3), Tensor.zeros(3),
                         Tensor.zeros(2)));
-                assertMessage("rmsprop", () -> backend.rmspropUpdate(RmspropParams.of(0.1).withCentered(true), p,
+                assertMessage("rmsprop", () -> rmsprop(backend, RmspropParams.of(0.1).withCentered(true), p,
                         Tensor.zeros(3), Tensor.zeros(3), null, null));
-                assertMessage("adagrad", () -> backend.adagradUpdate(AdagradParams.of(0.1), 1, p, Tensor.zeros(3), p));
+                assertMessage("adagrad", () -> adagrad(backend, AdagradParams.of(0.1), 1, p, Tensor.zeros(3), p));
+                Tensor state = Tensor.zeros(3);
+                assertExactMessage("adam: expAvg is written in place and must not share memory with expAvgSq",
+                        () -> adam(backend, AdamParams.adam(0.1), 1, p, Tensor.zeros(3), state, state));
+                assertExactMessage("rmsprop: squareAvg is written in place and must not share memory with momentumBuffer",
+                        () -> rmsprop(backend, RmspropParams.of(0.1).withMomentum(0.9), p, Tensor.zeros(3), state, null,
+                                state));
+                assertExactMessage("sgd: momentumBuffer is given but is only used when momentum != 0",
+                        () -> sgd(backend, SgdParams.of(0.1), false, p, Tensor.zeros(3), state));
                 Tensor closed = Tensor.zeros(3);
                 closed.close();
                 assertThrows(IllegalStateException.class,
-                        () -> backend.adagradUpdate(AdagradParams.of(0.1), 1, p, Tensor.zeros(3), closed));
+                        () -> adagrad(backend, AdagradParams.of(0.1), 1, p, Tensor.zeros(3), closed));
             }
         }
+    }
+
+    @Test
+    void updatesHaveNoOutputsAndWriteTheirParameterAndState() {
+        for (Op<?> op : List.of(SgdOps.UPDATE, AdagradOps.UPDATE, RmspropOps.UPDATE, AdamOps.UPDATE)) {
+            assertEquals(List.of(), op.outputs(), op + " outputs");
+            assertEquals("optimizer", op.family(), op + " family");
+            assertTrue(op.isUpdated(0) && !op.isUpdated(1), op + ": param is written, grad only read");
+            for (int i = 2; i < op.inputs().size(); i++) {
+                assertTrue(op.isUpdated(i), op + ": state " + op.inputs().get(i) + " is written");
+            }
+        }
+        try (Scope scope = Scope.open()) {
+            Tensor p = Tensor.of(1f, 2f);
+            Tensor buffer = Tensor.zeros(2);
+            Tensor[] outputs = Dispatch.call(SgdOps.UPDATE,
+                    new SgdOps.StepParams(SgdParams.of(0.5).withMomentum(0.9, false), true), p, Tensor.of(1f, -1f), buffer);
+            assertEquals(0, outputs.length);
+            Parity.assertClose(new float[] {0.5f, 2.5f}, p.toFloatArray(), 0, 0, "param after one step");
+            Parity.assertClose(new float[] {1f, -1f}, buffer.toFloatArray(), 0, 0, "buffer starts at the gradient");
+            // Asking for a first output fails before anything is written.
+            SgdOps.StepParams plain = new SgdOps.StepParams(SgdParams.of(0.5), false);
+            assertExactMessage("sgd: has no outputs (it updates its inputs in place); call it with Dispatch.call",
+                    () -> Dispatch.call1(SgdOps.UPDATE, plain, p, Tensor.of(1f, 1f), null));
+            assertExactMessage("sgd: has no outputs (it updates its inputs in place); call it with Dispatch.call",
+                    () -> Calls.call(SgdOps.UPDATE, plain, p, Tensor.of(1f, 1f), null));
+            Parity.assertClose(new float[] {0.5f, 2.5f}, p.toFloatArray(), 0, 0, "param untouched by the failed calls");
+        }
+    }
+
+    private static void sgd(Backend backend, SgdParams params, boolean firstStep, Tensor param, Tensor grad,
+                            Tensor momentumBuffer) {
+        Kernels.run(backend, SgdOps.UPDATE, new SgdOps.StepParams(params, firstStep), in(param, grad, momentumBuffer));
+    }
+
+    private static void adagrad(Backend backend, AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum) {
+        Kernels.run(backend, AdagradOps.UPDATE, new AdagradOps.StepParams(params, step), in(param, grad, sum));
+    }
+
+    private static void rmsprop(Backend backend, RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg,
+                                Tensor gradAvg, Tensor momentumBuffer) {
+        Kernels.run(backend, RmspropOps.UPDATE, params, in(param, grad, squareAvg, gradAvg, momentumBuffer));
+    }
+
+    private static void adam(Backend backend, AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg,
+                             Tensor expAvgSq) {
+        Kernels.run(backend, AdamOps.UPDATE, new AdamOps.StepParams(params, step), in(param, grad, expAvg, expAvgSq));
     }
 
     private static void assertMessage(String op, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().startsWith(op + ":"), e.getMessage());
+    }
+
+    private static void assertExactMessage(String message, org.junit.jupiter.api.function.Executable call) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, call).getMessage());
     }
 }

@@ -3,7 +3,6 @@ package org.jdnn.backend.onednn;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Operands;
-import org.jdnn.backend.OptimizerOperands;
 import org.jdnn.backend.Pool2dWorkspace;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.bindings.dnnl.dnnl_h;
@@ -13,8 +12,6 @@ import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
 import org.jdnn.natives.dnnl.DnnlEngine;
 import org.jdnn.natives.dnnl.DnnlStream;
-import org.jdnn.ops.AdagradParams;
-import org.jdnn.ops.AdamParams;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.BroadcastShapes;
@@ -31,8 +28,6 @@ import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
-import org.jdnn.ops.RmspropParams;
-import org.jdnn.ops.SgdParams;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
 import org.jdnn.tensor.Device;
@@ -99,6 +94,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         binaryKernels.register(kernels);
         reductionKernels.register(kernels);
         concatKernels.register(kernels);
+        OneDnnOptimizers.register(this, kernels);
     }
 
     /** The process-wide instance (loads oneDNN on first use; throws NativeLibraryException if it cannot). */
@@ -609,59 +605,9 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     }
 
     // ---- optimizer ----
-    // oneDNN has no optimizer primitives: these run the Java loops of OneDnnOptimizers (counted under "optimizer").
 
-    @Override
-    public void sgdUpdate(SgdParams params, Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep) {
-        if (!runsNatively(OneDnnOptimizers.OP)) {
-            ReferenceBackend.INSTANCE.sgdUpdate(params, param, grad, momentumBuffer, firstStep);
-            return;
-        }
-        OptimizerOperands.sgd(params, param, grad, momentumBuffer);
-        OneDnnOptimizers.sgd(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                momentumBuffer == null ? null : TensorAccess.segment(momentumBuffer), firstStep);
-        countOptimizerUpdate();
-    }
-
-    @Override
-    public void adagradUpdate(AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum) {
-        if (!runsNatively(OneDnnOptimizers.OP)) {
-            ReferenceBackend.INSTANCE.adagradUpdate(params, step, param, grad, sum);
-            return;
-        }
-        OptimizerOperands.adagrad(step, param, grad, sum);
-        OneDnnOptimizers.adagrad(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                TensorAccess.segment(sum));
-        countOptimizerUpdate();
-    }
-
-    @Override
-    public void rmspropUpdate(RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg,
-                              Tensor momentumBuffer) {
-        if (!runsNatively(OneDnnOptimizers.OP)) {
-            ReferenceBackend.INSTANCE.rmspropUpdate(params, param, grad, squareAvg, gradAvg, momentumBuffer);
-            return;
-        }
-        OptimizerOperands.rmsprop(params, param, grad, squareAvg, gradAvg, momentumBuffer);
-        OneDnnOptimizers.rmsprop(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                TensorAccess.segment(squareAvg), gradAvg == null ? null : TensorAccess.segment(gradAvg),
-                momentumBuffer == null ? null : TensorAccess.segment(momentumBuffer));
-        countOptimizerUpdate();
-    }
-
-    @Override
-    public void adamUpdate(AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
-        if (!runsNatively(OneDnnOptimizers.OP)) {
-            ReferenceBackend.INSTANCE.adamUpdate(params, step, param, grad, expAvg, expAvgSq);
-            return;
-        }
-        OptimizerOperands.adam(params, step, param, grad, expAvg, expAvgSq);
-        OneDnnOptimizers.adam(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                TensorAccess.segment(expAvg), TensorAccess.segment(expAvgSq));
-        countOptimizerUpdate();
-    }
-
-    private void countOptimizerUpdate() {
+    /** Counts one run of an optimizer loop (oneDNN has no optimizer primitives; see {@link OneDnnOptimizers}). */
+    void countOptimizerUpdate() {
         executions.computeIfAbsent(OneDnnOptimizers.OP, o -> new LongAdder()).increment();
     }
 }

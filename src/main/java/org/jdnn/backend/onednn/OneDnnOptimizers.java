@@ -1,9 +1,16 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.AdagradOps;
 import org.jdnn.ops.AdagradParams;
+import org.jdnn.ops.AdamOps;
 import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.RmspropOps;
 import org.jdnn.ops.RmspropParams;
+import org.jdnn.ops.SgdOps;
 import org.jdnn.ops.SgdParams;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 
@@ -21,6 +28,37 @@ final class OneDnnOptimizers {
     static final String OP = "optimizer";
 
     private OneDnnOptimizers() {
+    }
+
+    /**
+     * Registers the sgd, adagrad, rmsprop and adam updates (inputs param, grad, then the state, written in place).
+     * Each run is counted under {@link #OP} as a primitive execution would be, so tests can tell these loops ran.
+     */
+    static void register(OneDnnBackend backend, KernelTable table) {
+        table.put(SgdOps.UPDATE, (p, in, out) -> {
+                    sgd(p.sgd(), in[0].numel(), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                            segmentOrNull(in[2]), p.firstStep());
+                    backend.countOptimizerUpdate();
+                })
+                .put(AdagradOps.UPDATE, (p, in, out) -> {
+                    adagrad(p.adagrad(), p.step(), in[0].numel(), TensorAccess.segment(in[0]),
+                            TensorAccess.segment(in[1]), TensorAccess.segment(in[2]));
+                    backend.countOptimizerUpdate();
+                })
+                .put(RmspropOps.UPDATE, (p, in, out) -> {
+                    rmsprop(p, in[0].numel(), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                            TensorAccess.segment(in[2]), segmentOrNull(in[3]), segmentOrNull(in[4]));
+                    backend.countOptimizerUpdate();
+                })
+                .put(AdamOps.UPDATE, (p, in, out) -> {
+                    adam(p.adam(), p.step(), in[0].numel(), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                            TensorAccess.segment(in[2]), TensorAccess.segment(in[3]));
+                    backend.countOptimizerUpdate();
+                });
+    }
+
+    private static MemorySegment segmentOrNull(Tensor t) {
+        return t == null ? null : TensorAccess.segment(t);
     }
 
     static void sgd(SgdParams h, long n, MemorySegment param, MemorySegment grad, MemorySegment buf, boolean firstStep) {

@@ -3,10 +3,7 @@ package org.jdnn.backend.reference;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Operands;
-import org.jdnn.backend.OptimizerOperands;
 import org.jdnn.backend.Pool2dWorkspace;
-import org.jdnn.ops.AdagradParams;
-import org.jdnn.ops.AdamParams;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.Conv2dParams;
@@ -20,8 +17,6 @@ import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionOps;
-import org.jdnn.ops.RmspropParams;
-import org.jdnn.ops.SgdParams;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
 import org.jdnn.tensor.Device;
@@ -50,6 +45,7 @@ public final class ReferenceBackend implements Backend {
         ReferenceBinary.register(kernels);
         ReferenceReduction.register(kernels);
         ReferenceConcat.register(kernels);
+        ReferenceOptimizers.register(kernels);
     }
 
     @Override
@@ -188,36 +184,5 @@ public final class ReferenceBackend implements Backend {
 
     private static MemorySegment segmentOrNull(Tensor t) {
         return t == null ? null : TensorAccess.segment(t);
-    }
-
-    // ---- optimizer ----
-
-    @Override
-    public void sgdUpdate(SgdParams params, Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep) {
-        OptimizerOperands.sgd(params, param, grad, momentumBuffer);
-        ReferenceOptimizers.sgd(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                segmentOrNull(momentumBuffer), firstStep);
-    }
-
-    @Override
-    public void adagradUpdate(AdagradParams params, long step, Tensor param, Tensor grad, Tensor sum) {
-        OptimizerOperands.adagrad(step, param, grad, sum);
-        ReferenceOptimizers.adagrad(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                TensorAccess.segment(sum));
-    }
-
-    @Override
-    public void rmspropUpdate(RmspropParams params, Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg,
-                              Tensor momentumBuffer) {
-        OptimizerOperands.rmsprop(params, param, grad, squareAvg, gradAvg, momentumBuffer);
-        ReferenceOptimizers.rmsprop(params, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                TensorAccess.segment(squareAvg), segmentOrNull(gradAvg), segmentOrNull(momentumBuffer));
-    }
-
-    @Override
-    public void adamUpdate(AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
-        OptimizerOperands.adam(params, step, param, grad, expAvg, expAvgSq);
-        ReferenceOptimizers.adam(params, step, param.numel(), TensorAccess.segment(param), TensorAccess.segment(grad),
-                TensorAccess.segment(expAvg), TensorAccess.segment(expAvgSq));
     }
 }

@@ -1,9 +1,16 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.AdagradOps;
 import org.jdnn.ops.AdagradParams;
+import org.jdnn.ops.AdamOps;
 import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.RmspropOps;
 import org.jdnn.ops.RmspropParams;
+import org.jdnn.ops.SgdOps;
 import org.jdnn.ops.SgdParams;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 
@@ -15,6 +22,24 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 final class ReferenceOptimizers {
     private ReferenceOptimizers() {
+    }
+
+    /** Registers the sgd, adagrad, rmsprop and adam updates: inputs param, grad, then the state, written in place. */
+    static void register(KernelTable table) {
+        table.put(SgdOps.UPDATE, (p, in, out) -> sgd(p.sgd(), in[0].numel(), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), segmentOrNull(in[2]), p.firstStep()))
+                .put(AdagradOps.UPDATE, (p, in, out) -> adagrad(p.adagrad(), p.step(), in[0].numel(),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(in[1]), TensorAccess.segment(in[2])))
+                .put(RmspropOps.UPDATE, (p, in, out) -> rmsprop(p, in[0].numel(), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), segmentOrNull(in[3]),
+                        segmentOrNull(in[4])))
+                .put(AdamOps.UPDATE, (p, in, out) -> adam(p.adam(), p.step(), in[0].numel(),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(in[1]), TensorAccess.segment(in[2]),
+                        TensorAccess.segment(in[3])));
+    }
+
+    private static MemorySegment segmentOrNull(Tensor t) {
+        return t == null ? null : TensorAccess.segment(t);
     }
 
     static void sgd(SgdParams h, long n, MemorySegment param, MemorySegment grad, MemorySegment buf, boolean firstStep) {
