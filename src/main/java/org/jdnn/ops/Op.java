@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>An op's first output is the one gradients flow into; outputs after {@code visibleOutputs} are state the
  * derivative needs (batch statistics, a pooling workspace), owned by the graph node or freed at once.
  *
+ * <p>An output declared {@linkplain Builder#sizedByKernel sized by the kernel} is backend-specific state whose size no
+ * backend-independent shape rule can give (max pooling's workspace: int32 indices on the reference, oneDNN's own
+ * format and size there): the shape rule gives null for it, and the kernel that actually runs, after any fallback,
+ * allocates it on its device (or leaves it null when the call does not produce it). Everything else about it is as
+ * for any output: the dispatcher frees it if the call fails, the caller or the graph node owns it afterwards.
+ *
  * @param <P> the parameter record (use {@link NoParams} for none)
  */
 public final class Op<P> {
@@ -28,6 +34,7 @@ public final class Op<P> {
     private final List<String> outputs;
     private final int visibleOutputs;
     private final int inPlaceInput;
+    private final boolean[] sizedByKernel;
     private final ShapeRule<P> shapeRule;
     private final Derivative<P> derivative;
 
@@ -45,6 +52,10 @@ public final class Op<P> {
         this.outputs = List.of(b.outputs);
         this.visibleOutputs = b.visibleOutputs < 0 ? b.outputs.length : b.visibleOutputs;
         this.inPlaceInput = b.inPlaceInput;
+        this.sizedByKernel = new boolean[b.outputs.length];
+        for (int output : b.sizedByKernel) {
+            sizedByKernel[output] = true;
+        }
         this.shapeRule = b.shapeRule;
         this.derivative = b.derivative;
     }
@@ -90,6 +101,11 @@ public final class Op<P> {
         return inPlaceInput;
     }
 
+    /** Whether the kernel that runs allocates this output itself (see {@link Builder#sizedByKernel}). */
+    public boolean isSizedByKernel(int output) {
+        return sizedByKernel[output];
+    }
+
     /** The derivative, or null when the op is not differentiable (backward passes, updates). */
     public Derivative<P> derivative() {
         return derivative;
@@ -117,6 +133,12 @@ public final class Op<P> {
             throw new IllegalStateException(name + ": the shape rule gave " + shapes.length + " shapes for outputs "
                     + outputs);
         }
+        for (int i = 0; i < shapes.length; i++) {
+            if (sizedByKernel[i] && shapes[i] != null) {
+                throw new IllegalStateException(name + ": the shape rule sized " + outputs.get(i)
+                        + ", which the kernel sizes");
+            }
+        }
         return shapes;
     }
 
@@ -139,6 +161,7 @@ public final class Op<P> {
         private String[] outputs = {"out"};
         private int visibleOutputs = -1;
         private int inPlaceInput = -1;
+        private int[] sizedByKernel = {};
         private ShapeRule<P> shapeRule;
         private Derivative<P> derivative;
 
@@ -171,6 +194,17 @@ public final class Op<P> {
             return this;
         }
 
+        /**
+         * These outputs are backend-specific state only the kernel can size (a pooling workspace): the shape rule
+         * gives null for them, the dispatcher passes them to the kernel as null, and the kernel that runs stores there
+         * a tensor it allocated on its device, or leaves null when the call does not produce one. A caller of
+         * {@code Dispatch.run} passes null for them and finds the kernel's tensor (its to own) in the array afterwards.
+         */
+        public Builder<P> sizedByKernel(int... outputIndices) {
+            this.sizedByKernel = outputIndices.clone();
+            return this;
+        }
+
         public Builder<P> derivative(Derivative<P> value) {
             this.derivative = value;
             return this;
@@ -180,6 +214,11 @@ public final class Op<P> {
             this.shapeRule = rule;
             if (visibleOutputs > outputs.length) {
                 throw new IllegalArgumentException(name + ": " + visibleOutputs + " visible of " + Arrays.toString(outputs));
+            }
+            for (int output : sizedByKernel) {
+                if (output < 0 || output >= outputs.length) {
+                    throw new IllegalArgumentException(name + ": no output " + output + " in " + Arrays.toString(outputs));
+                }
             }
             return new Op<>(this);
         }
