@@ -291,7 +291,8 @@ public final class F {
 
     /** Max or average pooling; when recording, max pooling keeps its workspace in the graph for backward. */
     public static Tensor pool2d(Tensor x, Pool2dParams params) {
-        return Calls.call(Autograd.isGradEnabled() && x.requiresGrad() ? Pool2dOps.TRAINING : Pool2dOps.FORWARD, params, x);
+        return Calls.call(Autograd.isGradEnabled() && x.requiresGrad() ? Pool2dOps.TRAINING : Pool2dOps.FORWARD,
+                params, x);
     }
 
     public static Tensor maxPool2d(Tensor x, long kernel, long stride, long padding) {

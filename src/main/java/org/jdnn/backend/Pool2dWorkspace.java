@@ -52,7 +52,8 @@ public final class Pool2dWorkspace {
     public static void check(String op, Tensor workspace, String format, Pool2dParams params, Shape src) {
         Made made = FILLED.get(workspace);
         if (made == null) {
-            throw new IllegalStateException(op + ": workspace holds no forward result (take the one pool2d_training made)");
+            throw new IllegalStateException(op
+                    + ": workspace holds no forward result (take the one pool2d_training made)");
         }
         if (!made.format().equals(format)) {
             throw new IllegalArgumentException(op + ": workspace was made by the " + made.format() + " backend, not "

@@ -346,7 +346,8 @@ public final class Functional {
      * {@link #pool2dTraining} made (on the same backend), average pooling none.
      */
     public static Tensor pool2dBackward(Pool2dParams params, Tensor gradOutput, Tensor workspace, Shape inputShape) {
-        return Dispatch.call1(Pool2dOps.BACKWARD, new Pool2dOps.BackwardParams(params, inputShape), gradOutput, workspace);
+        return Dispatch.call1(Pool2dOps.BACKWARD, new Pool2dOps.BackwardParams(params, inputShape), gradOutput,
+                workspace);
     }
 
     // ---- batchnorm ----

@@ -47,7 +47,8 @@ public final class Pool2dOps {
                 s.checkOutput(op, "gradOutput", in[0]);
                 boolean max = p.pool().algorithm() == PoolAlgorithm.MAX;
                 if (max && in[1] == null) {
-                    throw new IllegalArgumentException(op + ": max pooling backward needs the workspace its forward filled");
+                    throw new IllegalArgumentException(op
+                            + ": max pooling backward needs the workspace its forward filled");
                 }
                 if (!max && in[1] != null) {
                     throw new IllegalArgumentException(op + ": average pooling takes no workspace");

@@ -238,6 +238,34 @@ class Pool2dParityTest {
         }
     }
 
+    /**
+     * Recorded max pooling keeps the workspace its training forward made in the graph node, and the gradient through
+     * it equals the one the inference forward's derivative gets by running the training forward again (exactly: both
+     * route each output's gradient to the same element), on both backends.
+     */
+    @Test
+    void recordedPoolingOwnsItsWorkspaceAndBothDerivativesAgree() {
+        for (Pool2dParams p : List.of(Pool2dParams.max(3, 2, 1), Pool2dParams.avg(3, 2, 1, false))) {
+            for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("pool2d"))) {
+                try (Scope scope = Scope.open()) {
+                    Tensor x = distinct(21, 2, 3, 9, 9).requiresGrad(true);
+                    Tensor dy = Tensor.randn(22, Pool2dShapes.infer(p, x.shape()).output().dims());
+                    float[][] grads = new float[2][];
+                    for (int path = 0; path < 2; path++) {
+                        boolean training = path == 0;
+                        Tensor y = Backends.with(backend, () -> training ? org.jdnn.autograd.F.pool2d(x, p)
+                                : org.jdnn.autograd.Calls.call(Pool2dOps.FORWARD, p, x));
+                        assertEquals(training ? "pool2d_training" : "pool2d", y.gradFn().name());
+                        Backends.with(backend, () -> y.backward(dy, false));
+                        grads[path] = x.grad().toFloatArray();
+                        x.grad().fill(0f);
+                    }
+                    assertArrayEquals(grads[0], grads[1], backend.name() + " " + p);
+                }
+            }
+        }
+    }
+
     /** With the kill switch on, pooling and its workspace come from the reference and no primitive runs. */
     @Test
     void killSwitchRoutesToReference() {

@@ -87,8 +87,8 @@ final class OneDnnBatchNorm {
         for (long c = 0; c < channels; c++) {
             runningMean.setAtIndex(JAVA_FLOAT, c,
                     keep * runningMean.getAtIndex(JAVA_FLOAT, c) + momentum * mean.getAtIndex(JAVA_FLOAT, c));
-            runningVariance.setAtIndex(JAVA_FLOAT, c,
-                    keep * runningVariance.getAtIndex(JAVA_FLOAT, c) + varianceWeight * variance.getAtIndex(JAVA_FLOAT, c));
+            runningVariance.setAtIndex(JAVA_FLOAT, c, keep * runningVariance.getAtIndex(JAVA_FLOAT, c)
+                    + varianceWeight * variance.getAtIndex(JAVA_FLOAT, c));
         }
     }
 

@@ -70,8 +70,8 @@ final class OneDnnPooling {
                 Fallback.toReference(sparse, (p, in, out) -> !supported(p, in[0].shape())));
         table.put(Pool2dOps.TRAINING, (p, in, out) -> training(backend, p, in[0], out),
                 Fallback.toReference(sparse, (p, in, out) -> !supported(p, in[0].shape())));
-        table.put(Pool2dOps.BACKWARD, (p, in, out) -> backward(backend, p.pool(), Pool2dShapes.infer(p.pool(), p.input()),
-                        in[0], in[1], out[0]),
+        table.put(Pool2dOps.BACKWARD, (p, in, out) -> backward(backend, p.pool(),
+                        Pool2dShapes.infer(p.pool(), p.input()), in[0], in[1], out[0]),
                 Fallback.toReference(sparse, (p, in, out) -> !supported(p.pool(), p.input())));
     }
 
