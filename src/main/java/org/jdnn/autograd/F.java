@@ -1,9 +1,7 @@
 package org.jdnn.autograd;
 
-import org.jdnn.functional.BatchNormGradients;
-import org.jdnn.functional.BatchNormResult;
 import org.jdnn.functional.Functional;
-import org.jdnn.functional.Pool2dResult;
+import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryOps;
@@ -18,6 +16,7 @@ import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
@@ -27,7 +26,6 @@ import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Differentiable operations: each runs the forward kernel (through {@link Functional}, on the current
@@ -265,15 +263,8 @@ public final class F {
 
     /** Max or average pooling; when recording, max pooling keeps its workspace in the graph for backward. */
     public static Tensor pool2d(Tensor x, Pool2dParams params) {
-        if (!Autograd.isGradEnabled() || !x.requiresGrad()) {
-            return Functional.pool2d(x, params);
-        }
-        Pool2dResult result = Functional.pool2dTraining(x, params);
-        Shape inputShape = x.shape();
-        List<AutoCloseable> owned = result.workspace() == null ? List.of() : List.of(result.workspace());
-        return Autograd.record("pool2d", result.output(),
-                (g, needs) -> new Tensor[] {Functional.pool2dBackward(params, g, result.workspace(), inputShape)},
-                owned, x);
+        return Calls.call(Autograd.isGradEnabled() && x.requiresGrad() ? Pool2dOps.TRAINING : Pool2dOps.FORWARD,
+                params, x);
     }
 
     public static Tensor maxPool2d(Tensor x, long kernel, long stride, long padding) {
@@ -290,24 +281,8 @@ public final class F {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVariance, Tensor weight, Tensor bias,
                                    boolean training, BatchNormParams params) {
-        if (!training) {
-            Tensor out = Functional.batchNorm(x, runningMean, runningVariance, weight, bias, false, params);
-            return Autograd.record("batch_norm", out,
-                    (g, needs) -> batchNormGrads(params, false, x, g, weight, bias, runningMean, runningVariance, needs),
-                    x, weight, bias);
-        }
-        BatchNormResult result = Functional.batchNormTraining(x, weight, bias, runningMean, runningVariance, params);
-        return Autograd.record("batch_norm", result.output(),
-                (g, needs) -> batchNormGrads(params, true, x, g, weight, bias, result.mean(), result.variance(), needs),
-                List.of(result.mean(), result.variance()), x, weight, bias);
-    }
-
-    private static Tensor[] batchNormGrads(BatchNormParams params, boolean training, Tensor x, Tensor g, Tensor weight,
-                                           Tensor bias, Tensor mean, Tensor variance, boolean[] needs) {
-        boolean parameterGrads = (weight != null && needs[1]) || (bias != null && needs[2]);
-        BatchNormGradients grads = Functional.batchNormBackward(params, training, x, g, weight, mean, variance, parameterGrads);
-        return new Tensor[] {grads.input(), weight != null && needs[1] ? grads.scale() : null,
-                bias != null && needs[2] ? grads.shift() : null};
+        return Calls.call(training ? BatchNormOps.TRAINING : BatchNormOps.INFERENCE, params, x, weight, bias,
+                runningMean, runningVariance);
     }
 
     // ---- helpers ----

@@ -12,7 +12,9 @@ import org.jdnn.tensor.TensorAccess;
  * The one path from an op call to a kernel. For every op alike it checks the operands (present, open, float32, all on
  * one device), applies the op's shape rule, allocates the outputs on that device, finds the kernel of the backend
  * that owns the device, takes a declared fallback where the kernel cannot run the case (counted), pins the operands
- * for the call and frees the outputs if the kernel fails.
+ * for the call and frees the outputs if the kernel fails. Outputs an op declares
+ * {@linkplain Op#isSizedByKernel sized by the kernel} are left null for the kernel to allocate; the dispatcher then
+ * checks that what the kernel put there is on the backend's device.
  */
 public final class Dispatch {
     private Dispatch() {
@@ -52,7 +54,8 @@ public final class Dispatch {
 
     /**
      * Runs {@code op} on {@code backend} into outputs the caller allocated (tests, in-place updates): checks they have
-     * the shapes the op's rule gives, are on the backend's device and do not overlap the inputs.
+     * the shapes the op's rule gives, are on the backend's device and do not overlap the inputs. An output sized by
+     * the kernel is passed null and holds the kernel's tensor (the caller's to close) when this returns.
      */
     public static <P> void run(Backend backend, Op<P> op, P params, Tensor[] inputs, Tensor[] outputs) {
         requireArray(op, "inputs", inputs);
@@ -93,8 +96,30 @@ public final class Dispatch {
 
     private static <P> void execute(Backend backend, Op<P> op, P params, Tensor[] inputs, Tensor[] outputs) {
         Kernel<P> kernel = kernelFor(backend, op, params, inputs, outputs);
-        try (Pins ignored = TensorAccess.pin(inputs, outputs)) {
-            kernel.run(params, inputs, outputs);
+        try {
+            try (Pins ignored = TensorAccess.pin(inputs, outputs)) {
+                kernel.run(params, inputs, outputs);
+            }
+            for (int i = 0; i < outputs.length; i++) {
+                if (op.isSizedByKernel(i) && outputs[i] != null && !outputs[i].device().equals(backend.device())) {
+                    throw new IllegalStateException(op + ": the kernel made " + op.outputs().get(i) + " on "
+                            + outputs[i].device() + ", not " + backend.device());
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            freeSizedByKernel(op, outputs, e);
+            throw e;
+        }
+    }
+
+    /** Frees (and clears) what a failed kernel allocated itself, which no caller knows about. */
+    private static void freeSizedByKernel(Op<?> op, Tensor[] outputs, Throwable cause) {
+        for (int i = 0; i < outputs.length; i++) {
+            if (op.isSizedByKernel(i) && outputs[i] != null) {
+                Tensor made = outputs[i];
+                outputs[i] = null;
+                closeAll(new Tensor[] {made}, cause);
+            }
         }
     }
 

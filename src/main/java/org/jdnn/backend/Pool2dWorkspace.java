@@ -1,111 +1,69 @@
 package org.jdnn.backend;
 
 import org.jdnn.ops.Pool2dParams;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
-/**
- * What max pooling's forward remembers for its backward: where each window's maximum was. The content
- * is backend-specific (the reference stores int32 argmax indices, oneDNN its own workspace), so a workspace
- * only goes back to the backend that made it, for the parameters and input shape it was made for.
- *
- * <p>Make one with {@link Backend#pool2dWorkspace}, pass it to {@link Backend#pool2dForward} and keep it
- * until {@link Backend#pool2dBackward}. It owns native memory: close it, or make it inside a
- * {@link org.jdnn.tensor.Scope}; using it after close throws {@link IllegalStateException}.
- */
-public final class Pool2dWorkspace implements AutoCloseable {
-    private final String format;
-    private final Pool2dParams params;
-    private final Shape src;
-    private final long bytes;
-    private final Tensor storage;
-    private volatile boolean written;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
-    private Pool2dWorkspace(String format, Pool2dParams params, Shape src, long bytes) {
-        this.format = format;
-        this.params = params;
-        this.src = src;
-        this.bytes = bytes;
-        // A float32 tensor is the library's owned, scope-tracked native buffer; its bytes are opaque here.
-        this.storage = Tensor.empty(Math.max(1, Math.ceilDiv(bytes, 4)));
+/**
+ * For pooling kernels: max pooling's workspace, the tensor {@link org.jdnn.ops.Pool2dOps#TRAINING} makes and
+ * {@link org.jdnn.ops.Pool2dOps#BACKWARD} reads. Its bytes are opaque, in the format of the backend that wrote them
+ * (int32 indices on the reference, oneDNN's own workspace there), so nothing but that backend's forward may produce
+ * one: a backward fed another tensor, or one written for other params or another input shape, could read indices
+ * outside its windows (oneDNN would then write outside the gradient). Hence the forward kernel registers each
+ * workspace it filled, with what it was made for, and the backward kernel accepts only such a tensor, before any
+ * native code runs.
+ *
+ * <p>The registry holds the tensors weakly (a workspace freed by its graph node or its scope and then collected
+ * leaves it) and by identity: a closed workspace is rejected by the dispatcher, and a reshaped view is not the
+ * registered tensor.
+ */
+public final class Pool2dWorkspace {
+    /** What a registered workspace was made for. */
+    private record Made(String format, Pool2dParams params, Shape src) {
     }
 
-    /** For backends: a workspace of {@code bytes} bytes in {@code format} (the backend's name) for these operands. */
-    public static Pool2dWorkspace allocate(String format, Pool2dParams params, Shape src, long bytes) {
+    private static final Map<Tensor, Made> FILLED = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private Pool2dWorkspace() {
+    }
+
+    /** A buffer of at least {@code bytes} bytes on {@code device} (a float32 tensor: the library's owned memory). */
+    public static Tensor allocate(long bytes, Device device) {
         if (bytes < 0) {
             throw new IllegalArgumentException("pool2d workspace: negative size " + bytes);
         }
-        return new Pool2dWorkspace(format, params, src, bytes);
+        return Tensor.empty(Shape.of(Math.max(1, Math.ceilDiv(bytes, 4))), device);
     }
 
-    /** The backend whose layout the content has. */
-    public String format() {
-        return format;
-    }
-
-    public Pool2dParams params() {
-        return params;
-    }
-
-    /** The input shape the workspace was made for. */
-    public Shape src() {
-        return src;
-    }
-
-    /** The size in bytes the backend asked for. */
-    public long bytes() {
-        return bytes;
-    }
-
-    /** For backends: the buffer (at least {@link #bytes()} bytes, content opaque). */
-    public Tensor storage() {
-        return storage;
-    }
-
-    /** Whether a forward pass has filled it. */
-    public boolean isWritten() {
-        return written;
-    }
-
-    /** For backends: records that a forward pass filled it. */
-    public void markWritten() {
-        written = true;
-    }
-
-    public boolean isClosed() {
-        return storage.isClosed();
+    /** Records that {@code format}'s forward filled {@code workspace} for {@code params} on input shape {@code src}. */
+    public static void filled(Tensor workspace, String format, Pool2dParams params, Shape src) {
+        FILLED.put(workspace, new Made(format, params, src));
     }
 
     /**
-     * For backends: throws unless this workspace is open, in {@code expectedFormat}, and made for
-     * {@code expectedParams} and {@code expectedSrc}; {@code backward} also requires a forward to have filled it.
+     * Throws unless {@code workspace} was filled by {@code format}'s forward for {@code params} and input shape
+     * {@code src}; {@code op} starts the message.
      */
-    public void check(String op, String expectedFormat, Pool2dParams expectedParams, Shape expectedSrc, boolean backward) {
-        if (isClosed()) {
-            throw new IllegalStateException(op + ": workspace is closed");
+    public static void check(String op, Tensor workspace, String format, Pool2dParams params, Shape src) {
+        Made made = FILLED.get(workspace);
+        if (made == null) {
+            throw new IllegalStateException(op
+                    + ": workspace holds no forward result (take the one pool2d_training made)");
         }
-        if (!format.equals(expectedFormat)) {
-            throw new IllegalArgumentException(op + ": workspace was made by the " + format + " backend, not " + expectedFormat);
+        if (!made.format().equals(format)) {
+            throw new IllegalArgumentException(op + ": workspace was made by the " + made.format() + " backend, not "
+                    + format);
         }
-        if (!params.equals(expectedParams)) {
-            throw new IllegalArgumentException(op + ": workspace was made for " + params + ", not " + expectedParams);
+        if (!made.params().equals(params)) {
+            throw new IllegalArgumentException(op + ": workspace was made for " + made.params() + ", not " + params);
         }
-        if (!src.equals(expectedSrc)) {
-            throw new IllegalArgumentException(op + ": workspace was made for input " + src + ", not " + expectedSrc);
+        if (!made.src().equals(src)) {
+            throw new IllegalArgumentException(op + ": workspace was made for input " + made.src() + ", not " + src);
         }
-        if (backward && !written) {
-            throw new IllegalStateException(op + ": workspace holds no forward result (run pool2dForward with it first)");
-        }
-    }
-
-    @Override
-    public void close() {
-        storage.close();
-    }
-
-    @Override
-    public String toString() {
-        return "Pool2dWorkspace(" + format + ", " + params + ", input " + src + ", " + bytes + " bytes"
-                + (isClosed() ? ", closed)" : ")");
     }
 }

@@ -3,9 +3,8 @@ package org.jdnn.functional;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
 import org.jdnn.backend.Dispatch;
-import org.jdnn.backend.Pool2dWorkspace;
 import org.jdnn.ops.BatchNormParams;
-import org.jdnn.ops.BatchNormShapes;
+import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
@@ -24,7 +23,7 @@ import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
 import org.jdnn.ops.NoParams;
 import org.jdnn.ops.Pool2dParams;
-import org.jdnn.ops.Pool2dShapes;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
@@ -316,37 +315,22 @@ public final class Functional {
 
     /** Pooling for inference: no workspace is kept. */
     public static Tensor pool2d(Tensor x, Pool2dParams params) {
-        Tensor out = Tensor.empty(Pool2dShapes.infer(params, x.shape()).output());
-        return run(out, backend -> backend.pool2dForward(params, x, out, null), x);
+        return Dispatch.call1(Pool2dOps.FORWARD, params, x);
     }
 
     /** Pooling for training: the output and, for max pooling, the workspace {@link #pool2dBackward} needs. */
     public static Pool2dResult pool2dTraining(Tensor x, Pool2dParams params) {
-        Backend backend = Backends.current();
-        Tensor out = Tensor.empty(Pool2dShapes.infer(params, x.shape()).output());
-        Pool2dWorkspace workspace = null;
-        try {
-            workspace = backend.pool2dWorkspace(params, x.shape());
-            try (Pins pins = pin(x, out, workspace == null ? null : workspace.storage())) {
-                backend.pool2dForward(params, x, out, workspace);
-            }
-            return new Pool2dResult(out, workspace);
-        } catch (RuntimeException | Error e) {
-            out.close();
-            if (workspace != null) {
-                workspace.close();
-            }
-            throw e;
-        }
+        Tensor[] outputs = Dispatch.call(Pool2dOps.TRAINING, params, x);
+        return new Pool2dResult(outputs[0], outputs[1]);
     }
 
-    /** The input gradient of pooling over input shape {@code inputShape}; max pooling needs its forward's workspace. */
-    public static Tensor pool2dBackward(Pool2dParams params, Tensor gradOutput, Pool2dWorkspace workspace,
-                                        Shape inputShape) {
-        Pool2dShapes.infer(params, inputShape);
-        Tensor out = Tensor.empty(inputShape);
-        return run(out, backend -> backend.pool2dBackward(params, gradOutput, workspace, out), gradOutput,
-                workspace == null ? null : workspace.storage());
+    /**
+     * The input gradient of pooling over input shape {@code inputShape}; max pooling needs the workspace its
+     * {@link #pool2dTraining} made (on the same backend), average pooling none.
+     */
+    public static Tensor pool2dBackward(Pool2dParams params, Tensor gradOutput, Tensor workspace, Shape inputShape) {
+        return Dispatch.call1(Pool2dOps.BACKWARD, new Pool2dOps.BackwardParams(params, inputShape), gradOutput,
+                workspace);
     }
 
     // ---- batchnorm ----
@@ -358,18 +342,8 @@ public final class Functional {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVariance, Tensor weight, Tensor bias,
                                    boolean training, BatchNormParams params) {
-        if (training) {
-            BatchNormResult result = batchNormTraining(x, weight, bias, runningMean, runningVariance, params);
-            result.mean().close();
-            result.variance().close();
-            return result.output();
-        }
-        if (runningMean == null || runningVariance == null) {
-            throw new IllegalArgumentException("batchnorm: inference needs running mean and variance");
-        }
-        Tensor out = Tensor.empty(x.shape());
-        return run(out, backend -> backend.batchNormForward(params, false, x, weight, bias, runningMean,
-                runningVariance, out), x, weight, bias, runningMean, runningVariance);
+        return Dispatch.call1(training ? BatchNormOps.TRAINING : BatchNormOps.INFERENCE, params, x, weight, bias,
+                runningMean, runningVariance);
     }
 
     /**
@@ -378,26 +352,8 @@ public final class Functional {
      */
     public static BatchNormResult batchNormTraining(Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
                                                     Tensor runningVariance, BatchNormParams params) {
-        if ((runningMean == null) != (runningVariance == null)) {
-            throw new IllegalArgumentException("batchnorm: give both running mean and running variance, or neither");
-        }
-        BatchNormShapes shapes = BatchNormShapes.infer(x.shape(), true);
-        Backend backend = Backends.current();
-        Tensor out = Tensor.empty(x.shape());
-        Tensor mean = Tensor.empty(shapes.channels());
-        Tensor variance = Tensor.empty(shapes.channels());
-        try (Pins pins = pin(x, weight, bias, runningMean, runningVariance, out, mean, variance)) {
-            backend.batchNormForward(params, true, x, weight, bias, mean, variance, out);
-            if (runningMean != null) {
-                backend.batchNormUpdateRunningStats(params, shapes.count(), mean, variance, runningMean, runningVariance);
-            }
-            return new BatchNormResult(out, mean, variance);
-        } catch (RuntimeException | Error e) {
-            out.close();
-            mean.close();
-            variance.close();
-            throw e;
-        }
+        Tensor[] outputs = Dispatch.call(BatchNormOps.TRAINING, params, x, weight, bias, runningMean, runningVariance);
+        return new BatchNormResult(outputs[0], outputs[1], outputs[2]);
     }
 
     /**
@@ -407,18 +363,9 @@ public final class Functional {
     public static BatchNormGradients batchNormBackward(BatchNormParams params, boolean training, Tensor x,
                                                        Tensor gradOutput, Tensor weight, Tensor mean, Tensor variance,
                                                        boolean parameterGradients) {
-        BatchNormShapes shapes = BatchNormShapes.infer(x.shape(), training);
-        Tensor dx = Tensor.empty(x.shape());
-        Tensor dScale = parameterGradients && weight != null ? Tensor.empty(shapes.channels()) : null;
-        Tensor dShift = parameterGradients ? Tensor.empty(shapes.channels()) : null;
-        BatchNormGradients grads = new BatchNormGradients(dx, dScale, dShift);
-        try (Pins pins = pin(x, gradOutput, weight, mean, variance, dx, dScale, dShift)) {
-            Backends.current().batchNormBackward(params, training, x, gradOutput, weight, mean, variance, dx, dScale, dShift);
-            return grads;
-        } catch (RuntimeException | Error e) {
-            grads.close();
-            throw e;
-        }
+        Tensor[] grads = Dispatch.call(BatchNormOps.BACKWARD, new BatchNormOps.BackwardParams(params, training,
+                parameterGradients && weight != null, parameterGradients), x, gradOutput, weight, mean, variance);
+        return new BatchNormGradients(grads[0], grads[1], grads[2]);
     }
 
     // ---- step ----

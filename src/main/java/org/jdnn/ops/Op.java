@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A last input (or output) named {@code "parts..."} repeats: the op takes (or gives) any number of them from that
  * position on, named {@code parts[0]}, {@code parts[1]}, ... in messages (concat's inputs, split's outputs). Every
  * output of an op with repeated outputs is visible.
+ * <p>An output declared {@linkplain Builder#sizedByKernel sized by the kernel} is backend-specific state whose size no
+ * backend-independent shape rule can give (max pooling's workspace: int32 indices on the reference, oneDNN's own
+ * format and size there): the shape rule gives null for it, and the kernel that actually runs, after any fallback,
+ * allocates it on its device (or leaves it null when the call does not produce it). Everything else about it is as
+ * for any output: the dispatcher frees it if the call fails, the caller or the graph node owns it afterwards.
  *
  * @param <P> the parameter record (use {@link NoParams} for none)
  */
@@ -35,6 +40,7 @@ public final class Op<P> {
     private final int visibleOutputs;
     private final int inPlaceInput;
     private final boolean[] updated;
+    private final boolean[] sizedByKernel;
     private final ShapeRule<P> shapeRule;
     private final Derivative<P> derivative;
 
@@ -69,6 +75,10 @@ public final class Op<P> {
                 throw new IllegalArgumentException(b.name + ": updated input " + i + " is not one of " + inputs);
             }
             updated[i] = true;
+        }
+        this.sizedByKernel = new boolean[b.outputs.length];
+        for (int output : b.sizedByKernel) {
+            sizedByKernel[output] = true;
         }
         this.shapeRule = b.shapeRule;
         this.derivative = b.derivative;
@@ -148,6 +158,11 @@ public final class Op<P> {
         return updated.length > 0 && updated[Math.min(input, updated.length - 1)];
     }
 
+    /** Whether the kernel that runs allocates this output itself (see {@link Builder#sizedByKernel}). */
+    public boolean isSizedByKernel(int output) {
+        return output < sizedByKernel.length && sizedByKernel[output]; // a repeated output is never kernel-sized
+    }
+
     /** The derivative, or null when the op is not differentiable (backward passes, updates). */
     public Derivative<P> derivative() {
         return derivative;
@@ -175,6 +190,12 @@ public final class Op<P> {
             throw new IllegalStateException(name + ": the shape rule gave " + shapes.length + " shapes for outputs "
                     + outputs);
         }
+        for (int i = 0; i < shapes.length; i++) {
+            if (isSizedByKernel(i) && shapes[i] != null) {
+                throw new IllegalStateException(name + ": the shape rule sized " + outputs.get(i)
+                        + ", which the kernel sizes");
+            }
+        }
         return shapes;
     }
 
@@ -198,6 +219,7 @@ public final class Op<P> {
         private int visibleOutputs = -1;
         private int inPlaceInput = -1;
         private int[] updated = {};
+        private int[] sizedByKernel = {};
         private ShapeRule<P> shapeRule;
         private Derivative<P> derivative;
 
@@ -236,6 +258,17 @@ public final class Op<P> {
             return this;
         }
 
+        /**
+         * These outputs are backend-specific state only the kernel can size (a pooling workspace): the shape rule
+         * gives null for them, the dispatcher passes them to the kernel as null, and the kernel that runs stores there
+         * a tensor it allocated on its device, or leaves null when the call does not produce one. A caller of
+         * {@code Dispatch.run} passes null for them and finds the kernel's tensor (its to own) in the array afterwards.
+         */
+        public Builder<P> sizedByKernel(int... outputIndices) {
+            this.sizedByKernel = outputIndices.clone();
+            return this;
+        }
+
         public Builder<P> derivative(Derivative<P> value) {
             this.derivative = value;
             return this;
@@ -245,6 +278,11 @@ public final class Op<P> {
             this.shapeRule = rule;
             if (visibleOutputs > outputs.length || (visibleOutputs >= 0 && repeats(outputs))) {
                 throw new IllegalArgumentException(name + ": " + visibleOutputs + " visible of " + Arrays.toString(outputs));
+            }
+            for (int output : sizedByKernel) {
+                if (output < 0 || output >= outputs.length) {
+                    throw new IllegalArgumentException(name + ": no output " + output + " in " + Arrays.toString(outputs));
+                }
             }
             return new Op<>(this);
         }

@@ -5,10 +5,12 @@ import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.BatchNormGradients;
 import org.jdnn.functional.BatchNormResult;
 import org.jdnn.functional.Functional;
+import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,9 +109,10 @@ class BatchNormParityTest {
             long ch = c.channels();
             Tensor refY = Tensor.empty(c.shape()), refMean = Tensor.empty(ch), refVar = Tensor.empty(ch);
             Tensor y = Tensor.full(Float.NaN, c.shape()), mean = Tensor.full(Float.NaN, ch), var = Tensor.full(Float.NaN, ch);
-            reference.batchNormForward(p, true, in.x(), in.scale(), in.shift(), refMean, refVar, refY);
+            Kernels.run(reference, BatchNormOps.TRAINING, p, in(in.x(), in.scale(), in.shift(), null, null), refY, refMean,
+                    refVar);
             long before = onednn.nativeExecutions("batchnorm");
-            onednn.batchNormForward(p, true, in.x(), in.scale(), in.shift(), mean, var, y);
+            Kernels.run(onednn, BatchNormOps.TRAINING, p, in(in.x(), in.scale(), in.shift(), null, null), y, mean, var);
             assertTrue(onednn.nativeExecutions("batchnorm") > before, "oneDNN batchnorm did not run for " + c);
             Parity.assertClose(refMean.toFloatArray(), mean.toFloatArray(), 1e-4, 1e-4, "training mean " + c);
             Parity.assertClose(refVar.toFloatArray(), var.toFloatArray(), 1e-4, 1e-4, "training variance " + c);
@@ -127,10 +131,11 @@ class BatchNormParityTest {
             Inputs in = Inputs.of(c);
             Tensor refY = Tensor.empty(c.shape());
             Tensor y = Tensor.full(Float.NaN, c.shape());
-            ReferenceBackend.INSTANCE.batchNormForward(p, false, in.x(), in.scale(), in.shift(), in.runningMean(),
-                    in.runningVariance(), refY);
+            Kernels.run(ReferenceBackend.INSTANCE, BatchNormOps.INFERENCE, p, in(in.x(), in.scale(), in.shift(),
+                    in.runningMean(), in.runningVariance()), refY);
             long before = onednn.nativeExecutions("batchnorm");
-            onednn.batchNormForward(p, false, in.x(), in.scale(), in.shift(), in.runningMean(), in.runningVariance(), y);
+            Kernels.run(onednn, BatchNormOps.INFERENCE, p, in(in.x(), in.scale(), in.shift(), in.runningMean(),
+                    in.runningVariance()), y);
             assertTrue(onednn.nativeExecutions("batchnorm") > before, "oneDNN batchnorm did not run for " + c);
             Parity.assertClose(refY.toFloatArray(), y.toFloatArray(), 1e-4, 1e-4, "inference forward " + c);
 
@@ -147,10 +152,11 @@ class BatchNormParityTest {
         Tensor refDScale = wantScale ? Tensor.empty(ch) : null, refDShift = wantShift ? Tensor.empty(ch) : null;
         Tensor dx = Tensor.full(Float.NaN, c.shape());
         Tensor dScale = wantScale ? Tensor.full(Float.NaN, ch) : null, dShift = wantShift ? Tensor.full(Float.NaN, ch) : null;
-        ReferenceBackend.INSTANCE.batchNormBackward(p, training, in.x(), in.dy(), in.scale(), mean, var, refDx,
-                refDScale, refDShift);
+        Kernels.run(ReferenceBackend.INSTANCE, BatchNormOps.BACKWARD, Kernels.normGrad(p, training, refDScale, refDShift),
+                in(in.x(), in.dy(), in.scale(), mean, var), refDx, refDScale, refDShift);
         long before = onednn.nativeExecutions("batchnorm");
-        onednn.batchNormBackward(p, training, in.x(), in.dy(), in.scale(), mean, var, dx, dScale, dShift);
+        Kernels.run(onednn, BatchNormOps.BACKWARD, Kernels.normGrad(p, training, dScale, dShift),
+                in(in.x(), in.dy(), in.scale(), mean, var), dx, dScale, dShift);
         assertTrue(onednn.nativeExecutions("batchnorm") > before, "oneDNN batchnorm backward did not run for " + c);
         String mode = training ? "training" : "inference";
         Parity.assertClose(refDx.toFloatArray(), dx.toFloatArray(), 1e-4, 1e-4, mode + " backward diffSrc " + c);
@@ -223,6 +229,42 @@ class BatchNormParityTest {
     }
 
     /**
+     * The running-statistics update is a kernel of each backend, run natively on oneDNN (no fallback taken), and both
+     * equal the formula within float32 rounding (1e-6 relative + 1e-6 absolute) for sizes past a vector's width.
+     */
+    @Test
+    void runningStatisticsUpdateIsAKernelOfEachBackend() {
+        SplittableRandom random = new SplittableRandom(41);
+        for (long channels : new long[] {1, 7, 16, 33, 1000}) {
+            long count = 2 + random.nextInt(500);
+            float momentum = (float) random.nextDouble();
+            BatchNormParams p = new BatchNormParams(1e-5f, momentum);
+            String context = channels + " channels, count " + count + ", momentum " + momentum;
+            try (Scope scope = Scope.open()) {
+                Tensor mean = Tensor.randn(random, channels), var = Tensor.uniform(random, 0.5f, 2f, channels);
+                Tensor rm = Tensor.randn(random, channels), rv = Tensor.uniform(random, 0.5f, 2f, channels);
+                float[] m = mean.toFloatArray(), v = var.toFloatArray(), rm0 = rm.toFloatArray(), rv0 = rv.toFloatArray();
+                float[] expectedRm = new float[m.length], expectedRv = new float[m.length];
+                for (int c = 0; c < m.length; c++) {
+                    expectedRm[c] = (float) ((1 - (double) momentum) * rm0[c] + momentum * (double) m[c]);
+                    expectedRv[c] = (float) ((1 - (double) momentum) * rv0[c] + momentum * (double) v[c] * count / (count - 1));
+                }
+                for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("batchnorm"))) {
+                    Tensor runningMean = rm.copy(), runningVar = rv.copy();
+                    long fallbacks = Fallbacks.total();
+                    Kernels.run(backend, BatchNormOps.RUNNING_STATS, Kernels.runningStats(p, count),
+                            in(mean, var, runningMean, runningVar));
+                    assertEquals(fallbacks, Fallbacks.total(), backend.name() + " took a fallback: " + Fallbacks.taken());
+                    Parity.assertClose(expectedRm, runningMean.toFloatArray(), 1e-6, 1e-6,
+                            backend.name() + " running mean " + context);
+                    Parity.assertClose(expectedRv, runningVar.toFloatArray(), 1e-6, 1e-6,
+                            backend.name() + " running variance " + context);
+                }
+            }
+        }
+    }
+
+    /**
      * The reference backward against central differences (h = 1e-5) of a double-precision copy of the
      * forward formula, for the input, scale and shift, in training and inference. Bound: 1e-4 relative +
      * 1e-5 absolute (the reference rounds its results and statistics to float32).
@@ -243,7 +285,13 @@ class BatchNormParityTest {
                 Tensor mean = training ? Tensor.empty(ch) : in.runningMean();
                 Tensor var = training ? Tensor.empty(ch) : in.runningVariance();
                 Tensor y = Tensor.empty(shape);
-                ReferenceBackend.INSTANCE.batchNormForward(p, training, in.x(), in.scale(), in.shift(), mean, var, y);
+                if (training) {
+                    Kernels.run(ReferenceBackend.INSTANCE, BatchNormOps.TRAINING, p,
+                            in(in.x(), in.scale(), in.shift(), null, null), y, mean, var);
+                } else {
+                    Kernels.run(ReferenceBackend.INSTANCE, BatchNormOps.INFERENCE, p,
+                            in(in.x(), in.scale(), in.shift(), mean, var), y);
+                }
                 double[] x = toDouble(in.x()), gamma = toDouble(in.scale()), beta = toDouble(in.shift());
                 double[] rm = toDouble(in.runningMean()), rv = toDouble(in.runningVariance());
                 double[] cot = toDouble(in.dy());
@@ -251,8 +299,8 @@ class BatchNormParityTest {
                         1e-5, 1e-6, "double forward copy vs reference " + context);
 
                 Tensor dx = Tensor.empty(shape), dScale = Tensor.empty(ch), dShift = Tensor.empty(ch);
-                ReferenceBackend.INSTANCE.batchNormBackward(p, training, in.x(), in.dy(), in.scale(), mean, var, dx,
-                        dScale, dShift);
+                Kernels.run(ReferenceBackend.INSTANCE, BatchNormOps.BACKWARD, Kernels.normGrad(p, training, dScale, dShift),
+                        in(in.x(), in.dy(), in.scale(), mean, var), dx, dScale, dShift);
                 double[][] params = {x, gamma, beta};
                 Tensor[] analytic = {dx, dScale, dShift};
                 String[] names = {"diffSrc", "diffScale", "diffShift"};
@@ -349,8 +397,13 @@ class BatchNormParityTest {
     void killSwitchRoutesToReference() {
         try (OneDnnBackend routed = OneDnnBackend.create(java.util.Set.of("batchnorm")); Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(8, 4, 3), y = Tensor.empty(4, 3), mean = Tensor.empty(3), var = Tensor.empty(3);
-            routed.batchNormForward(BatchNormParams.DEFAULT, true, x, null, null, mean, var, y);
-            routed.batchNormBackward(BatchNormParams.DEFAULT, true, x, y, null, mean, var, Tensor.empty(4, 3), null, null);
+            Tensor runningMean = Tensor.zeros(3), runningVar = Tensor.ones(3);
+            Kernels.run(routed, BatchNormOps.TRAINING, BatchNormParams.DEFAULT, in(x, null, null, runningMean, runningVar),
+                    y, mean, var);
+            Kernels.run(routed, BatchNormOps.BACKWARD, Kernels.normGrad(BatchNormParams.DEFAULT, true, null, null),
+                    in(x, y, null, mean, var), Tensor.empty(4, 3), null, null);
+            Kernels.run(routed, BatchNormOps.RUNNING_STATS, Kernels.runningStats(BatchNormParams.DEFAULT, 4),
+                    in(mean, var, runningMean, runningVar));
             assertEquals(0, routed.nativeExecutions("batchnorm"));
         }
     }
@@ -362,29 +415,37 @@ class BatchNormParityTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(1, 2, 3), y = Tensor.empty(2, 3);
             Tensor mean = Tensor.empty(3), var = Tensor.empty(3);
-            assertMessage("batchnorm: scale shape [4] != channels 3",
-                    () -> onednn.batchNormForward(p, true, x, Tensor.ones(4), null, mean, var, y));
-            assertMessage("batchnorm: variance shape [2] != channels 3",
-                    () -> onednn.batchNormForward(p, false, x, null, null, mean, Tensor.ones(2), y));
+            assertMessage("batchnorm: weight shape [4] != channels 3",
+                    () -> Kernels.run(onednn, BatchNormOps.TRAINING, p, in(x, Tensor.ones(4), null, null, null), y, mean, var));
+            assertMessage("batchnorm: runningVariance shape [2] != channels 3",
+                    () -> Kernels.run(onednn, BatchNormOps.INFERENCE, p, in(x, null, null, mean, Tensor.ones(2)), y));
             assertMessage("batchnorm: training needs more than 1 value per channel, got input [1, 3]",
-                    () -> onednn.batchNormForward(p, true, Tensor.ones(1, 3), null, null, mean, var, Tensor.empty(1, 3)));
+                    () -> Kernels.run(onednn, BatchNormOps.TRAINING, p, in(Tensor.ones(1, 3), null, null, null, null),
+                            Tensor.empty(1, 3), mean, var));
             assertMessage("batchnorm: input must be rank 2 (N, C) or 4 (N, C, H, W), got [2, 3, 4]",
-                    () -> onednn.batchNormForward(p, true, Tensor.ones(2, 3, 4), null, null, mean, var, Tensor.empty(2, 3, 4)));
-            assertMessage("batchnorm: dst shape [3, 2] != input shape [2, 3]",
-                    () -> onednn.batchNormForward(p, true, x, null, null, mean, var, Tensor.empty(3, 2)));
-            assertMessage("batchnorm: output must not share memory with src",
-                    () -> onednn.batchNormForward(p, true, x, null, null, mean, var, x));
-            assertMessage("batchnorm backward: diffScale requested but the forward had no scale",
-                    () -> onednn.batchNormBackward(p, true, x, y, null, mean, var, Tensor.empty(2, 3), Tensor.empty(3), null));
+                    () -> Kernels.run(onednn, BatchNormOps.TRAINING, p, in(Tensor.ones(2, 3, 4), null, null, null, null),
+                            Tensor.empty(2, 3, 4), mean, var));
+            assertMessage("batchnorm_training: out shape [3, 2] != expected [2, 3]",
+                    () -> Kernels.run(onednn, BatchNormOps.TRAINING, p, in(x, null, null, null, null), Tensor.empty(3, 2),
+                            mean, var));
+            assertMessage("batchnorm_training: output out must not share memory with input",
+                    () -> Kernels.run(onednn, BatchNormOps.TRAINING, p, in(x, null, null, null, null), x, mean, var));
+            assertMessage("batchnorm: give both running mean and running variance, or neither",
+                    () -> Kernels.run(onednn, BatchNormOps.TRAINING, p, in(x, null, null, Tensor.zeros(3), null), y,
+                            mean, var));
+            assertMessage("batchnorm backward: gradWeight requested but the forward had no weight",
+                    () -> Kernels.run(onednn, BatchNormOps.BACKWARD, Kernels.normGrad(p, true, Tensor.empty(3), null),
+                            in(x, y, null, mean, var), Tensor.empty(2, 3), Tensor.empty(3), null));
             assertMessage("batchnorm: epsilon must be finite and > 0, got 0.0", () -> new BatchNormParams(0f, 0.1f));
             assertMessage("batchnorm: momentum must be in [0, 1], got 2.0", () -> new BatchNormParams(1e-5f, 2f));
             assertMessage("batchnorm running stats: need more than 1 value per channel for the unbiased variance, got 1",
-                    () -> onednn.batchNormUpdateRunningStats(p, 1, mean, var, Tensor.zeros(3), Tensor.ones(3)));
+                    () -> Kernels.run(onednn, BatchNormOps.RUNNING_STATS, Kernels.runningStats(p, 1),
+                            in(mean, var, Tensor.zeros(3), Tensor.ones(3))));
             Tensor closed = Tensor.ones(3);
             closed.close();
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> onednn.batchNormForward(p, false, x, closed, null, mean, var, y));
-            assertEquals("batchnorm: scale [3] is closed", e.getMessage());
+                    () -> Kernels.run(onednn, BatchNormOps.INFERENCE, p, in(x, closed, null, mean, var), y));
+            assertEquals("batchnorm: weight [3] is closed", e.getMessage());
         }
     }
 

@@ -2,6 +2,8 @@ package org.jdnn.backend;
 
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.ops.BatchNormOps;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.testing.Kernels;
 import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
@@ -70,12 +72,17 @@ class FuzzRegressionTest {
                     rejected("conv_transpose2d: params is null", () -> Kernels.run(backend, ConvTranspose2dOps.FORWARD, null, in(x, w, null), y));
                     rejected("conv_transpose2d_backward_weights: params is null",
                             () -> Kernels.run(backend, ConvTranspose2dOps.BACKWARD_WEIGHTS, null, in(x, y), w, null));
-                    rejected("pool2d: params is null", () -> backend.pool2dForward(null, x, y, null));
-                    rejected("pool2d: params is null", () -> backend.pool2dWorkspace(null, x.shape()));
-                    rejected("maxpool2d: input shape is null", () -> backend.pool2dWorkspace(Pool2dParams.max(2, 2, 0), null));
-                    rejected("batchnorm: params is null", () -> backend.batchNormForward(null, false, x, null, null, c, c, y));
-                    rejected("batchnorm backward: params is null",
-                            () -> backend.batchNormBackward(null, false, x, x, null, c, c, y, null, null));
+                    rejected("pool2d: params is null", () -> Kernels.run(backend, Pool2dOps.FORWARD, null, in(x), y));
+                    rejected("pool2d_training: params is null",
+                            () -> Kernels.poolTraining(backend, null, x, y));
+                    rejected("pool2d_backward: input shape is null",
+                            () -> new Pool2dOps.BackwardParams(Pool2dParams.max(2, 2, 0), null));
+                    rejected("pool2d_backward: params is null",
+                            () -> Kernels.run(backend, Pool2dOps.BACKWARD, null, in(y, null), x));
+                    rejected("batchnorm: params is null",
+                            () -> Kernels.run(backend, BatchNormOps.INFERENCE, null, in(x, null, null, c, c), y));
+                    rejected("batchnorm_backward: params is null", () -> Kernels.run(backend, BatchNormOps.BACKWARD,
+                            null, in(x, x, null, c, c), y, null, null));
                 }
             }
         }
@@ -108,8 +115,10 @@ class FuzzRegressionTest {
         for (Backend backend : backends()) {
             try (Scope scope = Scope.open()) {
                 Tensor c = Tensor.ones(2);
-                rejected("batchnorm running stats: params is null",
-                        () -> backend.batchNormUpdateRunningStats(null, 4, c, c, Tensor.ones(2), Tensor.ones(2)));
+                rejected("batchnorm_running_stats: params is null", () -> Kernels.run(backend,
+                        BatchNormOps.RUNNING_STATS, null, in(c, c, Tensor.ones(2), Tensor.ones(2))));
+                rejected("batchnorm_running_stats: norm is null",
+                        () -> new BatchNormOps.RunningStatsParams(null, 4));
             }
         }
     }
@@ -133,15 +142,18 @@ class FuzzRegressionTest {
                 Tensor expected = Tensor.empty(out.dims()), actual = Tensor.empty(out.dims());
                 Tensor dy = Tensor.randn(6, out.dims());
                 Tensor expectedDx = Tensor.empty(input.dims()), actualDx = Tensor.empty(input.dims());
-                ReferenceBackend.INSTANCE.pool2dForward(p, x, expected, null);
-                ReferenceBackend.INSTANCE.pool2dBackward(p, dy, null, expectedDx);
+                Kernels.run(ReferenceBackend.INSTANCE, Pool2dOps.FORWARD, p, in(x), expected);
+                Kernels.run(ReferenceBackend.INSTANCE, Pool2dOps.BACKWARD, Kernels.poolGrad(p, expectedDx), in(dy, null),
+                        expectedDx);
                 long before = onednn.nativeExecutions("pool2d");
-                onednn.pool2dForward(p, x, actual, null);
-                onednn.pool2dBackward(p, dy, null, actualDx);
+                long fallbacks = Fallbacks.total();
+                Kernels.run(onednn, Pool2dOps.FORWARD, p, in(x), actual);
+                Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(p, actualDx), in(dy, null), actualDx);
                 Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-6, 1e-6, p.toString());
                 Parity.assertClose(expectedDx.toFloatArray(), actualDx.toFloatArray(), 1e-6, 1e-6, p + " backward");
                 // the one-tap axis now runs natively; the truly sparse window runs on the reference
                 assertEquals(p == oneTapRows ? 2 : 0, onednn.nativeExecutions("pool2d") - before, p.toString());
+                assertEquals(p == oneTapRows ? 0 : 2, Fallbacks.total() - fallbacks, "declared, counted fallbacks: " + p);
             }
         }
     }

@@ -1,6 +1,8 @@
 package org.jdnn.backend;
 
 import org.jdnn.ops.ReductionOps;
+import org.jdnn.ops.BatchNormOps;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.testing.Kernels;
@@ -713,7 +715,7 @@ class FuzzTest {
 
     // ---- pool2d ----
 
-    /** Which workspace a max-pooling case hands over. */
+    /** Which workspace a max-pooling backward case hands over. */
     enum Workspace { OWN, NONE, OTHER_BACKEND, OTHER_SHAPE, CLOSED, UNWRITTEN }
 
     @Test
@@ -748,32 +750,40 @@ class FuzzTest {
             int diffDst = backward ? c.data(out) : -1, diffSrc = backward ? c.output(input) : -1;
             c.op = (backend, t) -> {
                 Pool2dParams p = params.get();
-                Pool2dWorkspace ws = training ? workspace(backend, p, t[src], workspace) : null;
-                if (workspace != Workspace.UNWRITTEN) {
-                    backend.pool2dForward(p, t[src], t[dst], ws);
+                if (!training) {
+                    Kernels.run(backend, Pool2dOps.FORWARD, p, in(t[src]), t[dst]);
+                    return;
                 }
+                Tensor own = Kernels.poolTraining(backend, p, t[src], t[dst]);
                 if (backward) {
-                    backend.pool2dBackward(p, t[diffDst], ws, t[diffSrc]);
+                    Tensor ws = workspace(backend, p, t[src], own, workspace);
+                    Kernels.run(backend, Pool2dOps.BACKWARD, Kernels.poolGrad(p, t[diffSrc]), in(t[diffDst], ws),
+                            t[diffSrc]);
                 }
             };
         });
     }
 
-    private Pool2dWorkspace workspace(Backend backend, Pool2dParams p, Tensor src, Workspace kind) {
-        Shape shape = src == null ? null : src.shape();
+    /** The workspace a backward case hands over, given the one its own training forward made ({@code own}). */
+    private Tensor workspace(Backend backend, Pool2dParams p, Tensor src, Tensor own, Workspace kind) {
         return switch (kind) {
-            case OWN, UNWRITTEN -> backend.pool2dWorkspace(p, shape);
+            case OWN -> own;
             case NONE -> null;
-            case OTHER_BACKEND -> (backend == onednn ? reference : onednn).pool2dWorkspace(p, shape);
-            case OTHER_SHAPE -> shape == null || shape.rank() != 4 ? null
-                    : backend.pool2dWorkspace(p, Shape.of(shape.dim(0), shape.dim(1), shape.dim(2) + 1, shape.dim(3)));
-            case CLOSED -> {
-                Pool2dWorkspace ws = backend.pool2dWorkspace(p, shape);
-                if (ws != null) {
-                    ws.close();
-                }
-                yield ws;
+            case OTHER_BACKEND -> Kernels.poolTraining(backend == onednn ? reference : onednn, p, src,
+                    Tensor.empty(Pool2dShapes.infer(p, src.shape()).output()));
+            case OTHER_SHAPE -> {
+                Shape shape = src.shape();
+                Shape taller = Shape.of(shape.dim(0), shape.dim(1), shape.dim(2) + 1, shape.dim(3));
+                yield Kernels.poolTraining(backend, p, Tensor.zeros(taller.dims()),
+                        Tensor.empty(Pool2dShapes.infer(p, taller).output()));
             }
+            case CLOSED -> {
+                if (own != null) {
+                    own.close();
+                }
+                yield own;
+            }
+            case UNWRITTEN -> own == null ? null : Tensor.zeros(own.shape().dims()); // the right size, never written
         };
     }
 
@@ -802,20 +812,25 @@ class FuzzTest {
             c.params = "epsilon " + epsilon + " momentum " + momentum + (training ? " training" : " inference")
                     + (backward ? " backward" : " forward") + (nullParams ? " null params" : "");
             c.names.add("batchnorm");
-            if (!backward) {
+            if (!backward && training) {
                 int x = c.data(src), scale = c.optional(0.3, channels), shift = c.optional(0.3, channels);
-                int mean = training ? c.output(channels) : c.data(channels);
-                int variance = training ? c.output(channels) : c.positive(channels);
-                int dst = c.output(src);
-                c.op = (backend, t) -> backend.batchNormForward(params.get(), training, t[x], t[scale], t[shift],
-                        t[mean], t[variance], t[dst]);
+                int runningMean = c.optional(0.5, channels), runningVariance = c.optional(0.5, channels);
+                int dst = c.output(src), mean = c.output(channels), variance = c.output(channels);
+                c.op = (backend, t) -> Kernels.run(backend, BatchNormOps.TRAINING, params.get(),
+                        in(t[x], t[scale], t[shift], t[runningMean], t[runningVariance]), t[dst], t[mean], t[variance]);
+            } else if (!backward) {
+                int x = c.data(src), scale = c.optional(0.3, channels), shift = c.optional(0.3, channels);
+                int mean = c.data(channels), variance = c.positive(channels), dst = c.output(src);
+                c.op = (backend, t) -> Kernels.run(backend, BatchNormOps.INFERENCE, params.get(),
+                        in(t[x], t[scale], t[shift], t[mean], t[variance]), t[dst]);
             } else {
                 int x = c.data(src), diffDst = c.data(src), scale = c.optional(0.3, channels);
                 int mean = c.data(channels), variance = c.positive(channels), diffSrc = c.output(src);
                 int diffScale = r.nextInt(4) == 0 ? c.none() : c.output(channels);
                 int diffShift = r.nextInt(4) == 0 ? c.none() : c.output(channels);
-                c.op = (backend, t) -> backend.batchNormBackward(params.get(), training, t[x], t[diffDst], t[scale],
-                        t[mean], t[variance], t[diffSrc], t[diffScale], t[diffShift]);
+                c.op = (backend, t) -> Kernels.run(backend, BatchNormOps.BACKWARD,
+                        Kernels.normGrad(params.get(), training, t[diffScale], t[diffShift]),
+                        in(t[x], t[diffDst], t[scale], t[mean], t[variance]), t[diffSrc], t[diffScale], t[diffShift]);
             }
         });
     }

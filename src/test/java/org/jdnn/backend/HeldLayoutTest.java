@@ -11,6 +11,7 @@ import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.tensor.Scope;
@@ -58,9 +59,8 @@ class HeldLayoutTest {
             Tensor r1 = Tensor.empty(c1.shape());
             backend.eltwiseForward(EltwiseParams.relu(), c1, r1);
             held.put("relu1", TensorAccess.nativeLayout(r1) != null);
-            Pool2dWorkspace workspace = backend.pool2dWorkspace(POOL, r1.shape());
             Tensor p1 = Tensor.empty(Pool2dShapes.infer(POOL, r1.shape()).output());
-            backend.pool2dForward(POOL, r1, p1, workspace);
+            Tensor workspace = Kernels.poolTraining(backend, POOL, r1, p1);
             held.put("pool1", TensorAccess.nativeLayout(p1) != null);
             Tensor c2 = Tensor.empty(Conv2dShapes.infer(p1.shape(), w2.shape(), b2.shape(), CONV2).output());
             Kernels.run(backend, Conv2dOps.FORWARD, CONV2, in(p1, w2, b2), c2);
@@ -68,7 +68,7 @@ class HeldLayoutTest {
 
             Tensor dp1 = Tensor.randn(16, p1.shape().dims());
             Tensor dr1 = Tensor.empty(r1.shape());
-            backend.pool2dBackward(POOL, dp1, workspace, dr1);
+            Kernels.run(backend, Pool2dOps.BACKWARD, Kernels.poolGrad(POOL, dr1), in(dp1, workspace), dr1);
             held.put("pool1 backward", TensorAccess.nativeLayout(dr1) != null);
             Tensor dc1 = Tensor.empty(c1.shape());
             backend.eltwiseBackward(EltwiseParams.relu(), c1, dr1, dc1);

@@ -4,12 +4,14 @@ import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
 import org.jdnn.functional.Pool2dResult;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -121,27 +124,25 @@ class Pool2dParityTest {
             // inference: no workspace
             Tensor expected = Tensor.empty(outShape);
             Tensor actual = Tensor.full(Float.NaN, outShape.dims());
-            reference.pool2dForward(p, x, expected, null);
+            Kernels.run(reference, Pool2dOps.FORWARD, p, in(x), expected);
             long before = onednn.nativeExecutions("pool2d");
-            onednn.pool2dForward(p, x, actual, null);
+            Kernels.run(onednn, Pool2dOps.FORWARD, p, in(x), actual);
             assertTrue(onednn.nativeExecutions("pool2d") > before, "oneDNN pool2d did not run for " + context);
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), fwdTol, fwdAbs, "inference forward " + context);
 
-            // training: max pooling fills a workspace, which the backward then reads
-            Pool2dWorkspace refWorkspace = reference.pool2dWorkspace(p, x.shape());
-            Pool2dWorkspace dnnWorkspace = onednn.pool2dWorkspace(p, x.shape());
-            assertEquals(max, dnnWorkspace != null, "workspace only for max pooling: " + context);
+            // training: max pooling makes a workspace, which the backward then reads
             Tensor trained = Tensor.full(Float.NaN, outShape.dims());
-            onednn.pool2dForward(p, x, trained, dnnWorkspace);
-            reference.pool2dForward(p, x, expected, refWorkspace);
+            Tensor dnnWorkspace = Kernels.poolTraining(onednn, p, x, trained);
+            Tensor refWorkspace = Kernels.poolTraining(reference, p, x, expected);
+            assertEquals(max, dnnWorkspace != null, "workspace only for max pooling: " + context);
             Parity.assertClose(expected.toFloatArray(), trained.toFloatArray(), fwdTol, fwdAbs, "training forward " + context);
 
             Tensor dy = Tensor.randn(c.seed() + 1, outShape.dims());
             Tensor expectedDx = Tensor.empty(c.shape());
             Tensor actualDx = Tensor.full(Float.NaN, c.shape());
-            reference.pool2dBackward(p, dy, refWorkspace, expectedDx);
+            Kernels.run(reference, Pool2dOps.BACKWARD, Kernels.poolGrad(p, expectedDx), in(dy, refWorkspace), expectedDx);
             before = onednn.nativeExecutions("pool2d");
-            onednn.pool2dBackward(p, dy, dnnWorkspace, actualDx);
+            Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(p, actualDx), in(dy, dnnWorkspace), actualDx);
             assertTrue(onednn.nativeExecutions("pool2d") > before, "oneDNN pool2d backward did not run for " + context);
             Parity.assertClose(expectedDx.toFloatArray(), actualDx.toFloatArray(), 1e-5, 1e-6, "backward " + context);
         }
@@ -174,10 +175,9 @@ class Pool2dParityTest {
                 Tensor x = distinct(c.seed(), shape);
                 Tensor cot = Tensor.randn(c.seed() + 1, outShape.dims());
                 Tensor y = Tensor.empty(outShape);
-                Pool2dWorkspace workspace = reference.pool2dWorkspace(p, x.shape());
-                reference.pool2dForward(p, x, y, workspace);
+                Tensor workspace = Kernels.poolTraining(reference, p, x, y);
                 Tensor dx = Tensor.empty(shape);
-                reference.pool2dBackward(p, cot, workspace, dx);
+                Kernels.run(reference, Pool2dOps.BACKWARD, Kernels.poolGrad(p, dx), in(cot, workspace), dx);
                 float[] analytic = dx.toFloatArray();
                 float[] base = x.toFloatArray();
                 float[] numeric = new float[base.length];
@@ -194,7 +194,7 @@ class Pool2dParityTest {
         float[] moved = base.clone();
         moved[i] = (float) (moved[i] + h);
         try (Tensor x = Tensor.of(moved, shape); Tensor y = Tensor.empty(outShape)) {
-            ReferenceBackend.INSTANCE.pool2dForward(p, x, y, null);
+            Kernels.run(ReferenceBackend.INSTANCE, Pool2dOps.FORWARD, p, in(x), y);
             float[] out = y.toFloatArray();
             float[] c = cot.toFloatArray();
             double sum = 0;
@@ -238,17 +238,48 @@ class Pool2dParityTest {
         }
     }
 
+    /**
+     * Recorded max pooling keeps the workspace its training forward made in the graph node, and the gradient through
+     * it equals the one the inference forward's derivative gets by running the training forward again (exactly: both
+     * route each output's gradient to the same element), on both backends.
+     */
+    @Test
+    void recordedPoolingOwnsItsWorkspaceAndBothDerivativesAgree() {
+        for (Pool2dParams p : List.of(Pool2dParams.max(3, 2, 1), Pool2dParams.avg(3, 2, 1, false))) {
+            for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("pool2d"))) {
+                try (Scope scope = Scope.open()) {
+                    Tensor x = distinct(21, 2, 3, 9, 9).requiresGrad(true);
+                    Tensor dy = Tensor.randn(22, Pool2dShapes.infer(p, x.shape()).output().dims());
+                    float[][] grads = new float[2][];
+                    for (int path = 0; path < 2; path++) {
+                        boolean training = path == 0;
+                        Tensor y = Backends.with(backend, () -> training ? org.jdnn.autograd.F.pool2d(x, p)
+                                : org.jdnn.autograd.Calls.call(Pool2dOps.FORWARD, p, x));
+                        assertEquals(training ? "pool2d_training" : "pool2d", y.gradFn().name());
+                        Backends.with(backend, () -> y.backward(dy, false));
+                        grads[path] = x.grad().toFloatArray();
+                        x.grad().fill(0f);
+                    }
+                    assertArrayEquals(grads[0], grads[1], backend.name() + " " + p);
+                }
+            }
+        }
+    }
+
     /** With the kill switch on, pooling and its workspace come from the reference and no primitive runs. */
     @Test
     void killSwitchRoutesToReference() {
         Pool2dParams p = Pool2dParams.max(2, 2, 0);
         try (OneDnnBackend routed = OneDnnBackend.create(java.util.Set.of("pool2d")); Scope scope = Scope.open()) {
             Tensor x = distinct(3, 1, 2, 4, 4);
-            Pool2dWorkspace workspace = routed.pool2dWorkspace(p, x.shape());
-            assertEquals("reference", workspace.format());
             Tensor y = Tensor.empty(1, 2, 2, 2), dx = Tensor.empty(1, 2, 4, 4);
-            routed.pool2dForward(p, x, y, workspace);
-            routed.pool2dBackward(p, y, workspace, dx);
+            Tensor workspace = Kernels.poolTraining(routed, p, x, y);
+            Kernels.run(routed, Pool2dOps.BACKWARD, Kernels.poolGrad(p, dx), in(y, workspace), dx);
+            // the reference's workspace: one int32 index per output element, which the reference backward accepts
+            assertEquals(y.numel(), workspace.numel());
+            Tensor again = Tensor.empty(1, 2, 4, 4);
+            Kernels.run(ReferenceBackend.INSTANCE, Pool2dOps.BACKWARD, Kernels.poolGrad(p, again), in(y, workspace), again);
+            assertArrayEquals(dx.toFloatArray(), again.toFloatArray());
             assertEquals(0, routed.nativeExecutions("pool2d"));
         }
     }
@@ -280,23 +311,33 @@ class Pool2dParityTest {
                     () -> Pool2dShapes.infer(Pool2dParams.max(2, 1, 2).withDilation(3, 1).withPadding(2, 2, 0, 0), Shape.of(1, 1, 2, 4)));
             Pool2dParams p = Pool2dParams.max(2, 1, 0);
             Tensor wrong = Tensor.empty(1, 2, 3, 3);
-            assertMessage("maxpool2d: dst shape [1, 2, 3, 3] != expected [1, 2, 2, 2]", () -> onednn.pool2dForward(p, x, wrong, null));
+            assertMessage("pool2d: out shape [1, 2, 3, 3] != expected [1, 2, 2, 2]",
+                    () -> Kernels.run(onednn, Pool2dOps.FORWARD, p, in(x), wrong));
             Tensor y = Tensor.empty(1, 2, 2, 2);
             Tensor dx = Tensor.empty(1, 2, 3, 3);
             assertMessage("maxpool2d backward: max pooling backward needs the workspace its forward filled",
-                    () -> onednn.pool2dBackward(p, y, null, dx));
-            Pool2dWorkspace fresh = onednn.pool2dWorkspace(p, x.shape());
-            IllegalStateException unwritten = assertThrows(IllegalStateException.class, () -> onednn.pool2dBackward(p, y, fresh, dx));
+                    () -> Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(p, dx), in(y, null), dx));
+            Tensor own = Kernels.poolTraining(onednn, p, x, Tensor.empty(1, 2, 2, 2));
+            Tensor fresh = Tensor.zeros(own.shape().dims()); // the right size, but no forward wrote it
+            IllegalStateException unwritten = assertThrows(IllegalStateException.class,
+                    () -> Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(p, dx), in(y, fresh), dx));
             assertTrue(unwritten.getMessage().contains("workspace holds no forward result"), unwritten.getMessage());
-            Pool2dWorkspace foreign = ReferenceBackend.INSTANCE.pool2dWorkspace(p, x.shape());
-            ReferenceBackend.INSTANCE.pool2dForward(p, x, y, foreign);
+            Tensor foreign = Kernels.poolTraining(ReferenceBackend.INSTANCE, p, x, y);
             assertMessage("maxpool2d backward: workspace was made by the reference backend, not onednn",
-                    () -> onednn.pool2dBackward(p, y, foreign, dx));
-            assertMessage("avgpool2d: average pooling takes no workspace",
-                    () -> onednn.pool2dForward(Pool2dParams.avg(2, 1, 0, true), x, y, fresh));
-            fresh.close();
-            IllegalStateException closed = assertThrows(IllegalStateException.class, () -> onednn.pool2dForward(p, x, y, fresh));
-            assertEquals("maxpool2d: workspace is closed", closed.getMessage());
+                    () -> Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(p, dx), in(y, foreign), dx));
+            Pool2dParams other = Pool2dParams.max(2, 2, 0);
+            assertMessage("maxpool2d backward: workspace was made for " + p + ", not " + other,
+                    () -> Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(other, Tensor.empty(1, 2, 4, 4)),
+                            in(Tensor.empty(1, 2, 2, 2), own), Tensor.empty(1, 2, 4, 4)));
+            assertMessage("avgpool2d backward: average pooling takes no workspace",
+                    () -> Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(Pool2dParams.avg(2, 1, 0, true), dx),
+                            in(y, own), dx));
+            assertEquals(null, Kernels.poolTraining(onednn, Pool2dParams.avg(2, 1, 0, true), x, Tensor.empty(1, 2, 2, 2)),
+                    "average pooling makes no workspace");
+            own.close();
+            IllegalStateException closed = assertThrows(IllegalStateException.class,
+                    () -> Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(p, dx), in(y, own), dx));
+            assertEquals("pool2d_backward: workspace " + own.shape() + " is closed", closed.getMessage());
         }
     }
 

@@ -3,12 +3,14 @@ package org.jdnn.backend;
 import org.jdnn.backend.onednn.KernelPaths;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,21 +68,21 @@ class PoolingLayoutPathTest {
             Shape out = Pool2dShapes.infer(p, x.shape()).output();
 
             Tensor expected = Tensor.empty(out), actual = Tensor.full(Float.NaN, out.dims());
-            reference.pool2dForward(p, x, expected, null);
-            onPath(c, "inference forward", () -> onednn.pool2dForward(p, x, actual, null));
+            Kernels.run(reference, Pool2dOps.FORWARD, p, in(x), expected);
+            onPath(c, "inference forward", () -> Kernels.run(onednn, Pool2dOps.FORWARD, p, in(x), actual));
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), rtol, atol, c + " inference forward");
 
-            Pool2dWorkspace refWorkspace = reference.pool2dWorkspace(p, x.shape());
-            Pool2dWorkspace workspace = onednn.pool2dWorkspace(p, x.shape());
             Tensor trained = Tensor.full(Float.NaN, out.dims());
-            reference.pool2dForward(p, x, expected, refWorkspace);
-            onPath(c, "training forward", () -> onednn.pool2dForward(p, x, trained, workspace));
+            Tensor refWorkspace = Kernels.poolTraining(reference, p, x, expected);
+            Tensor[] workspace = new Tensor[1];
+            onPath(c, "training forward", () -> workspace[0] = Kernels.poolTraining(onednn, p, x, trained));
             Parity.assertClose(expected.toFloatArray(), trained.toFloatArray(), rtol, atol, c + " training forward");
 
             Tensor dy = Tensor.randn(c.seed() + 1, out.dims());
             Tensor expectedDx = Tensor.empty(x.shape()), dx = Tensor.full(Float.NaN, x.shape().dims());
-            reference.pool2dBackward(p, dy, refWorkspace, expectedDx);
-            onPath(c, "backward", () -> onednn.pool2dBackward(p, dy, workspace, dx));
+            Kernels.run(reference, Pool2dOps.BACKWARD, Kernels.poolGrad(p, expectedDx), in(dy, refWorkspace), expectedDx);
+            onPath(c, "backward", () -> Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(p, dx),
+                    in(dy, workspace[0]), dx));
             Parity.assertClose(expectedDx.toFloatArray(), dx.toFloatArray(), 1e-5, 1e-6, c + " backward");
         }
     }

@@ -97,4 +97,34 @@ public final class Kernels {
         run(backend, ConcatOps.SPLIT, new ConcatOps.SplitParams(axis, sizes), in(src),
                 parts == null ? null : parts.toArray(new Tensor[0]));
     }
+
+    /** pool2d's backward params for an input gradient of {@code gradInput}'s shape. */
+    public static org.jdnn.ops.Pool2dOps.BackwardParams poolGrad(org.jdnn.ops.Pool2dParams pool, Tensor gradInput) {
+        return pool == null ? null
+                : new org.jdnn.ops.Pool2dOps.BackwardParams(pool, gradInput == null ? null : gradInput.shape());
+    }
+
+    /**
+     * pool2d's training forward of {@code input} into {@code out} on {@code backend}; returns the workspace the kernel
+     * made (null for average pooling), the caller's to close.
+     */
+    public static Tensor poolTraining(Backend backend, org.jdnn.ops.Pool2dParams pool, Tensor input, Tensor out) {
+        Tensor[] outputs = {out, null};
+        run(backend, org.jdnn.ops.Pool2dOps.TRAINING, pool, in(input), outputs);
+        return outputs[1];
+    }
+
+    /** batchnorm's backward params for the given parameter-gradient tensors (null when not wanted). */
+    public static org.jdnn.ops.BatchNormOps.BackwardParams normGrad(org.jdnn.ops.BatchNormParams norm,
+                                                                    boolean training, Tensor gradWeight,
+                                                                    Tensor gradBias) {
+        return norm == null ? null
+                : new org.jdnn.ops.BatchNormOps.BackwardParams(norm, training, gradWeight != null, gradBias != null);
+    }
+
+    /** batchnorm's running-statistics params for statistics over {@code count} values per channel. */
+    public static org.jdnn.ops.BatchNormOps.RunningStatsParams runningStats(org.jdnn.ops.BatchNormParams norm,
+                                                                            long count) {
+        return norm == null ? null : new org.jdnn.ops.BatchNormOps.RunningStatsParams(norm, count);
+    }
 }

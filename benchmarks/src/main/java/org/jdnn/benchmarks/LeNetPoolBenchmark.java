@@ -1,7 +1,8 @@
 package org.jdnn.benchmarks;
 
 import org.jdnn.backend.Backend;
-import org.jdnn.backend.Pool2dWorkspace;
+import org.jdnn.backend.Dispatch;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.tensor.Shape;
@@ -23,9 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * LeNet-5's two 2x2 stride-2 max poolings per backend, as in training: the forward fills the workspace the
+ * LeNet-5's two 2x2 stride-2 max poolings per backend, as in training: the forward makes the workspace the
  * backward reads. pool1 takes conv1's output [N, 6, 28, 28], pool2 conv2's [N, 16, 10, 10]. Microseconds per
- * call; outputs and workspace are allocated in setup.
+ * call; outputs are allocated in setup, the workspace by each training forward (as in a training step).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -50,7 +51,8 @@ public class LeNetPoolBenchmark {
     private Tensor dst;
     private Tensor diffDst;
     private Tensor diffSrc;
-    private Pool2dWorkspace workspace;
+    private Pool2dOps.BackwardParams gradients;
+    private Tensor workspace;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -65,22 +67,26 @@ public class LeNetPoolBenchmark {
         dst = Tensor.empty(output);
         diffDst = Tensor.randn(2, output.dims());
         diffSrc = Tensor.empty(input);
-        // Sizing the oneDNN workspace creates the forward primitive: report its implementation here.
-        BenchmarkBackends.report(kernels, layer + " forward", () -> workspace = kernels.pool2dWorkspace(params, input));
-        // The forward first: the backward needs the workspace it writes.
-        BenchmarkBackends.warmUpOnce(kernels, "pool2d", this::forward);
+        gradients = new Pool2dOps.BackwardParams(params, input);
+        // The forward first: the backward needs the workspace it makes.
+        BenchmarkBackends.warmUpAndReport(kernels, "pool2d", layer + " forward", this::forward);
         BenchmarkBackends.warmUpAndReport(kernels, "pool2d", layer + " backward", this::backward);
     }
 
-    /** Max pooling for training (fills the workspace). */
+    /** Max pooling for training (makes a workspace, which replaces the previous one). */
     @Benchmark
     public void forward() {
-        kernels.pool2dForward(params, src, dst, workspace);
+        Tensor[] outputs = {dst, null};
+        Dispatch.run(kernels, Pool2dOps.TRAINING, params, new Tensor[] {src}, outputs);
+        if (workspace != null) {
+            workspace.close();
+        }
+        workspace = outputs[1];
     }
 
     @Benchmark
     public void backward() {
-        kernels.pool2dBackward(params, diffDst, workspace, diffSrc);
+        Dispatch.run(kernels, Pool2dOps.BACKWARD, gradients, new Tensor[] {diffDst, workspace}, new Tensor[] {diffSrc});
     }
 
     @TearDown(Level.Trial)

@@ -1,6 +1,8 @@
 package org.jdnn.benchmarks;
 
 import org.jdnn.backend.Backend;
+import org.jdnn.backend.Dispatch;
+import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,6 +41,7 @@ public class ResNetBatchNormBenchmark {
     public String backend;
 
     private final BatchNormParams params = BatchNormParams.DEFAULT;
+    private final BatchNormOps.BackwardParams gradients = new BatchNormOps.BackwardParams(params, true, true, true);
     private Backend kernels;
     private Tensor src;
     private Tensor scale;
@@ -73,13 +76,15 @@ public class ResNetBatchNormBenchmark {
     /** Training forward: writes the batch mean and biased variance, and the normalised output. */
     @Benchmark
     public void forward() {
-        kernels.batchNormForward(params, true, src, scale, shift, mean, variance, dst);
+        Dispatch.run(kernels, BatchNormOps.TRAINING, params, new Tensor[] {src, scale, shift, null, null},
+                new Tensor[] {dst, mean, variance});
     }
 
     /** Training backward: the input gradient through the batch statistics, plus the scale and shift gradients. */
     @Benchmark
     public void backward() {
-        kernels.batchNormBackward(params, true, src, diffDst, scale, mean, variance, diffSrc, diffScale, diffShift);
+        Dispatch.run(kernels, BatchNormOps.BACKWARD, gradients, new Tensor[] {src, diffDst, scale, mean, variance},
+                new Tensor[] {diffSrc, diffScale, diffShift});
     }
 
     @TearDown(Level.Trial)

@@ -3,7 +3,6 @@ package org.jdnn.backend.onednn;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Operands;
-import org.jdnn.backend.Pool2dWorkspace;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.HostMemory;
@@ -12,8 +11,6 @@ import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
 import org.jdnn.natives.dnnl.DnnlEngine;
 import org.jdnn.natives.dnnl.DnnlStream;
-import org.jdnn.ops.BatchNormParams;
-import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.BroadcastShapes;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
@@ -23,9 +20,6 @@ import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
-import org.jdnn.ops.Pool2dParams;
-import org.jdnn.ops.Pool2dShapes;
-import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.SoftmaxParams;
@@ -95,6 +89,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         reductionKernels.register(kernels);
         concatKernels.register(kernels);
         OneDnnOptimizers.register(this, kernels);
+        OneDnnPooling.register(this, kernels);
+        OneDnnBatchNorm.register(this, kernels);
     }
 
     /** The process-wide instance (loads oneDNN on first use; throws NativeLibraryException if it cannot). */
@@ -510,86 +506,6 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         Conv2dShapes s = Conv2dShapes.infer(input, weight, bias ? Shape.of(weight.dim(0)) : null, params);
         return OneDnnConvolution.implementation(this,
                 OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.FORWARD, s, params, bias));
-    }
-
-    // ---- pool2d ----
-
-    @Override
-    public Pool2dWorkspace pool2dWorkspace(Pool2dParams params, Shape src) {
-        if (!runsNatively(OneDnnPooling.OP)) {
-            return ReferenceBackend.INSTANCE.pool2dWorkspace(params, src);
-        }
-        Pool2dShapes shapes = Pool2dShapes.infer(params, src);
-        return params.algorithm() != PoolAlgorithm.MAX ? null
-                : Pool2dWorkspace.allocate(name(), params, src, OneDnnPooling.workspaceBytes(this, params, shapes));
-    }
-
-    @Override
-    public void pool2dForward(Pool2dParams params, Tensor src, Tensor dst, Pool2dWorkspace workspace) {
-        if (!runsNatively(OneDnnPooling.OP)) {
-            ReferenceBackend.INSTANCE.pool2dForward(params, src, dst, workspace);
-            return;
-        }
-        Pool2dShapes s = Operands.pool2dForward(params, src, dst, workspace, name(), Device.CPU);
-        if (!OneDnnPooling.supported(params, s)) { // average pooling only: no workspace to hand over
-            ReferenceBackend.INSTANCE.pool2dForward(params, src, dst, workspace);
-            return;
-        }
-        OneDnnPooling.forward(this, params, s, src, dst, workspace);
-        if (workspace != null) {
-            workspace.markWritten();
-        }
-    }
-
-    @Override
-    public void pool2dBackward(Pool2dParams params, Tensor diffDst, Pool2dWorkspace workspace, Tensor diffSrc) {
-        if (!runsNatively(OneDnnPooling.OP)) {
-            ReferenceBackend.INSTANCE.pool2dBackward(params, diffDst, workspace, diffSrc);
-            return;
-        }
-        Pool2dShapes s = Operands.pool2dBackward(params, diffDst, workspace, diffSrc, name(), Device.CPU);
-        if (!OneDnnPooling.supported(params, s)) {
-            ReferenceBackend.INSTANCE.pool2dBackward(params, diffDst, workspace, diffSrc);
-            return;
-        }
-        OneDnnPooling.backward(this, params, s, diffDst, workspace, diffSrc);
-    }
-
-    // ---- batchnorm ----
-
-    @Override
-    public void batchNormForward(BatchNormParams params, boolean training, Tensor src, Tensor scale, Tensor shift,
-                                 Tensor mean, Tensor variance, Tensor dst) {
-        Operands.notNull("batchnorm", "params", params);
-        if (!runsNatively(OneDnnBatchNorm.OP)) {
-            ReferenceBackend.INSTANCE.batchNormForward(params, training, src, scale, shift, mean, variance, dst);
-            return;
-        }
-        BatchNormShapes s = Operands.batchNormForward(training, src, scale, shift, mean, variance, dst, Device.CPU);
-        OneDnnBatchNorm.forward(this, params, training, s, src, scale, shift, mean, variance, dst);
-    }
-
-    @Override
-    public void batchNormBackward(BatchNormParams params, boolean training, Tensor src, Tensor diffDst, Tensor scale,
-                                  Tensor mean, Tensor variance, Tensor diffSrc, Tensor diffScale, Tensor diffShift) {
-        Operands.notNull("batchnorm backward", "params", params);
-        if (!runsNatively(OneDnnBatchNorm.OP)) {
-            ReferenceBackend.INSTANCE.batchNormBackward(params, training, src, diffDst, scale, mean, variance, diffSrc,
-                    diffScale, diffShift);
-            return;
-        }
-        BatchNormShapes s = Operands.batchNormBackward(training, src, diffDst, scale, mean, variance, diffSrc,
-                diffScale, diffShift, Device.CPU);
-        OneDnnBatchNorm.backward(this, params, training, s, src, diffDst, scale, mean, variance, diffSrc, diffScale,
-                diffShift);
-    }
-
-    /** O(channels) bookkeeping, not worth a primitive: the reference's loop serves both backends. */
-    @Override
-    public void batchNormUpdateRunningStats(BatchNormParams params, long count, Tensor mean, Tensor variance,
-                                            Tensor runningMean, Tensor runningVariance) {
-        Operands.notNull("batchnorm running stats", "params", params);
-        ReferenceBackend.INSTANCE.batchNormUpdateRunningStats(params, count, mean, variance, runningMean, runningVariance);
     }
 
     // ---- step ----

@@ -1,8 +1,10 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.tensor.Tensor;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Batch normalization on oneDNN, plain (N, C) or NCHW. Training runs {@code forward_training}, which writes
@@ -20,6 +23,9 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  * Backward is {@code dnnl_backward} with a scale or a shift gradient, else {@code dnnl_backward_data},
  * with the matching forward as hint. Argument order: src, mean, variance, [scale], [shift], dst forward;
  * src, mean, variance, diff_dst, [scale], diff_src, [diff_scale], [diff_shift] backward.
+ *
+ * <p>oneDNN has no primitive for the running-statistics update, O(channels) bookkeeping: it is a plain float loop
+ * here ({@link #updateRunningStats}), run after the training forward when running statistics are given.
  */
 final class OneDnnBatchNorm {
     static final String OP = "batchnorm";
@@ -48,6 +54,42 @@ final class OneDnnBatchNorm {
     }
 
     private OneDnnBatchNorm() {
+    }
+
+    /** Registers the batchnorm kernels. */
+    static void register(OneDnnBackend backend, KernelTable table) {
+        table.put(BatchNormOps.INFERENCE, (p, in, out) -> forward(backend, p, false,
+                        BatchNormShapes.infer(in[0].shape(), false), in[0], in[1], in[2], in[3], in[4], out[0]))
+                .put(BatchNormOps.TRAINING, (p, in, out) -> {
+                    BatchNormShapes s = BatchNormShapes.infer(in[0].shape(), true);
+                    forward(backend, p, true, s, in[0], in[1], in[2], out[1], out[2], out[0]);
+                    if (in[3] != null) {
+                        updateRunningStats(p, s.count(), s.channels(), TensorAccess.segment(out[1]),
+                                TensorAccess.segment(out[2]), TensorAccess.segment(in[3]), TensorAccess.segment(in[4]));
+                    }
+                })
+                .put(BatchNormOps.BACKWARD, (p, in, out) -> backward(backend, p.norm(), p.training(),
+                        BatchNormShapes.infer(in[0].shape(), p.training()), in[0], in[1], in[2], in[3], in[4], out[0],
+                        out[1], out[2]))
+                .put(BatchNormOps.RUNNING_STATS, (p, in, out) -> updateRunningStats(p.norm(), p.count(),
+                        in[0].size(0), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                        TensorAccess.segment(in[2]), TensorAccess.segment(in[3])));
+    }
+
+    /**
+     * {@code running = (1 - m) running + m statistic} per channel, the variance made unbiased by
+     * {@code count / (count - 1)}: float arithmetic, one independent element per iteration.
+     */
+    static void updateRunningStats(BatchNormParams p, long count, long channels, MemorySegment mean,
+                                   MemorySegment variance, MemorySegment runningMean, MemorySegment runningVariance) {
+        float momentum = p.momentum(), keep = 1 - momentum;
+        float varianceWeight = (float) (p.momentum() * ((double) count / (count - 1)));
+        for (long c = 0; c < channels; c++) {
+            runningMean.setAtIndex(JAVA_FLOAT, c,
+                    keep * runningMean.getAtIndex(JAVA_FLOAT, c) + momentum * mean.getAtIndex(JAVA_FLOAT, c));
+            runningVariance.setAtIndex(JAVA_FLOAT, c, keep * runningVariance.getAtIndex(JAVA_FLOAT, c)
+                    + varianceWeight * variance.getAtIndex(JAVA_FLOAT, c));
+        }
     }
 
     static void forward(OneDnnBackend backend, BatchNormParams p, boolean training, BatchNormShapes s, Tensor src,

@@ -1,12 +1,16 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.Fallback;
+import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Pool2dWorkspace;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
@@ -23,7 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * kernel ({@link #blockedLayout}); an input already held in that layout is read as it is and the output stays held
  * in it until read ({@link BlockedCopy}). Ceil mode becomes extra trailing padding
  * ({@link Pool2dShapes#padBottomUsed()}); max pooling in training runs {@code forward_training} and keeps
- * oneDNN's workspace in a {@link Pool2dWorkspace} for the backward, whose descriptor takes the forward as hint.
+ * oneDNN's workspace, in the primitive's layout, in the tensor it hands back ({@link Pool2dWorkspace}) for the
+ * backward, whose descriptor takes the forward as hint.
  *
  * <p>oneDNN's "include padding" average divides by the whole kernel, while PyTorch does not count the ceil-mode
  * overhang past the trailing padding; where the two differ (only windows in that overhang) the result, and
@@ -47,7 +52,40 @@ final class OneDnnPooling {
         }
     }
 
+    private static final String FORMAT = "onednn";
+
     private OneDnnPooling() {
+    }
+
+    /**
+     * Registers the pool2d kernels. Average pooling without padding counted whose dilation reaches the input size
+     * ({@link #supported}) falls back to the reference kernel; it has no workspace, so forward and backward need not
+     * agree on the backend.
+     */
+    static void register(OneDnnBackend backend, KernelTable table) {
+        String sparse = "average pooling excluding padding with a dilation that reaches the input size, "
+                + "which oneDNN rejects";
+        table.put(Pool2dOps.FORWARD, (p, in, out) -> forward(backend, p, Pool2dShapes.infer(p, in[0].shape()), in[0],
+                        out[0], null),
+                Fallback.toReference(sparse, (p, in, out) -> !supported(p, in[0].shape())));
+        table.put(Pool2dOps.TRAINING, (p, in, out) -> training(backend, p, in[0], out),
+                Fallback.toReference(sparse, (p, in, out) -> !supported(p, in[0].shape())));
+        table.put(Pool2dOps.BACKWARD, (p, in, out) -> backward(backend, p.pool(),
+                        Pool2dShapes.infer(p.pool(), p.input()), in[0], in[1], out[0]),
+                Fallback.toReference(sparse, (p, in, out) -> !supported(p.pool(), p.input())));
+    }
+
+    /** The training forward: max pooling also makes the workspace (out[1]) its backward reads. */
+    private static void training(OneDnnBackend backend, Pool2dParams p, Tensor src, Tensor[] out) {
+        Pool2dShapes s = Pool2dShapes.infer(p, src.shape());
+        if (p.algorithm() != PoolAlgorithm.MAX) {
+            forward(backend, p, s, src, out[0], null);
+            return;
+        }
+        Tensor workspace = Pool2dWorkspace.allocate(workspaceBytes(backend, p, s), src.device());
+        out[1] = workspace;
+        forward(backend, p, s, src, out[0], workspace);
+        Pool2dWorkspace.filled(workspace, FORMAT, p, src.shape());
     }
 
     /** oneDNN's channel-blocked layout for this CPU: 16 channels per block with AVX-512, else 8. */
@@ -95,9 +133,9 @@ final class OneDnnPooling {
      * minus 1) below the input size on every axis with more than one tap, against 0/0 windows; jdnn allows such
      * sparse windows as long as each covers an input element (Pool2dShapes), and runs them on the reference.
      */
-    static boolean supported(Pool2dParams p, Pool2dShapes s) {
+    static boolean supported(Pool2dParams p, Shape src) {
         return p.algorithm() != PoolAlgorithm.AVG_EXCLUDE_PADDING
-                || ((p.kernelH() == 1 || p.dilationH() - 1 < s.inH()) && (p.kernelW() == 1 || p.dilationW() - 1 < s.inW()));
+                || ((p.kernelH() == 1 || p.dilationH() - 1 < src.dim(2)) && (p.kernelW() == 1 || p.dilationW() - 1 < src.dim(3)));
     }
 
     /** The size of oneDNN's max-pooling workspace for these operands (from the cached training primitive). */
@@ -115,16 +153,15 @@ final class OneDnnPooling {
         return bytes;
     }
 
+    /** Pooling of {@code src} into {@code dst}; with a workspace (sized by {@link #workspaceBytes}) for training. */
     static void forward(OneDnnBackend backend, Pool2dParams p, Pool2dShapes s, Tensor src, Tensor dst,
-                        Pool2dWorkspace workspace) {
+                        Tensor workspace) {
         if (s.output().numel() == 0) {
             return;
         }
         boolean keep = workspace != null;
         Key key = new Key(p, s, keep ? Phase.TRAINING : Phase.INFERENCE);
-        Tensor[] data = keep
-                ? new Tensor[] {src, dst, workspaceTensor(workspace, backend, p, s)}
-                : new Tensor[] {src, dst};
+        Tensor[] data = keep ? new Tensor[] {src, dst, workspace} : new Tensor[] {src, dst};
         execute(backend, key, data);
         double[][] factors = ceilOverhangFactors(p, s);
         if (factors != null) {
@@ -133,7 +170,10 @@ final class OneDnnPooling {
     }
 
     static void backward(OneDnnBackend backend, Pool2dParams p, Pool2dShapes s, Tensor diffDst,
-                         Pool2dWorkspace workspace, Tensor diffSrc) {
+                         Tensor workspace, Tensor diffSrc) {
+        if (workspace != null) {
+            Pool2dWorkspace.check(p.algorithm().opName() + " backward", workspace, FORMAT, p, diffSrc.shape());
+        }
         if (s.output().numel() == 0) {
             TensorAccess.segment(diffSrc).fill((byte) 0);
             return;
@@ -165,15 +205,15 @@ final class OneDnnPooling {
         }
     }
 
-    private static Tensor workspaceTensor(Pool2dWorkspace workspace, OneDnnBackend backend, Pool2dParams p,
-                                                  Pool2dShapes s) {
+    private static Tensor workspaceTensor(Tensor workspace, OneDnnBackend backend, Pool2dParams p, Pool2dShapes s) {
         // The workspace was sized for the primitive of its time; a different thread count may pick another one.
         long needed = workspaceBytes(backend, p, s);
-        if (workspace.bytes() < needed) {
-            throw new IllegalStateException(p.algorithm().opName() + ": workspace of " + workspace.bytes()
+        long bytes = workspace.numel() * Float.BYTES;
+        if (bytes < needed) {
+            throw new IllegalStateException(p.algorithm().opName() + ": workspace of " + bytes
                     + " bytes is smaller than the " + needed + " oneDNN needs now (thread count changed?)");
         }
-        return workspace.storage();
+        return workspace;
     }
 
     private static CachedPrimitive create(OneDnnBackend backend, Key key) {

@@ -3,9 +3,6 @@ package org.jdnn.backend.reference;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Operands;
-import org.jdnn.backend.Pool2dWorkspace;
-import org.jdnn.ops.BatchNormParams;
-import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
@@ -13,9 +10,6 @@ import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
-import org.jdnn.ops.Pool2dParams;
-import org.jdnn.ops.Pool2dShapes;
-import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
@@ -46,6 +40,8 @@ public final class ReferenceBackend implements Backend {
         ReferenceReduction.register(kernels);
         ReferenceConcat.register(kernels);
         ReferenceOptimizers.register(kernels);
+        ReferencePooling.register(kernels);
+        ReferenceBatchNorm.register(kernels);
     }
 
     @Override
@@ -125,61 +121,6 @@ public final class ReferenceBackend implements Backend {
         SoftmaxShapes s = Operands.softmaxBackward(params, dst, diffDst, diffSrc, Device.CPU);
         ReferenceSoftmax.backward(s, params.log(), TensorAccess.segment(dst), TensorAccess.segment(diffDst),
                 TensorAccess.segment(diffSrc));
-    }
-
-    // ---- pool2d ----
-
-    @Override
-    public Pool2dWorkspace pool2dWorkspace(Pool2dParams params, Shape src) {
-        Pool2dShapes shapes = Pool2dShapes.infer(params, src);
-        return params.algorithm() != PoolAlgorithm.MAX ? null
-                : Pool2dWorkspace.allocate(name(), params, src, ReferencePooling.workspaceBytes(shapes));
-    }
-
-    @Override
-    public void pool2dForward(Pool2dParams params, Tensor src, Tensor dst, Pool2dWorkspace workspace) {
-        Pool2dShapes s = Operands.pool2dForward(params, src, dst, workspace, name(), Device.CPU);
-        ReferencePooling.forward(params, s, TensorAccess.segment(src), TensorAccess.segment(dst), workspace);
-        if (workspace != null) {
-            workspace.markWritten();
-        }
-    }
-
-    @Override
-    public void pool2dBackward(Pool2dParams params, Tensor diffDst, Pool2dWorkspace workspace, Tensor diffSrc) {
-        Pool2dShapes s = Operands.pool2dBackward(params, diffDst, workspace, diffSrc, name(), Device.CPU);
-        ReferencePooling.backward(params, s, TensorAccess.segment(diffDst), workspace, TensorAccess.segment(diffSrc));
-    }
-
-    // ---- batchnorm ----
-
-    @Override
-    public void batchNormForward(BatchNormParams params, boolean training, Tensor src, Tensor scale, Tensor shift,
-                                 Tensor mean, Tensor variance, Tensor dst) {
-        Operands.notNull("batchnorm", "params", params);
-        BatchNormShapes s = Operands.batchNormForward(training, src, scale, shift, mean, variance, dst, Device.CPU);
-        ReferenceBatchNorm.forward(params, training, s, TensorAccess.segment(src), segmentOrNull(scale),
-                segmentOrNull(shift), TensorAccess.segment(mean), TensorAccess.segment(variance), TensorAccess.segment(dst));
-    }
-
-    @Override
-    public void batchNormBackward(BatchNormParams params, boolean training, Tensor src, Tensor diffDst, Tensor scale,
-                                  Tensor mean, Tensor variance, Tensor diffSrc, Tensor diffScale, Tensor diffShift) {
-        Operands.notNull("batchnorm backward", "params", params);
-        BatchNormShapes s = Operands.batchNormBackward(training, src, diffDst, scale, mean, variance, diffSrc,
-                diffScale, diffShift, Device.CPU);
-        ReferenceBatchNorm.backward(params, training, s, TensorAccess.segment(src), TensorAccess.segment(diffDst),
-                segmentOrNull(scale), TensorAccess.segment(mean), TensorAccess.segment(variance),
-                TensorAccess.segment(diffSrc), segmentOrNull(diffScale), segmentOrNull(diffShift));
-    }
-
-    @Override
-    public void batchNormUpdateRunningStats(BatchNormParams params, long count, Tensor mean, Tensor variance,
-                                            Tensor runningMean, Tensor runningVariance) {
-        Operands.notNull("batchnorm running stats", "params", params);
-        Operands.batchNormRunningStats(count, mean, variance, runningMean, runningVariance, Device.CPU);
-        ReferenceBatchNorm.updateRunningStats(params, count, mean.size(0), TensorAccess.segment(mean),
-                TensorAccess.segment(variance), TensorAccess.segment(runningMean), TensorAccess.segment(runningVariance));
     }
 
     private static MemorySegment segmentOrNull(Tensor t) {

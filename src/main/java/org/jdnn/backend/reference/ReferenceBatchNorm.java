@@ -1,7 +1,11 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 
@@ -21,6 +25,34 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 final class ReferenceBatchNorm {
     private ReferenceBatchNorm() {
+    }
+
+    /** Registers the batchnorm kernels; the training forward folds the batch statistics into running ones when given. */
+    static void register(KernelTable table) {
+        table.put(BatchNormOps.INFERENCE, (p, in, out) -> forward(p, false, BatchNormShapes.infer(in[0].shape(), false),
+                        TensorAccess.segment(in[0]), segmentOrNull(in[1]), segmentOrNull(in[2]),
+                        TensorAccess.segment(in[3]), TensorAccess.segment(in[4]), TensorAccess.segment(out[0])))
+                .put(BatchNormOps.TRAINING, (p, in, out) -> {
+                    BatchNormShapes s = BatchNormShapes.infer(in[0].shape(), true);
+                    forward(p, true, s, TensorAccess.segment(in[0]), segmentOrNull(in[1]), segmentOrNull(in[2]),
+                            TensorAccess.segment(out[1]), TensorAccess.segment(out[2]), TensorAccess.segment(out[0]));
+                    if (in[3] != null) {
+                        updateRunningStats(p, s.count(), s.channels(), TensorAccess.segment(out[1]),
+                                TensorAccess.segment(out[2]), TensorAccess.segment(in[3]), TensorAccess.segment(in[4]));
+                    }
+                })
+                .put(BatchNormOps.BACKWARD, (p, in, out) -> backward(p.norm(), p.training(),
+                        BatchNormShapes.infer(in[0].shape(), p.training()), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), segmentOrNull(in[2]), TensorAccess.segment(in[3]),
+                        TensorAccess.segment(in[4]), TensorAccess.segment(out[0]), segmentOrNull(out[1]),
+                        segmentOrNull(out[2])))
+                .put(BatchNormOps.RUNNING_STATS, (p, in, out) -> updateRunningStats(p.norm(), p.count(),
+                        in[0].size(0), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                        TensorAccess.segment(in[2]), TensorAccess.segment(in[3])));
+    }
+
+    private static MemorySegment segmentOrNull(Tensor t) {
+        return t == null ? null : TensorAccess.segment(t);
     }
 
     static void forward(BatchNormParams p, boolean training, BatchNormShapes s, MemorySegment src,

@@ -1,9 +1,12 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Pool2dWorkspace;
+import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
+import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
@@ -21,7 +24,35 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * in ceil mode the overhang past the trailing padding never counts, as in PyTorch.
  */
 final class ReferencePooling {
+    private static final String FORMAT = "reference";
+
     private ReferencePooling() {
+    }
+
+    /** Registers the pool2d kernels; max pooling's training forward makes the workspace its backward checks. */
+    static void register(KernelTable table) {
+        table.put(Pool2dOps.FORWARD, (p, in, out) -> forward(p, Pool2dShapes.infer(p, in[0].shape()),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(out[0]), null))
+                .put(Pool2dOps.TRAINING, (p, in, out) -> {
+                    Pool2dShapes s = Pool2dShapes.infer(p, in[0].shape());
+                    if (p.algorithm() == PoolAlgorithm.MAX) {
+                        out[1] = Pool2dWorkspace.allocate(workspaceBytes(s), in[0].device());
+                    }
+                    forward(p, s, TensorAccess.segment(in[0]), TensorAccess.segment(out[0]),
+                            out[1] == null ? null : TensorAccess.segment(out[1]));
+                    if (out[1] != null) {
+                        Pool2dWorkspace.filled(out[1], FORMAT, p, in[0].shape());
+                    }
+                })
+                .put(Pool2dOps.BACKWARD, (p, in, out) -> {
+                    Tensor workspace = in[1];
+                    if (workspace != null) {
+                        Pool2dWorkspace.check(p.pool().algorithm().opName() + " backward", workspace, FORMAT, p.pool(),
+                                p.input());
+                    }
+                    backward(p.pool(), Pool2dShapes.infer(p.pool(), p.input()), TensorAccess.segment(in[0]),
+                            workspace == null ? null : TensorAccess.segment(workspace), TensorAccess.segment(out[0]));
+                });
     }
 
     /** Bytes of the reference workspace: one int32 argmax per output element. */
@@ -29,8 +60,7 @@ final class ReferencePooling {
         return Math.multiplyExact(s.output().numel(), 4L);
     }
 
-    static void forward(Pool2dParams p, Pool2dShapes s, MemorySegment src, MemorySegment dst, Pool2dWorkspace workspace) {
-        MemorySegment argmax = workspace == null ? null : TensorAccess.segment(workspace.storage());
+    static void forward(Pool2dParams p, Pool2dShapes s, MemorySegment src, MemorySegment dst, MemorySegment argmax) {
         long planes = s.batch() * s.channels();
         for (long plane = 0; plane < planes; plane++) {
             long inBase = plane * s.inH() * s.inW();
@@ -77,9 +107,8 @@ final class ReferencePooling {
         }
     }
 
-    static void backward(Pool2dParams p, Pool2dShapes s, MemorySegment diffDst, Pool2dWorkspace workspace,
+    static void backward(Pool2dParams p, Pool2dShapes s, MemorySegment diffDst, MemorySegment argmax,
                          MemorySegment diffSrc) {
-        MemorySegment argmax = workspace == null ? null : TensorAccess.segment(workspace.storage());
         long planes = s.batch() * s.channels();
         long planeIn = s.inH() * s.inW();
         // Accumulate in double: overlapping windows add several gradients into one input element.
