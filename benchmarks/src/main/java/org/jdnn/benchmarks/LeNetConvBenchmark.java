@@ -1,6 +1,8 @@
 package org.jdnn.benchmarks;
 
 import org.jdnn.backend.Backend;
+import org.jdnn.backend.Dispatch;
+import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,6 +46,8 @@ public class LeNetConvBenchmark {
 
     private Backend kernels;
     private Conv2dParams params;
+    private Conv2dOps.DataGradParams dataGrad;
+    private Conv2dOps.WeightGradParams weightGrad;
     private Tensor src;
     private Tensor weights;
     private Tensor bias;
@@ -58,6 +62,8 @@ public class LeNetConvBenchmark {
         ConvLayer conv = ConvLayer.lenet(layer);
         kernels = BenchmarkBackends.get(backend);
         params = conv.params();
+        dataGrad = new Conv2dOps.DataGradParams(params, conv.input(batch));
+        weightGrad = new Conv2dOps.WeightGradParams(params, conv.weight(), true);
         src = Tensor.randn(1, conv.input(batch).dims());
         weights = Tensor.randn(2, conv.weight().dims());
         bias = Tensor.randn(3, conv.outChannels());
@@ -73,17 +79,18 @@ public class LeNetConvBenchmark {
 
     @Benchmark
     public void forward() {
-        kernels.conv2dForward(params, src, weights, bias, dst);
+        Dispatch.run(kernels, Conv2dOps.FORWARD, params, new Tensor[] {src, weights, bias}, new Tensor[] {dst});
     }
 
     @Benchmark
     public void backwardData() {
-        kernels.conv2dBackwardData(params, diffDst, weights, diffSrc);
+        Dispatch.run(kernels, Conv2dOps.BACKWARD_DATA, dataGrad, new Tensor[] {diffDst, weights}, new Tensor[] {diffSrc});
     }
 
     @Benchmark
     public void backwardWeights() {
-        kernels.conv2dBackwardWeights(params, src, diffDst, diffWeights, diffBias);
+        Dispatch.run(kernels, Conv2dOps.BACKWARD_WEIGHTS, weightGrad, new Tensor[] {src, diffDst},
+                new Tensor[] {diffWeights, diffBias});
     }
 
     @TearDown(Level.Trial)

@@ -1,7 +1,9 @@
 package org.jdnn.benchmarks;
 
 import org.jdnn.backend.Backend;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.onednn.OneDnnBackend;
+import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,6 +45,8 @@ public class ResNetConvBenchmark {
 
     private final ConvLayer conv = ConvLayer.RESNET_BLOCK;
     private final Conv2dParams params = conv.params();
+    private final Conv2dOps.DataGradParams dataGrad = new Conv2dOps.DataGradParams(params, conv.input(BATCH));
+    private final Conv2dOps.WeightGradParams weightGrad = new Conv2dOps.WeightGradParams(params, conv.weight(), false);
     private Backend kernels;
     private Tensor src;
     private Tensor weights;
@@ -71,17 +75,18 @@ public class ResNetConvBenchmark {
 
     @Benchmark
     public void forward() {
-        kernels.conv2dForward(params, src, weights, null, dst);
+        Dispatch.run(kernels, Conv2dOps.FORWARD, params, new Tensor[] {src, weights, null}, new Tensor[] {dst});
     }
 
     @Benchmark
     public void backwardData() {
-        kernels.conv2dBackwardData(params, diffDst, weights, diffSrc);
+        Dispatch.run(kernels, Conv2dOps.BACKWARD_DATA, dataGrad, new Tensor[] {diffDst, weights}, new Tensor[] {diffSrc});
     }
 
     @Benchmark
     public void backwardWeights() {
-        kernels.conv2dBackwardWeights(params, src, diffDst, diffWeights, null);
+        Dispatch.run(kernels, Conv2dOps.BACKWARD_WEIGHTS, weightGrad, new Tensor[] {src, diffDst},
+                new Tensor[] {diffWeights, null});
     }
 
     @TearDown(Level.Trial)
