@@ -14,13 +14,16 @@ import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.DropoutOps;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
+import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
@@ -45,19 +48,12 @@ public final class F {
 
     /** {@code a @ b} for rank-2 or (batched, broadcasting) rank-3 operands. */
     public static Tensor matmul(Tensor a, Tensor b) {
-        Tensor out = Functional.matmul(a, b);
-        return Autograd.record("matmul", out, (g, needs) -> new Tensor[] {
-                needs[0] ? reduceTo(Functional.matmul(g, b, new MatmulParams(false, true)), a.shape()) : null,
-                needs[1] ? reduceTo(Functional.matmul(a, g, new MatmulParams(true, false)), b.shape()) : null}, a, b);
+        return Calls.call(MatmulOps.MATMUL, MatmulParams.PLAIN, a, b, null);
     }
 
     /** PyTorch's linear: {@code x @ weight^T + bias} with x (N, in), weight (out, in), bias (out) or null. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        Tensor out = Functional.linear(x, weight, bias);
-        return Autograd.record("linear", out, (g, needs) -> new Tensor[] {
-                needs[0] ? Functional.matmul(g, weight) : null,
-                needs[1] ? Functional.matmul(g, x, new MatmulParams(true, false)) : null,
-                bias != null && needs[2] ? Functional.sum(g, false, 0) : null}, x, weight, bias);
+        return Calls.call(MatmulOps.MATMUL, MatmulOps.LINEAR, x, weight, bias);
     }
 
     // ---- arithmetic with broadcasting ----
@@ -131,9 +127,7 @@ public final class F {
     // ---- activations ----
 
     public static Tensor activation(EltwiseParams params, Tensor x) {
-        Tensor out = Functional.activation(params, x);
-        return Autograd.record(params.algorithm().name().toLowerCase(java.util.Locale.ROOT), out,
-                (g, needs) -> new Tensor[] {Functional.activationBackward(params, x, g)}, x);
+        return Calls.call(EltwiseOps.FORWARD, params, x);
     }
 
     public static Tensor relu(Tensor x) {
@@ -182,9 +176,7 @@ public final class F {
     }
 
     private static Tensor softmax(SoftmaxParams params, Tensor x) {
-        Tensor out = Functional.softmax(params, x);
-        return Autograd.record(params.opName(), out,
-                (g, needs) -> new Tensor[] {Functional.softmaxBackward(params, out, g)}, x);
+        return Calls.call(SoftmaxOps.FORWARD, params, x);
     }
 
     // ---- reductions ----
@@ -296,30 +288,14 @@ public final class F {
 
     /** Natural logarithm, element-wise; log(0) is -infinity and negative inputs give NaN. */
     public static Tensor log(Tensor x) {
-        return log(x, Float.NEGATIVE_INFINITY);
+        return Calls.call(EltwiseOps.LOG, EltwiseOps.LogParams.NONE, x);
     }
 
     /**
      * {@code max(log(x), min)} element-wise (PyTorch's binary cross-entropy clamps its logs at -100); the
      * gradient {@code 1/x} flows only where the log is above the clamp, so x = 0 gives a zero gradient, not NaN.
-     * Computed on the host in double: the backend SPI has no log kernel yet.
      */
     public static Tensor log(Tensor x, float min) {
-        float[] values = x.toFloatArray();
-        float[] logs = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            double l = Math.log(values[i]);
-            logs[i] = (float) (l > min ? l : Double.isNaN(l) ? l : min);
-        }
-        Tensor out = Tensor.of(logs, x.dims());
-        return Autograd.record("log", out, (g, needs) -> {
-            float[] at = x.toFloatArray();
-            float[] derivative = new float[at.length];
-            for (int i = 0; i < at.length; i++) {
-                double l = Math.log(at[i]);
-                derivative[i] = l > min ? (float) (1.0 / at[i]) : Double.isNaN(l) ? Float.NaN : 0f;
-            }
-            return new Tensor[] {Functional.mul(g, Tensor.of(derivative, x.dims()))};
-        }, x);
+        return Calls.call(EltwiseOps.LOG, new EltwiseOps.LogParams(min), x);
     }
 }

@@ -18,7 +18,9 @@ import org.jdnn.ops.DropoutMask;
 import org.jdnn.ops.DropoutOps;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
 import org.jdnn.ops.NoParams;
@@ -30,6 +32,9 @@ import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
 import org.jdnn.tensor.Pins;
+import org.jdnn.ops.ReductionShapes;
+import org.jdnn.ops.SoftmaxOps;
+import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
@@ -53,18 +58,12 @@ public final class Functional {
 
     /** {@code op(a) @ op(b)} with the transposes in {@code params}. */
     public static Tensor matmul(Tensor a, Tensor b, MatmulParams params) {
-        return gemm(params, a, b, null);
+        return Dispatch.call1(MatmulOps.MATMUL, params, a, b, null);
     }
 
     /** PyTorch's linear: {@code x @ weight^T + bias}, weight of shape (out, in), bias (out) or null. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        return gemm(new MatmulParams(false, true), x, weight, bias);
-    }
-
-    private static Tensor gemm(MatmulParams params, Tensor a, Tensor b, Tensor bias) {
-        MatmulShapes shapes = MatmulShapes.infer(a.shape(), b.shape(), bias == null ? null : bias.shape(), params);
-        Tensor out = Tensor.empty(shapes.output());
-        return run(out, backend -> backend.matmul(params, a, b, bias, out), a, b, bias);
+        return Dispatch.call1(MatmulOps.MATMUL, MatmulOps.LINEAR, x, weight, bias);
     }
 
     public static Tensor relu(Tensor x) {
@@ -85,14 +84,12 @@ public final class Functional {
 
     /** {@code f(x)} element-wise. */
     public static Tensor activation(EltwiseParams params, Tensor x) {
-        Tensor out = Tensor.empty(x.shape());
-        return run(out, backend -> backend.eltwiseForward(params, x, out), x);
+        return Dispatch.call1(EltwiseOps.FORWARD, params, x);
     }
 
     /** The gradient of {@code f} at {@code x} times {@code gradOutput}, element-wise. */
     public static Tensor activationBackward(EltwiseParams params, Tensor x, Tensor gradOutput) {
-        Tensor out = Tensor.empty(x.shape());
-        return run(out, backend -> backend.eltwiseBackward(params, x, gradOutput, out), x, gradOutput);
+        return Dispatch.call1(EltwiseOps.BACKWARD, params, x, gradOutput);
     }
 
     /**
@@ -130,15 +127,12 @@ public final class Functional {
     }
 
     public static Tensor softmax(SoftmaxParams params, Tensor x) {
-        SoftmaxShapes.infer(params.opName(), params, x.shape());
-        Tensor out = Tensor.empty(x.shape());
-        return run(out, backend -> backend.softmaxForward(params, x, out), x);
+        return Dispatch.call1(SoftmaxOps.FORWARD, params, x);
     }
 
     /** The gradient wrt the softmax input, from the forward output {@code y} and {@code gradOutput}. */
     public static Tensor softmaxBackward(SoftmaxParams params, Tensor y, Tensor gradOutput) {
-        Tensor out = Tensor.empty(y.shape());
-        return run(out, backend -> backend.softmaxBackward(params, y, gradOutput, out), y, gradOutput);
+        return Dispatch.call1(SoftmaxOps.BACKWARD, params, y, gradOutput);
     }
 
     // ---- binary ----

@@ -1,11 +1,14 @@
 package org.jdnn.loss;
 
 import org.jdnn.autograd.F;
+import org.jdnn.functional.Functional;
+import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 
 /**
  * Loss functions with PyTorch's names and semantics, built from the differentiable ops of {@link F}, so their
- * gradients come from autograd. Class-index targets become one-hot weight tensors built on the host.
+ * gradients come from autograd. Class-index targets become one-hot weight tensors uploaded from the host; every
+ * computation on tensor data, the argument checks included, runs on the backend.
  *
  * <pre>{@code
  * Tensor loss = Losses.crossEntropy(logits, labels);            // mean over the batch
@@ -16,6 +19,8 @@ import org.jdnn.tensor.Tensor;
 public final class Losses {
     /** PyTorch's binary cross-entropy clamps each log at -100 so that p = 0 or 1 gives a finite loss. */
     public static final float BCE_LOG_CLAMP = -100f;
+    /** Below the log of the smallest positive float: clamps only log 0, so that 0 log 0 is 0, not NaN. */
+    private static final float XLOGY_LOG_CLAMP = -104f;
 
     private Losses() {
     }
@@ -55,12 +60,11 @@ public final class Losses {
     public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target, Reduction reduction) {
         String loss = "binary_cross_entropy";
         sameShape(loss, probabilities, target);
-        float[] p = probabilities.toFloatArray();
-        for (int i = 0; i < p.length; i++) {
-            if (!(p[i] >= 0f && p[i] <= 1f)) {
-                throw new IllegalArgumentException(loss + ": input element " + i + " = " + p[i]
-                        + " is not a probability in [0, 1] (use binaryCrossEntropyWithLogits for logits)");
-            }
+        float outside = farthestOutside(probabilities, true);
+        if (!(outside <= 0)) {
+            throw new IllegalArgumentException(loss + ": input holds " + (Float.isNaN(outside) ? "NaN or infinity"
+                    : "a value " + outside + " outside [0, 1]") + ", not a probability in [0, 1]"
+                    + " (use binaryCrossEntropyWithLogits for logits)");
         }
         Tensor logP = F.log(probabilities, BCE_LOG_CLAMP);
         Tensor log1mP = F.log(F.add(F.neg(probabilities), 1f), BCE_LOG_CLAMP);
@@ -144,7 +148,7 @@ public final class Losses {
         }
         long classes = checkClassification(loss, input, targets);
         Tensor oneHot = targetDistribution(targets, (int) classes, 0);
-        Tensor others = Tensor.of(complement(oneHot.toFloatArray()), oneHot.dims());
+        Tensor others = F.add(F.neg(oneHot), 1f);                                  // 1 - onehot(y)
         Tensor targetScore = F.sum(F.mul(input, oneHot), true, 1);                 // (N, 1): x[y]
         Tensor hinge = F.relu(F.add(F.sub(input, targetScore), margin));            // (N, C)
         Tensor perSample = F.div(F.sum(F.mul(hinge, others), false, 1), (float) classes);
@@ -154,23 +158,22 @@ public final class Losses {
     // ---- distributions ----
 
     /**
-     * PyTorch's {@code kl_div}: {@code input} holds log-probabilities, {@code target} probabilities; pointwise
-     * {@code target (log target - input)}, taken as 0 where target is 0. {@link Reduction#BATCHMEAN} divides
-     * the sum by the batch size (the mathematically correct KL per sample); {@link Reduction#MEAN} divides by
+     * PyTorch's {@code kl_div}: {@code input} holds log-probabilities, {@code target} probabilities (finite, >= 0);
+     * pointwise {@code target (log target - input)}, taken as 0 where target is 0. {@link Reduction#BATCHMEAN}
+     * divides the sum by the batch size (the mathematically correct KL per sample); {@link Reduction#MEAN} divides by
      * the element count, as PyTorch does.
      */
     public static Tensor klDiv(Tensor input, Tensor target, Reduction reduction) {
         String loss = "kl_div";
         sameShape(loss, input, target);
-        float[] t = target.toFloatArray();
-        float[] entropyTerm = new float[t.length];
-        for (int i = 0; i < t.length; i++) {
-            if (t[i] < 0f || Float.isNaN(t[i])) {
-                throw new IllegalArgumentException(loss + ": target element " + i + " = " + t[i] + " is not a probability");
-            }
-            entropyTerm[i] = t[i] == 0f ? 0f : (float) (t[i] * Math.log(t[i]));   // xlogy(t, t)
+        float outside = farthestOutside(target, false);
+        if (!(outside <= 0)) {
+            throw new IllegalArgumentException(loss + ": target holds " + (Float.isNaN(outside) ? "NaN or infinity"
+                    : "a negative value " + -outside) + ", not a probability");
         }
-        Tensor pointwise = F.sub(Tensor.of(entropyTerm, target.dims()), F.mul(target, input));
+        // xlogy(t, t): t log t, and 0 where t = 0 (the clamp turns log 0 into a finite value that 0 multiplies).
+        Tensor entropyTerm = F.mul(target, F.log(target, XLOGY_LOG_CLAMP));
+        Tensor pointwise = F.sub(entropyTerm, F.mul(target, input));
         if (reduction == Reduction.BATCHMEAN) {
             long batch = input.rank() == 0 ? 1 : input.size(0);
             return F.div(F.sum(pointwise), (float) batch);
@@ -256,11 +259,20 @@ public final class Losses {
         return Tensor.of(q, targets.length, classes);
     }
 
-    private static float[] complement(float[] oneHot) {
-        float[] out = new float[oneHot.length];
-        for (int i = 0; i < oneHot.length; i++) {
-            out[i] = 1f - oneHot[i];
+    /**
+     * How far the farthest element of {@code values} lies below 0 (or, with {@code upToOne}, outside [0, 1]): at most
+     * 0 when every element is inside, NaN when one is NaN or infinite. Computed by the backend; one scalar is read.
+     */
+    private static float farthestOutside(Tensor values, boolean upToOne) {
+        if (values.numel() == 0) {
+            return 0f;
         }
-        return out;
+        try (Scope scope = Scope.open()) {
+            Tensor below = Functional.mul(values, -1f);
+            Tensor outside = upToOne ? Functional.maximum(below, Functional.sub(values, 1f)) : below;
+            // x * 0 is 0 for finite x and NaN for NaN or infinity: the sum carries any of those into the result.
+            Tensor nonFinite = Functional.sum(Functional.mul(values, 0f), false);
+            return Functional.add(Functional.max(outside, false), nonFinite).item();
+        }
     }
 }

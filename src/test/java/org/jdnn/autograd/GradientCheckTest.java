@@ -3,6 +3,8 @@ package org.jdnn.autograd;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
@@ -31,6 +33,32 @@ class GradientCheckTest {
             check("matmul", x -> F.matmul(x[0], x[1]), 1, H, TOL, randn(3, 4), randn(4, 5));
             check("batched matmul with broadcast", x -> F.matmul(x[0], x[1]), 2, H, TOL, randn(2, 3, 4), randn(4, 2));
             check("linear", x -> F.linear(x[0], x[1], x[2]), 3, H, TOL, randn(5, 4), randn(3, 4), randn(3));
+        }
+    }
+
+    /** The matmul derivative for every transpose, with a broadcast batch on either side and a bias. */
+    @Test
+    void matrixProductsWithTransposesBroadcastAndBias() {
+        try (Scope scope = Scope.open()) {
+            for (int t = 0; t < 4; t++) {
+                MatmulParams params = new MatmulParams((t & 1) != 0, (t & 2) != 0);
+                long[] a = params.transposeA() ? new long[] {4, 3} : new long[] {3, 4};
+                long[] b = params.transposeB() ? new long[] {5, 4} : new long[] {4, 5};
+                check("matmul " + params + " batched a, shared b", x -> Calls.call(MatmulOps.MATMUL, params, x[0], x[1], x[2]),
+                        40 + t, H, TOL, randn(2, a[0], a[1]), randn(b), randn(5));
+                check("matmul " + params + " batch-1 a, batched b", x -> Calls.call(MatmulOps.MATMUL, params, x[0], x[1], null),
+                        50 + t, H, TOL, randn(1, a[0], a[1]), randn(2, b[0], b[1]));
+            }
+        }
+    }
+
+    /** The log: 1/x, and 0 where clamped (x below 1 for a clamp at 0; no x within the step of the kink). */
+    @Test
+    void clampedLog() {
+        try (Scope scope = Scope.open()) {
+            Tensor positive = F.add(F.abs(randn(3, 4)), 0.5f).detach();
+            check("log", x -> F.log(x[0]), 60, 1e-3, TOL, positive);
+            check("log clamped at 0", x -> F.log(x[0], 0f), 61, 1e-3, TOL, Tensor.of(0.55f, 0.6f, 0.9f, 1.5f, 2f, 3f));
         }
     }
 

@@ -1,5 +1,9 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.EltwiseOps;
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
 import org.jdnn.ops.EltwiseAlgorithm;
@@ -41,7 +45,8 @@ class ArgumentValidationTest {
         try (Scope scope = Scope.open()) {
             Tensor a = Tensor.zeros(2, 3);
             Tensor b = Tensor.zeros(4, 5);
-            expect(IllegalArgumentException.class, () -> backend.matmul(MatmulParams.PLAIN, a, b, null, Tensor.empty(2, 5)),
+            expect(IllegalArgumentException.class,
+                    () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN, in(a, b, null), Tensor.empty(2, 5)),
                     "matmul", "[2, 3]", "[4, 5]", "K=3", "K=4");
         }
     }
@@ -53,16 +58,19 @@ class ArgumentValidationTest {
         try (Scope scope = Scope.open()) {
             Tensor a = Tensor.zeros(2, 3);
             Tensor b = Tensor.zeros(3, 4);
-            expect(IllegalArgumentException.class, () -> backend.matmul(MatmulParams.PLAIN, a, b, Tensor.zeros(5), Tensor.empty(2, 4)),
+            expect(IllegalArgumentException.class,
+                    () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN, in(a, b, Tensor.zeros(5)), Tensor.empty(2, 4)),
                     "matmul", "bias shape [5]", "[4]");
-            expect(IllegalArgumentException.class, () -> backend.matmul(MatmulParams.PLAIN, a, b, null, Tensor.empty(4, 2)),
-                    "matmul", "output shape [4, 2]", "[2, 4]");
-            expect(IllegalArgumentException.class, () -> backend.matmul(MatmulParams.PLAIN, Tensor.zeros(1, 1, 2, 3), b, null, Tensor.empty(2, 4)),
-                    "matmul", "rank 2 or 3");
-            expect(IllegalArgumentException.class, () -> backend.matmul(MatmulParams.PLAIN, Tensor.zeros(2, 2, 3), Tensor.zeros(3, 3, 4), null,
-                    Tensor.empty(3, 2, 4)), "matmul", "batch sizes 2", "3", "do not broadcast");
-            expect(IllegalArgumentException.class, () -> backend.matmul(MatmulParams.PLAIN, Tensor.zeros(2, 0), Tensor.zeros(0, 4), null,
-                    Tensor.empty(2, 4)), "matmul", "K is 0");
+            expect(IllegalArgumentException.class,
+                    () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN, in(a, b, null), Tensor.empty(4, 2)),
+                    "matmul", "out shape [4, 2]", "[2, 4]");
+            expect(IllegalArgumentException.class, () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN,
+                    in(Tensor.zeros(1, 1, 2, 3), b, null), Tensor.empty(2, 4)), "matmul", "rank 2 or 3");
+            expect(IllegalArgumentException.class, () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN,
+                    in(Tensor.zeros(2, 2, 3), Tensor.zeros(3, 3, 4), null), Tensor.empty(3, 2, 4)),
+                    "matmul", "batch sizes 2", "3", "do not broadcast");
+            expect(IllegalArgumentException.class, () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN,
+                    in(Tensor.zeros(2, 0), Tensor.zeros(0, 4), null), Tensor.empty(2, 4)), "matmul", "K is 0");
         }
     }
 
@@ -72,8 +80,9 @@ class ArgumentValidationTest {
         Backend backend = Backends.get(name);
         try (Scope scope = Scope.open()) {
             Tensor a = Tensor.zeros(3, 3);
-            expect(IllegalArgumentException.class, () -> backend.matmul(MatmulParams.PLAIN, a, Tensor.zeros(3, 3), null, a),
-                    "matmul", "share memory with A");
+            expect(IllegalArgumentException.class,
+                    () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN, in(a, Tensor.zeros(3, 3), null), a),
+                    "matmul", "share memory with a");
         }
     }
 
@@ -85,10 +94,12 @@ class ArgumentValidationTest {
             Tensor a = Tensor.zeros(2, 2);
             Tensor b = Tensor.zeros(2, 2);
             b.close();
-            expect(IllegalStateException.class, () -> backend.matmul(MatmulParams.PLAIN, a, b, null, Tensor.empty(2, 2)),
-                    "matmul", "B", "closed");
-            expect(IllegalStateException.class, () -> backend.eltwiseForward(EltwiseParams.relu(), b, Tensor.empty(2, 2)),
-                    "eltwise RELU", "src", "closed");
+            expect(IllegalStateException.class,
+                    () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN, in(a, b, null), Tensor.empty(2, 2)),
+                    "matmul", "b [2, 2] is closed");
+            expect(IllegalStateException.class,
+                    () -> Kernels.run(backend, EltwiseOps.FORWARD, EltwiseParams.relu(), in(b), Tensor.empty(2, 2)),
+                    "eltwise", "input [2, 2] is closed");
         }
     }
 
@@ -98,11 +109,14 @@ class ArgumentValidationTest {
         Backend backend = Backends.get(name);
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.zeros(2, 3);
-            expect(IllegalArgumentException.class, () -> backend.eltwiseForward(EltwiseParams.relu(), x, Tensor.empty(3, 2)),
-                    "eltwise RELU", "dst shape [3, 2]", "[2, 3]");
-            expect(IllegalArgumentException.class, () -> backend.eltwiseBackward(EltwiseParams.relu(), x, Tensor.zeros(6), Tensor.empty(2, 3)),
-                    "eltwise RELU backward", "diffDst shape [6]");
-            expect(IllegalArgumentException.class, () -> backend.eltwiseForward(EltwiseParams.relu(), null, x), "eltwise RELU", "src is null");
+            expect(IllegalArgumentException.class,
+                    () -> Kernels.run(backend, EltwiseOps.FORWARD, EltwiseParams.relu(), in(x), Tensor.empty(3, 2)),
+                    "eltwise", "out shape [3, 2]", "[2, 3]");
+            expect(IllegalArgumentException.class, () -> Kernels.run(backend, EltwiseOps.BACKWARD, EltwiseParams.relu(),
+                    in(x, Tensor.zeros(6)), Tensor.empty(2, 3)), "eltwise_backward RELU", "gradOutput shape [6]");
+            expect(IllegalArgumentException.class,
+                    () -> Kernels.run(backend, EltwiseOps.FORWARD, EltwiseParams.relu(), in((Tensor) null), x),
+                    "eltwise", "input is null");
         }
     }
 

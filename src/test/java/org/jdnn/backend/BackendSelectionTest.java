@@ -1,5 +1,8 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.Jdnn;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
@@ -68,14 +71,16 @@ class BackendSelectionTest {
     void aPrivateBackendFreesEverythingOnClose() {
         OneDnnBackend backend = OneDnnBackend.create(Set.of());
         try (Scope scope = Scope.open()) {
-            backend.matmul(MatmulParams.PLAIN, Tensor.ones(2, 2), Tensor.ones(2, 2), null, Tensor.empty(2, 2));
+            Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN, in(Tensor.ones(2, 2), Tensor.ones(2, 2), null),
+                    Tensor.empty(2, 2));
             assertEquals(1, backend.cachedPrimitives());
         }
         backend.close();
         assertEquals(0, backend.cachedPrimitives());
         try (Scope scope = Scope.open()) {
             assertThrows(IllegalStateException.class,
-                    () -> backend.matmul(MatmulParams.PLAIN, Tensor.ones(2, 2), Tensor.ones(2, 2), null, Tensor.empty(2, 2)));
+                    () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN,
+                            in(Tensor.ones(2, 2), Tensor.ones(2, 2), null), Tensor.empty(2, 2)));
         }
     }
 

@@ -1,5 +1,8 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.EltwiseOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.ops.EltwiseAlgorithm;
@@ -74,9 +77,9 @@ class EltwiseParityTest {
             Tensor x = Tensor.uniform(new SplittableRandom(c.seed()), -c.scale(), c.scale(), c.shape());
             Tensor expected = Tensor.empty(c.shape());
             Tensor actual = Tensor.full(Float.NaN, c.shape());
-            ReferenceBackend.INSTANCE.eltwiseForward(c.params(), x, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, EltwiseOps.FORWARD, c.params(), in(x), expected);
             long before = onednn.nativeExecutions("eltwise");
-            onednn.eltwiseForward(c.params(), x, actual);
+            Kernels.run(onednn, EltwiseOps.FORWARD, c.params(), in(x), actual);
             assertTrue(onednn.nativeExecutions("eltwise") > before, "oneDNN eltwise did not run");
             boolean exact = c.params().algorithm() == EltwiseAlgorithm.STEP;
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), exact ? 0 : 1e-5, exact ? 0 : 1e-6,
@@ -93,9 +96,9 @@ class EltwiseParityTest {
             Tensor dy = Tensor.randn(c.seed() + 1, c.shape());
             Tensor expected = Tensor.empty(c.shape());
             Tensor actual = Tensor.full(Float.NaN, c.shape());
-            ReferenceBackend.INSTANCE.eltwiseBackward(c.params(), x, dy, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, EltwiseOps.BACKWARD, c.params(), in(x, dy), expected);
             long before = onednn.nativeExecutions("eltwise");
-            onednn.eltwiseBackward(c.params(), x, dy, actual);
+            Kernels.run(onednn, EltwiseOps.BACKWARD, c.params(), in(x, dy), actual);
             assertTrue(onednn.nativeExecutions("eltwise") > before, "oneDNN eltwise backward did not run");
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-5, 1e-5, "backward " + c);
         }
@@ -116,9 +119,9 @@ class EltwiseParityTest {
             try (Scope scope = Scope.open()) {
                 Tensor src = Tensor.of(x);
                 Tensor dst = Tensor.full(Float.NaN, x.length);
-                backend.eltwiseForward(step, src, dst);
+                Kernels.run(backend, EltwiseOps.FORWARD, step, in(src), dst);
                 assertArrayEquals(expected, dst.toFloatArray(), backend.name());
-                backend.eltwiseForward(step, src, src); // in place
+                Kernels.run(backend, EltwiseOps.FORWARD, step, in(src), src); // in place
                 assertArrayEquals(expected, src.toFloatArray(), backend.name() + " in place");
             }
         }
@@ -135,7 +138,8 @@ class EltwiseParityTest {
                 try (Scope scope = Scope.open()) {
                     Tensor x = Tensor.of(1f, -1f);
                     var e = assertThrows(IllegalArgumentException.class,
-                            () -> backend.eltwiseBackward(step, x, Tensor.of(1f, 1f), Tensor.empty(2)), backend.name());
+                            () -> Kernels.run(backend, EltwiseOps.BACKWARD, step, in(x, Tensor.of(1f, 1f)), Tensor.empty(2)),
+                            backend.name());
                     assertTrue(e.getMessage().startsWith("eltwise STEP: not differentiable"), e.getMessage());
                 }
             }
@@ -143,7 +147,7 @@ class EltwiseParityTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.of(1f, -1f);
             var e = assertThrows(IllegalArgumentException.class, () -> Functional.activationBackward(step, x, x));
-            assertEquals(org.jdnn.backend.Operands.STEP_NOT_DIFFERENTIABLE, e.getMessage());
+            assertEquals(EltwiseOps.STEP_NOT_DIFFERENTIABLE, e.getMessage());
         }
     }
 }

@@ -1,5 +1,8 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.EltwiseOps;
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.BatchNormOps;
@@ -46,9 +49,10 @@ class FuzzRegressionTest {
         assertEquals(Shape.of(0, 3, 5), MatmulShapes.infer(Shape.of(3, 4), Shape.of(0, 4, 5), null, MatmulParams.PLAIN).output());
         for (Backend backend : backends()) {
             try (Scope scope = Scope.open()) {
-                rejected("matmul: output shape [1, 3, 5] != expected [0, 3, 5]", () -> backend.matmul(MatmulParams.PLAIN,
-                        Tensor.empty(0, 3, 4), Tensor.ones(4, 5), null, Tensor.empty(1, 3, 5)));
-                backend.matmul(MatmulParams.PLAIN, Tensor.empty(0, 3, 4), Tensor.ones(4, 5), null, Tensor.empty(0, 3, 5));
+                rejected("matmul: out shape [1, 3, 5] != expected [0, 3, 5]", () -> Kernels.run(backend, MatmulOps.MATMUL,
+                        MatmulParams.PLAIN, in(Tensor.empty(0, 3, 4), Tensor.ones(4, 5), null), Tensor.empty(1, 3, 5)));
+                Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN, in(Tensor.empty(0, 3, 4), Tensor.ones(4, 5), null),
+                        Tensor.empty(0, 3, 5));
             }
         }
     }
@@ -61,10 +65,10 @@ class FuzzRegressionTest {
                 try (Scope scope = Scope.open()) {
                     Tensor x = Tensor.ones(1, 1, 3, 3), w = Tensor.ones(1, 1, 1, 1), y = Tensor.empty(1, 1, 3, 3);
                     Tensor c = Tensor.ones(1);
-                    rejected("matmul: params is null", () -> backend.matmul(null, Tensor.ones(2, 2), Tensor.ones(2, 2), null,
-                            Tensor.empty(2, 2)));
-                    rejected("eltwise: params is null", () -> backend.eltwiseForward(null, x, y));
-                    rejected("softmax: params is null", () -> backend.softmaxForward(null, x, y));
+                    rejected("matmul: params is null", () -> Kernels.run(backend, MatmulOps.MATMUL, null,
+                            in(Tensor.ones(2, 2), Tensor.ones(2, 2), null), Tensor.empty(2, 2)));
+                    rejected("eltwise: params is null", () -> Kernels.run(backend, EltwiseOps.FORWARD, null, in(x), y));
+                    rejected("softmax: params is null", () -> Kernels.run(backend, SoftmaxOps.FORWARD, null, in(x), y));
                     rejected("binary: params is null", () -> Kernels.binary(backend, null, x, x, y));
                     rejected("reduction: params is null", () -> Kernels.reduce(backend, null, x, Tensor.empty()));
                     rejected("conv2d_backward_data: params is null",

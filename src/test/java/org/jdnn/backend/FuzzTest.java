@@ -1,5 +1,8 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.EltwiseOps;
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.Pool2dOps;
@@ -419,7 +422,7 @@ class FuzzTest {
                 out = null;
             }
             int io = c.output(small(r, out, 2));
-            c.op = (backend, t) -> backend.matmul(params, t[ia], t[ib], t[ibias], t[io]);
+            c.op = (backend, t) -> Kernels.run(backend, MatmulOps.MATMUL, params, in(t[ia], t[ib], t[ibias]), t[io]);
         });
     }
 
@@ -446,10 +449,33 @@ class FuzzTest {
             int src = c.data(dims);
             if (!backward) {
                 int dst = c.output(dims);
-                c.op = (backend, t) -> backend.eltwiseForward(params.get(), t[src], t[dst]);
+                c.op = (backend, t) -> Kernels.run(backend, EltwiseOps.FORWARD, params.get(), in(t[src]), t[dst]);
             } else {
                 int diffDst = c.data(dims), diffSrc = c.output(dims);
-                c.op = (backend, t) -> backend.eltwiseBackward(params.get(), t[src], t[diffDst], t[diffSrc]);
+                c.op = (backend, t) -> Kernels.run(backend, EltwiseOps.BACKWARD, params.get(), in(t[src], t[diffDst]), t[diffSrc]);
+            }
+        });
+    }
+
+    @Test
+    void log() {
+        float[] clamps = {Float.NEGATIVE_INFINITY, -100f, -1f, 0f, 2f, Float.NaN};
+        fuzz("log", 12, 300, c -> {
+            SplittableRandom r = c.r;
+            float min = clamps[r.nextInt(clamps.length)];
+            boolean backward = r.nextBoolean();
+            long[] dims = shape(r, r.nextInt(5), 7);
+            c.params = "min " + min + (backward ? " backward" : " forward");
+            c.names.add("log");
+            Supplier<EltwiseOps.LogParams> params = () -> new EltwiseOps.LogParams(min);
+            int src = c.data(dims);
+            if (!backward) {
+                int dst = c.output(dims);
+                c.op = (backend, t) -> Kernels.run(backend, EltwiseOps.LOG, params.get(), in(t[src]), t[dst]);
+            } else {
+                int diffDst = c.data(dims), diffSrc = c.output(dims);
+                c.op = (backend, t) -> Kernels.run(backend, EltwiseOps.LOG_BACKWARD, params.get(), in(t[src], t[diffDst]),
+                        t[diffSrc]);
             }
         });
     }
@@ -469,10 +495,10 @@ class FuzzTest {
             c.names.add("softmax");
             if (!backward) {
                 int src = c.data(dims), dst = c.output(dims);
-                c.op = (backend, t) -> backend.softmaxForward(params, t[src], t[dst]);
+                c.op = (backend, t) -> Kernels.run(backend, SoftmaxOps.FORWARD, params, in(t[src]), t[dst]);
             } else {
                 int dst = c.data(dims), diffDst = c.data(dims), diffSrc = c.output(dims);
-                c.op = (backend, t) -> backend.softmaxBackward(params, t[dst], t[diffDst], t[diffSrc]);
+                c.op = (backend, t) -> Kernels.run(backend, SoftmaxOps.BACKWARD, params, in(t[dst], t[diffDst]), t[diffSrc]);
             }
         });
     }

@@ -1,5 +1,6 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.testing.Kernels;
@@ -57,7 +58,7 @@ class HeldLayoutTest {
             Kernels.run(backend, Conv2dOps.FORWARD, CONV1, in(x, w1, b1), c1);
             held.put("conv1", TensorAccess.nativeLayout(c1) != null);
             Tensor r1 = Tensor.empty(c1.shape());
-            backend.eltwiseForward(EltwiseParams.relu(), c1, r1);
+            Kernels.run(backend, EltwiseOps.FORWARD, EltwiseParams.relu(), in(c1), r1);
             held.put("relu1", TensorAccess.nativeLayout(r1) != null);
             Tensor p1 = Tensor.empty(Pool2dShapes.infer(POOL, r1.shape()).output());
             Tensor workspace = Kernels.poolTraining(backend, POOL, r1, p1);
@@ -71,7 +72,7 @@ class HeldLayoutTest {
             Kernels.run(backend, Pool2dOps.BACKWARD, Kernels.poolGrad(POOL, dr1), in(dp1, workspace), dr1);
             held.put("pool1 backward", TensorAccess.nativeLayout(dr1) != null);
             Tensor dc1 = Tensor.empty(c1.shape());
-            backend.eltwiseBackward(EltwiseParams.relu(), c1, dr1, dc1);
+            Kernels.run(backend, EltwiseOps.BACKWARD, EltwiseParams.relu(), in(c1, dr1), dc1);
             held.put("relu1 backward", TensorAccess.nativeLayout(dc1) != null);
             Tensor dw1 = Tensor.empty(w1.shape()), db1 = Tensor.empty(b1.shape());
             Kernels.run(backend, Conv2dOps.BACKWARD_WEIGHTS, Kernels.weightGrad(CONV1, dw1, db1), in(x, dc1), dw1, db1);
@@ -150,8 +151,8 @@ class HeldLayoutTest {
                 Kernels.run(onednn, Conv2dOps.FORWARD, CONV1, in(x, w, null), conv);
                 Tensor expected = Tensor.empty(3, 6, 10, 10), plainConv = conv.copy();
                 Kernels.run(onednn, Conv2dOps.FORWARD, CONV1, in(x, w, null), conv); // held again: copy() read it back
-                ReferenceBackend.INSTANCE.eltwiseForward(params, plainConv, expected);
-                onednn.eltwiseForward(params, conv, y);
+                Kernels.run(ReferenceBackend.INSTANCE, EltwiseOps.FORWARD, params, in(plainConv), expected);
+                Kernels.run(onednn, EltwiseOps.FORWARD, params, in(conv), y);
                 boolean zeroAtZero = algorithm != EltwiseAlgorithm.SIGMOID && algorithm != EltwiseAlgorithm.SOFTPLUS;
                 assertEquals(zeroAtZero, TensorAccess.nativeLayout(y) != null,
                         algorithm + " on a held [3,6,10,10]: held output only where f(0) = 0 keeps the padding zero");

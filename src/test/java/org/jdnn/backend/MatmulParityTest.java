@@ -1,5 +1,8 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.ops.MatmulParams;
@@ -74,9 +77,9 @@ class MatmulParityTest {
             MatmulShapes shapes = MatmulShapes.infer(a.shape(), b.shape(), bias == null ? null : bias.shape(), params);
             Tensor expected = Tensor.empty(shapes.output());
             Tensor actual = Tensor.full(Float.NaN, shapes.output().dims());
-            ReferenceBackend.INSTANCE.matmul(params, a, b, bias, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, MatmulOps.MATMUL, params, in(a, b, bias), expected);
             long before = onednn.nativeExecutions("matmul");
-            onednn.matmul(params, a, b, bias, actual);
+            Kernels.run(onednn, MatmulOps.MATMUL, params, in(a, b, bias), actual);
             assertTrue(onednn.nativeExecutions("matmul") > before, "oneDNN matmul did not run for " + c);
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-4, 2e-6 * Math.sqrt(c.k()),
                     "matmul " + c + " A " + a.shape() + " B " + b.shape() + " out " + shapes.output());
@@ -90,10 +93,10 @@ class MatmulParityTest {
             Tensor a = Tensor.randn(5, 13, 11);
             Tensor b = Tensor.randn(6, 11, 9);
             Tensor out = Tensor.empty(13, 9);
-            onednn.matmul(MatmulParams.PLAIN, a, b, null, out);
+            Kernels.run(onednn, MatmulOps.MATMUL, MatmulParams.PLAIN, in(a, b, null), out);
             int cached = onednn.cachedPrimitives();
             for (int i = 0; i < 5; i++) {
-                onednn.matmul(MatmulParams.PLAIN, a, b, null, out);
+                Kernels.run(onednn, MatmulOps.MATMUL, MatmulParams.PLAIN, in(a, b, null), out);
             }
             assertTrue(onednn.cachedPrimitives() == cached, "same shapes created new primitives");
         }

@@ -1,5 +1,8 @@
 package org.jdnn.backend;
 
+import org.jdnn.ops.SoftmaxOps;
+import org.jdnn.testing.Kernels;
+import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
@@ -67,9 +70,9 @@ class SoftmaxParityTest {
             Tensor x = Tensor.uniform(new SplittableRandom(c.seed()), -c.scale(), c.scale(), c.shape());
             Tensor expected = Tensor.empty(c.shape());
             Tensor actual = Tensor.full(Float.NaN, c.shape());
-            ReferenceBackend.INSTANCE.softmaxForward(c.params(), x, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, SoftmaxOps.FORWARD, c.params(), in(x), expected);
             long before = onednn.nativeExecutions(c.params().opName());
-            onednn.softmaxForward(c.params(), x, actual);
+            Kernels.run(onednn, SoftmaxOps.FORWARD, c.params(), in(x), actual);
             assertTrue(onednn.nativeExecutions(c.params().opName()) > before, "oneDNN softmax did not run for " + c);
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-5, c.log() ? 1e-5 : 1e-6, "forward " + c);
         }
@@ -82,13 +85,13 @@ class SoftmaxParityTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.uniform(new SplittableRandom(c.seed()), -c.scale(), c.scale(), c.shape());
             Tensor y = Tensor.empty(c.shape());
-            ReferenceBackend.INSTANCE.softmaxForward(c.params(), x, y);
+            Kernels.run(ReferenceBackend.INSTANCE, SoftmaxOps.FORWARD, c.params(), in(x), y);
             Tensor dy = Tensor.randn(c.seed() + 1, c.shape());
             Tensor expected = Tensor.empty(c.shape());
             Tensor actual = Tensor.full(Float.NaN, c.shape());
-            ReferenceBackend.INSTANCE.softmaxBackward(c.params(), y, dy, expected);
+            Kernels.run(ReferenceBackend.INSTANCE, SoftmaxOps.BACKWARD, c.params(), in(y, dy), expected);
             long before = onednn.nativeExecutions(c.params().opName());
-            onednn.softmaxBackward(c.params(), y, dy, actual);
+            Kernels.run(onednn, SoftmaxOps.BACKWARD, c.params(), in(y, dy), actual);
             assertTrue(onednn.nativeExecutions(c.params().opName()) > before, "oneDNN softmax backward did not run for " + c);
             Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 1e-5, 1e-5 * Math.sqrt(c.axisLength()),
                     "backward " + c);
@@ -102,13 +105,13 @@ class SoftmaxParityTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.uniform(new SplittableRandom(c.seed()), -c.scale(), c.scale(), c.shape());
             Tensor y = Tensor.empty(c.shape());
-            ReferenceBackend.INSTANCE.softmaxForward(c.params(), x, y);
+            Kernels.run(ReferenceBackend.INSTANCE, SoftmaxOps.FORWARD, c.params(), in(x), y);
             Tensor weights = Tensor.randn(c.seed() + 1, c.shape());
             Tensor dx = Tensor.empty(c.shape());
-            ReferenceBackend.INSTANCE.softmaxBackward(c.params(), y, weights, dx);
-            GradCheck.check(in -> {
-                Tensor out = Tensor.empty(in.shape());
-                ReferenceBackend.INSTANCE.softmaxForward(c.params(), in, out);
+            Kernels.run(ReferenceBackend.INSTANCE, SoftmaxOps.BACKWARD, c.params(), in(y, weights), dx);
+            GradCheck.check(input -> {
+                Tensor out = Tensor.empty(input.shape());
+                Kernels.run(ReferenceBackend.INSTANCE, SoftmaxOps.FORWARD, c.params(), in(input), out);
                 return out;
             }, x, weights, dx, 1e-2, 1e-3, 1e-4, "finite differences " + c);
         }
@@ -130,7 +133,7 @@ class SoftmaxParityTest {
         try (Scope scope = Scope.open()) {
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("softmax"))) {
                 Tensor x = Tensor.of(new float[] {0f, (float) Math.log(3)}, 1, 2);
-                backend.softmaxForward(SoftmaxParams.softmax(-1), x, x); // in place
+                Kernels.run(backend, SoftmaxOps.FORWARD, SoftmaxParams.softmax(-1), in(x), x); // in place
                 assertEquals(0.25f, x.get(0, 0), 1e-6f, backend.name());
                 assertEquals(0.75f, x.get(0, 1), 1e-6f, backend.name());
             }
@@ -149,11 +152,11 @@ class SoftmaxParityTest {
             assertThrows(IllegalArgumentException.class, () -> Functional.softmax(Tensor.scalar(1f), 0));
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("softmax"))) {
                 assertThrows(IllegalArgumentException.class,
-                        () -> backend.softmaxForward(SoftmaxParams.softmax(0), x, Tensor.empty(3, 2)));
+                        () -> Kernels.run(backend, SoftmaxOps.FORWARD, SoftmaxParams.softmax(0), in(x), Tensor.empty(3, 2)));
                 Tensor closed = Tensor.randn(2, 2, 3);
                 closed.close();
                 IllegalStateException s = assertThrows(IllegalStateException.class,
-                        () -> backend.softmaxForward(SoftmaxParams.softmax(0), closed, Tensor.empty(2, 3)));
+                        () -> Kernels.run(backend, SoftmaxOps.FORWARD, SoftmaxParams.softmax(0), in(closed), Tensor.empty(2, 3)));
                 assertTrue(s.getMessage().contains("closed"), s.getMessage());
             }
         }

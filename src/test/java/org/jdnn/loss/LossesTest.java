@@ -186,6 +186,27 @@ class LossesTest {
         }
     }
 
+    /** The probability checks run on the backend and read back one scalar; NaN, infinities and strays are caught. */
+    @Test
+    void probabilityChecksCatchEveryStray() {
+        try (Scope scope = Scope.open()) {
+            Tensor ones = Tensor.ones(2, 3);
+            for (float bad : new float[] {-1e-7f, 1.0000001f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                Tensor p = Tensor.full(0.5f, 2, 3);
+                p.set(bad, 1, 2);
+                assertMessage("binary_cross_entropy", () -> Losses.binaryCrossEntropy(p, ones));
+                if (!(bad > 0 && bad < Float.POSITIVE_INFINITY)) {
+                    assertMessage("kl_div", () -> Losses.klDiv(ones, p, Reduction.SUM));
+                }
+            }
+            Tensor edges = Tensor.of(0f, 1f, 0.5f);
+            assertTrue(Float.isFinite(Losses.binaryCrossEntropy(edges, Tensor.of(1f, 0f, 1f)).item()));
+            assertEquals(0.0, Losses.klDiv(Tensor.zeros(3), Tensor.zeros(3), Reduction.SUM).item(), 0.0,
+                    "an all-zero target contributes nothing");
+            assertEquals(0.0, Losses.binaryCrossEntropy(Tensor.empty(0), Tensor.empty(0), Reduction.SUM).item(), 0.0);
+        }
+    }
+
     @Test
     void gradientsMatchFiniteDifferences() {
         long seed = 20240601L;

@@ -4,11 +4,8 @@ import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Operands;
 import org.jdnn.backend.reference.ReferenceBackend;
-import org.jdnn.bindings.dnnl.dnnl_h;
-import org.jdnn.natives.HostMemory;
 import org.jdnn.natives.Settings;
 import org.jdnn.natives.ThreadCount;
-import org.jdnn.natives.dnnl.Dnnl;
 import org.jdnn.natives.dnnl.DnnlEngine;
 import org.jdnn.natives.dnnl.DnnlStream;
 import org.jdnn.ops.BroadcastShapes;
@@ -16,14 +13,9 @@ import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
-import org.jdnn.ops.EltwiseAlgorithm;
-import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulParams;
-import org.jdnn.ops.MatmulShapes;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
-import org.jdnn.ops.SoftmaxParams;
-import org.jdnn.ops.SoftmaxShapes;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
@@ -41,8 +33,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
 
 /**
  * The CPU backend on oneDNN: one engine, one stream per Java thread, primitives cached by shape and
@@ -91,6 +81,9 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnOptimizers.register(this, kernels);
         OneDnnPooling.register(this, kernels);
         OneDnnBatchNorm.register(this, kernels);
+        OneDnnMatmul.register(this, kernels);
+        OneDnnEltwise.register(this, kernels);
+        OneDnnSoftmax.register(this, kernels);
     }
 
     /** The process-wide instance (loads oneDNN on first use; throws NativeLibraryException if it cannot). */
@@ -162,187 +155,6 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         return engine;
     }
 
-    // ---- matmul ----
-
-    private record MatmulKey(boolean batched, long batchA, long batchB, long m, long k, long n, boolean transposeA,
-                             boolean transposeB, boolean bias, int threads) {
-    }
-
-    @Override
-    public void matmul(MatmulParams params, Tensor a, Tensor b, Tensor bias, Tensor out) {
-        if (!runsNatively("matmul")) {
-            ReferenceBackend.INSTANCE.matmul(params, a, b, bias, out);
-            return;
-        }
-        MatmulShapes s = Operands.matmul(params, a, b, bias, out, Device.CPU);
-        if (out.numel() == 0) {
-            return;
-        }
-        MatmulKey key = new MatmulKey(s.output().rank() == 3, s.batchA(), s.batchB(), s.m(), s.k(), s.n(), params.transposeA(),
-                params.transposeB(), s.hasBias(), ThreadCount.get());
-        MemorySegment[] data = bias == null
-                ? new MemorySegment[] {TensorAccess.segment(a), TensorAccess.segment(b), TensorAccess.segment(out)}
-                : new MemorySegment[] {TensorAccess.segment(a), TensorAccess.segment(b), TensorAccess.segment(bias),
-                        TensorAccess.segment(out)};
-        execute("matmul", key, () -> createMatmul(key, s), data);
-    }
-
-    private CachedPrimitive createMatmul(MatmulKey key, MatmulShapes s) {
-        boolean batched = key.batched();
-        long m = s.m(), k = s.k(), n = s.n();
-        try (Descriptors d = new Descriptors()) {
-            // Transposes are expressed as strides: A^T stored (K,M) is the (M,K) matrix with strides (1, M).
-            long[] aStrides = key.transposeA() ? new long[] {1, m} : new long[] {k, 1};
-            long[] bStrides = key.transposeB() ? new long[] {1, k} : new long[] {n, 1};
-            MemorySegment aMd = batched ? d.strided(new long[] {key.batchA(), m, k}, new long[] {m * k, aStrides[0], aStrides[1]})
-                    : d.strided(new long[] {m, k}, aStrides);
-            MemorySegment bMd = batched ? d.strided(new long[] {key.batchB(), k, n}, new long[] {k * n, bStrides[0], bStrides[1]})
-                    : d.strided(new long[] {k, n}, bStrides);
-            MemorySegment biasMd = !key.bias() ? MemorySegment.NULL : batched ? d.plain(1, 1, n) : d.plain(1, n);
-            MemorySegment outMd = batched ? d.plain(s.batch(), m, n) : d.plain(m, n);
-            MemorySegment slot = d.handleSlot();
-            String label = "matmul " + key;
-            Dnnl.check(dnnl_h.dnnl_matmul_primitive_desc_create(slot, engine.handle(), aMd, bMd, biasMd, outMd,
-                    d.userScratchpadAttr()), "dnnl_matmul_primitive_desc_create", label);
-            int[] args = key.bias()
-                    ? new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_BIAS(), dnnl_h.DNNL_ARG_DST()}
-                    : new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_DST()};
-            return new CachedPrimitive(engine, slot.get(ADDRESS, 0), args, label);
-        }
-    }
-
-    // ---- eltwise ----
-
-    /** {@code layout}: the native layout the primitive runs in (a held input's, see {@link BlockedCopy}); null: plain. */
-    private record EltwiseKey(EltwiseAlgorithm algorithm, float alpha, long elements, boolean backward, int threads,
-                              MemoryFormat layout) {
-    }
-
-    @Override
-    public void eltwiseForward(EltwiseParams params, Tensor src, Tensor dst) {
-        if (!runsNatively("eltwise")) {
-            ReferenceBackend.INSTANCE.eltwiseForward(params, src, dst);
-            return;
-        }
-        Operands.eltwiseForward(params, src, dst, Device.CPU);
-        if (src.numel() == 0) {
-            return;
-        }
-        if (params.algorithm() == EltwiseAlgorithm.STEP) {
-            stepForward(src, dst);
-            return;
-        }
-        BlockedCopy held = keepsPaddingZero(params.algorithm()) ? BlockedCopy.acquire(this, src, null) : null;
-        if (held != null) {
-            try {
-                eltwiseOnHeld(new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get(),
-                        held.format()), held, dst, held.buffer());
-            } finally {
-                held.done();
-            }
-            return;
-        }
-        EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get(), null);
-        execute("eltwise", key, () -> createEltwise(key, null),
-                TensorAccess.segment(src), TensorAccess.segment(dst));
-    }
-
-    /**
-     * Whether the function maps 0 to 0, so that running it over a blocked layout keeps the padding channels zero, as
-     * oneDNN requires of every input (sigmoid and softplus would write f(0) there). Backward passes always do: the
-     * incoming gradient is zero in the padding.
-     */
-    private static boolean keepsPaddingZero(EltwiseAlgorithm algorithm) {
-        return switch (algorithm) {
-            case RELU, ELU, TANH, GELU_TANH, GELU_ERF -> true;
-            case SIGMOID, SOFTPLUS, STEP -> false;
-        };
-    }
-
-    @Override
-    public void eltwiseBackward(EltwiseParams params, Tensor src, Tensor diffDst, Tensor diffSrc) {
-        if (!runsNatively("eltwise")) {
-            ReferenceBackend.INSTANCE.eltwiseBackward(params, src, diffDst, diffSrc);
-            return;
-        }
-        Operands.eltwiseBackward(params, src, diffDst, diffSrc, Device.CPU);
-        if (src.numel() == 0) {
-            return;
-        }
-        BlockedCopy heldSrc = BlockedCopy.acquire(this, src, null);
-        BlockedCopy heldDiff = heldSrc == null ? null : BlockedCopy.acquire(this, diffDst, heldSrc.format());
-        if (heldDiff != null) {
-            try {
-                eltwiseOnHeld(new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(),
-                        heldSrc.format()), heldSrc, diffSrc, heldSrc.buffer(), heldDiff.buffer());
-            } finally {
-                heldSrc.done();
-                heldDiff.done();
-            }
-            return;
-        }
-        if (heldSrc != null) {
-            heldSrc.done();
-        }
-        EltwiseKey key = new EltwiseKey(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(), null);
-        execute("eltwise", key, () -> createEltwise(key, null),
-                TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
-    }
-
-    /**
-     * Runs the eltwise primitive for {@code key} on {@code inputs} (buffers held in {@code layout}'s layout) into a
-     * new buffer in that layout, which {@code out} then holds.
-     */
-    private void eltwiseOnHeld(EltwiseKey key, BlockedCopy layout, Tensor out, MemorySegment... inputs) {
-        MemorySegment buffer = HostMemory.allocate(layout.bytes());
-        MemorySegment[] data = Arrays.copyOf(inputs, inputs.length + 1);
-        data[inputs.length] = buffer;
-        boolean handedOver = false;
-        try {
-            execute("eltwise", key, () -> createEltwise(key, layout.md()), data);
-            layout.holdLike(out, buffer);
-            handedOver = true;
-        } finally {
-            if (!handedOver) {
-                HostMemory.release(buffer);
-            }
-        }
-    }
-
-    /** The eltwise primitive for {@code key}, on {@code layoutMd} when the key has a layout, else on plain memory. */
-    private CachedPrimitive createEltwise(EltwiseKey key, MemorySegment layoutMd) {
-        int algorithm = switch (key.algorithm()) {
-            case RELU -> dnnl_h.dnnl_eltwise_relu();
-            case ELU -> dnnl_h.dnnl_eltwise_elu();
-            case SIGMOID -> dnnl_h.dnnl_eltwise_logistic();
-            case TANH -> dnnl_h.dnnl_eltwise_tanh();
-            case SOFTPLUS -> dnnl_h.dnnl_eltwise_soft_relu();
-            case GELU_TANH -> dnnl_h.dnnl_eltwise_gelu_tanh();
-            case GELU_ERF -> dnnl_h.dnnl_eltwise_gelu_erf();
-            case STEP -> throw new IllegalStateException("eltwise STEP: runs on the binary primitive, not eltwise");
-        };
-        String label = "eltwise " + key;
-        try (Descriptors d = new Descriptors()) {
-            MemorySegment md = key.layout() == null ? d.plain(key.elements()) : layoutMd;
-            MemorySegment forwardSlot = d.handleSlot();
-            Dnnl.check(dnnl_h.dnnl_eltwise_forward_primitive_desc_create(forwardSlot, engine.handle(),
-                    dnnl_h.dnnl_forward_training(), algorithm, md, md, key.alpha(), 0f, d.userScratchpadAttr()),
-                    "dnnl_eltwise_forward_primitive_desc_create", label);
-            MemorySegment forward = forwardSlot.get(ADDRESS, 0);
-            if (!key.backward()) {
-                return new CachedPrimitive(engine, forward,
-                        new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DST()}, label);
-            }
-            d.temporary(forward);
-            MemorySegment backwardSlot = d.handleSlot();
-            Dnnl.check(dnnl_h.dnnl_eltwise_backward_primitive_desc_create(backwardSlot, engine.handle(), algorithm,
-                    md, md, md, key.alpha(), 0f, forward, d.userScratchpadAttr()),
-                    "dnnl_eltwise_backward_primitive_desc_create", label);
-            return new CachedPrimitive(engine, backwardSlot.get(ADDRESS, 0),
-                    new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DIFF_DST(), dnnl_h.DNNL_ARG_DIFF_SRC()}, label);
-        }
-    }
-
     // ---- execution ----
 
     /**
@@ -407,10 +219,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
 
     /** The implementation oneDNN picked for a matmul of these sizes (creating it if needed), e.g. for benchmarks. */
     public String matmulImplementation(MatmulParams params, long m, long k, long n) {
-        MatmulShapes s = MatmulShapes.infer(Shape.of(params.transposeA() ? k : m, params.transposeA() ? m : k),
-                Shape.of(params.transposeB() ? n : k, params.transposeB() ? k : n), null, params);
-        MatmulKey key = new MatmulKey(false, 1, 1, m, k, n, params.transposeA(), params.transposeB(), false, ThreadCount.get());
-        return cache.get(key, () -> createMatmul(key, s)).implementation();
+        return OneDnnMatmul.implementation(this, params, m, k, n);
     }
 
     private DnnlStream stream() {
@@ -438,35 +247,6 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
             streams.clear();
         }
         engine.close();
-    }
-
-    // ---- softmax ----
-
-    private final OneDnnSoftmax softmaxKernels = new OneDnnSoftmax(this);
-
-    @Override
-    public void softmaxForward(SoftmaxParams params, Tensor src, Tensor dst) {
-        if (!runsNatively("softmax")) {
-            ReferenceBackend.INSTANCE.softmaxForward(params, src, dst);
-            return;
-        }
-        SoftmaxShapes s = Operands.softmaxForward(params, src, dst, Device.CPU);
-        if (src.numel() > 0) {
-            softmaxKernels.forward(s, params.log(), src.shape(), TensorAccess.segment(src), TensorAccess.segment(dst));
-        }
-    }
-
-    @Override
-    public void softmaxBackward(SoftmaxParams params, Tensor dst, Tensor diffDst, Tensor diffSrc) {
-        if (!runsNatively("softmax")) {
-            ReferenceBackend.INSTANCE.softmaxBackward(params, dst, diffDst, diffSrc);
-            return;
-        }
-        SoftmaxShapes s = Operands.softmaxBackward(params, dst, diffDst, diffSrc, Device.CPU);
-        if (dst.numel() > 0) {
-            softmaxKernels.backward(s, params.log(), dst.shape(), TensorAccess.segment(dst),
-                    TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
-        }
     }
 
     // ---- binary ----
@@ -506,18 +286,6 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         Conv2dShapes s = Conv2dShapes.infer(input, weight, bias ? Shape.of(weight.dim(0)) : null, params);
         return OneDnnConvolution.implementation(this,
                 OneDnnConvolution.Key.conv(OneDnnConvolution.Pass.FORWARD, s, params, bias));
-    }
-
-    // ---- step ----
-
-    /**
-     * oneDNN's eltwise has no step function; the binary comparison {@code src > 0} against a one-element zero
-     * operand writes exactly 1.0 or 0.0 in f32 (0 for x = 0 and -0, as the reference; NaN is left unspecified
-     * because the JIT compares "not x <= 0" and writes 1). Counted as "eltwise".
-     */
-    private void stepForward(Tensor src, Tensor dst) {
-        binaryKernels.scalar("eltwise", dnnl_h.dnnl_binary_gt(), src.shape(), TensorAccess.segment(src), 0f,
-                TensorAccess.segment(dst));
     }
 
     // ---- optimizer ----

@@ -1,10 +1,15 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.ops.SoftmaxOps;
+import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
 import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 
@@ -17,11 +22,32 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 final class OneDnnSoftmax {
     private final OneDnnBackend backend;
 
-    OneDnnSoftmax(OneDnnBackend backend) {
+    private OneDnnSoftmax(OneDnnBackend backend) {
         this.backend = backend;
     }
 
     private record Key(Shape shape, int axis, boolean log, boolean backward, int threads) {
+    }
+
+    /** Registers softmax (and log-softmax) forward and backward; oneDNN has no empty memory, so empty tensors skip it. */
+    static void register(OneDnnBackend backend, KernelTable table) {
+        OneDnnSoftmax kernels = new OneDnnSoftmax(backend);
+        table.put(SoftmaxOps.FORWARD, (p, in, out) -> {
+                    if (in[0].numel() > 0) {
+                        kernels.forward(shapes(p, in[0]), p.log(), in[0].shape(), TensorAccess.segment(in[0]),
+                                TensorAccess.segment(out[0]));
+                    }
+                })
+                .put(SoftmaxOps.BACKWARD, (p, in, out) -> {
+                    if (in[0].numel() > 0) {
+                        kernels.backward(shapes(p, in[0]), p.log(), in[0].shape(), TensorAccess.segment(in[0]),
+                                TensorAccess.segment(in[1]), TensorAccess.segment(out[0]));
+                    }
+                });
+    }
+
+    private static SoftmaxShapes shapes(SoftmaxParams p, Tensor t) {
+        return SoftmaxShapes.infer(p.opName(), p, t.shape());
     }
 
     void forward(SoftmaxShapes s, boolean log, Shape shape, MemorySegment src, MemorySegment dst) {

@@ -1,6 +1,6 @@
 package org.jdnn.backend.reference;
 
-import org.jdnn.backend.Operands;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 
 /** The activation functions and their derivatives, in double, written as the formulas read. */
@@ -41,8 +41,8 @@ final class Activations {
                 yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du;
             }
             case GELU_ERF -> 0.5 * (1 + Erf.erf(x / Math.sqrt(2))) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
-            // Operands.eltwiseBackward rejects STEP before any kernel runs; this only keeps the switch total.
-            case STEP -> throw new IllegalArgumentException(Operands.STEP_NOT_DIFFERENTIABLE);
+            // The eltwise_backward shape rule rejects STEP before any kernel runs; this only keeps the switch total.
+            case STEP -> throw new IllegalArgumentException(EltwiseOps.STEP_NOT_DIFFERENTIABLE);
         };
     }
 

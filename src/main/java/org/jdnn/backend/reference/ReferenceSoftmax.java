@@ -1,6 +1,9 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxShapes;
+import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 
@@ -14,6 +17,13 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 final class ReferenceSoftmax {
     private ReferenceSoftmax() {
+    }
+
+    static void register(KernelTable table) {
+        table.put(SoftmaxOps.FORWARD, (p, in, out) -> forward(SoftmaxShapes.infer(p.opName(), p, in[0].shape()), p.log(),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(out[0])))
+                .put(SoftmaxOps.BACKWARD, (p, in, out) -> backward(SoftmaxShapes.infer(p.opName(), p, in[0].shape()),
+                        p.log(), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]), TensorAccess.segment(out[0])));
     }
 
     static void forward(SoftmaxShapes s, boolean log, MemorySegment x, MemorySegment y) {

@@ -1,0 +1,205 @@
+package org.jdnn.backend.onednn;
+
+import org.jdnn.backend.KernelTable;
+import org.jdnn.bindings.dnnl.dnnl_h;
+import org.jdnn.natives.HostMemory;
+import org.jdnn.natives.ThreadCount;
+import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.ops.EltwiseAlgorithm;
+import org.jdnn.ops.EltwiseOps;
+import org.jdnn.ops.EltwiseParams;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * The element-wise ops on oneDNN's eltwise primitive: the activations forward and backward (on a held input's
+ * layout when the function keeps the padding zero, see {@link BlockedCopy}, else on plain memory), the step on the
+ * binary comparison primitive; the clamped log and its backward are Java loops (see {@link #log}).
+ */
+final class OneDnnEltwise {
+    private final OneDnnBackend backend;
+    private final OneDnnBinary binary;
+
+    private OneDnnEltwise(OneDnnBackend backend) {
+        this.backend = backend;
+        this.binary = new OneDnnBinary(backend);
+    }
+
+    /** Registers the eltwise, eltwise_backward, log and log_backward kernels (none needs a fallback). */
+    static void register(OneDnnBackend backend, KernelTable table) {
+        OneDnnEltwise kernels = new OneDnnEltwise(backend);
+        table.put(EltwiseOps.FORWARD, (p, in, out) -> kernels.forward(p, in[0], out[0]))
+                .put(EltwiseOps.BACKWARD, (p, in, out) -> kernels.backward(p, in[0], in[1], out[0]))
+                .put(EltwiseOps.LOG, (p, in, out) -> log(p.min(), in[0], out[0]))
+                .put(EltwiseOps.LOG_BACKWARD, (p, in, out) -> logBackward(p.min(), in[0], in[1], out[0]));
+    }
+
+    /** {@code layout}: the native layout the primitive runs in (a held input's, see {@link BlockedCopy}); null: plain. */
+    private record Key(EltwiseAlgorithm algorithm, float alpha, long elements, boolean backward, int threads,
+                       MemoryFormat layout) {
+    }
+
+    private void forward(EltwiseParams params, Tensor src, Tensor dst) {
+        if (src.numel() == 0) {
+            return;
+        }
+        if (params.algorithm() == EltwiseAlgorithm.STEP) {
+            stepForward(src, dst);
+            return;
+        }
+        BlockedCopy held = keepsPaddingZero(params.algorithm()) ? BlockedCopy.acquire(backend, src, null) : null;
+        if (held != null) {
+            try {
+                onHeld(new Key(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get(),
+                        held.format()), held, dst, held.buffer());
+            } finally {
+                held.done();
+            }
+            return;
+        }
+        Key key = new Key(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get(), null);
+        backend.execute("eltwise", key, () -> create(key, null),
+                TensorAccess.segment(src), TensorAccess.segment(dst));
+    }
+
+    /**
+     * Whether the function maps 0 to 0, so that running it over a blocked layout keeps the padding channels zero, as
+     * oneDNN requires of every input (sigmoid and softplus would write f(0) there). Backward passes always do: the
+     * incoming gradient is zero in the padding.
+     */
+    private static boolean keepsPaddingZero(EltwiseAlgorithm algorithm) {
+        return switch (algorithm) {
+            case RELU, ELU, TANH, GELU_TANH, GELU_ERF -> true;
+            case SIGMOID, SOFTPLUS, STEP -> false;
+        };
+    }
+
+    private void backward(EltwiseParams params, Tensor src, Tensor diffDst, Tensor diffSrc) {
+        if (src.numel() == 0) {
+            return;
+        }
+        BlockedCopy heldSrc = BlockedCopy.acquire(backend, src, null);
+        BlockedCopy heldDiff = heldSrc == null ? null : BlockedCopy.acquire(backend, diffDst, heldSrc.format());
+        if (heldDiff != null) {
+            try {
+                onHeld(new Key(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(),
+                        heldSrc.format()), heldSrc, diffSrc, heldSrc.buffer(), heldDiff.buffer());
+            } finally {
+                heldSrc.done();
+                heldDiff.done();
+            }
+            return;
+        }
+        if (heldSrc != null) {
+            heldSrc.done();
+        }
+        Key key = new Key(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(), null);
+        backend.execute("eltwise", key, () -> create(key, null),
+                TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
+    }
+
+    /**
+     * Runs the eltwise primitive for {@code key} on {@code inputs} (buffers held in {@code layout}'s layout) into a
+     * new buffer in that layout, which {@code out} then holds.
+     */
+    private void onHeld(Key key, BlockedCopy layout, Tensor out, MemorySegment... inputs) {
+        MemorySegment buffer = HostMemory.allocate(layout.bytes());
+        MemorySegment[] data = Arrays.copyOf(inputs, inputs.length + 1);
+        data[inputs.length] = buffer;
+        boolean handedOver = false;
+        try {
+            backend.execute("eltwise", key, () -> create(key, layout.md()), data);
+            layout.holdLike(out, buffer);
+            handedOver = true;
+        } finally {
+            if (!handedOver) {
+                HostMemory.release(buffer);
+            }
+        }
+    }
+
+    /** The eltwise primitive for {@code key}, on {@code layoutMd} when the key has a layout, else on plain memory. */
+    private CachedPrimitive create(Key key, MemorySegment layoutMd) {
+        int algorithm = switch (key.algorithm()) {
+            case RELU -> dnnl_h.dnnl_eltwise_relu();
+            case ELU -> dnnl_h.dnnl_eltwise_elu();
+            case SIGMOID -> dnnl_h.dnnl_eltwise_logistic();
+            case TANH -> dnnl_h.dnnl_eltwise_tanh();
+            case SOFTPLUS -> dnnl_h.dnnl_eltwise_soft_relu();
+            case GELU_TANH -> dnnl_h.dnnl_eltwise_gelu_tanh();
+            case GELU_ERF -> dnnl_h.dnnl_eltwise_gelu_erf();
+            case STEP -> throw new IllegalStateException("eltwise STEP: runs on the binary primitive, not eltwise");
+        };
+        String label = "eltwise " + key;
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment md = key.layout() == null ? d.plain(key.elements()) : layoutMd;
+            MemorySegment forwardSlot = d.handleSlot();
+            Dnnl.check(dnnl_h.dnnl_eltwise_forward_primitive_desc_create(forwardSlot, backend.engine().handle(),
+                    dnnl_h.dnnl_forward_training(), algorithm, md, md, key.alpha(), 0f, d.userScratchpadAttr()),
+                    "dnnl_eltwise_forward_primitive_desc_create", label);
+            MemorySegment forward = forwardSlot.get(ADDRESS, 0);
+            if (!key.backward()) {
+                return new CachedPrimitive(backend.engine(), forward,
+                        new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DST()}, label);
+            }
+            d.temporary(forward);
+            MemorySegment backwardSlot = d.handleSlot();
+            Dnnl.check(dnnl_h.dnnl_eltwise_backward_primitive_desc_create(backwardSlot, backend.engine().handle(),
+                    algorithm, md, md, md, key.alpha(), 0f, forward, d.userScratchpadAttr()),
+                    "dnnl_eltwise_backward_primitive_desc_create", label);
+            return new CachedPrimitive(backend.engine(), backwardSlot.get(ADDRESS, 0),
+                    new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DIFF_DST(), dnnl_h.DNNL_ARG_DIFF_SRC()}, label);
+        }
+    }
+
+    // ---- step ----
+
+    /**
+     * oneDNN's eltwise has no step function; the binary comparison {@code src > 0} against a one-element zero
+     * operand writes exactly 1.0 or 0.0 in f32 (0 for x = 0 and -0, as the reference; NaN is left unspecified
+     * because the JIT compares "not x <= 0" and writes 1). Counted as "eltwise".
+     */
+    private void stepForward(Tensor src, Tensor dst) {
+        binary.scalar("eltwise", dnnl_h.dnnl_binary_gt(), src.shape(), TensorAccess.segment(src), 0f,
+                TensorAccess.segment(dst));
+    }
+
+    // ---- log ----
+
+    /**
+     * {@code y = max(log x, min)}, NaN kept, as a Java loop rather than oneDNN's eltwise log: that primitive is
+     * accurate to about 2e-6 relative (it gives 0.999998 for log e) and reads denormal inputs as about 1e-38 (log of
+     * 1e-44 comes out as -88.0, not -101.3), which would move the losses built on the log (binary cross-entropy,
+     * KL divergence) by more than float rounding. Element i is read before it is written, so it runs in place.
+     */
+    private static void log(float min, Tensor src, Tensor dst) {
+        MemorySegment x = TensorAccess.segment(src);
+        MemorySegment y = TensorAccess.segment(dst);
+        for (long i = 0, n = src.numel(); i < n; i++) {
+            float l = (float) Math.log(x.getAtIndex(JAVA_FLOAT, i));
+            y.setAtIndex(JAVA_FLOAT, i, l < min ? min : l); // NaN compares false and stays NaN
+        }
+    }
+
+    /**
+     * {@code dx = dy * d} with {@code d = 1/x} where {@code log x > min}, NaN where the log is NaN, else 0: a Java
+     * loop (oneDNN has no masked reciprocal), element i read before it is written so it runs in place.
+     */
+    private static void logBackward(float min, Tensor src, Tensor diffDst, Tensor diffSrc) {
+        MemorySegment x = TensorAccess.segment(src);
+        MemorySegment dy = TensorAccess.segment(diffDst);
+        MemorySegment dx = TensorAccess.segment(diffSrc);
+        for (long i = 0, n = src.numel(); i < n; i++) {
+            float at = x.getAtIndex(JAVA_FLOAT, i);
+            double l = Math.log(at);
+            float derivative = l > min ? 1f / at : Double.isNaN(l) ? Float.NaN : 0f;
+            dx.setAtIndex(JAVA_FLOAT, i, dy.getAtIndex(JAVA_FLOAT, i) * derivative);
+        }
+    }
+}
