@@ -3,6 +3,7 @@ package org.jdnn.loss;
 import org.jdnn.autograd.F;
 import org.jdnn.functional.Functional;
 import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Tensor;
 
 /**
@@ -108,13 +109,35 @@ public final class Losses {
             throw new IllegalArgumentException(loss + ": label smoothing must be in [0, 1], got " + labelSmoothing);
         }
         long classes = checkClassification(loss, logits, targets);
-        Tensor weights = targetDistribution(targets, (int) classes, labelSmoothing);
-        Tensor logProbabilities = F.logSoftmax(logits, 1);
-        return reduce(loss, F.neg(F.sum(F.mul(weights, logProbabilities), false, 1)), reduction);
+        Tensor weights = targetDistribution(targets, (int) classes, labelSmoothing, logits.device());
+        return crossEntropyAgainst(weights, logits, reduction);
     }
 
+    /**
+     * Cross-entropy against {@code targets}: class indices in an (N) tensor of integral values, or, as PyTorch
+     * decides by shape, class probabilities of the logits' shape (N, C), smoothed as
+     * {@code (1 - labelSmoothing) t + labelSmoothing / C}. Probability targets stay on their device: no copy to the host.
+     */
     public static Tensor crossEntropy(Tensor logits, Tensor targets, Reduction reduction, double labelSmoothing) {
-        return crossEntropy(logits, indices("cross_entropy", targets), reduction, labelSmoothing);
+        String loss = "cross_entropy";
+        if (targets == null || logits == null || !targets.shape().equals(logits.shape())) {
+            return crossEntropy(logits, indices(loss, targets), reduction, labelSmoothing);
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException(loss + ": label smoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        if (logits.rank() != 2) {
+            throw new IllegalArgumentException(loss + ": input must be (N, C), got shape " + logits.shape());
+        }
+        Tensor weights = labelSmoothing == 0 ? targets
+                : F.add(F.mul(targets, (float) (1 - labelSmoothing)), (float) (labelSmoothing / logits.size(1)));
+        return crossEntropyAgainst(weights, logits, reduction);
+    }
+
+    /** {@code -sum_c q_c log softmax(x)_c} per sample, reduced. */
+    private static Tensor crossEntropyAgainst(Tensor weights, Tensor logits, Reduction reduction) {
+        Tensor logProbabilities = F.logSoftmax(logits, 1);
+        return reduce("cross_entropy", F.neg(F.sum(F.mul(weights, logProbabilities), false, 1)), reduction);
     }
 
     /** Negative log-likelihood of (N, C) log-probabilities: {@code -input[i, y_i]}, reduced by mean. */
@@ -125,7 +148,7 @@ public final class Losses {
     public static Tensor nllLoss(Tensor logProbabilities, int[] targets, Reduction reduction) {
         String loss = "nll_loss";
         long classes = checkClassification(loss, logProbabilities, targets);
-        Tensor oneHot = targetDistribution(targets, (int) classes, 0);
+        Tensor oneHot = targetDistribution(targets, (int) classes, 0, logProbabilities.device());
         return reduce(loss, F.neg(F.sum(F.mul(oneHot, logProbabilities), false, 1)), reduction);
     }
 
@@ -147,7 +170,7 @@ public final class Losses {
             throw new IllegalArgumentException(loss + ": margin must be finite, got " + margin);
         }
         long classes = checkClassification(loss, input, targets);
-        Tensor oneHot = targetDistribution(targets, (int) classes, 0);
+        Tensor oneHot = targetDistribution(targets, (int) classes, 0, input.device());
         Tensor others = F.add(F.neg(oneHot), 1f);                                  // 1 - onehot(y)
         Tensor targetScore = F.sum(F.mul(input, oneHot), true, 1);                 // (N, 1): x[y]
         Tensor hinge = F.relu(F.add(F.sub(input, targetScore), margin));            // (N, C)
@@ -246,8 +269,8 @@ public final class Losses {
         return out;
     }
 
-    /** (N, C) rows {@code (1 - smoothing) onehot(y_i) + smoothing / C}. */
-    private static Tensor targetDistribution(int[] targets, int classes, double smoothing) {
+    /** (N, C) rows {@code (1 - smoothing) onehot(y_i) + smoothing / C}, on {@code device} (one copy there). */
+    private static Tensor targetDistribution(int[] targets, int classes, double smoothing, Device device) {
         float[] q = new float[targets.length * classes];
         float off = (float) (smoothing / classes);
         float on = (float) (1 - smoothing + smoothing / classes);
@@ -256,7 +279,13 @@ public final class Losses {
                 q[i * classes + c] = c == targets[i] ? on : off;
             }
         }
-        return Tensor.of(q, targets.length, classes);
+        Tensor host = Tensor.of(q, targets.length, classes);
+        if (device.isHost()) {
+            return host;
+        }
+        try (host) {
+            return host.to(device);
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package org.jdnn.backend.onednn;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
-import org.jdnn.backend.Operands;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.natives.Settings;
 import org.jdnn.natives.ThreadCount;

@@ -2,7 +2,6 @@ package org.jdnn.backend.reference;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
-import org.jdnn.backend.Operands;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
