@@ -1,5 +1,8 @@
 package org.jdnn.benchmarks;
 
+import org.jdnn.ops.EltwiseOps;
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
 import org.jdnn.backend.onednn.OneDnnBackend;
@@ -66,13 +69,13 @@ public class ExecuteOverheadBenchmark {
     /** ReLU forward on one element. */
     @Benchmark
     public void relu() {
-        kernels.eltwiseForward(reluParams, reluSrc, reluDst);
+        Dispatch.run(kernels, EltwiseOps.FORWARD, reluParams, new Tensor[] {reluSrc}, new Tensor[] {reluDst});
     }
 
     /** A 1x1 @ 1x1 matmul. */
     @Benchmark
     public void matmul() {
-        kernels.matmul(MatmulParams.PLAIN, a, b, null, out);
+        Dispatch.run(kernels, MatmulOps.MATMUL, MatmulParams.PLAIN, new Tensor[] {a, b, null}, new Tensor[] {out});
     }
 
     @TearDown(Level.Trial)

@@ -1,5 +1,8 @@
 package org.jdnn.benchmarks;
 
+import org.jdnn.ops.SoftmaxOps;
+import org.jdnn.ops.EltwiseOps;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.Backend;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.SoftmaxParams;
@@ -70,24 +73,24 @@ public class LeNetActivationBenchmark {
 
     @Benchmark
     public void reluForward() {
-        kernels.eltwiseForward(relu, reluSrc, reluDst);
+        Dispatch.run(kernels, EltwiseOps.FORWARD, relu, new Tensor[] {reluSrc}, new Tensor[] {reluDst});
     }
 
     /** From the forward input, as PyTorch's threshold_backward. */
     @Benchmark
     public void reluBackward() {
-        kernels.eltwiseBackward(relu, reluSrc, reluDiffDst, reluDiffSrc);
+        Dispatch.run(kernels, EltwiseOps.BACKWARD, relu, new Tensor[] {reluSrc, reluDiffDst}, new Tensor[] {reluDiffSrc});
     }
 
     @Benchmark
     public void logSoftmaxForward() {
-        kernels.softmaxForward(logSoftmax, logits, logProbabilities);
+        Dispatch.run(kernels, SoftmaxOps.FORWARD, logSoftmax, new Tensor[] {logits}, new Tensor[] {logProbabilities});
     }
 
     /** From the forward output. */
     @Benchmark
     public void logSoftmaxBackward() {
-        kernels.softmaxBackward(logSoftmax, logProbabilities, softmaxDiffDst, softmaxDiffSrc);
+        Dispatch.run(kernels, SoftmaxOps.BACKWARD, logSoftmax, new Tensor[] {logProbabilities, softmaxDiffDst}, new Tensor[] {softmaxDiffSrc});
     }
 
     @TearDown(Level.Trial)

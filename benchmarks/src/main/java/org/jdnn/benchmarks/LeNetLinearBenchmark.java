@@ -1,5 +1,7 @@
 package org.jdnn.benchmarks;
 
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.ops.MatmulParams;
@@ -70,7 +72,7 @@ public class LeNetLinearBenchmark {
 
     @Benchmark
     public void forward() {
-        kernels.matmul(LINEAR, x, weight, bias, out);
+        Dispatch.run(kernels, MatmulOps.MATMUL, LINEAR, new Tensor[] {x, weight, bias}, new Tensor[] {out});
     }
 
     static long inFeatures(String layer) {

@@ -1,5 +1,7 @@
 package org.jdnn.benchmarks;
 
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.ops.MatmulParams;
@@ -54,7 +56,7 @@ public class MatmulBenchmark {
         a = Tensor.randn(1, n, n);
         b = Tensor.randn(2, n, n);
         out = Tensor.empty(n, n);
-        BenchmarkBackends.warmUpOnce(kernels, "matmul", () -> kernels.matmul(MatmulParams.PLAIN, a, b, null, out));
+        BenchmarkBackends.warmUpOnce(kernels, "matmul", () -> Dispatch.run(kernels, MatmulOps.MATMUL, MatmulParams.PLAIN, new Tensor[] {a, b, null}, new Tensor[] {out}));
         if (kernels instanceof OneDnnBackend onednn) {
             // A "ref:" implementation here would be a performance bug worth seeing next to the number.
             System.out.println("onednn matmul " + n + "^3 implementation: "
@@ -64,7 +66,7 @@ public class MatmulBenchmark {
 
     @Benchmark
     public void matmul() {
-        kernels.matmul(MatmulParams.PLAIN, a, b, null, out);
+        Dispatch.run(kernels, MatmulOps.MATMUL, MatmulParams.PLAIN, new Tensor[] {a, b, null}, new Tensor[] {out});
     }
 
     /** Floating-point operations of one n x n x n product: n^3 multiplies and n^3 adds. */

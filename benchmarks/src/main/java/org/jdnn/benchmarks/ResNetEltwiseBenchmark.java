@@ -1,5 +1,6 @@
 package org.jdnn.benchmarks;
 
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Dispatch;
 import org.jdnn.ops.BinaryAlgorithm;
@@ -66,12 +67,12 @@ public class ResNetEltwiseBenchmark {
 
     @Benchmark
     public void reluForward() {
-        kernels.eltwiseForward(relu, a, out);
+        Dispatch.run(kernels, EltwiseOps.FORWARD, relu, new Tensor[] {a}, new Tensor[] {out});
     }
 
     @Benchmark
     public void reluBackward() {
-        kernels.eltwiseBackward(relu, a, diffDst, diffSrc);
+        Dispatch.run(kernels, EltwiseOps.BACKWARD, relu, new Tensor[] {a, diffDst}, new Tensor[] {diffSrc});
     }
 
     /** The residual connection: out = a + b. */
