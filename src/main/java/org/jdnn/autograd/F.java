@@ -1,6 +1,5 @@
 package org.jdnn.autograd;
 
-import org.jdnn.functional.Functional;
 import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BinaryAlgorithm;
@@ -25,14 +24,14 @@ import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
-import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
 import java.util.Arrays;
 
 /**
- * Differentiable operations: each runs the forward kernel (through {@link Functional}, on the current
- * backend) and records how its gradient flows back. This class is the one table of derivatives.
+ * The differentiable ops, as users call them (PyTorch's {@code torch.nn.functional} in spirit). Each is one line over
+ * the op table: {@link Calls#call} dispatches the op to the backend that owns its operands and, when recording, keeps
+ * the op's declared derivative for backward. The derivatives live with the ops ({@code org.jdnn.ops.*Ops}), not here.
  *
  * <pre>{@code
  * import static org.jdnn.autograd.F.*;
@@ -275,13 +274,6 @@ public final class F {
                                    boolean training, BatchNormParams params) {
         return Calls.call(training ? BatchNormOps.TRAINING : BatchNormOps.INFERENCE, params, x, weight, bias,
                 runningMean, runningVariance);
-    }
-
-    // ---- helpers ----
-
-    /** Sums a broadcast gradient back to an operand's shape (no-op when the shapes already agree). */
-    private static Tensor reduceTo(Tensor g, Shape shape) {
-        return g.shape().equals(shape) ? g : Functional.sumToShape(g, shape);
     }
 
     // ---- log ----

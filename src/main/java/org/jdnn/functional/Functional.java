@@ -3,8 +3,8 @@ package org.jdnn.functional;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
 import org.jdnn.backend.Dispatch;
-import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormOps;
+import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
@@ -22,19 +22,15 @@ import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
-import org.jdnn.ops.MatmulShapes;
 import org.jdnn.ops.NoParams;
-import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dOps;
+import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
-import org.jdnn.ops.SoftmaxParams;
-import org.jdnn.ops.SoftmaxShapes;
-import org.jdnn.tensor.Pins;
-import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
+import org.jdnn.tensor.Pins;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
@@ -43,9 +39,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Eager tensor operations on the current backend ({@link Backends#current()}), PyTorch's
- * {@code torch.nn.functional} in spirit: each call validates, allocates its result and runs one kernel.
- * Results are new tensors owned by the caller (or by the enclosing {@link org.jdnn.tensor.Scope}).
+ * The ops without autograd, each one line over {@link Dispatch}: on the backend that owns the operands, the result a
+ * new tensor owned by the caller (or the enclosing {@link org.jdnn.tensor.Scope}); plus the in-place updates the graph
+ * engine and the optimizers use. Most methods mirror {@link org.jdnn.autograd.F}: the next step retires them in favour
+ * of F under {@code Autograd.noGrad()} and keeps only what F has no form for (backward passes, in-place updates).
  */
 public final class Functional {
     private Functional() {

@@ -2,8 +2,8 @@ package org.jdnn.loss;
 
 import org.jdnn.autograd.F;
 import org.jdnn.functional.Functional;
-import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Device;
+import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 
 /**

@@ -1,8 +1,8 @@
 package org.jdnn.nn;
 
 import org.jdnn.autograd.Autograd;
-import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Device;
+import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 
 import java.util.ArrayList;

@@ -6,13 +6,12 @@ import org.jdnn.backend.Fallbacks;
 import org.jdnn.loss.Losses;
 import org.jdnn.loss.Reduction;
 import org.jdnn.nn.Module;
-import org.jdnn.optim.Adam;
 import org.jdnn.ops.AdamParams;
+import org.jdnn.optim.Adam;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,12 +1,12 @@
 package org.jdnn.benchmarks;
 
-import org.jdnn.ops.EltwiseOps;
-import org.jdnn.ops.MatmulOps;
-import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.onednn.OneDnnBackend;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;

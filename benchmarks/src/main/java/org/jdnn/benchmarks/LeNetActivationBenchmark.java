@@ -1,10 +1,10 @@
 package org.jdnn.benchmarks;
 
-import org.jdnn.ops.SoftmaxOps;
-import org.jdnn.ops.EltwiseOps;
-import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.Backend;
+import org.jdnn.backend.Dispatch;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;

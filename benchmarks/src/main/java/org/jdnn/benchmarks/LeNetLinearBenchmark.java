@@ -1,9 +1,9 @@
 package org.jdnn.benchmarks;
 
-import org.jdnn.ops.MatmulOps;
-import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.Backend;
+import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.onednn.OneDnnBackend;
+import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;

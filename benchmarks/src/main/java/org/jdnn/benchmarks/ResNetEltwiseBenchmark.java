@@ -1,11 +1,11 @@
 package org.jdnn.benchmarks;
 
-import org.jdnn.ops.EltwiseOps;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Dispatch;
 import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;

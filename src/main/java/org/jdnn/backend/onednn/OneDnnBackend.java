@@ -2,7 +2,6 @@ package org.jdnn.backend.onednn;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
-import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.natives.Settings;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.DnnlEngine;
@@ -10,8 +9,6 @@ import org.jdnn.natives.dnnl.DnnlStream;
 import org.jdnn.ops.BroadcastShapes;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
-import org.jdnn.ops.ConvTranspose2dParams;
-import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;

@@ -2,17 +2,16 @@ package org.jdnn.backend.onednn;
 
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
-import org.jdnn.ops.Conv2dOps;
-import org.jdnn.ops.ConvTranspose2dOps;
-import org.jdnn.tensor.Shape;
-
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
 import java.lang.foreign.Arena;

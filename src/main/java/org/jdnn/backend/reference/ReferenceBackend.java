@@ -2,13 +2,8 @@ package org.jdnn.backend.reference;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.KernelTable;
-import org.jdnn.ops.Conv2dParams;
-import org.jdnn.ops.Conv2dShapes;
-import org.jdnn.ops.ConvTranspose2dParams;
-import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.tensor.Device;
-import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 

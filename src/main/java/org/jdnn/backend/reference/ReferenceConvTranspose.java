@@ -2,11 +2,11 @@ package org.jdnn.backend.reference;
 
 import org.jdnn.backend.KernelTable;
 import org.jdnn.ops.ConvTranspose2dOps;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
-import org.jdnn.ops.ConvTranspose2dParams;
-import org.jdnn.ops.ConvTranspose2dShapes;
 
 import java.lang.foreign.MemorySegment;
 

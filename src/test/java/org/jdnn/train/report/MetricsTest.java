@@ -1,12 +1,12 @@
 package org.jdnn.train.report;
 
+import org.jdnn.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.jdnn.tensor.Tensor;
-import org.junit.jupiter.api.Test;
 
 /** Arg-max accuracy and the confusion matrix on small hand-computed examples (exact counts, ratios to 1e-12). */
 class MetricsTest {
