@@ -10,6 +10,7 @@ import org.jdnn.nn.Sequential;
 import org.jdnn.nn.init.Init;
 import org.jdnn.ops.AdamParams;
 import org.jdnn.optim.Adam;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,9 @@ class ReadmeExampleTest {
         Tensor y = relu(matmul(Tensor.randn(1, 4, 3), Tensor.ones(3, 2)));
         y.close();
         assertThrows(IllegalStateException.class, y::toFloatArray);
+        try (Tensor s = Tensor.randn(1, 2, 3).to(Device.SIM); Tensor r = relu(s)) {
+            assertEquals(Device.SIM, r.device()); // ran on the sim device's backend
+        }
         model.close();
         optimizer.close();
     }
