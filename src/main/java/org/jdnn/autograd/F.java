@@ -17,11 +17,13 @@ import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
+import org.jdnn.ops.NoParams;
 import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
+import org.jdnn.ops.SignOps;
 import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Tensor;
@@ -118,9 +120,14 @@ public final class F {
         return mul(a, a);
     }
 
-    /** |a|, with gradient sign(a) (0 at 0 is taken as +1, as max(a, -a) picks a). */
+    /** |a|, with gradient sign(a): 0 at 0, as PyTorch's. */
     public static Tensor abs(Tensor a) {
-        return maximum(a, neg(a));
+        return Calls.call(SignOps.ABS, NoParams.INSTANCE, a);
+    }
+
+    /** sign(a): 1, -1, or 0 at +-0 and NaN (PyTorch's); its gradient is 0. */
+    public static Tensor sign(Tensor a) {
+        return Calls.call(SignOps.SIGN, NoParams.INSTANCE, a);
     }
 
     // ---- activations ----

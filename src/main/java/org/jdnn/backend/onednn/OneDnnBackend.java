@@ -80,6 +80,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnMatmul.register(this, kernels);
         OneDnnEltwise.register(this, kernels);
         OneDnnSoftmax.register(this, kernels);
+        OneDnnSign.register(kernels);
     }
 
     /** The process-wide instance (loads oneDNN on first use; throws NativeLibraryException if it cannot). */

@@ -32,6 +32,7 @@ public final class ReferenceBackend implements Backend {
         ReferenceMatmul.register(kernels);
         ReferenceEltwise.register(kernels);
         ReferenceSoftmax.register(kernels);
+        ReferenceSign.register(kernels);
     }
 
     @Override
