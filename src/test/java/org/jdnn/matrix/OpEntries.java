@@ -14,6 +14,7 @@ final class OpEntries {
         all.addAll(ReductionEntries.all());
         all.addAll(ConcatEntries.all());
         all.addAll(PoolingEntries.all());
+        all.addAll(BatchNormEntries.all());
         return all;
     }
 }
