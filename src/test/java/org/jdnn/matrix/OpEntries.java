@@ -15,6 +15,7 @@ final class OpEntries {
         all.addAll(ConcatEntries.all());
         all.addAll(PoolingEntries.all());
         all.addAll(BatchNormEntries.all());
+        all.addAll(OptimizerEntries.all());
         return all;
     }
 }
