@@ -13,10 +13,7 @@ import org.jdnn.tensor.Tensor;
 import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,15 +21,13 @@ import java.util.SplittableRandom;
 import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * oneDNN batch normalization against the reference: training (batch statistics) and inference (running
- * statistics) forward, backward with and without scale/shift gradients, (N, C) and NCHW inputs, over fixed
- * and seeded random shapes (batch 1..4, channels 1..17, spatial 1..33) with inputs of mean up to +-3 and
- * deviation 0.5..2. Bounds: outputs, input gradients and statistics |err| <= 1e-4 |ref| + 1e-4 (float32
- * reductions over up to 4356 values per channel, then a division by the standard deviation); scale and shift
- * gradients, which are such sums themselves, 1e-4 |ref| + 2e-5 sqrt(count).
+ * What the op matrix ({@code org.jdnn.matrix.BatchNormEntries}) does not check: PyTorch's numbers and the
+ * running-statistics formula on every backend, the reference against a double-precision copy of the textbook formula
+ * (and its finite differences there), the functional calls, the kill switch and the messages of refused arguments.
+ * The comparison of every backend with the reference (inference, training with and without running statistics, the
+ * backward in both modes, the updated running statistics) is the matrix's.
  */
 class BatchNormParityTest {
 
@@ -53,31 +48,6 @@ class BatchNormParityTest {
         }
     }
 
-    static List<Case> cases() {
-        List<Case> cases = new ArrayList<>();
-        cases.add(new Case(new long[] {2, 3}, true, true, true, 1e-5f, 0, 1, 1));
-        cases.add(new Case(new long[] {4, 17, 33, 33}, true, true, true, 1e-5f, 2, 1.5f, 2));
-        cases.add(new Case(new long[] {1, 5, 1, 2}, false, false, false, 1e-3f, -1, 1, 3));
-        cases.add(new Case(new long[] {3, 1, 1, 1}, true, false, true, 1e-5f, 0, 0.5f, 4));
-        cases.add(new Case(new long[] {2, 16}, false, true, true, 0.1f, 3, 2, 5));
-        cases.add(new Case(new long[] {1, 8, 7, 5}, true, true, false, 1e-5f, 0, 1, 6));
-        cases.add(new Case(new long[] {3, 4, 2, 2}, true, false, false, 1e-5f, 1, 1, 7));
-        SplittableRandom random = new SplittableRandom(20261125);
-        while (cases.size() < 36) {
-            boolean spatial = random.nextInt(3) != 0;
-            long n = 1 + random.nextInt(4), c = 1 + random.nextInt(17);
-            long[] shape = spatial ? new long[] {n, c, 1 + random.nextInt(33), 1 + random.nextInt(33)} : new long[] {n, c};
-            if (Shape.of(shape).numel() / c < 2) {
-                continue; // training needs two values per channel
-            }
-            float[] eps = {1e-5f, 1e-3f, 0.1f};
-            cases.add(new Case(shape, random.nextInt(4) != 0, random.nextInt(4) != 0, random.nextBoolean(),
-                    eps[random.nextInt(3)], (float) random.nextDouble(-3, 3), (float) random.nextDouble(0.5, 2),
-                    random.nextLong()));
-        }
-        return cases;
-    }
-
     /** The input, parameters and running statistics of a case. */
     record Inputs(Tensor x, Tensor scale, Tensor shift, Tensor runningMean, Tensor runningVariance, Tensor dy) {
         static Inputs of(Case c) {
@@ -95,77 +65,6 @@ class BatchNormParityTest {
                     Tensor.randn(random, ch),
                     Tensor.uniform(random, 0.5f, 2f, ch),
                     Tensor.randn(random, c.shape()));
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("cases")
-    void trainingMatchesReference(Case c) {
-        OneDnnBackend onednn = Parity.onednn("batchnorm");
-        ReferenceBackend reference = ReferenceBackend.INSTANCE;
-        BatchNormParams p = new BatchNormParams(c.epsilon(), 0.1f);
-        try (Scope scope = Scope.open()) {
-            Inputs in = Inputs.of(c);
-            long ch = c.channels();
-            Tensor refY = Tensor.empty(c.shape()), refMean = Tensor.empty(ch), refVar = Tensor.empty(ch);
-            Tensor y = Tensor.full(Float.NaN, c.shape()), mean = Tensor.full(Float.NaN, ch), var = Tensor.full(Float.NaN, ch);
-            Kernels.run(reference, BatchNormOps.TRAINING, p, in(in.x(), in.scale(), in.shift(), null, null), refY, refMean,
-                    refVar);
-            long before = onednn.nativeExecutions("batchnorm");
-            Kernels.run(onednn, BatchNormOps.TRAINING, p, in(in.x(), in.scale(), in.shift(), null, null), y, mean, var);
-            assertTrue(onednn.nativeExecutions("batchnorm") > before, "oneDNN batchnorm did not run for " + c);
-            Parity.assertClose(refMean.toFloatArray(), mean.toFloatArray(), 1e-4, 1e-4, "training mean " + c);
-            Parity.assertClose(refVar.toFloatArray(), var.toFloatArray(), 1e-4, 1e-4, "training variance " + c);
-            Parity.assertClose(refY.toFloatArray(), y.toFloatArray(), 1e-4, 1e-4, "training forward " + c);
-
-            backward(c, p, true, in, refMean, refVar);
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("cases")
-    void inferenceMatchesReference(Case c) {
-        OneDnnBackend onednn = Parity.onednn("batchnorm");
-        BatchNormParams p = new BatchNormParams(c.epsilon(), 0.1f);
-        try (Scope scope = Scope.open()) {
-            Inputs in = Inputs.of(c);
-            Tensor refY = Tensor.empty(c.shape());
-            Tensor y = Tensor.full(Float.NaN, c.shape());
-            Kernels.run(ReferenceBackend.INSTANCE, BatchNormOps.INFERENCE, p, in(in.x(), in.scale(), in.shift(),
-                    in.runningMean(), in.runningVariance()), refY);
-            long before = onednn.nativeExecutions("batchnorm");
-            Kernels.run(onednn, BatchNormOps.INFERENCE, p, in(in.x(), in.scale(), in.shift(), in.runningMean(),
-                    in.runningVariance()), y);
-            assertTrue(onednn.nativeExecutions("batchnorm") > before, "oneDNN batchnorm did not run for " + c);
-            Parity.assertClose(refY.toFloatArray(), y.toFloatArray(), 1e-4, 1e-4, "inference forward " + c);
-
-            backward(c, p, false, in, in.runningMean(), in.runningVariance());
-        }
-    }
-
-    private static void backward(Case c, BatchNormParams p, boolean training, Inputs in, Tensor mean, Tensor var) {
-        OneDnnBackend onednn = Parity.onednn("batchnorm");
-        long ch = c.channels();
-        boolean wantScale = c.parameterGradients() && c.scale();
-        boolean wantShift = c.parameterGradients() && c.shift();
-        Tensor refDx = Tensor.empty(c.shape());
-        Tensor refDScale = wantScale ? Tensor.empty(ch) : null, refDShift = wantShift ? Tensor.empty(ch) : null;
-        Tensor dx = Tensor.full(Float.NaN, c.shape());
-        Tensor dScale = wantScale ? Tensor.full(Float.NaN, ch) : null, dShift = wantShift ? Tensor.full(Float.NaN, ch) : null;
-        Kernels.run(ReferenceBackend.INSTANCE, BatchNormOps.BACKWARD, Kernels.normGrad(p, training, refDScale, refDShift),
-                in(in.x(), in.dy(), in.scale(), mean, var), refDx, refDScale, refDShift);
-        long before = onednn.nativeExecutions("batchnorm");
-        Kernels.run(onednn, BatchNormOps.BACKWARD, Kernels.normGrad(p, training, dScale, dShift),
-                in(in.x(), in.dy(), in.scale(), mean, var), dx, dScale, dShift);
-        assertTrue(onednn.nativeExecutions("batchnorm") > before, "oneDNN batchnorm backward did not run for " + c);
-        String mode = training ? "training" : "inference";
-        Parity.assertClose(refDx.toFloatArray(), dx.toFloatArray(), 1e-4, 1e-4, mode + " backward diffSrc " + c);
-        double sumBound = 2e-5 * Math.sqrt(c.count());
-        if (wantScale) {
-            Parity.assertClose(refDScale.toFloatArray(), dScale.toFloatArray(), 1e-4, sumBound, mode + " backward diffScale " + c);
-        }
-        if (wantShift) {
-            Parity.assertClose(refDShift.toFloatArray(), dShift.toFloatArray(), 1e-4, sumBound, mode + " backward diffShift " + c);
         }
     }
 
@@ -190,40 +89,6 @@ class BatchNormParityTest {
                 Tensor y = Backends.with(backend, () -> Functional.batchNorm(x, runningMean, runningVar, null, null,
                         false, BatchNormParams.DEFAULT));
                 assertEquals((float) ((1 - 0.3) / Math.sqrt(1.3 + 1e-5)), y.get(0, 0), 1e-6f, context + " inference");
-            }
-        }
-    }
-
-    /** The running-statistics update on random shapes: the same on both backends and equal to the formula. */
-    @Test
-    void runningStatisticsUpdateMatchesFormula() {
-        OneDnnBackend onednn = Parity.onednn("batchnorm");
-        SplittableRandom random = new SplittableRandom(31);
-        for (int i = 0; i < 6; i++) {
-            long[] shape = {2 + random.nextInt(3), 1 + random.nextInt(17), 1 + random.nextInt(9), 1 + random.nextInt(9)};
-            float momentum = (float) random.nextDouble();
-            BatchNormParams p = new BatchNormParams(1e-5f, momentum);
-            String context = Arrays.toString(shape) + " momentum " + momentum;
-            try (Scope scope = Scope.open()) {
-                Tensor x = Tensor.randn(random, shape);
-                Tensor rm = Tensor.randn(random, shape[1]), rv = Tensor.uniform(random, 0.5f, 2f, shape[1]);
-                float[] rm0 = rm.toFloatArray(), rv0 = rv.toFloatArray();
-                Tensor refRm = rm.copy(), refRv = rv.copy();
-                BatchNormResult dnn = Backends.with(onednn, () -> Functional.batchNormTraining(x, null, null, rm, rv, p));
-                BatchNormResult ref = Backends.with(ReferenceBackend.INSTANCE,
-                        () -> Functional.batchNormTraining(x, null, null, refRm, refRv, p));
-                long count = shape[0] * shape[2] * shape[3];
-                float[] mean = dnn.mean().toFloatArray(), var = dnn.variance().toFloatArray();
-                float[] expectedRm = new float[mean.length], expectedRv = new float[mean.length];
-                for (int c = 0; c < mean.length; c++) {
-                    expectedRm[c] = (float) ((1 - momentum) * rm0[c] + momentum * mean[c]);
-                    expectedRv[c] = (float) ((1 - momentum) * rv0[c] + momentum * var[c] * count / (count - 1));
-                }
-                Parity.assertClose(expectedRm, rm.toFloatArray(), 1e-6, 1e-6, "running mean " + context);
-                Parity.assertClose(expectedRv, rv.toFloatArray(), 1e-6, 1e-6, "running variance " + context);
-                Parity.assertClose(refRm.toFloatArray(), rm.toFloatArray(), 1e-4, 1e-5, "running mean vs reference " + context);
-                Parity.assertClose(refRv.toFloatArray(), rv.toFloatArray(), 1e-4, 1e-5, "running variance vs reference " + context);
-                Parity.assertClose(ref.output().toFloatArray(), dnn.output().toFloatArray(), 1e-4, 1e-4, "output " + context);
             }
         }
     }

@@ -38,6 +38,7 @@ final class MatrixReport {
         int nativeRuns;
         int failed;
         String firstFailure;
+        final java.util.List<String> known = new java.util.ArrayList<>();
         String skipped;
         boolean differentiable;
         final Map<String, Integer> fallbacks = new TreeMap<>();
@@ -57,6 +58,11 @@ final class MatrixReport {
         if (row.failed++ == 0) {
             row.firstFailure = message;
         }
+    }
+
+    /** A case that differs from the reference as {@link KnownDifferences} lists. */
+    synchronized void known(String op, String backend, String message) {
+        row(op, backend).known.add(message);
     }
 
     synchronized void print(PrintStream out, long seed, double seconds) {
@@ -87,6 +93,7 @@ final class MatrixReport {
                     }
                 }
                 r.fallbacks.forEach((reason, n) -> out.println(pad + "fallback x" + n + ": " + reason));
+                r.known.forEach(k -> out.println(pad + "KNOWN DIFFERENCE: " + k.replace("\n", " ")));
                 if (r.firstFailure != null) {
                     out.println(pad + "first failure: " + r.firstFailure);
                 }

@@ -71,13 +71,17 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * fallback ({@link Fallbacks}) — the case is counted as such; a oneDNN case that took no fallback must have executed a
  * primitive (unless the entry says the case may be a plain copy), and every op must run natively on at least one
  * sample.</li>
+ * <li>What "the forward op" gives is {@link CallValues}: its outputs, except those the kernel sizes (backend-specific
+ * state, compared through the derivative that reads it), then the inputs it writes in place, as they are after the
+ * call (an update's parameter and state; batch norm's running statistics).</li>
  * <li>A backend that is not available, or has no kernel for the op yet, is reported as skipped with the reason.</li>
  * </ul>
  *
  * <h2>Tolerances</h2>
  * Per element, {@code |err| <= rtol |ref| + atolPerSqrtK sqrt(K)}, K the reduction length of that element (the number
  * of products summed into it, declared per output and per input gradient): float32 accumulation error grows like
- * sqrt(K) with N(0, 1) operands, as in the parity suites. Finite differences: {@code |fd - g| <= tol (1 + |g|)},
+ * sqrt(K) with N(0, 1) operands, as in the parity suites. Finite differences: {@code |fd - g| <= tol (1 + |g|)};
+ * the dot-product test discounts the float32 rounding of the outputs it differences ({@code sum |c| ulp(y) / 2h}),
  * default step 0.05 and tol 1e-3.
  *
  * <p>The run ends with a summary on stdout: per op and backend, the samples compared, rejected, on a fallback, the
@@ -184,13 +188,27 @@ class OpMatrixTest {
 
     /** Runs one case; a failure is also recorded for the summary. */
     private static void recorded(String op, String backend, String label, Executable body) throws Throwable {
+        Optional<String> known = KnownDifferences.of(op, backend, label);
         try {
             body.execute();
         } catch (org.opentest4j.TestAbortedException e) {
             throw e;
+        } catch (AssertionError e) {
+            if (known.isPresent()) {
+                REPORT.known(op, backend, label + ": " + known.get() + "; here: " + e.getMessage());
+                Assumptions.abort("known difference: " + known.get() + "\n" + e.getMessage());
+            }
+            REPORT.failed(op, backend, label + ": " + e.getMessage());
+            throw e;
         } catch (Throwable e) {
             REPORT.failed(op, backend, label + ": " + e.getMessage());
             throw e;
+        }
+        if (known.isPresent()) {
+            String message = label + " is listed as a known difference (" + known.get() + ") but matched the "
+                    + "reference: remove it from KnownDifferences";
+            REPORT.failed(op, backend, message);
+            fail(message);
         }
     }
 
@@ -220,7 +238,7 @@ class OpMatrixTest {
             Tensor[] inputs = sample.tensors();
             Tensor[] outputs = allocate(op, sample);
             Dispatch.run(backend, op, sample.params(), inputs, outputs);
-            float[][] values = arrays(outputs);
+            float[][] values = CallValues.of(op, outputs, inputs);
             if (op.derivative() == null || cotangent == null) {
                 return new Result(values, null, null);
             }
@@ -230,7 +248,7 @@ class OpMatrixTest {
                     gradOutput, wanted, Calls.INSTANCE));
             assertEquals(inputs.length, grads.length, op + ": derivative returned " + grads.length + " gradients");
             for (int i = 0; i < grads.length; i++) {
-                String name = op.inputs().get(i);
+                String name = op.inputName(i);
                 if (!wanted[i]) {
                     assertTrue(grads[i] == null, op + ": gradient of " + name + " computed though not needed");
                 } else if (grads[i] != null) {
@@ -318,7 +336,7 @@ class OpMatrixTest {
             if (ref.gradients()[i] == null) {
                 continue;
             }
-            String name = op.inputs().get(i);
+            String name = op.inputName(i);
             boolean[] only = new boolean[sample.inputs().length];
             only[i] = true;
             Result alone = compute(reference, info, sample, ref.cotangent(), only);
@@ -336,6 +354,7 @@ class OpMatrixTest {
 
     /** {@code <op(x), c>} in double, on the reference. */
     private static <P> double loss(Op<P> op, P params, Tensor[] inputs, Tensor[] outputs, float[] c) {
+        CallValues.clearSizedByKernel(op, outputs);
         Dispatch.run(Backends.get(REFERENCE), op, params, inputs, outputs);
         float[] y = outputs[0].toFloatArray();
         double sum = 0;
@@ -366,11 +385,11 @@ class OpMatrixTest {
                 flat.set(original, j);
                 double fd = (lossPlus - lossMinus) / ((double) plus - minus);
                 double err = Math.abs(fd - g[j]) / (1 + Math.abs(g[j]));
-                String where = label + ", d/d" + op.inputs().get(input) + "[" + j + "]";
+                String where = label + ", d/d" + op.inputName(input) + "[" + j + "]";
                 row.finiteDifferences.offer(err, where);
                 if (!(err <= info.fdTolerance())) {
                     failures.add(String.format("finite differences: d<out, c>/d%s[%d]: derivative %s, numeric %s "
-                                    + "(step %s, |fd - g|/(1+|g|) %.2e > %.1e)", op.inputs().get(input), j, g[j], fd, h,
+                                    + "(step %s, |fd - g|/(1+|g|) %.2e > %.1e)", op.inputName(input), j, g[j], fd, h,
                             err, info.fdTolerance()));
                 }
             }
@@ -385,6 +404,9 @@ class OpMatrixTest {
         double step = info.affine() ? 1 : info.fdStep();
         double tolerance = info.affine() ? DOT_TOLERANCE_AFFINE : info.fdTolerance();
         float[] x = sample.inputs()[input].values();
+        if (x.length == 0) {
+            return; // an empty input has no direction to move along (and the output may be NaN: a mean over nothing)
+        }
         float[] t = Samples.randn(new SplittableRandom(SEED + 104729L * index + input), 1, x.length).values();
         float[] up = new float[x.length], down = new float[x.length];
         double tg = 0, tgScale = 0;
@@ -397,18 +419,23 @@ class OpMatrixTest {
         }
         float[] yUp = forwardWith(op, sample, input, up), yDown = forwardWith(op, sample, input, down);
         float[] c = ref.cotangent();
-        double jtc = 0, jtcScale = 0;
+        double jtc = 0, jtcScale = 0, rounding = 0;
         for (int j = 0; j < c.length; j++) {
             double jt = ((double) yUp[j] - yDown[j]) / (2 * step);
             jtc += jt * c[j];
             jtcScale += Math.abs(jt * c[j]);
+            // The outputs are float32: each difference is uncertain by half an ulp of either end.
+            rounding += Math.abs(c[j]) * (Math.ulp(yUp[j]) + Math.ulp(yDown[j])) / 2 / (2 * step);
         }
         double scale = jtcScale + tgScale;
         double err = scale == 0 ? 0 : Math.abs(jtc - tg) / scale;
-        row.dotProduct.offer(err, label + ", " + op.inputs().get(input));
-        if (!(err <= tolerance)) {
-            failures.add(String.format("dot-product test, %s: <J t, c> = %.8e but <t, J^T c> = %.8e (relative %.2e > %.1e)",
-                    op.inputs().get(input), jtc, tg, err, tolerance));
+        double beyondRounding = scale == 0 ? 0
+                : Math.max(0, Math.abs(jtc - tg) - (Double.isFinite(rounding) ? rounding : 0)) / scale;
+        row.dotProduct.offer(err, label + ", " + op.inputName(input));
+        if (!(beyondRounding <= tolerance)) {
+            failures.add(String.format("dot-product test, %s: <J t, c> = %.8e but <t, J^T c> = %.8e (relative %.2e, "
+                    + "%.2e beyond the outputs' rounding, > %.1e)", op.inputName(input), jtc, tg, err, beyondRounding,
+                    tolerance));
         }
     }
 
@@ -445,12 +472,12 @@ class OpMatrixTest {
             row.forwardAbs.offer(c.maxAbs(), label);
             row.forwardRel.offer(c.maxRel(), label);
             if (c.failure() != null) {
-                failures.add("forward, output " + op.outputs().get(i) + ": " + c.failure());
+                failures.add("forward, " + CallValues.name(op, i, ref.outputs().length) + ": " + c.failure());
             }
         }
         if (ref.gradients() != null) {
             for (int i = 0; i < ref.gradients().length; i++) {
-                String name = op.inputs().get(i);
+                String name = op.inputName(i);
                 if (ref.gradients()[i] == null || got.gradients()[i] == null) {
                     if ((ref.gradients()[i] == null) != (got.gradients()[i] == null)) {
                         failures.add("backward, gradient of " + name + ": " + (got.gradients()[i] == null
