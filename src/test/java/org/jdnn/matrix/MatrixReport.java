@@ -36,6 +36,9 @@ final class MatrixReport {
         int onFallback;
         int withoutPrimitive;
         int nativeRuns;
+        int onDevice;
+        boolean exact;
+        boolean primitivesObservable;
         int failed;
         String firstFailure;
         String skipped;
@@ -74,8 +77,10 @@ final class MatrixReport {
                 String pad = " ".repeat(name.length());
                 boolean reference = backend.equals(OpMatrixTest.REFERENCE);
                 out.println(name + r.compared + (reference ? " computed" : " compared") + ", " + r.rejected
-                        + " rejected as expected" + (reference ? "" : ", " + r.nativeRuns + " ran a native primitive, "
-                        + r.onFallback + " on a declared fallback, " + r.withoutPrimitive + " without a primitive")
+                        + " rejected as expected" + (reference ? "" : (r.primitivesObservable ? ", " + r.nativeRuns
+                        + " ran a native primitive" : "") + ", " + r.onFallback + " on a declared fallback"
+                        + (r.primitivesObservable ? ", " + r.withoutPrimitive + " without a primitive" : "")
+                        + ", " + r.onDevice + " computed on its device" + (r.exact ? ", bit for bit" : ""))
                         + (r.failed > 0 ? ", " + r.failed + " FAILED" : ""));
                 if (reference && r.differentiable) {
                     out.println(pad + "finite differences max|fd - g|/(1+|g|) " + r.finiteDifferences);

@@ -65,9 +65,13 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * {@code <J t, c> = <t, J^T c>} for a random direction t (J t by a central difference: exact for ops affine in each
  * input, which then use step 1 and a bound of 1e-5 relative to {@code sum|J t * c| + sum|t * g|}), and each input's
  * gradient alone ({@code needs} with one true) must equal the one computed with all.</li>
- * <li>On every other backend: the forward op by {@link Dispatch#run} into NaN-filled outputs, and the derivative under
- * {@link Backends#with}, against the reference's, element by element ({@link Comparison}: NaN where the reference is
- * NaN, the same infinity where it is infinite). Where the backend's kernel did not run the case — a declared
+ * <li>On every other backend, whatever its device: the operands are made on the backend's device (built on the CPU and
+ * copied there), the forward op runs by {@link Dispatch#run} into outputs filled with NaN on that device, and the
+ * derivative under {@link Backends#with}; every output and gradient must be on the backend's device (the op and its
+ * derivative's ops ran there), and is read back with {@code toFloatArray()} (a counted copy) and compared with the
+ * reference's, element by element ({@link Comparison}: NaN where the reference is NaN, the same infinity where it is
+ * infinite). A backend that runs the reference's own kernel for the op (sim) must match it bit for bit. Where the
+ * backend's kernel did not run the case — a declared
  * fallback ({@link Fallbacks}) — the case is counted as such; a oneDNN case that took no fallback must have executed a
  * primitive (unless the entry says the case may be a plain copy), and every op must run natively on at least one
  * sample.</li>
@@ -139,9 +143,6 @@ class OpMatrixTest {
         if (skip == null && Backends.get(name).kernels().entry(info.op()) == null) {
             skip = name + " has no kernel for " + op + " yet";
         }
-        if (skip == null && !Backends.get(name).device().equals(Device.CPU)) {
-            skip = name + " runs on " + Backends.get(name).device() + "; the matrix holds its operands on the CPU only";
-        }
         if (skip != null) {
             String reason = skip;
             REPORT.row(op, name).skipped = reason;
@@ -149,6 +150,7 @@ class OpMatrixTest {
         }
         Backend backend = Backends.get(name);
         MatrixReport.Row row = REPORT.row(op, name);
+        row.primitivesObservable = primitives(backend).isPresent();
         List<DynamicTest> tests = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             Sample<P> sample = samples.get(i);
@@ -174,6 +176,8 @@ class OpMatrixTest {
                 assertFalse(computes && (observable ? row.nativeRuns == 0 : row.onFallback == row.compared),
                         op + ": no sample ran on " + name + "'s own kernel (" + row.onFallback
                                 + " on a fallback " + row.fallbacks.keySet() + "): the comparison proved nothing");
+                assertEquals(row.compared, row.onDevice, op + ": of " + row.compared + " samples compared on " + name
+                        + ", only " + row.onDevice + " left every output and gradient on " + backend.device());
             }));
         }
         return dynamicContainer(name, tests);
@@ -195,7 +199,7 @@ class OpMatrixTest {
 
     private static <P> void expectRejection(Backend backend, Op<P> op, Sample<P> sample) {
         try (Scope scope = Scope.open()) {
-            Tensor[] inputs = sample.tensors();
+            Tensor[] inputs = sample.tensors(backend.device());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Backends.with(backend, () -> Dispatch.call(op, sample.params(), inputs)),
                     op + " on " + backend.name() + " computed " + sample + " instead of refusing it");
@@ -209,19 +213,25 @@ class OpMatrixTest {
 
     // ---- computing a sample ----
 
-    /** The op's outputs and, for a differentiable op, its input gradients for {@code cotangent}, on {@code backend}. */
+    /**
+     * The op's outputs and, for a differentiable op, its input gradients for {@code cotangent}, on {@code backend}:
+     * the operands are made on the backend's device (built on the CPU and copied there), the outputs allocated there
+     * (NaN-filled), and every output and gradient must be on that device before it is read back (a counted copy).
+     */
     private static <P> Result compute(Backend backend, OpInfo<P> info, Sample<P> sample, float[] cotangent,
                                       boolean[] needs) {
         Op<P> op = info.op();
+        Device device = backend.device();
         try (Scope scope = Scope.open()) {
-            Tensor[] inputs = sample.tensors();
-            Tensor[] outputs = allocate(op, sample);
+            Tensor[] inputs = sample.tensors(device);
+            Tensor[] outputs = allocate(op, sample, device);
             Dispatch.run(backend, op, sample.params(), inputs, outputs);
+            requireOn(device, op, outputs, false);
             float[][] values = arrays(outputs);
             if (op.derivative() == null || cotangent == null) {
                 return new Result(values, null, null);
             }
-            Tensor gradOutput = Tensor.of(cotangent, outputs[0].dims());
+            Tensor gradOutput = new Sample.Operand(outputs[0].shape(), cotangent).tensor(device);
             boolean[] wanted = needs != null ? needs : present(inputs);
             Tensor[] grads = Backends.with(backend, () -> op.derivative().gradients(sample.params(), inputs, outputs,
                     gradOutput, wanted, Calls.INSTANCE));
@@ -234,17 +244,34 @@ class OpMatrixTest {
                     assertEquals(inputs[i].shape(), grads[i].shape(), op + ": gradient of " + name + " has the wrong shape");
                 }
             }
+            requireOn(device, op, grads, true);
             return new Result(values, cotangent, arrays(grads));
         }
     }
 
+    /** Outputs for the sample on the CPU, NaN-filled (null where the kernel sizes them). */
     private static <P> Tensor[] allocate(Op<P> op, Sample<P> sample) {
+        return allocate(op, sample, Device.CPU);
+    }
+
+    /** Outputs for the sample on {@code device}, NaN-filled there (null where the kernel sizes them). */
+    private static <P> Tensor[] allocate(Op<P> op, Sample<P> sample, Device device) {
         Shape[] shapes = op.outputShapes(sample.params(), sample.shapes());
         Tensor[] outputs = new Tensor[shapes.length];
         for (int i = 0; i < shapes.length; i++) {
-            outputs[i] = shapes[i] == null ? null : Tensor.full(Float.NaN, shapes[i].dims());
+            outputs[i] = shapes[i] == null ? null : Tensor.full(Float.NaN, device, shapes[i].dims());
         }
         return outputs;
+    }
+
+    /** Every present tensor is on {@code device}: the op (and its derivative's ops) ran there. */
+    private static void requireOn(Device device, Op<?> op, Tensor[] tensors, boolean gradients) {
+        for (int i = 0; i < tensors.length; i++) {
+            if (tensors[i] != null && !tensors[i].device().equals(device)) {
+                fail(op + ": " + (gradients ? "the gradient of " + op.inputName(i) : "output " + op.outputName(i))
+                        + " is on " + tensors[i].device() + ", not on the backend's device " + device);
+            }
+        }
     }
 
     private static boolean[] present(Tensor[] inputs) {
@@ -427,6 +454,7 @@ class OpMatrixTest {
         Map<String, Long> fallbacksBefore = fallbacks(backend.name());
         OptionalLong primitivesBefore = primitives(backend);
         Result got = compute(backend, info, sample, ref.cotangent(), null);
+        boolean exact = runsReferenceKernels(backend, op);
         Map<String, Long> taken = new HashMap<>(fallbacks(backend.name()));
         fallbacksBefore.forEach((k, v) -> taken.merge(k, -v, Long::sum));
         taken.values().removeIf(v -> v <= 0);
@@ -438,7 +466,8 @@ class OpMatrixTest {
                 continue;
             }
             double atol = info.atolPerSqrtK() * Math.sqrt(info.outputReduction(sample, i));
-            Comparison c = Comparison.of(ref.outputs()[i], got.outputs()[i], info.rtol(), atol);
+            Comparison c = exact ? Comparison.exact(ref.outputs()[i], got.outputs()[i])
+                    : Comparison.of(ref.outputs()[i], got.outputs()[i], info.rtol(), atol);
             row.forwardAbs.offer(c.maxAbs(), label);
             row.forwardRel.offer(c.maxRel(), label);
             if (c.failure() != null) {
@@ -457,7 +486,8 @@ class OpMatrixTest {
                     continue;
                 }
                 double atol = info.atolPerSqrtK() * Math.sqrt(info.gradientReduction(sample, i));
-                Comparison c = Comparison.of(ref.gradients()[i], got.gradients()[i], info.rtol(), atol);
+                Comparison c = exact ? Comparison.exact(ref.gradients()[i], got.gradients()[i])
+                        : Comparison.of(ref.gradients()[i], got.gradients()[i], info.rtol(), atol);
                 row.backwardAbs.offer(c.maxAbs(), label);
                 row.backwardRel.offer(c.maxRel(), label);
                 if (c.failure() != null) {
@@ -467,6 +497,8 @@ class OpMatrixTest {
         }
         synchronized (REPORT) {
             row.compared++;
+            row.onDevice++; // compute() fails the case when an output or gradient is left off the device
+            row.exact = exact;
             if (!taken.isEmpty()) {
                 row.onFallback++;
                 taken.forEach((k, v) -> row.fallbacks.merge(k, v.intValue(), Integer::sum));
@@ -485,6 +517,16 @@ class OpMatrixTest {
         if (!failures.isEmpty()) {
             fail(op + " on " + backend.name() + " vs reference, " + label + ":\n  " + String.join("\n  ", failures));
         }
+    }
+
+    /**
+     * Whether {@code backend} runs the reference's own kernel for {@code op} (sim: the reference's kernels on its
+     * device): it must then match the reference bit for bit.
+     */
+    private static boolean runsReferenceKernels(Backend backend, Op<?> op) {
+        var mine = backend.kernels().entry(op);
+        var reference = Backends.get(REFERENCE).kernels().entry(op);
+        return mine != null && reference != null && mine.kernel() == reference.kernel() && mine.fallbacks().isEmpty();
     }
 
     /** The declared fallbacks {@code backend} has taken so far, by op and reason. */

@@ -1,5 +1,6 @@
 package org.jdnn.matrix;
 
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
@@ -25,6 +26,20 @@ public record Sample<P>(String description, P params, Operand[] inputs, String r
         /** A fresh tensor holding these values (on the CPU, in the current scope). */
         public Tensor tensor() {
             return Tensor.of(values, shape.dims());
+        }
+
+        /**
+         * A fresh tensor holding these values on {@code device} (in the current scope): built on the CPU and, for
+         * another device, copied there (one counted copy).
+         */
+        public Tensor tensor(Device device) {
+            Tensor host = tensor();
+            if (device.isHost()) {
+                return host;
+            }
+            try (host) {
+                return host.to(device);
+            }
         }
 
         public boolean finite() {
@@ -66,9 +81,14 @@ public record Sample<P>(String description, P params, Operand[] inputs, String r
         return Arrays.stream(inputs).map(o -> o == null ? null : o.shape()).toArray(Shape[]::new);
     }
 
-    /** Fresh tensors for the inputs (null stays null). */
+    /** Fresh tensors for the inputs, on the CPU (null stays null). */
     public Tensor[] tensors() {
-        return Arrays.stream(inputs).map(o -> o == null ? null : o.tensor()).toArray(Tensor[]::new);
+        return tensors(Device.CPU);
+    }
+
+    /** Fresh tensors for the inputs on {@code device} (null stays null). */
+    public Tensor[] tensors(Device device) {
+        return Arrays.stream(inputs).map(o -> o == null ? null : o.tensor(device)).toArray(Tensor[]::new);
     }
 
     @Override
