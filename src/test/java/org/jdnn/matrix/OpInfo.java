@@ -27,10 +27,13 @@ import java.util.SplittableRandom;
  * @param fdTolerance        finite differences: {@code |fd - g| <= fdTolerance (1 + |g|)}
  * @param primitiveOptional  samples a native backend may compute without running a primitive (a plain copy, an
  *                           empty output): everywhere else, a native backend that ran none fails the case
+ * @param gradientRtol       the relative bound for input gradients (the forward's unless the entry says otherwise)
+ * @param gradientAtolPerSqrtK the absolute bound per sqrt(K) for input gradients
  */
 public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atolPerSqrtK,
                         Reductions<P> outputReductions, Reductions<P> gradientReductions, boolean differentiable,
-                        boolean affine, double fdStep, double fdTolerance, Condition<P> primitiveOptional) {
+                        boolean affine, double fdStep, double fdTolerance, Condition<P> primitiveOptional,
+                        double gradientRtol, double gradientAtolPerSqrtK) {
 
     /** Draws an op's samples. */
     @FunctionalInterface
@@ -86,6 +89,8 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
         private double fdStep = 0.05;
         private double fdTolerance = 1e-3;
         private Condition<P> primitiveOptional = (p, in) -> false;
+        private double gradientRtol = Double.NaN;
+        private double gradientAtolPerSqrtK = Double.NaN;
 
         private Builder(Op<P> op) {
             this.op = op;
@@ -99,6 +104,16 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
         public Builder<P> tolerance(double rtol, double atolPerSqrtK) {
             this.rtol = rtol;
             this.atolPerSqrtK = atolPerSqrtK;
+            return this;
+        }
+
+        /**
+         * The bound for input gradients, where the derivative is less accurate than the forward (an activation's
+         * derivative in its tails); by default the forward's ({@link #tolerance}).
+         */
+        public Builder<P> gradientTolerance(double rtol, double atolPerSqrtK) {
+            this.gradientRtol = rtol;
+            this.gradientAtolPerSqrtK = atolPerSqrtK;
             return this;
         }
 
@@ -134,7 +149,8 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
 
         public OpInfo<P> build() {
             return new OpInfo<>(op, samples, rtol, atolPerSqrtK, outputs, gradients, differentiable, affine, fdStep,
-                    fdTolerance, primitiveOptional);
+                    fdTolerance, primitiveOptional, Double.isNaN(gradientRtol) ? rtol : gradientRtol,
+                    Double.isNaN(gradientAtolPerSqrtK) ? atolPerSqrtK : gradientAtolPerSqrtK);
         }
     }
 }

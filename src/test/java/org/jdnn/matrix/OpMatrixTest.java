@@ -60,11 +60,14 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * contains the sample's fragment.</li>
  * <li>On the reference backend (the oracle): the forward op and, for differentiable ops, the derivative
  * ({@code op.derivative().gradients(...)} through {@link Calls#INSTANCE}) for a random cotangent c. With finite
- * inputs, each input gradient g is checked against central finite differences of {@code <op(x), c>} (double
+ * inputs, at a sample whose derivative is {@linkplain Sample.Derivative#CHECKED checked} (not one
+ * {@linkplain Sample#comparedOnly compared only}, at a non-smooth point), each input gradient g is checked against central finite differences of {@code <op(x), c>} (double
  * accumulation, the float step actually taken, up to 48 elements per input), against the dot-product test
  * {@code <J t, c> = <t, J^T c>} for a random direction t (J t by a central difference: exact for ops affine in each
  * input, which then use step 1 and a bound of 1e-5 relative to {@code sum|J t * c| + sum|t * g|}), and each input's
- * gradient alone ({@code needs} with one true) must equal the one computed with all.</li>
+ * gradient alone ({@code needs} with one true) must equal the one computed with all. At a
+ * {@linkplain Sample#forwardOnly forward-only} sample (eltwise STEP), every backend's derivative must refuse with an
+ * IllegalArgumentException naming the op or its family.</li>
  * <li>On every other backend, whatever its device: the operands are made on the backend's device (built on the CPU and
  * copied there), the forward op runs by {@link Dispatch#run} into outputs filled with NaN on that device, and the
  * derivative under {@link Backends#with}; every output and gradient must be on the backend's device (the op and its
@@ -74,14 +77,15 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * backend's kernel did not run the case — a declared
  * fallback ({@link Fallbacks}) — the case is counted as such; a oneDNN case that took no fallback must have executed a
  * primitive (unless the entry says the case may be a plain copy), and every op must run natively on at least one
- * sample.</li>
+ * sample (its own kernel without a fallback, where the entry lets every sample run without a primitive).</li>
  * <li>A backend that is not available, or has no kernel for the op yet, is reported as skipped with the reason.</li>
  * </ul>
  *
  * <h2>Tolerances</h2>
  * Per element, {@code |err| <= rtol |ref| + atolPerSqrtK sqrt(K)}, K the reduction length of that element (the number
  * of products summed into it, declared per output and per input gradient): float32 accumulation error grows like
- * sqrt(K) with N(0, 1) operands, as in the parity suites. Finite differences: {@code |fd - g| <= tol (1 + |g|)},
+ * sqrt(K) with N(0, 1) operands, as in the parity suites. Input gradients take the entry's
+ * {@linkplain OpInfo.Builder#gradientTolerance gradient bound} where it has one. Finite differences: {@code |fd - g| <= tol (1 + |g|)},
  * default step 0.05 and tol 1e-3.
  *
  * <p>The run ends with a summary on stdout: per op and backend, the samples compared, rejected, on a fallback, the
@@ -172,7 +176,11 @@ class OpMatrixTest {
         if (!name.equals(REFERENCE)) {
             tests.add(dynamicTest("ran on " + name, () -> {
                 boolean computes = samples.stream().anyMatch(s -> !s.isRejected());
-                boolean observable = primitives(backend).isPresent();
+                // Where the entry lets every sample run without a primitive (a kernel that is a plain loop or copy on
+                // that backend), its own kernel running — no fallback — is what counts.
+                boolean primitiveExpected = samples.stream().anyMatch(s -> !s.isRejected()
+                        && !info.primitiveOptional().test(s.params(), s.shapes()));
+                boolean observable = primitives(backend).isPresent() && primitiveExpected;
                 assertFalse(computes && (observable ? row.nativeRuns == 0 : row.onFallback == row.compared),
                         op + ": no sample ran on " + name + "'s own kernel (" + row.onFallback
                                 + " on a fallback " + row.fallbacks.keySet() + "): the comparison proved nothing");
@@ -228,6 +236,9 @@ class OpMatrixTest {
             Dispatch.run(backend, op, sample.params(), inputs, outputs);
             requireOn(device, op, outputs, false);
             float[][] values = arrays(outputs);
+            if (op.derivative() != null && sample.derivative() == Sample.Derivative.REFUSED) {
+                expectRefusedDerivative(backend, op, sample, inputs, outputs);
+            }
             if (op.derivative() == null || cotangent == null) {
                 return new Result(values, null, null);
             }
@@ -247,6 +258,19 @@ class OpMatrixTest {
             requireOn(device, op, grads, true);
             return new Result(values, cotangent, arrays(grads));
         }
+    }
+
+    /** A forward-only sample: the derivative, asked for every input's gradient, throws an IllegalArgumentException. */
+    private static <P> void expectRefusedDerivative(Backend backend, Op<P> op, Sample<P> sample, Tensor[] inputs,
+                                                    Tensor[] outputs) {
+        Tensor gradOutput = Tensor.full(1f, backend.device(), outputs[0].dims());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Backends.with(backend, () -> op.derivative().gradients(sample.params(), inputs, outputs,
+                        gradOutput, present(inputs), Calls.INSTANCE)),
+                op + " on " + backend.name() + " computed a derivative at " + sample + ", which it must refuse");
+        String message = String.valueOf(e.getMessage());
+        assertTrue(message.contains(op.name()) || message.contains(op.family()),
+                op + ": the derivative's message does not name the op or its family: " + message);
     }
 
     /** Outputs for the sample on the CPU, NaN-filled (null where the kernel sizes them). */
@@ -317,7 +341,7 @@ class OpMatrixTest {
 
         private float[] cotangent(int index) {
             Sample<P> s = samples.get(index);
-            if (info.op().derivative() == null) {
+            if (info.op().derivative() == null || s.derivative() == Sample.Derivative.REFUSED) {
                 return null;
             }
             Shape out = info.op().outputShapes(s.params(), s.shapes())[0];
@@ -332,7 +356,7 @@ class OpMatrixTest {
         synchronized (REPORT) {
             row.compared++;
         }
-        if (ref.gradients() == null || !sample.finite()) {
+        if (ref.gradients() == null || !sample.finite() || sample.derivative() != Sample.Derivative.CHECKED) {
             return;
         }
         Backend reference = Backends.get(REFERENCE);
@@ -485,9 +509,9 @@ class OpMatrixTest {
                     }
                     continue;
                 }
-                double atol = info.atolPerSqrtK() * Math.sqrt(info.gradientReduction(sample, i));
+                double atol = info.gradientAtolPerSqrtK() * Math.sqrt(info.gradientReduction(sample, i));
                 Comparison c = exact ? Comparison.exact(ref.gradients()[i], got.gradients()[i])
-                        : Comparison.of(ref.gradients()[i], got.gradients()[i], info.rtol(), atol);
+                        : Comparison.of(ref.gradients()[i], got.gradients()[i], info.gradientRtol(), atol);
                 row.backwardAbs.offer(c.maxAbs(), label);
                 row.backwardRel.offer(c.maxRel(), label);
                 if (c.failure() != null) {
