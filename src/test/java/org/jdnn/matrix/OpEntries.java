@@ -12,6 +12,7 @@ final class OpEntries {
         List<OpInfo<?>> all = new ArrayList<>();
         all.addAll(ConvolutionEntries.all());
         all.addAll(ReductionEntries.all());
+        all.addAll(MatmulEntries.all());
         return all;
     }
 }

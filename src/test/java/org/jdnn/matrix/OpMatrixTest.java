@@ -90,7 +90,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  *
  * <p>The run ends with a summary on stdout: per op and backend, the samples compared, rejected, on a fallback, the
  * worst errors forward and backward and the samples that produced them. {@code -Djdnn.matrix.seed=N} draws other
- * samples.
+ * samples; {@code -Djdnn.matrix.ops=REGEX} runs only the ops whose names match.
  */
 class OpMatrixTest {
     static final String REFERENCE = Backends.REFERENCE;
@@ -116,7 +116,9 @@ class OpMatrixTest {
 
     @TestFactory
     Stream<DynamicNode> opMatrix() {
-        return OpEntries.all().stream().map(OpMatrixTest::entry);
+        String only = System.getProperty("jdnn.matrix.ops");
+        return OpEntries.all().stream().filter(e -> only == null || e.op().name().matches(only))
+                .map(OpMatrixTest::entry);
     }
 
     private static <P> DynamicContainer entry(OpInfo<P> info) {
