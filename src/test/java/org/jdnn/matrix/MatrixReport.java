@@ -44,6 +44,7 @@ final class MatrixReport {
         String skipped;
         boolean differentiable;
         final Map<String, Integer> fallbacks = new TreeMap<>();
+        final Map<String, Integer> knownDifferences = new TreeMap<>();
         final Worst forwardAbs = new Worst(), forwardRel = new Worst();
         final Worst backwardAbs = new Worst(), backwardRel = new Worst();
         final Worst finiteDifferences = new Worst(), dotProduct = new Worst();
@@ -92,6 +93,7 @@ final class MatrixReport {
                     }
                 }
                 r.fallbacks.forEach((reason, n) -> out.println(pad + "fallback x" + n + ": " + reason));
+                r.knownDifferences.forEach((reason, n) -> out.println(pad + "KNOWN DIFFERENCE x" + n + ": " + reason));
                 if (r.firstFailure != null) {
                     out.println(pad + "first failure: " + r.firstFailure);
                 }

@@ -13,6 +13,7 @@ final class OpEntries {
         all.addAll(ConvolutionEntries.all());
         all.addAll(ReductionEntries.all());
         all.addAll(MatmulEntries.all());
+        all.addAll(EltwiseEntries.all());
         return all;
     }
 }

@@ -29,11 +29,29 @@ import java.util.SplittableRandom;
  *                           empty output): everywhere else, a native backend that ran none fails the case
  * @param gradientRtol       the relative bound for input gradients (the forward's unless the entry says otherwise)
  * @param gradientAtolPerSqrtK the absolute bound per sqrt(K) for input gradients
+ * @param knownDifferences   where a backend is known to differ from the reference (a NaN it propagates otherwise):
+ *                           such a case still runs and is compared, and where it differs it is reported (in the
+ *                           summary and as an aborted test with the reason and the difference), not failed
  */
 public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atolPerSqrtK,
                         Reductions<P> outputReductions, Reductions<P> gradientReductions, boolean differentiable,
                         boolean affine, double fdStep, double fdTolerance, Condition<P> primitiveOptional,
-                        double gradientRtol, double gradientAtolPerSqrtK) {
+                        double gradientRtol, double gradientAtolPerSqrtK,
+                        List<KnownDifference<P>> knownDifferences) {
+
+    /** A backend known to differ from the reference at the samples {@code where} selects, and why. */
+    public record KnownDifference<P>(String backend, String reason, java.util.function.Predicate<Sample<P>> where) {
+    }
+
+    /** The known difference of {@code backend} at {@code sample}, or null. */
+    KnownDifference<P> knownDifference(String backend, Sample<P> sample) {
+        for (KnownDifference<P> d : knownDifferences) {
+            if (d.backend().equals(backend) && d.where().test(sample)) {
+                return d;
+            }
+        }
+        return null;
+    }
 
     /** Draws an op's samples. */
     @FunctionalInterface
@@ -91,6 +109,7 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
         private Condition<P> primitiveOptional = (p, in) -> false;
         private double gradientRtol = Double.NaN;
         private double gradientAtolPerSqrtK = Double.NaN;
+        private final List<KnownDifference<P>> knownDifferences = new java.util.ArrayList<>();
 
         private Builder(Op<P> op) {
             this.op = op;
@@ -142,6 +161,15 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
             return this;
         }
 
+        /**
+         * {@code backend} is known to differ from the reference at the samples {@code where} selects (keep it narrow: a
+         * NaN input of one algorithm, not every sample with specials): reported with {@code reason}, not failed.
+         */
+        public Builder<P> knownDifference(String backend, String reason, java.util.function.Predicate<Sample<P>> where) {
+            knownDifferences.add(new KnownDifference<>(backend, reason, where));
+            return this;
+        }
+
         public Builder<P> primitiveOptional(Condition<P> value) {
             this.primitiveOptional = value;
             return this;
@@ -150,7 +178,7 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
         public OpInfo<P> build() {
             return new OpInfo<>(op, samples, rtol, atolPerSqrtK, outputs, gradients, differentiable, affine, fdStep,
                     fdTolerance, primitiveOptional, Double.isNaN(gradientRtol) ? rtol : gradientRtol,
-                    Double.isNaN(gradientAtolPerSqrtK) ? atolPerSqrtK : gradientAtolPerSqrtK);
+                    Double.isNaN(gradientAtolPerSqrtK) ? atolPerSqrtK : gradientAtolPerSqrtK, List.copyOf(knownDifferences));
         }
     }
 }
