@@ -14,6 +14,7 @@ final class OpEntries {
         all.addAll(ReductionEntries.all());
         all.addAll(MatmulEntries.all());
         all.addAll(EltwiseEntries.all());
+        all.addAll(SoftmaxEntries.all());
         return all;
     }
 }
