@@ -3,7 +3,6 @@ package org.jdnn.backend;
 import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.testing.Kernels;
 import static org.jdnn.testing.Kernels.in;
-import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
 import org.jdnn.ops.SoftmaxParams;

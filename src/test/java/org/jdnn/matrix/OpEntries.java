@@ -15,6 +15,7 @@ final class OpEntries {
         all.addAll(MatmulEntries.all());
         all.addAll(EltwiseEntries.all());
         all.addAll(SoftmaxEntries.all());
+        all.addAll(BinaryEntries.all());
         return all;
     }
 }

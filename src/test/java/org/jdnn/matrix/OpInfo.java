@@ -32,12 +32,15 @@ import java.util.SplittableRandom;
  * @param knownDifferences   where a backend is known to differ from the reference (a NaN it propagates otherwise):
  *                           such a case still runs and is compared, and where it differs it is reported (in the
  *                           summary and as an aborted test with the reason and the difference), not failed
+ * @param messageName        the name the op's refusals give it for these params besides its own and its family's
+ *                           (binary's are named by the algorithm: "add: shapes [2, 3] and [4] do not broadcast")
  */
 public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atolPerSqrtK,
                         Reductions<P> outputReductions, Reductions<P> gradientReductions, boolean differentiable,
                         boolean affine, double fdStep, double fdTolerance, Condition<P> primitiveOptional,
                         double gradientRtol, double gradientAtolPerSqrtK,
-                        List<KnownDifference<P>> knownDifferences) {
+                        List<KnownDifference<P>> knownDifferences,
+                        java.util.function.Function<P, String> messageName) {
 
     /** A backend known to differ from the reference at the samples {@code where} selects, and why. */
     public record KnownDifference<P>(String backend, String reason, java.util.function.Predicate<Sample<P>> where) {
@@ -110,6 +113,7 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
         private double gradientRtol = Double.NaN;
         private double gradientAtolPerSqrtK = Double.NaN;
         private final List<KnownDifference<P>> knownDifferences = new java.util.ArrayList<>();
+        private java.util.function.Function<P, String> messageName = p -> null;
 
         private Builder(Op<P> op) {
             this.op = op;
@@ -170,6 +174,12 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
             return this;
         }
 
+        /** The name a refusal may give the op for its params, besides the op's and its family's. */
+        public Builder<P> messageName(java.util.function.Function<P, String> value) {
+            this.messageName = value;
+            return this;
+        }
+
         public Builder<P> primitiveOptional(Condition<P> value) {
             this.primitiveOptional = value;
             return this;
@@ -178,7 +188,8 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
         public OpInfo<P> build() {
             return new OpInfo<>(op, samples, rtol, atolPerSqrtK, outputs, gradients, differentiable, affine, fdStep,
                     fdTolerance, primitiveOptional, Double.isNaN(gradientRtol) ? rtol : gradientRtol,
-                    Double.isNaN(gradientAtolPerSqrtK) ? atolPerSqrtK : gradientAtolPerSqrtK, List.copyOf(knownDifferences));
+                    Double.isNaN(gradientAtolPerSqrtK) ? atolPerSqrtK : gradientAtolPerSqrtK, List.copyOf(knownDifferences),
+                    messageName);
         }
     }
 }
