@@ -85,7 +85,8 @@ final class SoftmaxEntries {
     }
 
     /**
-     * The parity suite's 32 cases; rank 5, an axis of length 1, empty along and across the axis, values of 1000 (no
+     * The parity suite's 32 cases (those in +-20, saturated, compared only, as the parity suite took finite
+     * differences in +-2 only); rank 5, an axis of length 1, empty along and across the axis, values of 1000 (no
      * overflow), NaN, +Inf and -Inf in a row, a row of -Inf only (compared only); rank 0 and axes out of range
      * refused. Softmax and log-softmax alike.
      */
@@ -93,7 +94,9 @@ final class SoftmaxEntries {
         List<Sample<SoftmaxParams>> samples = new ArrayList<>();
         for (int i = 0; i < PARITY_CASES; i++) {
             Case c = Case.draw(r, i);
-            samples.add(Sample.of(c.toString(), c.params(), uniform(r, -c.scale(), c.scale(), c.shape())));
+            Sample<SoftmaxParams> s = Sample.of(c.toString(), c.params(), uniform(r, -c.scale(), c.scale(), c.shape()));
+            // In +-20 the softmax saturates: its outputs' float rounding swamps a difference quotient's signal.
+            samples.add(c.scale() > 3 ? s.comparedOnly() : s);
         }
         for (boolean log : new boolean[] {false, true}) {
             SoftmaxParams last = new SoftmaxParams(-1, log);
