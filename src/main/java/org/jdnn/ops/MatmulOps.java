@@ -46,9 +46,28 @@ public final class MatmulOps {
         return new Tensor[] {da, db, dbias};
     }
 
-    /** {@code op(x) @ op(y)} without bias. */
+    /**
+     * {@code op(x) @ op(y)} without bias. Where the inner dimension is 0 (a gradient when the forward's M or N was 0)
+     * the product sums nothing and is zero, which matmul (K > 0) does not take: each operand is then summed over that
+     * empty dimension to length 1 (zeros) and the product taken over an inner dimension of 1.
+     */
     private static Tensor product(OpCalls calls, boolean transposeX, boolean transposeY, Tensor x, Tensor y) {
-        return calls.run(MATMUL, new MatmulParams(transposeX, transposeY), x, y, null);
+        MatmulParams params = new MatmulParams(transposeX, transposeY);
+        int innerX = transposeX ? -2 : -1, innerY = transposeY ? -1 : -2;
+        if (x.shape().dim(innerX) != 0) {
+            return calls.run(MATMUL, params, x, y, null);
+        }
+        try (Tensor zerosX = calls.run(ReductionOps.SUM_TO_SHAPE, new ReductionOps.SumToShapeParams(one(x, innerX)), x);
+             Tensor zerosY = calls.run(ReductionOps.SUM_TO_SHAPE, new ReductionOps.SumToShapeParams(one(y, innerY)), y)) {
+            return calls.run(MATMUL, params, zerosX, zerosY, null);
+        }
+    }
+
+    /** {@code t}'s shape with dimension {@code axis} (negative: from the end) set to 1. */
+    private static Shape one(Tensor t, int axis) {
+        long[] dims = t.dims();
+        dims[dims.length + axis] = 1;
+        return Shape.of(dims);
     }
 
     /** {@code product} summed down to {@code shape} (a broadcast operand's gradient), freeing the product. */

@@ -24,9 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The clamped log, {@code max(log x, min)} with NaN kept, and its backward: the special values (0, -0, negative,
- * NaN, infinities, denormals, the clamp), oneDNN bit-identical to the reference over inputs spanning 40 decades,
- * in place, through autograd, and the kill switch.
+ * The clamped log, {@code max(log x, min)} with NaN kept, and its backward: the reference's values at the special
+ * values (0, -0, negative, NaN, infinities, denormals, the clamp), in place, through autograd, and the kill switch.
+ * oneDNN (and every backend) against the reference, bit for bit over inputs spanning 40 decades and at the special
+ * values: the op test matrix's log and log_backward entries.
  */
 class LogParityTest {
     private static final float[] SPECIAL = {0f, -0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
@@ -55,22 +56,6 @@ class LogParityTest {
         return Tensor.of(x);
     }
 
-    /** oneDNN's own log is not used: it is off by up to 2e-6 relative and misreads denormals (see OneDnnEltwise). */
-    @ParameterizedTest
-    @ValueSource(floats = {Float.NEGATIVE_INFINITY, -100f, -5f, 0f})
-    void forwardIsBitIdenticalToTheReference(float min) {
-        OneDnnBackend onednn = Parity.onednn("eltwise");
-        assertTrue(onednn.kernels().entry(EltwiseOps.LOG).fallbacks().isEmpty(), "oneDNN runs its own log kernel");
-        LogParams params = new LogParams(min);
-        try (Scope scope = Scope.open()) {
-            for (int n : new int[] {1, 7, 1000, 4099}) {
-                Tensor x = inputs(n + (long) min, n);
-                assertArrayEquals(run(ReferenceBackend.INSTANCE, params, x), run(onednn, params, x),
-                        "log min " + min + " n " + n);
-            }
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(floats = {Float.NEGATIVE_INFINITY, -100f, 0f})
     void specialValues(float min) {
@@ -89,12 +74,11 @@ class LogParityTest {
                     assertEquals((float) Math.max(Math.log(v), min), expected[i], context);
                 }
             }
-            assertArrayEquals(expected, run(Parity.onednn("eltwise"), params, x), "min " + min + " on oneDNN");
         }
     }
 
     @Test
-    void backwardIsTheReciprocalAboveTheClampAndBitIdentical() {
+    void backwardIsTheReciprocalAboveTheClamp() {
         LogParams params = new LogParams(-100f);
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.of(SPECIAL);
@@ -104,13 +88,6 @@ class LogParityTest {
             assertTrue(Float.isNaN(expected[2]) && Float.isNaN(expected[3]), "NaN where the log is NaN");
             assertEquals(2f, expected[6], "2 * 1/1");
             assertEquals(2f / 3.5f, expected[10], 1e-7f);
-            for (long seed = 0; seed < 3; seed++) {
-                Tensor random = inputs(seed, 1000);
-                Tensor g = Tensor.randn(seed, 1000);
-                assertArrayEquals(runBackward(ReferenceBackend.INSTANCE, params, random, g),
-                        runBackward(Parity.onednn("eltwise"), params, random, g), "seed " + seed);
-            }
-            assertArrayEquals(expected, runBackward(Parity.onednn("eltwise"), params, x, dy));
         }
     }
 
@@ -133,8 +110,11 @@ class LogParityTest {
         }
     }
 
+    /** oneDNN's own log is not used: it is off by up to 2e-6 relative and misreads denormals (see OneDnnEltwise). */
     @Test
     void theKillSwitchRoutesLogToTheReference() {
+        assertTrue(Parity.onednn("eltwise").kernels().entry(EltwiseOps.LOG).fallbacks().isEmpty(),
+                "oneDNN runs its own log kernel");
         try (OneDnnBackend killed = OneDnnBackend.create(Set.of("eltwise")); Scope scope = Scope.open()) {
             Tensor x = inputs(5, 300);
             LogParams params = new LogParams(-100f);

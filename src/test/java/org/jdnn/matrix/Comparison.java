@@ -46,4 +46,27 @@ record Comparison(double maxAbs, double maxRel, String failure) {
         }
         return new Comparison(maxAbs, maxRel, failure);
     }
+
+    /**
+     * Bit for bit: every element has the reference's bits (any NaN matches any NaN; -0 and +0 differ), for a backend
+     * that runs the reference's own kernels. The worst errors are recorded as {@link #of} records them.
+     */
+    static Comparison exact(float[] expected, float[] actual) {
+        if (expected.length != actual.length) {
+            return new Comparison(0, 0, actual.length + " elements, expected " + expected.length);
+        }
+        Comparison measured = of(expected, actual, 0, 0);
+        String failure = null;
+        int bad = 0;
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i]) && bad++ == 0) {
+                failure = String.format("element %d = %s (bits %08x), reference %s (bits %08x): not bit for bit", i,
+                        actual[i], Float.floatToIntBits(actual[i]), expected[i], Float.floatToIntBits(expected[i]));
+            }
+        }
+        if (failure != null) {
+            failure += " (" + bad + " of " + expected.length + " elements off)";
+        }
+        return new Comparison(measured.maxAbs(), measured.maxRel(), failure);
+    }
 }

@@ -36,12 +36,16 @@ final class MatrixReport {
         int onFallback;
         int withoutPrimitive;
         int nativeRuns;
+        int onDevice;
+        boolean exact;
+        boolean primitivesObservable;
         int failed;
         String firstFailure;
         final java.util.List<String> known = new java.util.ArrayList<>();
         String skipped;
         boolean differentiable;
         final Map<String, Integer> fallbacks = new TreeMap<>();
+        final Map<String, Integer> knownDifferences = new TreeMap<>();
         final Worst forwardAbs = new Worst(), forwardRel = new Worst();
         final Worst backwardAbs = new Worst(), backwardRel = new Worst();
         final Worst finiteDifferences = new Worst(), dotProduct = new Worst();
@@ -80,8 +84,10 @@ final class MatrixReport {
                 String pad = " ".repeat(name.length());
                 boolean reference = backend.equals(OpMatrixTest.REFERENCE);
                 out.println(name + r.compared + (reference ? " computed" : " compared") + ", " + r.rejected
-                        + " rejected as expected" + (reference ? "" : ", " + r.nativeRuns + " ran a native primitive, "
-                        + r.onFallback + " on a declared fallback, " + r.withoutPrimitive + " without a primitive")
+                        + " rejected as expected" + (reference ? "" : (r.primitivesObservable ? ", " + r.nativeRuns
+                        + " ran a native primitive" : "") + ", " + r.onFallback + " on a declared fallback"
+                        + (r.primitivesObservable ? ", " + r.withoutPrimitive + " without a primitive" : "")
+                        + ", " + r.onDevice + " computed on its device" + (r.exact ? ", bit for bit" : ""))
                         + (r.failed > 0 ? ", " + r.failed + " FAILED" : ""));
                 if (reference && r.differentiable) {
                     out.println(pad + "finite differences max|fd - g|/(1+|g|) " + r.finiteDifferences);
@@ -94,6 +100,7 @@ final class MatrixReport {
                 }
                 r.fallbacks.forEach((reason, n) -> out.println(pad + "fallback x" + n + ": " + reason));
                 r.known.forEach(k -> out.println(pad + "KNOWN DIFFERENCE: " + k.replace("\n", " ")));
+                r.knownDifferences.forEach((reason, n) -> out.println(pad + "KNOWN DIFFERENCE x" + n + ": " + reason));
                 if (r.firstFailure != null) {
                     out.println(pad + "first failure: " + r.firstFailure);
                 }

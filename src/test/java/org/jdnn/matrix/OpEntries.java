@@ -12,6 +12,10 @@ final class OpEntries {
         List<OpInfo<?>> all = new ArrayList<>();
         all.addAll(ConvolutionEntries.all());
         all.addAll(ReductionEntries.all());
+        all.addAll(MatmulEntries.all());
+        all.addAll(EltwiseEntries.all());
+        all.addAll(SoftmaxEntries.all());
+        all.addAll(BinaryEntries.all());
         all.addAll(ConcatEntries.all());
         all.addAll(PoolingEntries.all());
         all.addAll(BatchNormEntries.all());

@@ -27,10 +27,34 @@ import java.util.SplittableRandom;
  * @param fdTolerance        finite differences: {@code |fd - g| <= fdTolerance (1 + |g|)}
  * @param primitiveOptional  samples a native backend may compute without running a primitive (a plain copy, an
  *                           empty output): everywhere else, a native backend that ran none fails the case
+ * @param gradientRtol       the relative bound for input gradients (the forward's unless the entry says otherwise)
+ * @param gradientAtolPerSqrtK the absolute bound per sqrt(K) for input gradients
+ * @param knownDifferences   where a backend is known to differ from the reference (a NaN it propagates otherwise):
+ *                           such a case still runs and is compared, and where it differs it is reported (in the
+ *                           summary and as an aborted test with the reason and the difference), not failed
+ * @param messageName        the name the op's refusals give it for these params besides its own and its family's
+ *                           (binary's are named by the algorithm: "add: shapes [2, 3] and [4] do not broadcast")
  */
 public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atolPerSqrtK,
                         Reductions<P> outputReductions, Reductions<P> gradientReductions, boolean differentiable,
-                        boolean affine, double fdStep, double fdTolerance, Condition<P> primitiveOptional) {
+                        boolean affine, double fdStep, double fdTolerance, Condition<P> primitiveOptional,
+                        double gradientRtol, double gradientAtolPerSqrtK,
+                        List<KnownDifference<P>> knownDifferences,
+                        java.util.function.Function<P, String> messageName) {
+
+    /** A backend known to differ from the reference at the samples {@code where} selects, and why. */
+    public record KnownDifference<P>(String backend, String reason, java.util.function.Predicate<Sample<P>> where) {
+    }
+
+    /** The known difference of {@code backend} at {@code sample}, or null. */
+    KnownDifference<P> knownDifference(String backend, Sample<P> sample) {
+        for (KnownDifference<P> d : knownDifferences) {
+            if (d.backend().equals(backend) && d.where().test(sample)) {
+                return d;
+            }
+        }
+        return null;
+    }
 
     /** Draws an op's samples. */
     @FunctionalInterface
@@ -86,6 +110,10 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
         private double fdStep = 0.05;
         private double fdTolerance = 1e-3;
         private Condition<P> primitiveOptional = (p, in) -> false;
+        private double gradientRtol = Double.NaN;
+        private double gradientAtolPerSqrtK = Double.NaN;
+        private final List<KnownDifference<P>> knownDifferences = new java.util.ArrayList<>();
+        private java.util.function.Function<P, String> messageName = p -> null;
 
         private Builder(Op<P> op) {
             this.op = op;
@@ -99,6 +127,16 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
         public Builder<P> tolerance(double rtol, double atolPerSqrtK) {
             this.rtol = rtol;
             this.atolPerSqrtK = atolPerSqrtK;
+            return this;
+        }
+
+        /**
+         * The bound for input gradients, where the derivative is less accurate than the forward (an activation's
+         * derivative in its tails); by default the forward's ({@link #tolerance}).
+         */
+        public Builder<P> gradientTolerance(double rtol, double atolPerSqrtK) {
+            this.gradientRtol = rtol;
+            this.gradientAtolPerSqrtK = atolPerSqrtK;
             return this;
         }
 
@@ -127,6 +165,21 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
             return this;
         }
 
+        /**
+         * {@code backend} is known to differ from the reference at the samples {@code where} selects (keep it narrow: a
+         * NaN input of one algorithm, not every sample with specials): reported with {@code reason}, not failed.
+         */
+        public Builder<P> knownDifference(String backend, String reason, java.util.function.Predicate<Sample<P>> where) {
+            knownDifferences.add(new KnownDifference<>(backend, reason, where));
+            return this;
+        }
+
+        /** The name a refusal may give the op for its params, besides the op's and its family's. */
+        public Builder<P> messageName(java.util.function.Function<P, String> value) {
+            this.messageName = value;
+            return this;
+        }
+
         public Builder<P> primitiveOptional(Condition<P> value) {
             this.primitiveOptional = value;
             return this;
@@ -134,7 +187,9 @@ public record OpInfo<P>(Op<P> op, Generator<P> samples, double rtol, double atol
 
         public OpInfo<P> build() {
             return new OpInfo<>(op, samples, rtol, atolPerSqrtK, outputs, gradients, differentiable, affine, fdStep,
-                    fdTolerance, primitiveOptional);
+                    fdTolerance, primitiveOptional, Double.isNaN(gradientRtol) ? rtol : gradientRtol,
+                    Double.isNaN(gradientAtolPerSqrtK) ? atolPerSqrtK : gradientAtolPerSqrtK, List.copyOf(knownDifferences),
+                    messageName);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.jdnn.matrix;
 
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
@@ -9,10 +10,35 @@ import java.util.Arrays;
  * One sample input of an op: its params and its input operands (null for an absent optional input), with a readable
  * description, and — for a sample the op must refuse — the fragment its IllegalArgumentException must contain.
  *
- * @param rejection null for a sample the op computes; else a fragment of the expected message (the message must also
- *                  name the op or its family)
+ * @param rejection  null for a sample the op computes; else a fragment of the expected message (the message must also
+ *                   name the op or its family)
+ * @param derivative how a differentiable op's derivative is checked at this sample
  */
-public record Sample<P>(String description, P params, Operand[] inputs, String rejection) {
+public record Sample<P>(String description, P params, Operand[] inputs, String rejection, Derivative derivative) {
+
+    /** How the derivative of a differentiable op is checked at a sample. */
+    public enum Derivative {
+        /**
+         * Compared on every backend with the reference's and, with finite inputs, checked on the reference against
+         * finite differences and the dot-product test (the default).
+         */
+        CHECKED,
+        /**
+         * Compared on every backend with the reference's only: the sample sits where the op is not smooth within a
+         * finite-difference step (log at 0, below its clamp), so finite differences prove nothing there.
+         */
+        COMPARED,
+        /**
+         * The op refuses its derivative at this sample (eltwise STEP): forward only; on every backend the derivative
+         * must throw an IllegalArgumentException naming the op or its family.
+         */
+        REFUSED
+    }
+
+    /** A sample whose derivative, if any, is fully checked. */
+    public Sample(String description, P params, Operand[] inputs, String rejection) {
+        this(description, params, inputs, rejection, Derivative.CHECKED);
+    }
 
     /** An input operand: a shape and its values (row-major), identical on every backend. */
     public record Operand(Shape shape, float[] values) {
@@ -25,6 +51,20 @@ public record Sample<P>(String description, P params, Operand[] inputs, String r
         /** A fresh tensor holding these values (on the CPU, in the current scope). */
         public Tensor tensor() {
             return Tensor.of(values, shape.dims());
+        }
+
+        /**
+         * A fresh tensor holding these values on {@code device} (in the current scope): built on the CPU and, for
+         * another device, copied there (one counted copy).
+         */
+        public Tensor tensor(Device device) {
+            Tensor host = tensor();
+            if (device.isHost()) {
+                return host;
+            }
+            try (host) {
+                return host.to(device);
+            }
         }
 
         public boolean finite() {
@@ -52,6 +92,16 @@ public record Sample<P>(String description, P params, Operand[] inputs, String r
         return new Sample<>(description, params, inputs, messagePart);
     }
 
+    /** This sample with its derivative compared across backends only (see {@link Derivative#COMPARED}). */
+    public Sample<P> comparedOnly() {
+        return new Sample<>(description, params, inputs, rejection, Derivative.COMPARED);
+    }
+
+    /** This sample, forward only: the op must refuse its derivative here (see {@link Derivative#REFUSED}). */
+    public Sample<P> forwardOnly() {
+        return new Sample<>(description, params, inputs, rejection, Derivative.REFUSED);
+    }
+
     public boolean isRejected() {
         return rejection != null;
     }
@@ -66,9 +116,14 @@ public record Sample<P>(String description, P params, Operand[] inputs, String r
         return Arrays.stream(inputs).map(o -> o == null ? null : o.shape()).toArray(Shape[]::new);
     }
 
-    /** Fresh tensors for the inputs (null stays null). */
+    /** Fresh tensors for the inputs, on the CPU (null stays null). */
     public Tensor[] tensors() {
-        return Arrays.stream(inputs).map(o -> o == null ? null : o.tensor()).toArray(Tensor[]::new);
+        return tensors(Device.CPU);
+    }
+
+    /** Fresh tensors for the inputs on {@code device} (null stays null). */
+    public Tensor[] tensors(Device device) {
+        return Arrays.stream(inputs).map(o -> o == null ? null : o.tensor(device)).toArray(Tensor[]::new);
     }
 
     @Override
