@@ -134,9 +134,9 @@ public final class Dispatch {
                 Fallbacks.count(backend.name(), op.name(), fallback);
                 Backend target = Backends.get(fallback.backend());
                 KernelTable.Entry<P> other = target.kernels().entry(op);
-                if (other == null || target == backend) {
+                if (other == null || target == backend || !target.device().equals(backend.device())) {
                     throw new IllegalStateException(op + ": " + backend.name() + " falls back to " + fallback.backend()
-                            + ", which has no kernel for it");
+                            + ", which has no kernel for it on " + backend.device());
                 }
                 return other.kernel();
             }

@@ -49,7 +49,7 @@ public final class BatchNormOps {
      */
     public static final Op<BatchNormParams> TRAINING = Op.<BatchNormParams>declare("batchnorm_training",
                     "input", "weight?", "bias?", "runningMean?", "runningVariance?")
-            .family(OP).outputs("out", "mean", "variance").visibleOutputs(1)
+            .family(OP).outputs("out", "mean", "variance").visibleOutputs(1).updates(3, 4)
             .derivative(BatchNormOps::trainingGradients)
             .shapes((p, in) -> {
                 BatchNormShapes s = BatchNormShapes.infer(in[0], true);
@@ -84,7 +84,7 @@ public final class BatchNormOps {
      */
     public static final Op<RunningStatsParams> RUNNING_STATS = Op.<RunningStatsParams>declare(
                     "batchnorm_running_stats", "mean", "variance", "runningMean", "runningVariance")
-            .family(OP).outputs()
+            .family(OP).outputs().updates(2, 3)
             .shapes((p, in) -> {
                 String op = OP + " running stats";
                 if (p.count() <= 1) {

@@ -3,7 +3,6 @@ package org.jdnn.matrix;
 import org.jdnn.ops.Op;
 import org.jdnn.tensor.Tensor;
 
-import java.util.Map;
 
 /**
  * What the matrix compares after one call of an op: its outputs, except those {@linkplain Op#isSizedByKernel sized by
@@ -13,24 +12,11 @@ import java.util.Map;
  * Value {@code i} is named in messages by {@link #name}.
  */
 final class CallValues {
-    /**
-     * Inputs ops write in place without declaring it with {@code Op.Builder#updates} (which the optimizer updates
-     * use): batchnorm_training folds the batch statistics into runningMean and runningVariance when given, and
-     * batchnorm_running_stats does only that.
-     */
-    private static final Map<String, int[]> WRITTEN_UNDECLARED = Map.of(
-            "batchnorm_training", new int[] {3, 4},
-            "batchnorm_running_stats", new int[] {2, 3});
-
     private CallValues() {
     }
 
     /** The indices of the inputs {@code op} writes in place, in input order. */
     static int[] writtenInputs(Op<?> op) {
-        int[] undeclared = WRITTEN_UNDECLARED.get(op.name());
-        if (undeclared != null) {
-            return undeclared.clone();
-        }
         return java.util.stream.IntStream.range(0, op.inputs().size()).filter(op::isUpdated).toArray();
     }
 
