@@ -51,7 +51,12 @@ public final class Backends {
      */
     public static Backend forDevice(Device device) {
         if (device.isHost()) {
-            return current();
+            Backend current = current();
+            if (!current.device().equals(device)) {
+                throw new IllegalArgumentException("backend " + current.name() + " runs on " + current.device()
+                        + ", but the operands are on " + device + "; move them with to(" + current.device() + ")");
+            }
+            return current;
         }
         Backend backend = DEVICE_BACKENDS.get(device.kind());
         if (backend == null) {
@@ -142,7 +147,7 @@ public final class Backends {
         }
     }
 
-    /** Runs {@code body} with {@code backend} as this thread's backend. */
+    /** Runs {@code body} with {@code backend} as this thread's backend for CPU tensors. */
     public static <T> T with(Backend backend, Supplier<T> body) {
         Backend previous = OVERRIDE.get();
         OVERRIDE.set(backend);

@@ -24,7 +24,8 @@ public final class Dispatch {
     public static <P> Tensor[] call(Op<P> op, P params, Tensor... inputs) {
         requireArray(op, "inputs", inputs);
         Device device = deviceOf(op, inputs);
-        Backend backend = Backends.forDevice(device);
+        Backend backend = backendFor(op, device);
+        device = backend.device();
         Shape[] shapes = op.outputShapes(params, shapesOf(op, inputs));
         checkUpdatedInputs(op, inputs);
         Tensor[] outputs = new Tensor[shapes.length];
@@ -144,7 +145,19 @@ public final class Dispatch {
         return entry.kernel();
     }
 
-    /** The one device all present inputs are on; an op over two devices names both. */
+    /** The backend of {@code device}; with no tensor operand (null), the thread's backend. */
+    private static Backend backendFor(Op<?> op, Device device) {
+        if (device == null) {
+            return Backends.current();
+        }
+        try {
+            return Backends.forDevice(device);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The one device all present inputs are on (null when there is none); an op over two devices names both. */
     private static Device deviceOf(Op<?> op, Tensor[] inputs) {
         Device device = null;
         String first = null;
@@ -161,7 +174,7 @@ public final class Dispatch {
                         + op.inputName(i) + " is on " + t.device() + "; move them to one device with to(device)");
             }
         }
-        return device == null ? Device.CPU : device;
+        return device;
     }
 
     private static Shape[] shapesOf(Op<?> op, Tensor[] inputs) {
