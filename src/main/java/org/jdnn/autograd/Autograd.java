@@ -193,7 +193,7 @@ public final class Autograd {
                     if (previous == null) {
                         pending.put(input, g);
                     } else {
-                        Tensor sum = Functional.add(previous, g);
+                        Tensor sum = F.add(previous, g);
                         hold(sum);
                         pending.put(input, sum);
                         drop(previous);

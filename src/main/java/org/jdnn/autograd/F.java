@@ -29,6 +29,7 @@ import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The differentiable ops, as users call them (PyTorch's {@code torch.nn.functional} in spirit). Each is one line over
@@ -50,6 +51,11 @@ public final class F {
     /** {@code a @ b} for rank-2 or (batched, broadcasting) rank-3 operands. */
     public static Tensor matmul(Tensor a, Tensor b) {
         return Calls.call(MatmulOps.MATMUL, MatmulParams.PLAIN, a, b, null);
+    }
+
+    /** {@code op(a) @ op(b)} with the transposes in {@code params}. */
+    public static Tensor matmul(Tensor a, Tensor b, MatmulParams params) {
+        return Calls.call(MatmulOps.MATMUL, params, a, b, null);
     }
 
     /** PyTorch's linear: {@code x @ weight^T + bias} with x (N, in), weight (out, in), bias (out) or null. */
@@ -170,6 +176,14 @@ public final class F {
         return activation(EltwiseParams.of(EltwiseAlgorithm.GELU_TANH), x);
     }
 
+    /**
+     * The hard step of a perceptron: 1 where x > 0, else 0 (also at 0 and -0; NaN is backend-dependent, see
+     * {@link EltwiseAlgorithm#STEP}). Forward only: its derivative throws IllegalArgumentException.
+     */
+    public static Tensor step(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.STEP), x);
+    }
+
     // ---- softmax ----
 
     public static Tensor softmax(Tensor x, int axis) {
@@ -181,7 +195,8 @@ public final class F {
         return softmax(SoftmaxParams.logSoftmax(axis), x);
     }
 
-    private static Tensor softmax(SoftmaxParams params, Tensor x) {
+    /** Softmax or log-softmax ({@code params.log()}) over {@code params.axis()}. */
+    public static Tensor softmax(SoftmaxParams params, Tensor x) {
         return Calls.call(SoftmaxOps.FORWARD, params, x);
     }
 
@@ -210,7 +225,8 @@ public final class F {
         return reduce(ReductionParams.of(ReductionAlgorithm.MAX, keepDim, axes), x);
     }
 
-    private static Tensor reduce(ReductionParams params, Tensor x) {
+    /** The reduction {@code params} describes (sum, mean or max over its axes). */
+    public static Tensor reduce(ReductionParams params, Tensor x) {
         return Calls.call(ReductionOps.REDUCE, params, x);
     }
 
@@ -236,6 +252,14 @@ public final class F {
         return Calls.call(ConcatOps.CONCAT, new ConcatOps.ConcatParams(axis), tensors);
     }
 
+    /** The tensors one after another along {@code axis} (PyTorch's {@code torch.cat}). */
+    public static Tensor concat(int axis, List<Tensor> tensors) {
+        if (tensors == null) {
+            throw new IllegalArgumentException("concat: tensors is null");
+        }
+        return concat(axis, tensors.toArray(new Tensor[0]));
+    }
+
     // ---- regularisation ----
 
     /** Dropout with keep-scaling; identity when not training. The mask is drawn from {@code seed}. */
@@ -247,11 +271,21 @@ public final class F {
         return Calls.call(DropoutOps.DROPOUT, params, x);
     }
 
+    /** Dropout as {@code params} says: training scales the kept elements, inference copies. */
+    public static Tensor dropout(Tensor x, DropoutParams params) {
+        return Calls.call(DropoutOps.DROPOUT, params, x);
+    }
+
     // ---- convolution and pooling ----
 
     /** PyTorch's conv2d: x (N, C, H, W), weight (O, C/groups, KH, KW), bias (O) or null. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
         return Calls.call(Conv2dOps.FORWARD, params, x, weight, bias);
+    }
+
+    /** conv2d with stride 1, no padding, one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
+        return conv2d(x, weight, bias, Conv2dParams.DEFAULT);
     }
 
     /** PyTorch's conv_transpose2d: x (N, C, H, W), weight (C, O/groups, KH, KW), bias (O) or null. */
@@ -271,6 +305,11 @@ public final class F {
 
     public static Tensor avgPool2d(Tensor x, long kernel, long stride, long padding) {
         return pool2d(x, Pool2dParams.avg(kernel, stride, padding, true));
+    }
+
+    /** PyTorch's {@code avg_pool2d(x, kernel, stride, padding, count_include_pad=countIncludePad)}. */
+    public static Tensor avgPool2d(Tensor x, long kernel, long stride, long padding, boolean countIncludePad) {
+        return pool2d(x, Pool2dParams.avg(kernel, stride, padding, countIncludePad));
     }
 
     /**

@@ -1,9 +1,9 @@
 package org.jdnn.examples;
 
 import org.jdnn.Jdnn;
+import org.jdnn.autograd.F;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
-import org.jdnn.functional.Functional;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 
@@ -25,11 +25,11 @@ public final class Demo {
                 Backend backend = Backends.get(name);
                 Tensor x = a.to(backend.device()); // a view on the CPU, a copy on another device
                 Tensor y = b.to(backend.device());
-                Tensor c = Backends.with(backend, () -> Functional.matmul(x, y)); // first call: JIT and primitive setup
+                Tensor c = Backends.with(backend, () -> F.matmul(x, y)); // first call: JIT and primitive setup
                 double best = Double.MAX_VALUE;
                 for (int i = 0; i < 3; i++) {
                     long start = System.nanoTime();
-                    Backends.with(backend, () -> Functional.matmul(x, y)).close();
+                    Backends.with(backend, () -> F.matmul(x, y)).close();
                     best = Math.min(best, (System.nanoTime() - start) / 1e6);
                 }
                 float[] values = c.toFloatArray();
@@ -39,7 +39,7 @@ public final class Demo {
                 System.out.printf("  %-9s %8.2f ms (best of 3, %6.1f GFLOP/s)  max |difference| vs reference = %.3g%n",
                         name, best, 2.0 * m * k * n / best / 1e6, maxDifference(expected, values));
             }
-            Tensor c = Functional.matmul(a, b);
+            Tensor c = F.matmul(a, b);
             System.out.println("\nC = A @ B on the default backend:\n" + c);
         }
     }

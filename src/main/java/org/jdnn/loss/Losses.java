@@ -1,7 +1,7 @@
 package org.jdnn.loss;
 
+import org.jdnn.autograd.Autograd;
 import org.jdnn.autograd.F;
-import org.jdnn.functional.Functional;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
@@ -296,12 +296,12 @@ public final class Losses {
         if (values.numel() == 0) {
             return 0f;
         }
-        try (Scope scope = Scope.open()) {
-            Tensor below = Functional.mul(values, -1f);
-            Tensor outside = upToOne ? Functional.maximum(below, Functional.sub(values, 1f)) : below;
+        try (Autograd.NoGrad noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
+            Tensor below = F.mul(values, -1f);
+            Tensor outside = upToOne ? F.maximum(below, F.sub(values, 1f)) : below;
             // x * 0 is 0 for finite x and NaN for NaN or infinity: the sum carries any of those into the result.
-            Tensor nonFinite = Functional.sum(Functional.mul(values, 0f), false);
-            return Functional.add(Functional.max(outside, false), nonFinite).item();
+            Tensor nonFinite = F.sum(F.mul(values, 0f), false);
+            return F.add(F.max(outside, false), nonFinite).item();
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.jdnn.optim;
 
 import org.jdnn.autograd.Autograd;
+import org.jdnn.autograd.F;
 import org.jdnn.functional.Functional;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
@@ -32,10 +33,10 @@ public final class ClipGrad {
                     continue;
                 }
                 if (normType == 2) {
-                    total += Functional.sum(Functional.mul(g, g), false).item();
+                    total += F.sum(F.mul(g, g), false).item();
                 } else {
-                    Tensor abs = Functional.maximum(g, Functional.mul(g, -1f));
-                    total = Math.max(total, Functional.max(abs, false).item());
+                    Tensor abs = F.maximum(g, F.mul(g, -1f));
+                    total = Math.max(total, F.max(abs, false).item());
                 }
             }
             if (normType == 2) {
@@ -64,7 +65,7 @@ public final class ClipGrad {
             for (Tensor p : params) {
                 Tensor g = p.grad();
                 if (g != null && g.numel() > 0) {
-                    Functional.copyInto(g, Functional.minimum(Functional.maximum(g, low), high));
+                    Functional.copyInto(g, F.minimum(F.maximum(g, low), high));
                 }
             }
         }

@@ -1,6 +1,7 @@
 package org.jdnn.optim;
 
 import org.jdnn.autograd.Autograd;
+import org.jdnn.autograd.F;
 import org.jdnn.functional.Functional;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
@@ -134,13 +135,13 @@ public final class LBFGS extends Optimizer {
                 iterations++;
                 Tensor grad = g;
                 if (iterations == 1) {
-                    setDirection(owned(() -> Functional.mul(grad, -1f)));
+                    setDirection(owned(() -> F.mul(grad, -1f)));
                     clearHistory();
                     hessianDiag = 1;
                 } else {
-                    Tensor y = owned(() -> Functional.sub(grad, previousGrad));
+                    Tensor y = owned(() -> F.sub(grad, previousGrad));
                     double length = stepLength;
-                    Tensor s = owned(() -> Functional.mul(direction, (float) length));
+                    Tensor s = owned(() -> F.mul(direction, (float) length));
                     double ys = dot(y, s);
                     if (ys > 1e-10) {
                         if (oldSteps.size() == options.historySize()) {
@@ -235,16 +236,16 @@ public final class LBFGS extends Optimizer {
             Tensor[] y = oldDiffs.toArray(new Tensor[0]);
             double[] rho = new double[m];
             double[] alpha = new double[m];
-            Tensor q = Functional.mul(g, -1f);
+            Tensor q = F.mul(g, -1f);
             for (int i = m - 1; i >= 0; i--) {
                 rho[i] = 1 / dot(y[i], s[i]);
                 alpha[i] = rho[i] * dot(s[i], q);
-                q = Functional.add(Functional.mul(y[i], (float) -alpha[i]), q);
+                q = F.add(F.mul(y[i], (float) -alpha[i]), q);
             }
-            Tensor r = Functional.mul(q, (float) hessianDiag);
+            Tensor r = F.mul(q, (float) hessianDiag);
             for (int i = 0; i < m; i++) {
                 double beta = rho[i] * dot(y[i], r);
-                r = Functional.add(Functional.mul(s[i], (float) (alpha[i] - beta)), r);
+                r = F.add(F.mul(s[i], (float) (alpha[i] - beta)), r);
             }
             return r;
         });
@@ -276,13 +277,13 @@ public final class LBFGS extends Optimizer {
             }
         }
         // Multiplying by 1 copies exactly: the vector is new memory, not a view of a parameter or its gradient.
-        return parts.size() == 1 ? Functional.mul(parts.getFirst(), 1f) : Functional.concat(0, parts);
+        return parts.size() == 1 ? F.mul(parts.getFirst(), 1f) : F.concat(0, parts);
     }
 
     /** Writes {@code x + t d} (just {@code x} when {@code d} is null) into the parameters' own memory. */
     private void writeParams(Tensor x, double t, Tensor d) {
         try (Autograd.NoGrad noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
-            Tensor target = d == null ? x : Functional.add(Functional.mul(d, (float) t), x);
+            Tensor target = d == null ? x : F.add(F.mul(d, (float) t), x);
             List<Tensor> present = new ArrayList<>();
             for (Tensor p : params()) {
                 if (p.numel() > 0) {
@@ -326,19 +327,19 @@ public final class LBFGS extends Optimizer {
     }
 
     private static double dot(Tensor a, Tensor b) {
-        return scalar(() -> Functional.sum(Functional.mul(a, b), false));
+        return scalar(() -> F.sum(F.mul(a, b), false));
     }
 
     private static double maxAbs(Tensor x) {
-        return scalar(() -> Functional.max(abs(x), false));
+        return scalar(() -> F.max(abs(x), false));
     }
 
     private static double sumAbs(Tensor x) {
-        return scalar(() -> Functional.sum(abs(x), false));
+        return scalar(() -> F.sum(abs(x), false));
     }
 
     private static Tensor abs(Tensor x) {
-        return Functional.maximum(x, Functional.mul(x, -1f));
+        return F.maximum(x, F.mul(x, -1f));
     }
 
     private void setDirection(Tensor value) {
@@ -441,7 +442,7 @@ public final class LBFGS extends Optimizer {
 
     /** A copy of a flat vector for a state dict (which owns and closes it). */
     private static Tensor copyOf(Tensor x) {
-        return owned(() -> Functional.mul(x, 1f));
+        return owned(() -> F.mul(x, 1f));
     }
 
     /** A flat copy of the dict's vector {@code key}, which must have one element per parameter element. */
@@ -451,6 +452,6 @@ public final class LBFGS extends Optimizer {
             throw new IllegalArgumentException("lbfgs: state vector " + key + " of " + t.numel() + " values for "
                     + numel() + " parameters");
         }
-        return owned(() -> Functional.mul(t.reshape(-1), 1f));
+        return owned(() -> F.mul(t.reshape(-1), 1f));
     }
 }

@@ -1,6 +1,5 @@
 package org.jdnn.autograd;
 
-import org.jdnn.functional.Functional;
 import org.jdnn.natives.HostMemory;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
@@ -130,8 +129,8 @@ class AutogradTest {
             Tensor x = Tensor.randn(3, 4);
             // Claims d(2x)/dx = 3: both comparisons must reject it.
             AssertionError e = assertThrows(AssertionError.class, () -> GradientChecker.check("wrong",
-                    in -> Autograd.record("wrong", Functional.mul(in[0], 2f),
-                            (g, needs) -> new Tensor[] {Functional.mul(g, 3f)}, in[0]), 1, 1e-2, 2e-2, x));
+                    in -> Autograd.record("wrong", F.mul(in[0], 2f),
+                            (g, needs) -> new Tensor[] {F.mul(g, 3f)}, in[0]), 1, 1e-2, 2e-2, x));
             assertTrue(e.getMessage().contains("finite differences"), e.getMessage());
         }
     }

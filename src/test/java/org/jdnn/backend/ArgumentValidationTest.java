@@ -1,16 +1,15 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.EltwiseOps;
-import org.jdnn.ops.MatmulOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
+import org.jdnn.autograd.F;
 import org.jdnn.backend.reference.ReferenceBackend;
-import org.jdnn.functional.Functional;
 import org.jdnn.ops.EltwiseAlgorithm;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,7 +134,7 @@ class ArgumentValidationTest {
         Backend backend = Backends.get(name);
         long live = org.jdnn.natives.HostMemory.stats().liveBytes();
         try (Tensor a = Tensor.zeros(2, 3); Tensor b = Tensor.zeros(4, 5)) {
-            Backends.with(backend, () -> assertThrows(IllegalArgumentException.class, () -> Functional.matmul(a, b)));
+            Backends.with(backend, () -> assertThrows(IllegalArgumentException.class, () -> F.matmul(a, b)));
         }
         assertTrue(org.jdnn.natives.HostMemory.stats().liveBytes() <= live, "the failed call's output was not freed");
     }

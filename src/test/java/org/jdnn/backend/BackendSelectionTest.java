@@ -1,19 +1,19 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.MatmulOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
 import org.jdnn.Jdnn;
+import org.jdnn.autograd.F;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
-import org.jdnn.functional.Functional;
+import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -51,12 +51,12 @@ class BackendSelectionTest {
         try (OneDnnBackend killed = OneDnnBackend.create(Set.of("matmul")); Scope scope = Scope.open()) {
             Tensor a = Tensor.randn(1, 5, 7);
             Tensor b = Tensor.randn(2, 7, 3);
-            Tensor viaKilled = Backends.with(killed, () -> Functional.matmul(a, b));
-            Tensor viaReference = Backends.with(ReferenceBackend.INSTANCE, () -> Functional.matmul(a, b));
+            Tensor viaKilled = Backends.with(killed, () -> F.matmul(a, b));
+            Tensor viaReference = Backends.with(ReferenceBackend.INSTANCE, () -> F.matmul(a, b));
 
             assertEquals(0, killed.nativeExecutions("matmul"));
             assertArrayEquals(viaReference.toFloatArray(), viaKilled.toFloatArray(), "bit-identical to the reference");
-            Backends.with(killed, () -> Functional.relu(a));
+            Backends.with(killed, () -> F.relu(a));
             assertEquals(1, killed.nativeExecutions("eltwise"), "other ops still run on oneDNN");
         }
     }
@@ -91,10 +91,10 @@ class BackendSelectionTest {
         try (Scope scope = Scope.open()) {
             Tensor a = Tensor.randn(3, 64, 64);
             Tensor b = Tensor.randn(4, 64, 64);
-            float[] before = Functional.matmul(a, b).toFloatArray();
+            float[] before = F.matmul(a, b).toFloatArray();
             Jdnn.setNumThreads(1);
             assertEquals(1, Jdnn.numThreads());
-            float[] single = Functional.matmul(a, b).toFloatArray();
+            float[] single = F.matmul(a, b).toFloatArray();
             org.jdnn.testing.Parity.assertClose(before, single, 1e-5, 1e-5, "1 thread vs " + original);
         } finally {
             Jdnn.setNumThreads(original);

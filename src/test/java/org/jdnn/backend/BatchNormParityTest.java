@@ -1,5 +1,6 @@
 package org.jdnn.backend;
 
+import org.jdnn.autograd.F;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.BatchNormGradients;
@@ -86,7 +87,7 @@ class BatchNormParityTest {
                 float z = (float) (2 / Math.sqrt(8.0 / 3 + 1e-5));
                 Parity.assertClose(new float[] {-z, -z, 0, 0, z, z}, r.output().toFloatArray(), 1e-5, 1e-6, context + " output");
                 // inference uses the running statistics
-                Tensor y = Backends.with(backend, () -> Functional.batchNorm(x, runningMean, runningVar, null, null,
+                Tensor y = Backends.with(backend, () -> F.batchNorm(x, runningMean, runningVar, null, null,
                         false, BatchNormParams.DEFAULT));
                 assertEquals((float) ((1 - 0.3) / Math.sqrt(1.3 + 1e-5)), y.get(0, 0), 1e-6f, context + " inference");
             }

@@ -1,20 +1,21 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.ReductionOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
+import org.jdnn.autograd.F;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
 import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.ReductionOps;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +54,7 @@ class BinaryParityTest {
     void rejectsBadArguments() {
         try (Scope scope = Scope.open()) {
             Tensor a = Tensor.randn(1, 2, 3);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Functional.add(a, Tensor.randn(2, 4)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> F.add(a, Tensor.randn(2, 4)));
             assertTrue(e.getMessage().startsWith("add: shapes [2, 3] and [4] do not broadcast"), e.getMessage());
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("binary"))) {
                 BinaryParams mul = BinaryParams.of(BinaryAlgorithm.MUL);

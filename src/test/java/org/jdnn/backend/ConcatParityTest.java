@@ -1,5 +1,6 @@
 package org.jdnn.backend;
 
+import org.jdnn.autograd.F;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
 import org.jdnn.tensor.Scope;
@@ -28,7 +29,7 @@ class ConcatParityTest {
         try (Scope scope = Scope.open()) {
             Tensor a = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
             Tensor b = Tensor.of(new float[] {5, 6}, 2, 1);
-            Tensor c = Functional.concat(-1, a, b);
+            Tensor c = F.concat(-1, a, b);
             assertArrayEquals(new float[] {1, 2, 5, 3, 4, 6}, c.toFloatArray());
             assertEquals(Shape.of(2, 3), c.shape());
             List<Tensor> parts = Functional.split(c, 1, 2, 1);
@@ -42,14 +43,14 @@ class ConcatParityTest {
         try (Scope scope = Scope.open()) {
             Tensor a = Tensor.randn(1, 2, 3);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Functional.concat(0, a, Tensor.randn(2, 2, 4)));
+                    () -> F.concat(0, a, Tensor.randn(2, 2, 4)));
             assertTrue(e.getMessage().startsWith("concat: tensor 1 has shape [2, 4] but tensor 0 has [2, 3]"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> Functional.concat(1, a, Tensor.randn(2, 3)));
+            e = assertThrows(IllegalArgumentException.class, () -> F.concat(1, a, Tensor.randn(2, 3)));
             assertTrue(e.getMessage().contains("ranks differ"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> Functional.concat(2, a, a));
+            e = assertThrows(IllegalArgumentException.class, () -> F.concat(2, a, a));
             assertTrue(e.getMessage().startsWith("concat: axis 2 is out of range for shape [2, 3]"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> Functional.concat(0, List.of()));
-            assertThrows(IllegalArgumentException.class, () -> Functional.concat(0, Tensor.scalar(1f), Tensor.scalar(2f)));
+            assertThrows(IllegalArgumentException.class, () -> F.concat(0, List.of()));
+            assertThrows(IllegalArgumentException.class, () -> F.concat(0, Tensor.scalar(1f), Tensor.scalar(2f)));
             e = assertThrows(IllegalArgumentException.class, () -> Functional.split(a, 1, 1, 1));
             assertTrue(e.getMessage().startsWith("split: input shape [2, 3] != expected [2, 2]"), e.getMessage());
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("concat"))) {

@@ -1,18 +1,17 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.Conv2dOps;
-import org.jdnn.ops.ConvTranspose2dOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
+import org.jdnn.autograd.F;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
+import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.testing.GradientCheck;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -24,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -242,12 +242,12 @@ class Conv2dParityTest {
             Tensor w = Tensor.randn(2, 4, 3, 3, 3);
             Tensor b = Tensor.randn(3, 4);
             Conv2dParams p = Conv2dParams.of(2, 1);
-            Tensor y = Functional.conv2d(x, w, b, p);
+            Tensor y = F.conv2d(x, w, b, p);
             assertEquals(Shape.of(2, 4, 3, 3), y.shape());
             Tensor expected = Tensor.empty(y.shape());
             Kernels.run(ReferenceBackend.INSTANCE, Conv2dOps.FORWARD, p, in(x, w, b), expected);
             Parity.assertClose(expected.toFloatArray(), y.toFloatArray(), RTOL, 1e-4, "Functional.conv2d");
-            assertEquals(Shape.of(2, 4, 4, 4), Functional.conv2d(x, w, null).shape());
+            assertEquals(Shape.of(2, 4, 4, 4), F.conv2d(x, w, null).shape());
         }
     }
 

@@ -1,20 +1,20 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.Conv2dOps;
-import org.jdnn.ops.ConvTranspose2dOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
+import org.jdnn.autograd.F;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
+import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.testing.GradientCheck;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,8 +26,8 @@ import java.util.SplittableRandom;
 
 import static org.jdnn.backend.Conv2dParityTest.assertDotEqual;
 import static org.jdnn.backend.Conv2dParityTest.assertRejected;
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * oneDNN conv_transpose2d (PyTorch weight layout) against the reference, forward, backward data and backward
@@ -263,7 +263,7 @@ class ConvTranspose2dParityTest {
             Tensor w = Tensor.randn(2, 3, 2, 3, 3);
             Tensor b = Tensor.randn(3, 2);
             ConvTranspose2dParams p = ConvTranspose2dParams.of(2, 1, 1, 1, 1);
-            Tensor y = Functional.convTranspose2d(x, w, b, p);
+            Tensor y = F.convTranspose2d(x, w, b, p);
             assertEquals(Shape.of(2, 2, 8, 10), y.shape());
             Tensor expected = Tensor.empty(y.shape());
             Kernels.run(ReferenceBackend.INSTANCE, ConvTranspose2dOps.FORWARD, p, in(x, w, b), expected);

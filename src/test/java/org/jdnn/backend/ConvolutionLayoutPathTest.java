@@ -1,25 +1,25 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.Conv2dOps;
-import org.jdnn.ops.ConvTranspose2dOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.ConvolutionLayouts;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
+import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
+import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

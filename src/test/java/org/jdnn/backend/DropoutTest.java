@@ -1,5 +1,6 @@
 package org.jdnn.backend;
 
+import org.jdnn.autograd.F;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
@@ -31,12 +32,12 @@ class DropoutTest {
             Tensor x = Tensor.randn(3, 4, 5, 6);
             for (float p : new float[] {0f, 0.1f, 0.5f, 0.9f}) {
                 DropoutParams params = new DropoutParams(p, true, 1234);
-                Tensor ref = Backends.with(ReferenceBackend.INSTANCE, () -> Functional.dropout(x, params));
+                Tensor ref = Backends.with(ReferenceBackend.INSTANCE, () -> F.dropout(x, params));
                 long before = onednn.nativeExecutions("binary");
-                Tensor native_ = Backends.with(onednn, () -> Functional.dropout(x, params));
+                Tensor native_ = Backends.with(onednn, () -> F.dropout(x, params));
                 assertTrue(onednn.nativeExecutions("binary") > before, "oneDNN multiply did not run");
                 assertArrayEquals(ref.toFloatArray(), native_.toFloatArray(), "p " + p);
-                Tensor again = Backends.with(onednn, () -> Functional.dropout(x, params));
+                Tensor again = Backends.with(onednn, () -> F.dropout(x, params));
                 assertArrayEquals(native_.toFloatArray(), again.toFloatArray(), "same seed, p " + p);
             }
         }
@@ -71,7 +72,7 @@ class DropoutTest {
             Tensor x = Tensor.randn(1, 8, 9);
             Tensor gradOut = Tensor.randn(2, 8, 9);
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("binary"))) {
-                Tensor y = Backends.with(backend, () -> Functional.dropout(x, params));
+                Tensor y = Backends.with(backend, () -> F.dropout(x, params));
                 Tensor gradIn = Backends.with(backend, () -> Functional.dropoutBackward(gradOut, params));
                 float[] xs = x.toFloatArray(), ys = y.toFloatArray(), g = gradOut.toFloatArray(), gi = gradIn.toFloatArray();
                 for (int i = 0; i < xs.length; i++) {
@@ -88,7 +89,7 @@ class DropoutTest {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(5, 3, 4);
             DropoutParams eval = new DropoutParams(0.5f, false, 1);
-            assertArrayEquals(x.toFloatArray(), Functional.dropout(x, eval).toFloatArray());
+            assertArrayEquals(x.toFloatArray(), F.dropout(x, eval).toFloatArray());
             assertArrayEquals(x.toFloatArray(), Functional.dropoutBackward(x, eval).toFloatArray());
         }
     }
@@ -101,7 +102,7 @@ class DropoutTest {
         }
         Tensor closed = Tensor.randn(1, 3);
         closed.close();
-        assertThrows(IllegalStateException.class, () -> Functional.dropout(closed, new DropoutParams(0.5f, true, 0)));
-        assertThrows(IllegalStateException.class, () -> Functional.dropout(closed, new DropoutParams(0.5f, false, 0)));
+        assertThrows(IllegalStateException.class, () -> F.dropout(closed, new DropoutParams(0.5f, true, 0)));
+        assertThrows(IllegalStateException.class, () -> F.dropout(closed, new DropoutParams(0.5f, false, 0)));
     }
 }

@@ -1,14 +1,12 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.SoftmaxOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionParams;
+import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Set;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,20 +1,21 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.EltwiseOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
+import org.jdnn.autograd.F;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
+import org.jdnn.functional.Functional;
 import org.jdnn.ops.EltwiseAlgorithm;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
-import org.jdnn.functional.Functional;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,7 +50,7 @@ class EltwiseParityTest {
             }
         }
         try (Scope scope = Scope.open()) {
-            assertArrayEquals(new float[] {0, 1, 0}, Functional.step(Tensor.of(-2f, 2f, 0f)).toFloatArray());
+            assertArrayEquals(new float[] {0, 1, 0}, F.step(Tensor.of(-2f, 2f, 0f)).toFloatArray());
         }
     }
 

@@ -1,16 +1,13 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.EltwiseOps;
-import org.jdnn.ops.Conv2dOps;
-import org.jdnn.ops.ConvTranspose2dOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.natives.HostMemory;
+import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.EltwiseAlgorithm;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
@@ -18,6 +15,7 @@ import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

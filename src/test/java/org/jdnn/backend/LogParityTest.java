@@ -3,8 +3,8 @@ package org.jdnn.backend;
 import org.jdnn.autograd.F;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
-import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseOps.LogParams;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.testing.Kernels;
@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

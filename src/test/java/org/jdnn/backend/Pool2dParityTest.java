@@ -1,5 +1,6 @@
 package org.jdnn.backend;
 
+import org.jdnn.autograd.F;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.functional.Functional;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.jdnn.testing.Kernels.in;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,13 +71,13 @@ class Pool2dParityTest {
         OneDnnBackend onednn = Parity.onednn("pool2d");
         try (Scope scope = Scope.open()) {
             Tensor x = distinct(5, 2, 3, 9, 9);
-            Tensor expected = Backends.with(ReferenceBackend.INSTANCE, () -> Functional.maxPool2d(x, 3, 2, 1));
+            Tensor expected = Backends.with(ReferenceBackend.INSTANCE, () -> F.maxPool2d(x, 3, 2, 1));
             long before = onednn.nativeExecutions("pool2d");
-            Tensor actual = Backends.with(onednn, () -> Functional.maxPool2d(x, 3, 2, 1));
+            Tensor actual = Backends.with(onednn, () -> F.maxPool2d(x, 3, 2, 1));
             assertTrue(onednn.nativeExecutions("pool2d") > before);
             assertArrayEquals(expected.toFloatArray(), actual.toFloatArray());
-            Tensor avgRef = Backends.with(ReferenceBackend.INSTANCE, () -> Functional.avgPool2d(x, 2, 2, 1, false));
-            Tensor avg = Backends.with(onednn, () -> Functional.avgPool2d(x, 2, 2, 1, false));
+            Tensor avgRef = Backends.with(ReferenceBackend.INSTANCE, () -> F.avgPool2d(x, 2, 2, 1, false));
+            Tensor avg = Backends.with(onednn, () -> F.avgPool2d(x, 2, 2, 1, false));
             assertEquals(Shape.of(2, 3, 5, 5), avg.shape());
             Parity.assertClose(avgRef.toFloatArray(), avg.toFloatArray(), 1e-5, 1e-6, "functional avgPool2d");
         }

@@ -1,17 +1,16 @@
 package org.jdnn.backend;
 
-import org.jdnn.ops.ReductionOps;
-import org.jdnn.testing.Kernels;
-import static org.jdnn.testing.Kernels.in;
 import org.jdnn.backend.onednn.KernelPaths;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.backend.reference.ReferenceBackend;
 import org.jdnn.ops.ReductionAlgorithm;
+import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
 import org.jdnn.testing.Parity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,7 +1,7 @@
 package org.jdnn.backend;
 
+import org.jdnn.autograd.F;
 import org.jdnn.backend.reference.ReferenceBackend;
-import org.jdnn.functional.Functional;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.tensor.Scope;
@@ -77,11 +77,11 @@ class ReductionParityTest {
     void rejectsBadArguments() {
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.randn(1, 2, 3);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Functional.sum(x, false, 2));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> F.sum(x, false, 2));
             assertTrue(e.getMessage().startsWith("sum: axis 2 is out of range for shape [2, 3]"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> Functional.mean(x, false, 1, -1));
+            e = assertThrows(IllegalArgumentException.class, () -> F.mean(x, false, 1, -1));
             assertTrue(e.getMessage().contains("appears twice"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> Functional.max(Tensor.empty(0, 3), false, 0));
+            e = assertThrows(IllegalArgumentException.class, () -> F.max(Tensor.empty(0, 3), false, 0));
             assertTrue(e.getMessage().contains("zero elements"), e.getMessage());
             for (Backend backend : List.of(ReferenceBackend.INSTANCE, Parity.onednn("reduction"))) {
                 ReductionParams sum = ReductionParams.of(ReductionAlgorithm.SUM, false, 0);

@@ -1,8 +1,8 @@
 package org.jdnn.matrix;
 
-import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormOps.BackwardParams;
 import org.jdnn.ops.BatchNormOps.RunningStatsParams;
+import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.tensor.Shape;
 

@@ -1,9 +1,9 @@
 package org.jdnn.matrix;
 
 import org.jdnn.ops.BinaryAlgorithm;
-import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryOps.CompareParams;
 import org.jdnn.ops.BinaryOps.ScalarParams;
+import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.BroadcastShapes;
 import org.jdnn.ops.CompareAlgorithm;

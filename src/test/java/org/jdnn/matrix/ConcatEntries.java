@@ -1,8 +1,8 @@
 package org.jdnn.matrix;
 
-import org.jdnn.ops.ConcatOps;
 import org.jdnn.ops.ConcatOps.ConcatParams;
 import org.jdnn.ops.ConcatOps.SplitParams;
+import org.jdnn.ops.ConcatOps;
 import org.jdnn.ops.ConcatShapes;
 import org.jdnn.tensor.Shape;
 

@@ -1,8 +1,8 @@
 package org.jdnn.matrix;
 
 import org.jdnn.ops.EltwiseAlgorithm;
-import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseOps.LogParams;
+import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.tensor.Shape;
 

@@ -1,9 +1,9 @@
 package org.jdnn.matrix;
 
 import org.jdnn.ops.ReductionAlgorithm;
-import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionOps.ArgmaxParams;
 import org.jdnn.ops.ReductionOps.SumToShapeParams;
+import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
 import org.jdnn.tensor.Shape;

@@ -1,6 +1,7 @@
 package org.jdnn.nn;
 
 import org.jdnn.autograd.Autograd;
+import org.jdnn.autograd.F;
 import org.jdnn.functional.Functional;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Pool2dParams;
@@ -116,8 +117,8 @@ class LayerGradientTest {
 
         @Override
         public Tensor forward(Tensor x) {
-            return Autograd.record("wrong_scale", Functional.mul(x, w), (g, needs) -> new Tensor[] {
-                    Functional.mul(g, w), Functional.sumToShape(Functional.mul(Functional.mul(g, x), 2f), w.shape())}, x, w);
+            return Autograd.record("wrong_scale", F.mul(x, w), (g, needs) -> new Tensor[] {
+                    F.mul(g, w), Functional.sumToShape(F.mul(F.mul(g, x), 2f), w.shape())}, x, w);
         }
     }
 

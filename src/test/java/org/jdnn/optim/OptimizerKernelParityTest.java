@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Set;
 
+import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.jdnn.testing.Kernels.in;
 
 /**
  * What the op matrix ({@code org.jdnn.matrix.OptimizerEntries}) does not check: the kill switch routes the updates to

@@ -1,8 +1,8 @@
 package org.jdnn.tensor;
 
+import org.jdnn.autograd.F;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
-import org.jdnn.functional.Functional;
 import org.jdnn.natives.HostMemory;
 import org.jdnn.nn.Linear;
 import org.jdnn.nn.ReLU;
@@ -187,12 +187,12 @@ class ConcurrentCloseTest {
     private static List<Supplier<Race>> races() {
         float[] matmulExpected;
         try (Tensor a = Tensor.randn(1, 48, 64); Tensor b = Tensor.randn(2, 64, 40)) {
-            matmulExpected = read(() -> Functional.matmul(a, b));
+            matmulExpected = read(() -> F.matmul(a, b));
         }
         float[] convExpected;
         try (Tensor x = Tensor.randn(3, 2, 3, 12, 12); Tensor w = Tensor.randn(4, 8, 3, 3, 3);
-             Tensor c = Functional.conv2d(x, w, null, CONV)) {
-            convExpected = read(() -> Functional.relu(c));
+             Tensor c = F.conv2d(x, w, null, CONV)) {
+            convExpected = read(() -> F.relu(c));
         }
         float[] mlpExpected;
         try (Sequential mlp = mlp(); Tensor x = Tensor.randn(5, 16, 32)) {
@@ -213,7 +213,7 @@ class ConcurrentCloseTest {
         List<Tensor> poison = new ArrayList<>();
         return new Race() {
             public float[] kernel() {
-                return read(() -> Functional.matmul(a, b));
+                return read(() -> F.matmul(a, b));
             }
 
             public void closeConcurrently() {
@@ -235,11 +235,11 @@ class ConcurrentCloseTest {
     /** A convolution's output, held in oneDNN's blocked layout, closed while ReLU reads it. */
     private static Race heldLayoutRace(float[] expected) {
         Tensor x = Tensor.randn(3, 2, 3, 12, 12), w = Tensor.randn(4, 8, 3, 3, 3);
-        Tensor c = Functional.conv2d(x, w, null, CONV);
+        Tensor c = F.conv2d(x, w, null, CONV);
         List<Tensor> poison = new ArrayList<>();
         return new Race() {
             public float[] kernel() {
-                return read(() -> Functional.relu(c));
+                return read(() -> F.relu(c));
             }
 
             public void closeConcurrently() {

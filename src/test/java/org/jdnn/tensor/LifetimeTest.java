@@ -1,7 +1,6 @@
 package org.jdnn.tensor;
 
 import org.jdnn.autograd.F;
-import org.jdnn.functional.Functional;
 import org.jdnn.natives.HostMemory;
 import org.jdnn.nn.Linear;
 import org.jdnn.ops.AdamParams;
@@ -84,9 +83,9 @@ class LifetimeTest {
             b.close();
             long live = HostMemory.stats().liveBytes();
             for (int i = 0; i < 10; i++) {
-                assertThrows(IllegalStateException.class, () -> Functional.matmul(a, b));
-                assertThrows(IllegalStateException.class, () -> Functional.add(a, b));
-                assertThrows(IllegalStateException.class, () -> Functional.concat(0, a, b));
+                assertThrows(IllegalStateException.class, () -> F.matmul(a, b));
+                assertThrows(IllegalStateException.class, () -> F.add(a, b));
+                assertThrows(IllegalStateException.class, () -> F.concat(0, a, b));
                 assertThrows(IllegalStateException.class, () -> b.copy());
             }
             assertEquals(live, HostMemory.stats().liveBytes(), "the failed ops' outputs were freed at once");

@@ -1,6 +1,6 @@
 package org.jdnn.tensor;
 
-import org.jdnn.functional.Functional;
+import org.jdnn.autograd.F;
 import org.jdnn.natives.HostMemory;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class MemoryBudgetTest {
             long allocated = 0, peak = 0;
             for (int step = 0; step < 150; step++) {
                 Tensor x = Tensor.zeros(1 << 20);            // 4 MiB, never closed
-                Tensor y = Functional.add(x, x);              // 4 MiB more, never closed
+                Tensor y = F.add(x, x);              // 4 MiB more, never closed
                 allocated += 8 * MIB;
                 peak = Math.max(peak, HostMemory.stats().liveBytes() + HostMemory.stats().cachedBytes());
                 assertTrue(y.numel() == x.numel());
