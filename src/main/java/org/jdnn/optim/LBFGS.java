@@ -260,7 +260,7 @@ public final class LBFGS extends Optimizer {
 
     /** The parameters' gradients as one flat vector (zeros for a parameter without one), owned by the caller. */
     private Tensor flatGrad() {
-        return owned(() -> flat(p -> p.grad() == null ? Tensor.zeros(p.numel()) : p.grad().reshape(-1)));
+        return owned(() -> flat(p -> p.grad() == null ? Tensor.zeros(p.device(), p.numel()) : p.grad().reshape(-1)));
     }
 
     /** The parameters' values as one flat vector, owned by the caller. */
