@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A last input (or output) named {@code "parts..."} repeats: the op takes (or gives) any number of them from that
  * position on, named {@code parts[0]}, {@code parts[1]}, ... in messages (concat's inputs, split's outputs). Every
  * output of an op with repeated outputs is visible.
+ *
  * <p>An output declared {@linkplain Builder#sizedByKernel sized by the kernel} is backend-specific state whose size no
  * backend-independent shape rule can give (max pooling's workspace: int32 indices on the reference, oneDNN's own
  * format and size there): the shape rule gives null for it, and the kernel that actually runs, after any fallback,
