@@ -79,7 +79,9 @@ final class ReferencePooling {
                                     continue; // padding is minus infinity: never the maximum
                                 }
                                 float v = src.getAtIndex(JAVA_FLOAT, inBase + ih * s.inW() + iw);
-                                if (v > best || bestIndex < 0) { // strictly greater: the first maximum wins ties
+                                // Strictly greater: the first maximum wins ties; a NaN beats every number, the first
+                                // NaN stays (PyTorch's max pooling propagates NaN).
+                                if (bestIndex < 0 || !Double.isNaN(best) && (Double.isNaN(v) || v > best)) {
                                     best = v;
                                     bestIndex = ih * s.inW() + iw;
                                 }

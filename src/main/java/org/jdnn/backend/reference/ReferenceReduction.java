@@ -99,7 +99,10 @@ final class ReferenceReduction {
         }
     }
 
-    /** For each output element, the flat index of the first maximal input element reducing to it. */
+    /**
+     * For each output element, the flat index of the first maximal input element reducing to it, where a NaN is larger
+     * than every number (PyTorch's max propagates NaN; the first NaN takes the gradient).
+     */
     private static long[] argmax(ReductionShapes s, Shape srcShape, MemorySegment src) {
         int size = Math.toIntExact(Shape.of(s.keptDims()).numel());
         BroadcastIndex target = new BroadcastIndex(Shape.of(s.keptDims()), srcShape);
@@ -107,11 +110,15 @@ final class ReferenceReduction {
         java.util.Arrays.fill(argmax, -1);
         for (long i = 0, n = srcShape.numel(); i < n; i++) {
             int j = (int) target.of(i);
-            // Strictly greater keeps the first of equal maxima.
-            if (argmax[j] < 0 || src.getAtIndex(JAVA_FLOAT, i) > src.getAtIndex(JAVA_FLOAT, argmax[j])) {
+            if (argmax[j] < 0 || isLarger(src.getAtIndex(JAVA_FLOAT, i), src.getAtIndex(JAVA_FLOAT, argmax[j]))) {
                 argmax[j] = i;
             }
         }
         return argmax;
+    }
+
+    /** Strictly larger (the first of equal maxima stays), with NaN larger than every number and the first NaN kept. */
+    static boolean isLarger(float v, float best) {
+        return !Float.isNaN(best) && (Float.isNaN(v) || v > best);
     }
 }
