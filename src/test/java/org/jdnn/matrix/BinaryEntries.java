@@ -45,15 +45,11 @@ final class BinaryEntries {
                         .finiteDifferences(0.01, 1e-3)
                         .samples(BinaryEntries::binary)
                         .messageName(BinaryParams::opName)
-                        .knownDifference("onednn", MAX_MIN_OF_NAN, s -> maxMin(s.params().algorithm())
-                                && (EltwiseEntries.hasNaN(s, 0) || EltwiseEntries.hasNaN(s, 1)))
                         .reductions((p, in) -> null, (p, in) -> summed(in))
                         .primitiveOptional((p, in) -> out(in).numel() == 0).build(),
                 OpInfo.of(BinaryOps.BINARY_SCALAR).tolerance(1e-5, 1e-6).differentiable()
                         .finiteDifferences(0.01, 1e-3)
                         .samples(BinaryEntries::scalar)
-                        .knownDifference("onednn", MAX_MIN_OF_NAN, s -> maxMin(s.params().algorithm())
-                                && (EltwiseEntries.hasNaN(s, 0) || Float.isNaN(s.params().scalar())))
                         .primitiveOptional((p, in) -> in[0].numel() == 0).build(),
                 OpInfo.of(BinaryOps.COMPARE).tolerance(0, 0)
                         .samples(BinaryEntries::compare)
@@ -66,13 +62,6 @@ final class BinaryEntries {
                         .samples(BinaryEntries::dropout)
                         // inference is a copy
                         .primitiveOptional((p, in) -> !p.training() || in[0].numel() == 0).build());
-    }
-
-    static final String MAX_MIN_OF_NAN = "max/min with a NaN operand: oneDNN gives the other operand (as IEEE "
-            + "maxNum); the reference NaN, as PyTorch's maximum/minimum";
-
-    private static boolean maxMin(BinaryAlgorithm algorithm) {
-        return algorithm == BinaryAlgorithm.MAX || algorithm == BinaryAlgorithm.MIN;
     }
 
     private static Shape out(Shape[] in) {

@@ -31,31 +31,12 @@ final class SoftmaxEntries {
                 OpInfo.of(SoftmaxOps.FORWARD).tolerance(1e-5, 1e-6).gradientTolerance(1e-5, 1e-5).differentiable()
                         .finiteDifferences(0.01, 1e-3)
                         .samples(SoftmaxEntries::forward)
-                        .knownDifference("onednn", NAN_OR_INF_IN_A_ROW, s -> has(s, Float.NaN)
-                                || has(s, Float.POSITIVE_INFINITY))
-                        .knownDifference("onednn", LOG_SOFTMAX_OF_NEGATIVE_INFINITIES, s -> s.params().log()
-                                && s.description().contains("-Inf only"))
                         .reductions((p, in) -> new long[] {p.log() ? 100 : 1}, (p, in) -> new long[] {axis(p, in[0])})
                         .primitiveOptional((p, in) -> in[0].numel() == 0).build(),
                 OpInfo.of(SoftmaxOps.BACKWARD).tolerance(1e-5, 1e-5)
                         .samples(SoftmaxEntries::backward)
                         .reductions((p, in) -> new long[] {axis(p, in[0])}, null)
                         .primitiveOptional((p, in) -> in[0].numel() == 0).build());
-    }
-
-    static final String NAN_OR_INF_IN_A_ROW = "a NaN or +Inf in a row: oneDNN gives NaN at that element only (0 "
-            + "elsewhere, -Inf for log-softmax, and finite gradients); the reference, as PyTorch, NaN over the whole row";
-    static final String LOG_SOFTMAX_OF_NEGATIVE_INFINITIES = "log-softmax of a row of -Inf only: NaN forward on both; "
-            + "oneDNN's gradient is +-Inf where the reference's is NaN";
-
-    /** Whether the sample's first input holds {@code value} (NaN matches NaN). */
-    private static boolean has(Sample<?> s, float value) {
-        for (float v : s.inputs()[0].values()) {
-            if (Float.compare(v, value) == 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static long axis(SoftmaxParams p, Shape x) {

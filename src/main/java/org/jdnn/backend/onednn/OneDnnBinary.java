@@ -1,5 +1,6 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.HostMemory;
@@ -37,19 +38,28 @@ final class OneDnnBinary {
     }
 
     /** Registers binary (and its in-place use), binary_scalar, compare, copy and dropout. Empty outputs need no primitive. */
+    private static final String MAX_MIN_OF_NAN = "max/min with a NaN operand (oneDNN's give the other operand; "
+            + "PyTorch's propagate NaN)";
+
+    private static boolean isMaxOrMin(BinaryAlgorithm algorithm) {
+        return algorithm == BinaryAlgorithm.MAX || algorithm == BinaryAlgorithm.MIN;
+    }
+
     void register(KernelTable table) {
         table.put(BinaryOps.BINARY, (p, in, out) -> {
                     if (out[0].numel() > 0) {
                         run("binary", algorithm(p.algorithm()), in[0].shape(), TensorAccess.segment(in[0]), in[1].shape(),
                                 TensorAccess.segment(in[1]), out[0].shape(), TensorAccess.segment(out[0]));
                     }
-                })
+                }, Fallback.toReference(MAX_MIN_OF_NAN, (p, in, out) -> isMaxOrMin(p.algorithm())
+                        && (SpecialValues.anyNaN(in[0]) || SpecialValues.anyNaN(in[1]))))
                 .put(BinaryOps.BINARY_SCALAR, (p, in, out) -> {
                     if (out[0].numel() > 0) {
                         scalar("binary", algorithm(p.algorithm()), in[0].shape(), TensorAccess.segment(in[0]), p.scalar(),
                                 TensorAccess.segment(out[0]));
                     }
-                })
+                }, Fallback.toReference(MAX_MIN_OF_NAN, (p, in, out) -> isMaxOrMin(p.algorithm())
+                        && (Float.isNaN(p.scalar()) || SpecialValues.anyNaN(in[0]))))
                 .put(BinaryOps.COMPARE, (p, in, out) -> {
                     if (out[0].numel() == 0) {
                         return;

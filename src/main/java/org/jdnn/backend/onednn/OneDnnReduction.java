@@ -63,7 +63,9 @@ final class OneDnnReduction {
     void register(KernelTable table) {
         table.put(ReductionOps.REDUCE, (p, in, out) -> reduce(p, in[0], out[0]),
                         Fallback.toReference("a reduction over nothing (oneDNN has no zero-sized memory)",
-                                (p, in, out) -> in[0].numel() == 0 && out[0].numel() > 0))
+                                (p, in, out) -> in[0].numel() == 0 && out[0].numel() > 0),
+                        Fallback.toReference("a max over NaN (oneDNN's max skips NaN; PyTorch's propagates it)",
+                                (p, in, out) -> p.algorithm() == ReductionAlgorithm.MAX && SpecialValues.anyNaN(in[0])))
                 .put(ReductionOps.REDUCE_BACKWARD, (p, in, out) -> reduceBackward(p, in[0], in[1], in[2], out[0]),
                         Fallback.toReference("a max with ties or NaN in some slice (the first-max rule)",
                                 (p, in, out) -> p.algorithm() == ReductionAlgorithm.MAX

@@ -1,5 +1,6 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.ThreadCount;
@@ -37,13 +38,15 @@ final class OneDnnSoftmax {
                         kernels.forward(shapes(p, in[0]), p.log(), in[0].shape(), TensorAccess.segment(in[0]),
                                 TensorAccess.segment(out[0]));
                     }
-                })
+                }, Fallback.toReference("a NaN or +Inf in the input (oneDNN keeps the rest of its row finite; PyTorch's "
+                        + "row is NaN)", (p, in, out) -> SpecialValues.anyNaNOrPositiveInfinity(in[0])))
                 .put(SoftmaxOps.BACKWARD, (p, in, out) -> {
                     if (in[0].numel() > 0) {
                         kernels.backward(shapes(p, in[0]), p.log(), in[0].shape(), TensorAccess.segment(in[0]),
                                 TensorAccess.segment(in[1]), TensorAccess.segment(out[0]));
                     }
-                });
+                }, Fallback.toReference("a NaN in the forward output (oneDNN's gradient there is finite or infinite; "
+                        + "PyTorch's is NaN)", (p, in, out) -> SpecialValues.anyNaN(in[0])));
     }
 
     private static SoftmaxShapes shapes(SoftmaxParams p, Tensor t) {

@@ -14,7 +14,8 @@ final class Activations {
     static double value(EltwiseParams p, double x) {
         double alpha = p.alpha();
         return switch (p.algorithm()) {
-            case RELU -> x > 0 ? x : alpha * x;
+            // max(x, 0) is 0 at -Inf, not 0 * -Inf; NaN stays NaN (PyTorch's relu and leaky_relu).
+            case RELU -> x > 0 || Double.isNaN(x) ? x : alpha == 0 ? 0 : alpha * x;
             case ELU -> x > 0 ? x : alpha * Math.expm1(x);
             case SIGMOID -> sigmoid(x);
             case TANH -> Math.tanh(x);
@@ -29,8 +30,9 @@ final class Activations {
     static double derivative(EltwiseParams p, double x) {
         double alpha = p.alpha();
         return switch (p.algorithm()) {
-            case RELU -> x > 0 ? 1 : alpha;
-            case ELU -> x > 0 ? 1 : alpha * Math.exp(x);
+            // At NaN PyTorch's relu passes the gradient (x <= 0 is false) and leaky_relu scales it (x > 0 is false).
+            case RELU -> alpha == 0 ? (x <= 0 ? 0 : 1) : (x > 0 ? 1 : alpha);
+            case ELU -> x <= 0 ? alpha * Math.exp(x) : 1; // NaN passes the gradient, as PyTorch's elu_backward
             case SIGMOID -> sigmoid(x) * (1 - sigmoid(x));
             case TANH -> 1 - Math.tanh(x) * Math.tanh(x);
             case SOFTPLUS -> sigmoid(alpha * x);
