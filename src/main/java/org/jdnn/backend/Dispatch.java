@@ -254,6 +254,9 @@ public final class Dispatch {
 
     /** An input the op writes in place ({@link Op#isUpdated}) shares no memory with any other input. */
     private static void checkUpdatedInputs(Op<?> op, Tensor[] inputs) {
+        if (!op.updatesAnyInput()) {
+            return;
+        }
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) {
                 continue;

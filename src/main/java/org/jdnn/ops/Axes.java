@@ -23,4 +23,22 @@ public final class Axes {
         }
         return axis < 0 ? axis + rank : axis;
     }
+
+    /** The product of the dimensions before {@code axis}: how many slices an op along {@code axis} walks. */
+    public static long outerSize(Shape shape, int axis) {
+        long outer = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= shape.dim(d);
+        }
+        return outer;
+    }
+
+    /** The product of the dimensions after {@code axis}: the stride of {@code axis} in a row-major tensor. */
+    public static long innerSize(Shape shape, int axis) {
+        long inner = 1;
+        for (int d = axis + 1; d < shape.rank(); d++) {
+            inner *= shape.dim(d);
+        }
+        return inner;
+    }
 }

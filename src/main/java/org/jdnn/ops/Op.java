@@ -41,6 +41,7 @@ public final class Op<P> {
     private final int visibleOutputs;
     private final int inPlaceInput;
     private final boolean[] updated;
+    private final boolean updatesAny;
     private final boolean[] sizedByKernel;
     private final ShapeRule<P> shapeRule;
     private final Derivative<P> derivative;
@@ -77,6 +78,7 @@ public final class Op<P> {
             }
             updated[i] = true;
         }
+        this.updatesAny = b.updated.length > 0;
         this.sizedByKernel = new boolean[b.outputs.length];
         for (int output : b.sizedByKernel) {
             sizedByKernel[output] = true;
@@ -162,6 +164,11 @@ public final class Op<P> {
     /** Whether the kernel that runs allocates this output itself (see {@link Builder#sizedByKernel}). */
     public boolean isSizedByKernel(int output) {
         return output < sizedByKernel.length && sizedByKernel[output]; // a repeated output is never kernel-sized
+    }
+
+    /** Whether the op writes any input in place. */
+    public boolean updatesAnyInput() {
+        return updatesAny;
     }
 
     /** The derivative, or null when the op is not differentiable (backward passes, updates). */

@@ -11,13 +11,6 @@ public record SoftmaxShapes(int axis, long outer, long axisSize, long inner) {
     /** Validates the axis against {@code src} (rank >= 1) and splits the shape around it. */
     public static SoftmaxShapes infer(String op, SoftmaxParams params, Shape src) {
         int axis = Axes.normalize(op, params.axis(), src);
-        long outer = 1, inner = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= src.dim(i);
-        }
-        for (int i = axis + 1; i < src.rank(); i++) {
-            inner *= src.dim(i);
-        }
-        return new SoftmaxShapes(axis, outer, src.dim(axis), inner);
+        return new SoftmaxShapes(axis, Axes.outerSize(src, axis), src.dim(axis), Axes.innerSize(src, axis));
     }
 }

@@ -261,8 +261,7 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         }
         long[] from = BroadcastShapes.padded(grad.shape(), grad.rank());
         long[] to = BroadcastShapes.padded(out.shape(), from.length);
-        if (Arrays.equals(from, to)) {
-            TensorAccess.segment(out).copyFrom(TensorAccess.segment(grad));
+        if (OneDnnReduction.copiedWhenIdentity(from, to, grad, out)) {
             return;
         }
         reductionKernels.forward(ReductionAlgorithm.SUM, from, to, TensorAccess.segment(grad), TensorAccess.segment(out));

@@ -74,6 +74,18 @@ final class OneDnnReduction {
                         in[0].shape(), TensorAccess.segment(in[0]), TensorAccess.segment(out[0])));
     }
 
+    /**
+     * Copies {@code src} to {@code dst} and returns true when only size-1 axes are reduced ({@code from} equals
+     * {@code to}, both padded to one rank): every reduction, its backward and sum_to_shape are then the identity.
+     */
+    static boolean copiedWhenIdentity(long[] from, long[] to, Tensor src, Tensor dst) {
+        if (!Arrays.equals(from, to)) {
+            return false;
+        }
+        TensorAccess.segment(dst).copyFrom(TensorAccess.segment(src));
+        return true;
+    }
+
     private void reduce(ReductionParams params, Tensor src, Tensor dst) {
         if (dst.numel() == 0) {
             return;
@@ -81,12 +93,9 @@ final class OneDnnReduction {
         ReductionShapes s = ReductionShapes.infer(params, src.shape());
         long[] from = BroadcastShapes.padded(src.shape(), src.rank());
         long[] to = BroadcastShapes.padded(Shape.of(s.keptDims()), from.length);
-        if (Arrays.equals(from, to)) {
-            // Only size-1 axes are reduced: every algorithm is the identity.
-            TensorAccess.segment(dst).copyFrom(TensorAccess.segment(src));
-            return;
+        if (!copiedWhenIdentity(from, to, src, dst)) {
+            forward(params.algorithm(), from, to, TensorAccess.segment(src), TensorAccess.segment(dst));
         }
-        forward(params.algorithm(), from, to, TensorAccess.segment(src), TensorAccess.segment(dst));
     }
 
     private void reduceBackward(ReductionParams params, Tensor src, Tensor dst, Tensor diffDst, Tensor diffSrc) {
@@ -96,8 +105,7 @@ final class OneDnnReduction {
         ReductionShapes s = ReductionShapes.infer(params, src.shape());
         long[] from = BroadcastShapes.padded(src.shape(), src.rank());
         long[] to = BroadcastShapes.padded(Shape.of(s.keptDims()), from.length);
-        if (Arrays.equals(from, to)) {
-            TensorAccess.segment(diffSrc).copyFrom(TensorAccess.segment(diffDst));
+        if (copiedWhenIdentity(from, to, diffDst, diffSrc)) {
             return;
         }
         if (params.algorithm() != ReductionAlgorithm.MAX) {
@@ -166,13 +174,7 @@ final class OneDnnReduction {
      * axis is innermost (a classifier's [N, C] logits), else one pass over the axis keeping a row of running maxima.
      */
     static void argmax(int axis, Shape shape, MemorySegment src, MemorySegment dst) {
-        long outer = 1, inner = 1, size = shape.dim(axis);
-        for (int d = 0; d < axis; d++) {
-            outer *= shape.dim(d);
-        }
-        for (int d = axis + 1; d < shape.rank(); d++) {
-            inner *= shape.dim(d);
-        }
+        long outer = Axes.outerSize(shape, axis), inner = Axes.innerSize(shape, axis), size = shape.dim(axis);
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long base = o * size, index = 0;

@@ -38,13 +38,7 @@ final class ReferenceReduction {
      * slice, where a NaN is larger than every number (so the first NaN wins).
      */
     static void argmax(int axis, Shape shape, MemorySegment src, MemorySegment dst) {
-        long outer = 1, inner = 1, size = shape.dim(axis);
-        for (int d = 0; d < axis; d++) {
-            outer *= shape.dim(d);
-        }
-        for (int d = axis + 1; d < shape.rank(); d++) {
-            inner *= shape.dim(d);
-        }
+        long outer = Axes.outerSize(shape, axis), inner = Axes.innerSize(shape, axis), size = shape.dim(axis);
         for (long o = 0; o < outer; o++) {
             for (long i = 0; i < inner; i++) {
                 long best = 0;
