@@ -76,6 +76,29 @@ public final class KernelTable {
         return op.id() < table.length ? (Entry<P>) table[op.id()] : null;
     }
 
+    /** The names the kill switch takes here: every registered op's name and family. */
+    public Set<String> names() {
+        Set<String> names = new java.util.TreeSet<>();
+        for (Entry<?> e : entries) {
+            if (e != null) {
+                names.add(e.op().name());
+                names.add(e.op().family());
+            }
+        }
+        return names;
+    }
+
+    /** Throws IllegalArgumentException naming {@code setting} unless each disabled name is {@code all} or in {@link #names}. */
+    public void requireKnownDisabled(String setting) {
+        Set<String> known = names();
+        for (String name : disabled) {
+            if (!name.equals("all") && !known.contains(name)) {
+                throw new IllegalArgumentException(setting + ": unknown op '" + name + "', expected some of " + known
+                        + " or all");
+            }
+        }
+    }
+
     /** The ops that have a kernel here, in registration order of their declarations. */
     public List<Op<?>> ops() {
         List<Op<?>> ops = new ArrayList<>();

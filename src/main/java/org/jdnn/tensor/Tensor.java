@@ -79,18 +79,12 @@ public final class Tensor implements AutoCloseable {
     }
 
     public static Tensor full(float value, long... shape) {
-        Tensor t = empty(shape);
-        MemorySegment s = t.segment();
-        for (long i = 0, n = t.numel(); i < n; i++) {
-            s.setAtIndex(JAVA_FLOAT, i, value);
-        }
-        return t;
+        return full(value, Device.CPU, shape);
     }
 
     /** A tensor of {@code value} on {@code device}, filled there (no copy from the host). */
     public static Tensor full(float value, Device device, long... shape) {
-        Tensor t = empty(Shape.of(shape), device);
-        return device.isHost() ? t.fill(value) : t.fillOnDevice(value);
+        return empty(Shape.of(shape), device).fill(value);
     }
 
     public static Tensor zeros(Device device, long... shape) {
@@ -102,9 +96,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public static Tensor zeros(long... shape) {
-        Tensor t = empty(shape);
-        t.segment().fill((byte) 0);
-        return t;
+        return full(0f, shape);
     }
 
     public static Tensor ones(long... shape) {

@@ -19,6 +19,7 @@ import java.util.Set;
 
 import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A fallback from a native kernel is declared once, runs the other backend's kernel, and is counted and reported. */
@@ -65,5 +66,19 @@ class FallbackTest {
         List<String> ops = Fallbacks.taken().stream().map(t -> t.op() + " -> " + t.target() + ": " + t.reason()).toList();
         assertEquals(List.of("conv2d -> reference: disabled by jdnn.onednn.disable",
                 "conv2d_backward_data -> reference: disabled by jdnn.onednn.disable"), ops.stream().sorted().toList());
+    }
+
+    @Test
+    void theKillSwitchTakesEveryRegisteredOpOrFamilyAndNamesTheUnknown() {
+        Set<String> names = OneDnnBackend.shared().opNames();
+        assertTrue(names.containsAll(Set.of("conv2d", "conv2d_backward_data", "eltwise", "log", "softmax", "sign",
+                "optimizer", "adam")), names.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OneDnnBackend.create(Set.of("conv3d")));
+        assertTrue(e.getMessage().startsWith("jdnn.onednn.disable: unknown op 'conv3d', expected some of ["),
+                e.getMessage());
+        try (OneDnnBackend killed = OneDnnBackend.create(Set.of("log"))) {
+            assertEquals(false, killed.runsNatively("log"));
+        }
     }
 }

@@ -615,9 +615,7 @@ class OpMatrixTest {
     /** How many native primitives the backend has executed, where it says (oneDNN); empty where it cannot tell. */
     private static OptionalLong primitives(Backend backend) {
         if (backend instanceof OneDnnBackend onednn) {
-            // log-softmax's primitives are counted under its own name, which the kill switch does not take.
-            return OptionalLong.of(OneDnnBackend.OPS.stream().mapToLong(onednn::nativeExecutions).sum()
-                    + onednn.nativeExecutions("log_softmax"));
+            return OptionalLong.of(onednn.nativeExecutions());
         }
         return OptionalLong.empty();
     }

@@ -34,17 +34,13 @@ import java.util.stream.Collectors;
  * The CPU backend on oneDNN: one engine, one stream per Java thread, primitives cached by shape and
  * parameters with user-managed scratchpads.
  *
- * <p>Kill switch: {@code -Djdnn.onednn.disable=matmul,eltwise} (or {@code all}; names in {@link #OPS}) routes
+ * <p>Kill switch: {@code -Djdnn.onednn.disable=matmul,eltwise} (or {@code all}; any op's name or family, see {@link #opNames}) routes
  * those ops to the reference backend, to tell a oneDNN bug from a jdnn bug. {@code -Djdnn.onednn.holdLayouts=false}
  * (or {@code JDNN_ONEDNN_HOLD_LAYOUTS=false}) makes every op leave its output in plain layout ({@link BlockedCopy}).
  */
 public final class OneDnnBackend implements Backend, AutoCloseable {
     public static final String DISABLE_PROPERTY = "jdnn.onednn.disable";
     public static final String HOLD_LAYOUTS_PROPERTY = "jdnn.onednn.holdLayouts";
-    /** Op names the kill switch understands. */
-    public static final Set<String> OPS = Set.of("matmul", "eltwise", "softmax", "binary", "reduction", "concat", "split",
-            "conv2d", "conv_transpose2d", OneDnnPooling.OP, OneDnnBatchNorm.OP, OneDnnOptimizers.OP);
-
     private static volatile OneDnnBackend shared;
 
     private final DnnlEngine engine;
@@ -58,11 +54,6 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     private volatile boolean closed;
 
     private OneDnnBackend(Set<String> disabled, boolean holdLayouts) {
-        for (String op : disabled) {
-            if (!op.equals("all") && !OPS.contains(op)) {
-                throw new IllegalArgumentException(DISABLE_PROPERTY + ": unknown op '" + op + "', expected some of " + OPS + " or all");
-            }
-        }
         this.disabled = Set.copyOf(disabled);
         this.holdLayouts = holdLayouts;
         this.engine = DnnlEngine.cpu();
@@ -81,6 +72,12 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnEltwise.register(this, kernels);
         OneDnnSoftmax.register(this, kernels);
         OneDnnSign.register(kernels);
+        try {
+            kernels.requireKnownDisabled(DISABLE_PROPERTY);
+        } catch (IllegalArgumentException e) {
+            engine.close();
+            throw e;
+        }
     }
 
     /** The process-wide instance (loads oneDNN on first use; throws NativeLibraryException if it cannot). */
@@ -134,6 +131,16 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     /** Whether {@code op} runs on oneDNN here (false when the kill switch routes it to the reference). */
     public boolean runsNatively(String op) {
         return !disabled.contains("all") && !disabled.contains(op);
+    }
+
+    /** The op names and families this backend has kernels for: what its kill switch takes. */
+    public Set<String> opNames() {
+        return kernels.names();
+    }
+
+    /** How many oneDNN primitives this backend has executed, all ops together. */
+    public long nativeExecutions() {
+        return executions.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
     /** How many times a oneDNN primitive of {@code op} was executed by this backend (proves the native path ran). */
