@@ -491,7 +491,10 @@ public final class F {
                     + "] for dimension " + dim + " of shape " + x.shape());
         }
         long s = start < 0 ? start + size : start;
-        if (length < 0 || s + length > size) {
+        if (length < 0) {
+            throw new IllegalArgumentException("narrow: length " + length + " must be >= 0");
+        }
+        if (s + length > size) {
             throw new IllegalArgumentException("narrow: start " + start + " + length " + length
                     + " exceeds the size " + size + " of dimension " + dim + " of shape " + x.shape());
         }
