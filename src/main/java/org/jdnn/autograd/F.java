@@ -28,6 +28,7 @@ import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.Axes;
 import org.jdnn.ops.ViewOps;
+import org.jdnn.tensor.Idx;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
@@ -631,6 +632,45 @@ public final class F {
             return split(x, new long[chunks], d);
         }
         return split(x, (size + chunks - 1) / chunks, d);
+    }
+
+    /**
+     * Python-style indexing, one {@link Idx} per leading dimension: {@code index(x, Idx.all(), Idx.range(1, 5, 2),
+     * Idx.at(0))} is {@code x[:, 1:5:2, 0]}. Ranges slice (a copy), {@code at} selects (a copy, the dimension dropped);
+     * with only {@code all()} it is a view. Gradients flow back to {@code x}.
+     */
+    public static Tensor index(Tensor x, Idx... indices) {
+        if (indices == null) {
+            throw new IllegalArgumentException("index: indices is null");
+        }
+        int positional = 0;
+        for (Idx idx : indices) {
+            if (idx == null) {
+                throw new IllegalArgumentException("index: a null index in " + java.util.Arrays.toString(indices));
+            }
+            positional++;
+        }
+        if (positional > x.rank()) {
+            throw new IllegalArgumentException("index: " + positional + " indices " + java.util.Arrays.toString(indices)
+                    + " for shape " + x.shape() + " of rank " + x.rank());
+        }
+        Tensor current = x.reshape(x.dims());
+        int dim = 0;
+        for (Idx idx : indices) {
+            Tensor next = switch (idx) {
+                case Idx.All all -> null;
+                case Idx.At at -> select(current, dim, at.index());
+                case Idx.Range range -> slice(current, dim, range.start(), range.end(), range.step());
+            };
+            if (!(idx instanceof Idx.At)) {
+                dim++;
+            }
+            if (next != null) {
+                closeUntracked(current);
+                current = next;
+            }
+        }
+        return current;
     }
 
     /** {@code dim} in [0, range), where [-range, range) is allowed; throws naming the op, the dim and the shape. */

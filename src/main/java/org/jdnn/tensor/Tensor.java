@@ -787,4 +787,9 @@ public final class Tensor implements AutoCloseable {
     public static Tensor stack(int dim, Tensor... tensors) {
         return F.stack(dim, tensors);
     }
+
+    /** Python-style indexing: {@code x.index(Idx.all(), Idx.range(1, 5, 2), Idx.at(0))} is {@code x[:, 1:5:2, 0]}. */
+    public Tensor index(Idx... indices) {
+        return F.index(this, indices);
+    }
 }

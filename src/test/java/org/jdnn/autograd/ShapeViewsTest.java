@@ -2,6 +2,7 @@ package org.jdnn.autograd;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
+import org.jdnn.tensor.Idx;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.testing.GradCheck;
@@ -243,6 +244,26 @@ class ShapeViewsTest {
                     assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(got[i]), "element " + i);
                 }
             }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Backends.REFERENCE, Backends.ONEDNN})
+    void pythonStyleIndexing(String backend) {
+        onBackend(backend, () -> {
+            Tensor x = arange(2, 6, 3); // x[i, j, k] = 18 i + 3 j + k
+            Tensor y = x.index(Idx.all(), Idx.range(1, 5, 2), Idx.at(0)); // x[:, 1:5:2, 0]
+            assertValues(new float[] {3, 9, 21, 27}, new long[] {2, 2}, y);
+            assertValues(new float[] {34, 35}, new long[] {2}, x.index(Idx.at(-1), Idx.at(5), Idx.from(1))); // x[-1, 5, 1:]
+            assertValues(new float[] {0, 18}, new long[] {2, 1}, x.index(Idx.all(), Idx.to(1), Idx.at(0)).squeeze(-1)
+                    .unsqueeze(1));
+            assertValues(new float[] {0, 2, 18, 20}, new long[] {2, 1, 2}, x.index(Idx.all(), Idx.to(1), Idx.every(2)));
+            assertArrayEquals(new long[] {2, 6, 3}, x.index(Idx.all()).dims());
+            assertArrayEquals(new long[] {6, 3}, x.index(Idx.at(1)).dims()); // later dims kept whole
+            refused("index: 4 indices", () -> x.index(Idx.all(), Idx.all(), Idx.all(), Idx.all()));
+            refused("index: step 0 must be > 0", () -> Idx.range(0, 1, 0));
+            refused("select: index 2 out of range", () -> x.index(Idx.at(2)));
+            gradientMatches("index", new long[] {3, 4, 2}, t -> t.index(Idx.every(2), Idx.at(-1)));
         });
     }
 
