@@ -97,6 +97,9 @@ final class ViewEntries {
                 randn(r, 3, 0, 2)));
         samples.add(Sample.of("NaN/+Inf/-Inf copied: [3, 4, 5] dims [2, 0, 1]", new PermuteParams(new int[] {2, 0, 1}),
                 Samples.withSpecials(r, randn(r, 3, 4, 5))));
+        long[] rank13 = {2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3};
+        samples.add(Sample.of("rank 13 (past oneDNN's 12) reversed", new PermuteParams(
+                new int[] {12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0}), randn(r, rank13)));
         samples.add(Sample.rejected("2 dims for rank 3", "2 dims", new PermuteParams(new int[] {1, 0}),
                 randn(r, 2, 3, 4)));
         samples.add(Sample.rejected("repeated dim: [0, -3, 1] of rank 3", "repeated",
