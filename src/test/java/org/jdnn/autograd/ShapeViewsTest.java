@@ -227,6 +227,8 @@ class ShapeViewsTest {
             assertArrayEquals(new long[] {1, 3, 1, 2}, ones.squeeze(1).dims()); // size 3: unchanged
             assertArrayEquals(new long[] {}, Tensor.scalar(1f).squeeze(0).dims());
             assertArrayEquals(new long[] {}, Tensor.zeros(1, 1).squeeze().dims());
+            assertArrayEquals(new long[] {6, 4}, new org.jdnn.nn.Flatten(0, -2).forward(x).dims());
+            assertArrayEquals(new long[] {2, 12}, new org.jdnn.nn.Flatten().forward(x).dims());
         }
     }
 
