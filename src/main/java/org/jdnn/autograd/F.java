@@ -32,6 +32,7 @@ import org.jdnn.tensor.Idx;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -402,7 +403,7 @@ public final class F {
 
     /** Every size-1 dimension removed (a view). */
     public static Tensor squeeze(Tensor x) {
-        return x.reshape(java.util.Arrays.stream(x.dims()).filter(d -> d != 1).toArray());
+        return x.reshape(Arrays.stream(x.dims()).filter(d -> d != 1).toArray());
     }
 
     /** Dimension {@code dim} removed if its size is 1, else the same shape (a view), as PyTorch. */
@@ -539,6 +540,11 @@ public final class F {
         if (tensors == null || tensors.isEmpty()) {
             throw new IllegalArgumentException("stack: needs at least one tensor");
         }
+        for (int i = 0; i < tensors.size(); i++) {
+            if (tensors.get(i) == null) {
+                throw new IllegalArgumentException("stack: tensor " + i + " is null");
+            }
+        }
         Shape first = tensors.getFirst().shape();
         for (int i = 1; i < tensors.size(); i++) {
             if (!tensors.get(i).shape().equals(first)) {
@@ -560,7 +566,7 @@ public final class F {
 
     /** {@code torch.stack} of the given tensors along a new dimension {@code dim}. */
     public static Tensor stack(int dim, Tensor... tensors) {
-        return stack(tensors == null ? null : List.of(tensors), dim);
+        return stack(tensors == null ? null : Arrays.asList(tensors), dim);
     }
 
     /**
@@ -598,15 +604,15 @@ public final class F {
         for (long size : sizes) {
             if (size < 0) {
                 throw new IllegalArgumentException("split: negative size " + size + " in "
-                        + java.util.Arrays.toString(sizes));
+                        + Arrays.toString(sizes));
             }
             total += size;
         }
         if (total != x.size(d)) {
-            throw new IllegalArgumentException("split: sizes " + java.util.Arrays.toString(sizes) + " add up to "
+            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to "
                     + total + ", not the size " + x.size(d) + " of dimension " + dim + " of shape " + x.shape());
         }
-        List<Tensor> parts = new java.util.ArrayList<>(sizes.length);
+        List<Tensor> parts = new ArrayList<>(sizes.length);
         long offset = 0;
         for (long size : sizes) {
             parts.add(slice(x, d, offset, offset + size, 1));
@@ -646,12 +652,12 @@ public final class F {
         int positional = 0;
         for (Idx idx : indices) {
             if (idx == null) {
-                throw new IllegalArgumentException("index: a null index in " + java.util.Arrays.toString(indices));
+                throw new IllegalArgumentException("index: a null index in " + Arrays.toString(indices));
             }
             positional++;
         }
         if (positional > x.rank()) {
-            throw new IllegalArgumentException("index: " + positional + " indices " + java.util.Arrays.toString(indices)
+            throw new IllegalArgumentException("index: " + positional + " indices " + Arrays.toString(indices)
                     + " for shape " + x.shape() + " of rank " + x.rank());
         }
         Tensor current = x.reshape(x.dims());

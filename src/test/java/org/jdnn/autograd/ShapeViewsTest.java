@@ -302,6 +302,7 @@ class ShapeViewsTest {
             refused("chunk: chunks 0 must be > 0", () -> x.chunk(0, 0));
             refused("stack: tensor 1 has shape [3, 2]", () -> Tensor.stack(0, x, arange(3, 2)));
             refused("stack: needs at least one tensor", () -> Tensor.stack(List.of(), 0));
+            refused("stack: tensor 1 is null", () -> Tensor.stack(0, x, null));
             refused("stack: dim 3 is out of range", () -> Tensor.stack(3, x, x));
             refused("unsqueeze: dim -4 is out of range", () -> x.unsqueeze(-4));
             refused("squeeze: axis 2 is out of range", () -> x.squeeze(2));
