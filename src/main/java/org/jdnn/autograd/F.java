@@ -1,5 +1,6 @@
 package org.jdnn.autograd;
 
+import org.jdnn.ops.Axes;
 import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BinaryAlgorithm;
@@ -26,7 +27,6 @@ import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.SignOps;
 import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
-import org.jdnn.ops.Axes;
 import org.jdnn.ops.ViewOps;
 import org.jdnn.tensor.Idx;
 import org.jdnn.tensor.Shape;
