@@ -662,4 +662,16 @@ public final class Tensor implements AutoCloseable {
         }
         sb.append(']');
     }
+
+    // ---- fluent: matmul ----
+
+    /** {@code torch.matmul(this, other)}: see {@link org.jdnn.autograd.F#matmul(Tensor, Tensor)}. */
+    public Tensor matmul(Tensor other) {
+        return org.jdnn.autograd.F.matmul(this, other);
+    }
+
+    /** {@code torch.bmm(this, other)}: see {@link org.jdnn.autograd.F#bmm(Tensor, Tensor)}. */
+    public Tensor bmm(Tensor other) {
+        return org.jdnn.autograd.F.bmm(this, other);
+    }
 }
