@@ -26,6 +26,10 @@ import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.SignOps;
 import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
+import org.jdnn.ops.Axes;
+import org.jdnn.ops.ViewOps;
+import org.jdnn.tensor.Idx;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
 import java.util.Arrays;
@@ -342,6 +346,354 @@ public final class F {
      */
     public static Tensor log(Tensor x, float min) {
         return Calls.call(EltwiseOps.LOG, new EltwiseOps.LogParams(min), x);
+    }
+
+    // ---- views ----
+    // jdnn tensors are dense and row-major, without strides: view/reshape, squeeze, unsqueeze, flatten and contiguous
+    // share the storage (writes through one are seen by the other); permute, transpose, t, expand, slice, narrow,
+    // select, cat, stack, split and chunk write a dense copy (PyTorch shares storage for most of these).
+
+    /** The same elements in another shape, sharing the storage; one size may be -1 (inferred). PyTorch's {@code view}. */
+    public static Tensor view(Tensor x, long... shape) {
+        return x.reshape(shape);
+    }
+
+    /** As {@link #view}: jdnn tensors are always contiguous, so reshape never needs to copy. */
+    public static Tensor reshape(Tensor x, long... shape) {
+        return x.reshape(shape);
+    }
+
+    /** The dimensions reordered: output dimension i is input dimension {@code dims[i]}. A copy (PyTorch: a view). */
+    public static Tensor permute(Tensor x, int... dims) {
+        return Calls.call(ViewOps.PERMUTE, new ViewOps.PermuteParams(dims), x);
+    }
+
+    /** Dimensions {@code dim0} and {@code dim1} swapped (a permute). A copy (PyTorch: a view). */
+    public static Tensor transpose(Tensor x, int dim0, int dim1) {
+        int rank = x.rank();
+        int a = Axes.normalize("transpose", dim0, x.shape());
+        int b = Axes.normalize("transpose", dim1, x.shape());
+        int[] perm = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            perm[i] = i;
+        }
+        perm[a] = b;
+        perm[b] = a;
+        return permute(x, perm);
+    }
+
+    /**
+     * The transpose of a matrix (rank 2, a copy); a tensor of rank 0 or 1 comes back as it is (a view), as in PyTorch.
+     * Higher ranks are refused: use {@link #transpose} or {@link #permute}.
+     */
+    public static Tensor t(Tensor x) {
+        if (x.rank() > 2) {
+            throw new IllegalArgumentException("t: expects a tensor of rank <= 2, got shape " + x.shape()
+                    + " (use transpose(dim0, dim1) or permute)");
+        }
+        return x.rank() < 2 ? x.reshape(x.dims()) : transpose(x, 0, 1);
+    }
+
+    /**
+     * The tensor repeated along its size-1 dimensions (and new leading ones) to {@code sizes}; -1 keeps a size. The
+     * gradient sums back. A copy (PyTorch: a view with stride 0, which jdnn has not).
+     */
+    public static Tensor expand(Tensor x, long... sizes) {
+        return Calls.call(ViewOps.EXPAND, new ViewOps.ExpandParams(sizes), x);
+    }
+
+    /** {@code x} expanded to {@code other}'s shape. */
+    public static Tensor expandAs(Tensor x, Tensor other) {
+        return expand(x, other.dims());
+    }
+
+    /** Every size-1 dimension removed (a view). */
+    public static Tensor squeeze(Tensor x) {
+        return x.reshape(java.util.Arrays.stream(x.dims()).filter(d -> d != 1).toArray());
+    }
+
+    /** Dimension {@code dim} removed if its size is 1, else the same shape (a view), as PyTorch. */
+    public static Tensor squeeze(Tensor x, int dim) {
+        if (x.rank() == 0) {
+            dimIn("squeeze", dim, 1, x.shape()); // a scalar takes dim 0 or -1, as PyTorch
+            return x.reshape();
+        }
+        int d = Axes.normalize("squeeze", dim, x.shape());
+        long[] dims = x.dims();
+        if (dims[d] != 1) {
+            return x.reshape(dims);
+        }
+        long[] out = new long[dims.length - 1];
+        for (int i = 0, j = 0; i < dims.length; i++) {
+            if (i != d) {
+                out[j++] = dims[i];
+            }
+        }
+        return x.reshape(out);
+    }
+
+    /** A size-1 dimension inserted at {@code dim}, in [-rank-1, rank] (a view). */
+    public static Tensor unsqueeze(Tensor x, int dim) {
+        long[] dims = x.dims();
+        int d = dimIn("unsqueeze", dim, dims.length + 1, x.shape());
+        long[] out = new long[dims.length + 1];
+        for (int i = 0, j = 0; i < out.length; i++) {
+            out[i] = i == d ? 1 : dims[j++];
+        }
+        return x.reshape(out);
+    }
+
+    /**
+     * Dimensions {@code startDim} to {@code endDim} (inclusive, negative counts from the end) merged into one (a view);
+     * a scalar becomes shape [1], as PyTorch.
+     */
+    public static Tensor flatten(Tensor x, int startDim, int endDim) {
+        long[] dims = x.dims();
+        int start = dimIn("flatten", startDim, Math.max(dims.length, 1), x.shape());
+        int end = dimIn("flatten", endDim, Math.max(dims.length, 1), x.shape());
+        if (start > end) {
+            throw new IllegalArgumentException("flatten: start dim " + startDim + " comes after end dim " + endDim
+                    + " for shape " + x.shape());
+        }
+        if (dims.length == 0) {
+            return x.reshape(1);
+        }
+        long[] out = new long[dims.length - (end - start)];
+        for (int i = 0, j = 0; i < dims.length; i++) {
+            if (i <= start || i > end) {
+                out[j++] = dims[i];
+            } else {
+                out[j - 1] *= dims[i];
+            }
+        }
+        return x.reshape(out);
+    }
+
+    /** The same tensor (a view of the same storage): jdnn tensors are always contiguous. */
+    public static Tensor contiguous(Tensor x) {
+        return x.reshape(x.dims());
+    }
+
+    /**
+     * Python's {@code x[..., start:end:step, ...]} along {@code dim}: negative start and end count from the end, both
+     * are clamped to the size (Long.MAX_VALUE means "to the end"), step > 0. A copy; the gradient scatters back.
+     */
+    public static Tensor slice(Tensor x, int dim, long start, long end, long step) {
+        return Calls.call(ViewOps.SLICE, new ViewOps.SliceParams(dim, start, end, step), x);
+    }
+
+    /** {@code x[..., start:end, ...]} along {@code dim} (step 1). */
+    public static Tensor slice(Tensor x, int dim, long start, long end) {
+        return slice(x, dim, start, end, 1);
+    }
+
+    /**
+     * {@code length} indices from {@code start} along {@code dim} (start in [-size, size], negative counts from the
+     * end; start + length must not pass the end). A copy (PyTorch: a view).
+     */
+    public static Tensor narrow(Tensor x, int dim, long start, long length) {
+        int d = Axes.normalize("narrow", dim, x.shape());
+        long size = x.size(d);
+        if (start < -size || start > size) {
+            throw new IllegalArgumentException("narrow: start " + start + " out of range [" + -size + ", " + size
+                    + "] for dimension " + dim + " of shape " + x.shape());
+        }
+        long s = start < 0 ? start + size : start;
+        if (length < 0) {
+            throw new IllegalArgumentException("narrow: length " + length + " must be >= 0");
+        }
+        if (s + length > size) {
+            throw new IllegalArgumentException("narrow: start " + start + " + length " + length
+                    + " exceeds the size " + size + " of dimension " + dim + " of shape " + x.shape());
+        }
+        return slice(x, d, s, s + length, 1);
+    }
+
+    /** Index {@code index} (negative counts from the end) along {@code dim}, which is dropped. A copy (PyTorch: a view). */
+    public static Tensor select(Tensor x, int dim, long index) {
+        int d = Axes.normalize("select", dim, x.shape());
+        long size = x.size(d);
+        if (index < -size || index >= size) {
+            throw new IllegalArgumentException("select: index " + index + " out of range for dimension " + dim
+                    + " of size " + size + " (shape " + x.shape() + ")");
+        }
+        long i = index < 0 ? index + size : index;
+        long[] dims = x.dims();
+        long[] out = new long[dims.length - 1];
+        for (int k = 0, j = 0; k < dims.length; k++) {
+            if (k != d) {
+                out[j++] = dims[k];
+            }
+        }
+        Tensor row = slice(x, d, i, i + 1, 1);
+        Tensor selected = row.reshape(out);
+        closeUntracked(row);
+        return selected;
+    }
+
+    /** PyTorch's {@code torch.cat(tensors, dim)}: the tensors one after another along {@code dim}. A copy. */
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        return concat(dim, tensors);
+    }
+
+    /** {@code torch.cat} of the given tensors along {@code dim}. */
+    public static Tensor cat(int dim, Tensor... tensors) {
+        return concat(dim, tensors);
+    }
+
+    /** PyTorch's {@code torch.stack(tensors, dim)}: equal shapes joined along a new dimension {@code dim}. A copy. */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        if (tensors == null || tensors.isEmpty()) {
+            throw new IllegalArgumentException("stack: needs at least one tensor");
+        }
+        Shape first = tensors.getFirst().shape();
+        for (int i = 1; i < tensors.size(); i++) {
+            if (!tensors.get(i).shape().equals(first)) {
+                throw new IllegalArgumentException("stack: tensor " + i + " has shape " + tensors.get(i).shape()
+                        + " but tensor 0 has " + first + "; stack needs equal shapes");
+            }
+        }
+        int d = dimIn("stack", dim, first.rank() + 1, first);
+        Tensor[] parts = new Tensor[tensors.size()];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = unsqueeze(tensors.get(i), d);
+        }
+        Tensor out = concat(d, parts);
+        for (Tensor part : parts) {
+            closeUntracked(part);
+        }
+        return out;
+    }
+
+    /** {@code torch.stack} of the given tensors along a new dimension {@code dim}. */
+    public static Tensor stack(int dim, Tensor... tensors) {
+        return stack(tensors == null ? null : List.of(tensors), dim);
+    }
+
+    /**
+     * PyTorch's {@code split(splitSize, dim)}: consecutive parts of {@code splitSize} along {@code dim}, the last one
+     * smaller if the size does not divide. Each part is a copy (PyTorch: views); gradients flow back to {@code x}.
+     */
+    public static List<Tensor> split(Tensor x, long splitSize, int dim) {
+        if (x.rank() == 0) {
+            throw new IllegalArgumentException("split: expects a tensor of rank >= 1, got a scalar");
+        }
+        int d = Axes.normalize("split", dim, x.shape());
+        long size = x.size(d);
+        if (splitSize < 0 || (splitSize == 0 && size != 0)) {
+            throw new IllegalArgumentException("split: split size " + splitSize + " must be > 0 (0 only for a "
+                    + "dimension of size 0), dimension " + dim + " of shape " + x.shape());
+        }
+        long count = splitSize == 0 ? 1 : Math.max(1, (size + splitSize - 1) / splitSize);
+        long[] sizes = new long[Math.toIntExact(count)];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = Math.min(splitSize, size - i * splitSize);
+        }
+        return split(x, sizes, d);
+    }
+
+    /** PyTorch's {@code split(sizes, dim)}: consecutive parts of the given sizes (adding up to the size of dim). */
+    public static List<Tensor> split(Tensor x, long[] sizes, int dim) {
+        if (sizes == null) {
+            throw new IllegalArgumentException("split: sizes is null");
+        }
+        if (x.rank() == 0) {
+            throw new IllegalArgumentException("split: expects a tensor of rank >= 1, got a scalar");
+        }
+        int d = Axes.normalize("split", dim, x.shape());
+        long total = 0;
+        for (long size : sizes) {
+            if (size < 0) {
+                throw new IllegalArgumentException("split: negative size " + size + " in "
+                        + java.util.Arrays.toString(sizes));
+            }
+            total += size;
+        }
+        if (total != x.size(d)) {
+            throw new IllegalArgumentException("split: sizes " + java.util.Arrays.toString(sizes) + " add up to "
+                    + total + ", not the size " + x.size(d) + " of dimension " + dim + " of shape " + x.shape());
+        }
+        List<Tensor> parts = new java.util.ArrayList<>(sizes.length);
+        long offset = 0;
+        for (long size : sizes) {
+            parts.add(slice(x, d, offset, offset + size, 1));
+            offset += size;
+        }
+        return List.copyOf(parts);
+    }
+
+    /**
+     * PyTorch's {@code chunk(chunks, dim)}: {@code ceil(size / chunks)}-sized parts (so possibly fewer than
+     * {@code chunks}); a dimension of size 0 gives {@code chunks} empty parts. Copies.
+     */
+    public static List<Tensor> chunk(Tensor x, int chunks, int dim) {
+        if (chunks <= 0) {
+            throw new IllegalArgumentException("chunk: chunks " + chunks + " must be > 0");
+        }
+        if (x.rank() == 0) {
+            throw new IllegalArgumentException("chunk: expects a tensor of rank >= 1, got a scalar");
+        }
+        int d = Axes.normalize("chunk", dim, x.shape());
+        long size = x.size(d);
+        if (size == 0) {
+            return split(x, new long[chunks], d);
+        }
+        return split(x, (size + chunks - 1) / chunks, d);
+    }
+
+    /**
+     * Python-style indexing, one {@link Idx} per leading dimension: {@code index(x, Idx.all(), Idx.range(1, 5, 2),
+     * Idx.at(0))} is {@code x[:, 1:5:2, 0]}. Ranges slice (a copy), {@code at} selects (a copy, the dimension dropped);
+     * with only {@code all()} it is a view. Gradients flow back to {@code x}.
+     */
+    public static Tensor index(Tensor x, Idx... indices) {
+        if (indices == null) {
+            throw new IllegalArgumentException("index: indices is null");
+        }
+        int positional = 0;
+        for (Idx idx : indices) {
+            if (idx == null) {
+                throw new IllegalArgumentException("index: a null index in " + java.util.Arrays.toString(indices));
+            }
+            positional++;
+        }
+        if (positional > x.rank()) {
+            throw new IllegalArgumentException("index: " + positional + " indices " + java.util.Arrays.toString(indices)
+                    + " for shape " + x.shape() + " of rank " + x.rank());
+        }
+        Tensor current = x.reshape(x.dims());
+        int dim = 0;
+        for (Idx idx : indices) {
+            Tensor next = switch (idx) {
+                case Idx.All all -> null;
+                case Idx.At at -> select(current, dim, at.index());
+                case Idx.Range range -> slice(current, dim, range.start(), range.end(), range.step());
+            };
+            if (!(idx instanceof Idx.At)) {
+                dim++;
+            }
+            if (next != null) {
+                closeUntracked(current);
+                current = next;
+            }
+        }
+        return current;
+    }
+
+    /** {@code dim} in [0, range), where [-range, range) is allowed; throws naming the op, the dim and the shape. */
+    private static int dimIn(String op, int dim, int range, Shape shape) {
+        if (dim < -range || dim >= range) {
+            throw new IllegalArgumentException(op + ": dim " + dim + " is out of range for shape " + shape
+                    + " (expected " + -range + " <= dim < " + range + ")");
+        }
+        return dim < 0 ? dim + range : dim;
+    }
+
+    /** Closes a temporary that no graph refers to (one that tracks no gradient); a tracked one stays for backward. */
+    private static void closeUntracked(Tensor temporary) {
+        if (!temporary.requiresGrad()) {
+            temporary.close();
+        }
     }
 
     // ---- matmul ----

@@ -17,10 +17,12 @@ public final class ReductionOps {
 
     /**
      * {@code grad} summed over the dimensions {@code shape} broadcasts along (which must broadcast to grad's shape):
-     * the backward of broadcasting. Its own derivative would broadcast back; nothing differentiates it twice yet.
+     * the backward of broadcasting. Its own derivative broadcasts back (expand).
      */
     public static final Op<SumToShapeParams> SUM_TO_SHAPE = Op.<SumToShapeParams>declare("sum_to_shape", "grad")
             .family("reduction")
+            .derivative((p, in, out, g, needs, calls) -> new Tensor[] {
+                    calls.run(ViewOps.EXPAND, new ViewOps.ExpandParams(in[0].dims()), g)})
             .shapes((p, in) -> {
                 BroadcastShapes.checkReducible("sum_to_shape", in[0], p.shape());
                 return new Shape[] {p.shape()};

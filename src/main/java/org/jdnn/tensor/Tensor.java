@@ -803,6 +803,134 @@ public final class Tensor implements AutoCloseable {
         return F.max(this, false);
     }
 
+    // ---- fluent: views ----
+    // view/reshape, squeeze, unsqueeze, flatten and contiguous share this tensor's storage; the others copy (see F).
+
+    /** PyTorch's {@code view}: the same storage in another shape; one size may be -1. See {@link org.jdnn.autograd.F#view}. */
+    public Tensor view(long... shape) {
+        return F.view(this, shape);
+    }
+
+    /** A copy with the dimensions reordered. See {@link org.jdnn.autograd.F#permute}. */
+    public Tensor permute(int... dims) {
+        return F.permute(this, dims);
+    }
+
+    /** A copy with two dimensions swapped. See {@link org.jdnn.autograd.F#transpose}. */
+    public Tensor transpose(int dim0, int dim1) {
+        return F.transpose(this, dim0, dim1);
+    }
+
+    /** The transpose of a matrix (rank <= 2). See {@link org.jdnn.autograd.F#t}. */
+    public Tensor t() {
+        return F.t(this);
+    }
+
+    /** A copy repeated along size-1 dimensions to {@code sizes} (-1 keeps). See {@link org.jdnn.autograd.F#expand}. */
+    public Tensor expand(long... sizes) {
+        return F.expand(this, sizes);
+    }
+
+    /** This tensor expanded to {@code other}'s shape (a copy). */
+    public Tensor expandAs(Tensor other) {
+        return F.expandAs(this, other);
+    }
+
+    /** A view without the size-1 dimensions. */
+    public Tensor squeeze() {
+        return F.squeeze(this);
+    }
+
+    /** A view without dimension {@code dim} if its size is 1. */
+    public Tensor squeeze(int dim) {
+        return F.squeeze(this, dim);
+    }
+
+    /** A view with a size-1 dimension inserted at {@code dim}. */
+    public Tensor unsqueeze(int dim) {
+        return F.unsqueeze(this, dim);
+    }
+
+    /** A rank-1 view of every element. */
+    public Tensor flatten() {
+        return F.flatten(this, 0, -1);
+    }
+
+    /** A view with dimensions {@code startDim} to the last merged. */
+    public Tensor flatten(int startDim) {
+        return F.flatten(this, startDim, -1);
+    }
+
+    /** A view with dimensions {@code startDim} to {@code endDim} (inclusive) merged. */
+    public Tensor flatten(int startDim, int endDim) {
+        return F.flatten(this, startDim, endDim);
+    }
+
+    /** A view of the same storage: jdnn tensors are always contiguous. */
+    public Tensor contiguous() {
+        return F.contiguous(this);
+    }
+
+    /** A copy of {@code x[..., start:end:step, ...]} along {@code dim}. See {@link org.jdnn.autograd.F#slice}. */
+    public Tensor slice(int dim, long start, long end, long step) {
+        return F.slice(this, dim, start, end, step);
+    }
+
+    /** A copy of {@code x[..., start:end, ...]} along {@code dim}. */
+    public Tensor slice(int dim, long start, long end) {
+        return F.slice(this, dim, start, end);
+    }
+
+    /** A copy of {@code length} indices from {@code start} along {@code dim}. See {@link org.jdnn.autograd.F#narrow}. */
+    public Tensor narrow(int dim, long start, long length) {
+        return F.narrow(this, dim, start, length);
+    }
+
+    /** A copy of index {@code index} along {@code dim}, which is dropped. See {@link org.jdnn.autograd.F#select}. */
+    public Tensor select(int dim, long index) {
+        return F.select(this, dim, index);
+    }
+
+    /** Copies of consecutive parts of {@code splitSize} along {@code dim}. See {@link org.jdnn.autograd.F#split(Tensor, long, int)}. */
+    public java.util.List<Tensor> split(long splitSize, int dim) {
+        return F.split(this, splitSize, dim);
+    }
+
+    /** Copies of consecutive parts of the given sizes along {@code dim}. */
+    public java.util.List<Tensor> split(long[] sizes, int dim) {
+        return F.split(this, sizes, dim);
+    }
+
+    /** Copies of {@code chunks} (or fewer) equal parts along {@code dim}. See {@link org.jdnn.autograd.F#chunk}. */
+    public java.util.List<Tensor> chunk(int chunks, int dim) {
+        return F.chunk(this, chunks, dim);
+    }
+
+    /** PyTorch's {@code torch.cat(tensors, dim)}. See {@link org.jdnn.autograd.F#cat(java.util.List, int)}. */
+    public static Tensor cat(java.util.List<Tensor> tensors, int dim) {
+        return F.cat(tensors, dim);
+    }
+
+    /** {@code torch.cat} of the given tensors along {@code dim}. */
+    public static Tensor cat(int dim, Tensor... tensors) {
+        return F.cat(dim, tensors);
+    }
+
+    /** PyTorch's {@code torch.stack(tensors, dim)}. See {@link org.jdnn.autograd.F#stack(java.util.List, int)}. */
+    public static Tensor stack(java.util.List<Tensor> tensors, int dim) {
+        return F.stack(tensors, dim);
+    }
+
+    /** {@code torch.stack} of the given tensors along a new dimension {@code dim}. */
+    public static Tensor stack(int dim, Tensor... tensors) {
+        return F.stack(dim, tensors);
+    }
+
+    /** Python-style indexing: {@code x.index(Idx.all(), Idx.range(1, 5, 2), Idx.at(0))} is {@code x[:, 1:5:2, 0]}. */
+    public Tensor index(Idx... indices) {
+        return F.index(this, indices);
+    }
+
     // ---- fluent: matmul ----
 
     /** {@code torch.bmm(this, other)}: see {@link F#bmm(Tensor, Tensor)}. */

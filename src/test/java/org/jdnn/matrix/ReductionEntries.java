@@ -29,7 +29,7 @@ final class ReductionEntries {
     }
 
     private static OpInfo<SumToShapeParams> sumToShape() {
-        return OpInfo.of(ReductionOps.SUM_TO_SHAPE).tolerance(1e-5, 1e-5)
+        return OpInfo.of(ReductionOps.SUM_TO_SHAPE).tolerance(1e-5, 1e-5).differentiable().affine()
                 .samples(ReductionEntries::sumToShape)
                 .reductions((p, in) -> new long[] {in[0].numel() / Math.max(1, p.shape().numel())}, null)
                 // Nothing to sum (target = grad's shape up to leading 1s) or nothing to write: a copy or a fill.
