@@ -702,4 +702,14 @@ public final class F {
     public static Tensor bmm(Tensor a, Tensor b) {
         return Calls.call(MatmulOps.BMM, NoParams.INSTANCE, a, b);
     }
+
+    /**
+     * {@code torch.einsum(equation, operands)} for one or two operands, e.g. {@code "ij,jk->ik"}, {@code "bij,bjk->bik"},
+     * {@code "i,i->"}, {@code "i,j->ij"}, {@code "bhqd,bhkd->bhqk"}, {@code "ij->ji"}; indices missing from the output
+     * are summed. Composed of sum, permute, reshape and one batched matmul (no kernel of its own), so differentiable.
+     * Refused, naming the subscript: the ellipsis, a letter repeated within one operand, sizes that differ.
+     */
+    public static Tensor einsum(String equation, Tensor... operands) {
+        return Einsum.einsum(equation, operands);
+    }
 }
