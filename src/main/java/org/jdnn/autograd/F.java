@@ -53,7 +53,10 @@ public final class F {
 
     // ---- matrix products ----
 
-    /** {@code a @ b} for rank-2 or (batched, broadcasting) rank-3 operands. */
+    /**
+     * {@code torch.matmul(a, b)}: 1-D operands (a vector times a vector is their dot product, rank 0), matrices, and
+     * batches of matrices whose batch dimensions broadcast, at any rank.
+     */
     public static Tensor matmul(Tensor a, Tensor b) {
         return Calls.call(MatmulOps.MATMUL, MatmulParams.PLAIN, a, b, null);
     }
@@ -63,8 +66,12 @@ public final class F {
         return Calls.call(MatmulOps.MATMUL, params, a, b, null);
     }
 
-    /** PyTorch's linear: {@code x @ weight^T + bias} with x (N, in), weight (out, in), bias (out) or null. */
+    /**
+     * PyTorch's linear: {@code x @ weight^T + bias} with x (..., in) of any rank >= 1, weight (out, in) (or (in)),
+     * bias (out) or null; the result is (..., out). Weight and bias gradients sum over all leading dimensions.
+     */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        MatmulOps.checkLinearWeight(weight);
         return Calls.call(MatmulOps.MATMUL, MatmulOps.LINEAR, x, weight, bias);
     }
 
@@ -693,5 +700,22 @@ public final class F {
         if (!temporary.requiresGrad()) {
             temporary.close();
         }
+    }
+
+    // ---- matmul ----
+
+    /** {@code torch.bmm(a, b)}: (B, M, K) @ (B, K, N) -> (B, M, N), the same B on both (no broadcasting). */
+    public static Tensor bmm(Tensor a, Tensor b) {
+        return Calls.call(MatmulOps.BMM, NoParams.INSTANCE, a, b);
+    }
+
+    /**
+     * {@code torch.einsum(equation, operands)} for one or two operands, e.g. {@code "ij,jk->ik"}, {@code "bij,bjk->bik"},
+     * {@code "i,i->"}, {@code "i,j->ij"}, {@code "bhqd,bhkd->bhqk"}, {@code "ij->ji"}; indices missing from the output
+     * are summed. Composed of sum, permute, reshape and one batched matmul (no kernel of its own), so differentiable.
+     * Refused, naming the subscript: the ellipsis, a letter repeated within one operand, sizes that differ.
+     */
+    public static Tensor einsum(String equation, Tensor... operands) {
+        return Einsum.einsum(equation, operands);
     }
 }

@@ -61,15 +61,7 @@ public class Linear extends Module {
             throw new IllegalArgumentException("Linear: input last dimension must be in_features " + inFeatures
                     + ", got input shape " + input.shape());
         }
-        if (input.rank() == 2) {
-            return F.linear(input, weight, bias);
-        }
-        // (*, in) -> (prod(*), in) -> (*, out): F.linear works on matrices.
-        long[] dims = input.dims();
-        Tensor flat = input.reshape(-1, inFeatures);
-        long[] outDims = dims.clone();
-        outDims[outDims.length - 1] = outFeatures;
-        return F.linear(flat, weight, bias).reshape(outDims);
+        return F.linear(input, weight, bias);
     }
 
     public Tensor weight() {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -278,6 +279,99 @@ public abstract class Module implements AutoCloseable {
     /** Sets every parameter's accumulated gradient to zero (parameters without one are left alone). */
     public final void zeroGrad() {
         Autograd.zeroGrad(parameters());
+    }
+
+    // ---- the module tree ----
+
+    /**
+     * Every module of the tree by dotted name, PyTorch's {@code named_modules()}: this one first under {@code ""}, then
+     * each child's subtree in registration order ({@code "features"}, {@code "features.0"}, ...). A module reachable
+     * twice (shared) appears once, under its first name.
+     */
+    public final LinkedHashMap<String, Module> namedModules() {
+        LinkedHashMap<String, Module> out = new LinkedHashMap<>();
+        collectModules("", this, out, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return out;
+    }
+
+    private static void collectModules(String name, Module module, Map<String, Module> out, Set<Module> seen) {
+        if (!seen.add(module)) {
+            return;
+        }
+        out.put(name, module);
+        module.children.forEach((childName, child) ->
+                collectModules(name.isEmpty() ? childName : name + "." + childName, child, out, seen));
+    }
+
+    /** Every module of the tree, this one first, each once: the values of {@link #namedModules()}. */
+    public final List<Module> modules() {
+        return new ArrayList<>(namedModules().values());
+    }
+
+    /**
+     * The modules of the tree that are a {@code type} (subclasses included), in {@link #modules()} order: initialising
+     * by layer type reads {@code net.modules(Conv2d.class).forEach(c -> Init.kaimingNormal(c.weight(), ...))}.
+     */
+    public final <T> List<T> modules(Class<T> type) {
+        if (type == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".modules: type is null");
+        }
+        List<T> out = new ArrayList<>();
+        for (Module m : modules()) {
+            if (type.isInstance(m)) {
+                out.add(type.cast(m));
+            }
+        }
+        return out;
+    }
+
+    /** The direct children in registration order, each once (a child registered under two names is listed once). */
+    public final List<Module> children() {
+        Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Module> out = new ArrayList<>();
+        for (Module child : children.values()) {
+            if (seen.add(child)) {
+                out.add(child);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Calls {@code fn} on every module of the tree, children first and this module last, as PyTorch's
+     * {@code apply(fn)} (typically to initialise weights); returns this.
+     */
+    public final Module apply(Consumer<? super Module> fn) {
+        if (fn == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".apply: fn is null");
+        }
+        for (Module child : children()) {
+            child.apply(fn);
+        }
+        fn.accept(this);
+        return this;
+    }
+
+    /**
+     * Sets {@code requiresGrad} on every parameter of the tree, PyTorch's {@code requires_grad_()}: with false the
+     * parameters are frozen (backward computes no gradient for them, and optimizers leave them unchanged); returns
+     * this.
+     */
+    public final Module requiresGrad(boolean requiresGrad) {
+        for (Tensor p : parameters()) {
+            p.requiresGrad(requiresGrad);
+        }
+        return this;
+    }
+
+    /** Freezes every parameter of the tree: {@code requiresGrad(false)}. */
+    public final Module freeze() {
+        return requiresGrad(false);
+    }
+
+    /** Unfreezes every parameter of the tree: {@code requiresGrad(true)}. */
+    public final Module unfreeze() {
+        return requiresGrad(true);
     }
 
     // ---- lifetime ----

@@ -3,7 +3,6 @@ package org.jdnn.nn;
 import org.jdnn.tensor.Tensor;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -49,10 +48,5 @@ public class Sequential extends Module {
 
     public int size() {
         return modules.size();
-    }
-
-    /** The modules in order (unmodifiable). */
-    public List<Module> modules() {
-        return Collections.unmodifiableList(modules);
     }
 }

@@ -122,14 +122,17 @@ public abstract class Optimizer implements AutoCloseable {
         }
     }
 
-    /** Applies one update to every parameter that has a gradient. */
+    /**
+     * Applies one update to every parameter that has a gradient and requires one: a frozen parameter
+     * ({@code requiresGrad(false)}) is left unchanged even where an earlier backward left it a gradient.
+     */
     public synchronized void step() {
         checkUsable();
         try (Autograd.NoGrad noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
             for (ParamGroup group : groups) {
                 for (Tensor p : group.params()) {
                     Tensor grad = p.grad();
-                    if (grad == null) {
+                    if (grad == null || !p.requiresGrad()) {
                         continue;
                     }
                     ParamState s = stateOf(p);

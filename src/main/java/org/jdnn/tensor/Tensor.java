@@ -930,4 +930,11 @@ public final class Tensor implements AutoCloseable {
     public Tensor index(Idx... indices) {
         return F.index(this, indices);
     }
+
+    // ---- fluent: matmul ----
+
+    /** {@code torch.bmm(this, other)}: see {@link F#bmm(Tensor, Tensor)}. */
+    public Tensor bmm(Tensor other) {
+        return F.bmm(this, other);
+    }
 }

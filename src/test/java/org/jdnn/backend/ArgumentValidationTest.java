@@ -65,12 +65,13 @@ class ArgumentValidationTest {
                     () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN, in(a, b, null), Tensor.empty(4, 2)),
                     "matmul", "out shape [4, 2]", "[2, 4]");
             expect(IllegalArgumentException.class, () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN,
-                    in(Tensor.zeros(1, 1, 2, 3), b, null), Tensor.empty(2, 4)), "matmul", "rank 2 or 3");
+                    in(Tensor.zeros(1, 1, 2, 3), b, null), Tensor.empty(2, 4)), "matmul", "out shape [2, 4]",
+                    "[1, 1, 2, 4]");
+            expect(IllegalArgumentException.class, () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN,
+                    in(Tensor.scalar(1), b, null), Tensor.empty(4)), "matmul", "at least 1 dimension");
             expect(IllegalArgumentException.class, () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN,
                     in(Tensor.zeros(2, 2, 3), Tensor.zeros(3, 3, 4), null), Tensor.empty(3, 2, 4)),
-                    "matmul", "batch sizes 2", "3", "do not broadcast");
-            expect(IllegalArgumentException.class, () -> Kernels.run(backend, MatmulOps.MATMUL, MatmulParams.PLAIN,
-                    in(Tensor.zeros(2, 0), Tensor.zeros(0, 4), null), Tensor.empty(2, 4)), "matmul", "K is 0");
+                    "matmul", "[2, 2, 3]", "[3, 3, 4]", "do not broadcast", "2 vs 3");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.jdnn.backend.onednn;
 
 import org.jdnn.backend.Backend;
+import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.natives.Settings;
 import org.jdnn.natives.ThreadCount;
@@ -61,7 +62,9 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         this.kernels = new KernelTable("onednn", this.disabled);
         // One line per op family; each family's class registers its kernels and their fallbacks.
         OneDnnConvolution.register(this, kernels);
-        kernels.put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> sumToShape(in[0], out[0]));
+        kernels.put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> sumToShape(in[0], out[0]),
+                Fallback.toReference("more than 12 dimensions (oneDNN's largest rank): a matmul gradient's batch",
+                        (p, in, out) -> in[0].rank() > 12));
         binaryKernels.register(kernels);
         reductionKernels.register(kernels);
         concatKernels.register(kernels);

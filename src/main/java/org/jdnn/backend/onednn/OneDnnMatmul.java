@@ -1,5 +1,6 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.ThreadCount;
@@ -7,66 +8,169 @@ import org.jdnn.natives.dnnl.Dnnl;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
+import org.jdnn.ops.NoParams;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
 /**
- * matmul on oneDNN's matmul primitive, in the user's plain layouts: the transposes are strides, a batch of 1
- * broadcasts through oneDNN's own broadcasting, the bias is a (1, N) operand.
+ * matmul (and bmm) on oneDNN's matmul primitive, in the user's plain layouts: the transposes are strides, broadcast
+ * batch dimensions are oneDNN's own broadcasting (size 1 in the operand), the bias is a (1, ..., 1, N) operand.
+ *
+ * <p>The batch dimensions are first brought to a canonical form ({@link #key}): those of size 1 in the output are
+ * dropped, and neighbours that broadcast alike are merged, so that (2, 3, M, K) @ (K, N) and (6, M, K) @ (K, N) share
+ * a primitive. An untransposed batch of A against a B with no batch folds into A's rows: linear on a (..., in) input
+ * is one plain GEMM.
  */
 final class OneDnnMatmul {
+    /** oneDNN's largest rank (DNNL_MAX_NDIMS). */
+    private static final int MAX_RANK = 12;
+
     private OneDnnMatmul() {
     }
 
-    private record Key(boolean batched, long batchA, long batchB, long m, long k, long n, boolean transposeA,
-                       boolean transposeB, boolean bias, int threads) {
+    /**
+     * A primitive's geometry: canonical batch dimensions of A and B (equal length, 1 where one broadcasts), M, K, N
+     * and the transposes of the operands as read (a vector's transpose is dropped).
+     */
+    private record Key(long[] batchA, long[] batchB, long m, long k, long n, boolean transposeA, boolean transposeB,
+                       boolean bias, int threads) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key other && m == other.m && k == other.k && n == other.n
+                    && transposeA == other.transposeA && transposeB == other.transposeB && bias == other.bias
+                    && threads == other.threads && Arrays.equals(batchA, other.batchA)
+                    && Arrays.equals(batchB, other.batchB);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = Long.hashCode(m);
+            h = 31 * h + Long.hashCode(k);
+            h = 31 * h + Long.hashCode(n);
+            h = 31 * h + (transposeA ? 1 : 0) + (transposeB ? 2 : 0) + (bias ? 4 : 0);
+            h = 31 * h + threads;
+            h = 31 * h + Arrays.hashCode(batchA);
+            return 31 * h + Arrays.hashCode(batchB);
+        }
+
+        @Override
+        public String toString() {
+            return "Key[batchA=" + Arrays.toString(batchA) + ", batchB=" + Arrays.toString(batchB) + ", m=" + m
+                    + ", k=" + k + ", n=" + n + ", transposeA=" + transposeA + ", transposeB=" + transposeB
+                    + ", bias=" + bias + ", threads=" + threads + "]";
+        }
+
+        int rank() {
+            return batchA.length + 2;
+        }
     }
 
-    /** Registers the matmul kernel (no fallback: oneDNN runs every shape the shape rule accepts). */
+    /** Registers the matmul and bmm kernels and their fallbacks (an empty inner dimension; a rank beyond oneDNN's). */
     static void register(OneDnnBackend backend, KernelTable table) {
-        table.put(MatmulOps.MATMUL, (p, in, out) -> matmul(backend, p, in[0], in[1], in[2], out[0]));
+        String emptyK = "inner dimension K = 0 (the product is zero plus the bias; oneDNN's matmul takes no empty K)";
+        String rank = "more than " + (MAX_RANK - 2) + " batch dimensions that broadcast differently (oneDNN's matmul"
+                + " takes at most " + MAX_RANK + " dimensions)";
+        table.put(MatmulOps.MATMUL, (p, in, out) -> matmul(backend, "matmul",
+                        MatmulShapes.infer(in[0].shape(), in[1].shape(), in[2] == null ? null : in[2].shape(), p), p,
+                        in[0], in[1], in[2], out[0]),
+                Fallback.toReference(emptyK, (p, in, out) -> innerDimension(p, in[0].shape()) == 0),
+                Fallback.toReference(rank, (p, in, out) -> !fits(in[0].shape(), in[1].shape(), in[2], p)));
+        table.put(MatmulOps.BMM, (p, in, out) -> matmul(backend, "bmm",
+                        MatmulOps.bmmShapes(in[0].shape(), in[1].shape()), MatmulParams.PLAIN, in[0], in[1], null,
+                        out[0]),
+                Fallback.<NoParams>toReference(emptyK, (p, in, out) -> in[0].shape().dim(2) == 0));
     }
 
-    private static void matmul(OneDnnBackend backend, MatmulParams params, Tensor a, Tensor b, Tensor bias, Tensor out) {
+    /** K as A gives it. */
+    private static long innerDimension(MatmulParams p, Shape a) {
+        return a.rank() == 1 ? a.dim(0) : p.transposeA() ? a.dim(-2) : a.dim(-1);
+    }
+
+    /** Whether the canonical form has at most oneDNN's rank (cheap for ranks that cannot exceed it). */
+    private static boolean fits(Shape a, Shape b, Tensor bias, MatmulParams p) {
+        if (a.rank() <= MAX_RANK && b.rank() <= MAX_RANK) {
+            return true;
+        }
+        MatmulShapes s = MatmulShapes.infer(a, b, bias == null ? null : bias.shape(), p);
+        return s.output().numel() == 0 || key(s, p).rank() <= MAX_RANK;
+    }
+
+    private static void matmul(OneDnnBackend backend, String op, MatmulShapes s, MatmulParams params, Tensor a,
+                               Tensor b, Tensor bias, Tensor out) {
         if (out.numel() == 0) {
             return;
         }
-        MatmulShapes s = MatmulShapes.infer(a.shape(), b.shape(), bias == null ? null : bias.shape(), params);
-        Key key = new Key(s.output().rank() == 3, s.batchA(), s.batchB(), s.m(), s.k(), s.n(), params.transposeA(),
-                params.transposeB(), s.hasBias(), ThreadCount.get());
+        Key key = key(s, params);
         MemorySegment[] data = bias == null
                 ? new MemorySegment[] {TensorAccess.segment(a), TensorAccess.segment(b), TensorAccess.segment(out)}
                 : new MemorySegment[] {TensorAccess.segment(a), TensorAccess.segment(b), TensorAccess.segment(bias),
                         TensorAccess.segment(out)};
-        backend.execute("matmul", key, () -> create(backend, key, s), data);
+        backend.execute(op, key, () -> create(backend, key), data);
+    }
+
+    /** The canonical geometry of a call with a non-empty output (see the class comment). */
+    private static Key key(MatmulShapes s, MatmulParams params) {
+        Shape batch = s.batch(), batchA = s.batchA(), batchB = s.batchB();
+        int rank = batch.rank();
+        long[] dimsA = new long[rank], dimsB = new long[rank];
+        int count = 0, last = -1;
+        for (int i = 0; i < rank; i++) {
+            if (batch.dim(i) == 1) {
+                continue;
+            }
+            long da = batchA.dim(i), db = batchB.dim(i);
+            int pattern = (da == 1 ? 0 : 1) | (db == 1 ? 0 : 2); // output size > 1: one of them has it
+            if (pattern == last) {
+                dimsA[count - 1] *= da;
+                dimsB[count - 1] *= db;
+            } else {
+                dimsA[count] = da;
+                dimsB[count] = db;
+                count++;
+                last = pattern;
+            }
+        }
+        boolean transposeA = params.transposeA() && !s.vectorA(), transposeB = params.transposeB() && !s.vectorB();
+        long m = s.m();
+        if (count == 1 && last == 1 && !transposeA) {
+            // (batch, M, K) @ (K, N) is (batch * M, K) @ (K, N): one GEMM.
+            m *= dimsA[0];
+            count = 0;
+        }
+        return new Key(Arrays.copyOf(dimsA, count), Arrays.copyOf(dimsB, count), m, s.k(), s.n(), transposeA,
+                transposeB, s.hasBias(), ThreadCount.get());
     }
 
     /** The implementation oneDNN picks for an (m, k) x (k, n) matmul without bias (creating it if needed). */
     static String implementation(OneDnnBackend backend, MatmulParams params, long m, long k, long n) {
-        MatmulShapes s = MatmulShapes.infer(Shape.of(params.transposeA() ? k : m, params.transposeA() ? m : k),
-                Shape.of(params.transposeB() ? n : k, params.transposeB() ? k : n), null, params);
-        Key key = new Key(false, 1, 1, m, k, n, params.transposeA(), params.transposeB(), false, ThreadCount.get());
-        return backend.cachedPrimitive(key, () -> create(backend, key, s)).implementation();
+        Key key = new Key(new long[0], new long[0], m, k, n, params.transposeA(), params.transposeB(), false,
+                ThreadCount.get());
+        return backend.cachedPrimitive(key, () -> create(backend, key)).implementation();
     }
 
-    private static CachedPrimitive create(OneDnnBackend backend, Key key, MatmulShapes s) {
-        boolean batched = key.batched();
-        long m = s.m(), k = s.k(), n = s.n();
+    private static CachedPrimitive create(OneDnnBackend backend, Key key) {
+        int batchRank = key.batchA().length;
+        long m = key.m(), k = key.k(), n = key.n();
         try (Descriptors d = new Descriptors()) {
             // Transposes are expressed as strides: A^T stored (K,M) is the (M,K) matrix with strides (1, M).
-            long[] aStrides = key.transposeA() ? new long[] {1, m} : new long[] {k, 1};
-            long[] bStrides = key.transposeB() ? new long[] {1, k} : new long[] {n, 1};
-            MemorySegment aMd = batched ? d.strided(new long[] {key.batchA(), m, k}, new long[] {m * k, aStrides[0], aStrides[1]})
-                    : d.strided(new long[] {m, k}, aStrides);
-            MemorySegment bMd = batched ? d.strided(new long[] {key.batchB(), k, n}, new long[] {k * n, bStrides[0], bStrides[1]})
-                    : d.strided(new long[] {k, n}, bStrides);
-            MemorySegment biasMd = !key.bias() ? MemorySegment.NULL : batched ? d.plain(1, 1, n) : d.plain(1, n);
-            MemorySegment outMd = batched ? d.plain(s.batch(), m, n) : d.plain(m, n);
+            MemorySegment aMd = d.strided(dims(key.batchA(), m, k),
+                    strides(key.batchA(), m * k, key.transposeA() ? 1 : k, key.transposeA() ? m : 1));
+            MemorySegment bMd = d.strided(dims(key.batchB(), k, n),
+                    strides(key.batchB(), k * n, key.transposeB() ? 1 : n, key.transposeB() ? k : 1));
+            long[] ones = new long[batchRank];
+            Arrays.fill(ones, 1);
+            MemorySegment biasMd = key.bias() ? d.plain(dims(ones, 1, n)) : MemorySegment.NULL;
+            long[] batch = new long[batchRank];
+            for (int i = 0; i < batchRank; i++) {
+                batch[i] = Math.max(key.batchA()[i], key.batchB()[i]);
+            }
+            MemorySegment outMd = d.plain(dims(batch, m, n));
             MemorySegment slot = d.handleSlot();
             String label = "matmul " + key;
             Dnnl.check(dnnl_h.dnnl_matmul_primitive_desc_create(slot, backend.engine().handle(), aMd, bMd, biasMd, outMd,
@@ -76,5 +180,26 @@ final class OneDnnMatmul {
                     : new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_DST()};
             return new CachedPrimitive(backend.engine(), slot.get(ADDRESS, 0), args, label);
         }
+    }
+
+    /** The batch dimensions followed by (rows, columns). */
+    private static long[] dims(long[] batch, long rows, long columns) {
+        long[] dims = Arrays.copyOf(batch, batch.length + 2);
+        dims[batch.length] = rows;
+        dims[batch.length + 1] = columns;
+        return dims;
+    }
+
+    /** Row-major strides over the batch dimensions (one matrix of {@code matrix} elements each), then the matrix's. */
+    private static long[] strides(long[] batch, long matrix, long rowStride, long columnStride) {
+        long[] strides = new long[batch.length + 2];
+        long stride = matrix;
+        for (int i = batch.length - 1; i >= 0; i--) {
+            strides[i] = stride;
+            stride *= batch[i];
+        }
+        strides[batch.length] = rowStride;
+        strides[batch.length + 1] = columnStride;
+        return strides;
     }
 }

@@ -11,13 +11,17 @@ import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
-/** matmul as the triple loop {@code C[i][j] = bias[j] + sum_p op(A)[i][p] op(B)[p][j]}, per batch, in double. */
+/**
+ * matmul as the triple loop {@code C[i][j] = bias[j] + sum_p op(A)[i][p] op(B)[p][j]}, per batch, in double; each
+ * operand's matrix for a batch index is found by broadcasting (a 1-D operand is a single (1, K) or (K, 1) matrix).
+ */
 final class ReferenceMatmul {
     private ReferenceMatmul() {
     }
 
     static void register(KernelTable table) {
         table.put(MatmulOps.MATMUL, (p, in, out) -> matmul(p, in[0], in[1], in[2], out[0]));
+        table.put(MatmulOps.BMM, (p, in, out) -> matmul(MatmulParams.PLAIN, in[0], in[1], null, out[0]));
     }
 
     private static void matmul(MatmulParams params, Tensor a, Tensor b, Tensor bias, Tensor out) {
@@ -27,17 +31,21 @@ final class ReferenceMatmul {
         MemorySegment C = TensorAccess.segment(out);
         MemorySegment bi = bias == null ? null : TensorAccess.segment(bias);
         long m = s.m(), k = s.k(), n = s.n();
-        for (long batch = 0; batch < s.batch(); batch++) {
-            long aBase = (s.batchA() == 1 ? 0 : batch) * m * k;
-            long bBase = (s.batchB() == 1 ? 0 : batch) * k * n;
+        BroadcastIndex batchOfA = new BroadcastIndex(s.batchA(), s.batch());
+        BroadcastIndex batchOfB = new BroadcastIndex(s.batchB(), s.batch());
+        // A vector's transpose is itself: it is read as (1, K) or (K, 1) whatever the params say.
+        boolean transposeA = params.transposeA() && !s.vectorA(), transposeB = params.transposeB() && !s.vectorB();
+        for (long batch = 0; batch < s.batchCount(); batch++) {
+            long aBase = batchOfA.of(batch) * m * k;
+            long bBase = batchOfB.of(batch) * k * n;
             long cBase = batch * m * n;
             for (long i = 0; i < m; i++) {
                 for (long j = 0; j < n; j++) {
                     double sum = bi == null ? 0.0 : bi.getAtIndex(JAVA_FLOAT, j);
                     for (long p = 0; p < k; p++) {
                         // A is (M,K) row-major, or (K,M) when transposed; likewise B is (K,N) or (N,K).
-                        long ai = params.transposeA() ? p * m + i : i * k + p;
-                        long bj = params.transposeB() ? j * k + p : p * n + j;
+                        long ai = transposeA ? p * m + i : i * k + p;
+                        long bj = transposeB ? j * k + p : p * n + j;
                         sum += (double) A.getAtIndex(JAVA_FLOAT, aBase + ai) * B.getAtIndex(JAVA_FLOAT, bBase + bj);
                     }
                     C.setAtIndex(JAVA_FLOAT, cBase + i * n + j, (float) sum);
