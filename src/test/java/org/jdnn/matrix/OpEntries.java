@@ -21,6 +21,8 @@ final class OpEntries {
         all.addAll(BatchNormEntries.all());
         all.addAll(OptimizerEntries.all());
         all.addAll(SignEntries.all());
+        // ---- element-wise math ----
+        all.addAll(EltwiseMathEntries.all());
         return all;
     }
 }
