@@ -37,10 +37,10 @@ final class EltwiseEntries {
                 OpInfo.of(EltwiseOps.FORWARD).tolerance(1e-5, 1e-6).gradientTolerance(1e-5, 1e-5).differentiable()
                         .finiteDifferences(0.01, 1e-3)
                         .samples(EltwiseEntries::forward)
-                        .primitiveOptional(EltwiseEntries::javaLoop).build(),
+                        .primitiveOptional((p, in) -> javaLoop(p, in)).build(),
                 OpInfo.of(EltwiseOps.BACKWARD).tolerance(1e-5, 1e-5)
                         .samples(EltwiseEntries::backward)
-                        .primitiveOptional(EltwiseEntries::javaLoop).build(),
+                        .primitiveOptional((p, in) -> javaLoop(p, in)).build(),
                 OpInfo.of(EltwiseOps.LOG).tolerance(0, 0).differentiable().finiteDifferences(0.01, 1e-3)
                         .samples(EltwiseEntries::log)
                         // oneDNN's log kernel is a Java loop (see OneDnnEltwise): never a primitive.
@@ -51,12 +51,15 @@ final class EltwiseEntries {
     }
 
     /**
-     * Where oneDNN's kernel is a Java loop, not a primitive (OneDnnEltwiseLoops: the step, softplus, the math
-     * functions), or has nothing to do.
+     * Where oneDNN's kernel may be a Java loop, not a primitive (OneDnnEltwiseLoops: the step, softplus, the math
+     * functions but sqrt and SiLU), or has nothing to do.
      */
     private static boolean javaLoop(EltwiseParams p, Shape[] in) {
-        return in[0].numel() == 0 || p.algorithm() == EltwiseAlgorithm.STEP
-                || p.algorithm() == EltwiseAlgorithm.SOFTPLUS || p.algorithm().isMath();
+        return in[0].numel() == 0 || switch (p.algorithm()) {
+            case STEP, SOFTPLUS -> true;
+            case SQRT, SILU -> false;
+            default -> p.algorithm().isMath(); // exp: on the primitive unless its input holds a NaN
+        };
     }
 
     /** Whether input {@code i} holds a NaN. */

@@ -20,9 +20,9 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * The element-wise ops on oneDNN's eltwise primitive: the activations forward and backward (on a held input's
- * layout when the function keeps the padding zero, see {@link BlockedCopy}, else on plain memory); the step, the math
- * functions and softplus with a low threshold as Java loops ({@link OneDnnEltwiseLoops}); the clamped log and its
- * backward are Java loops too (see {@link #log}).
+ * layout when the function keeps the padding zero, see {@link BlockedCopy}, else on plain memory), exp, sqrt and
+ * SiLU there too; the step, softplus and the other math functions as Java loops ({@link OneDnnEltwiseLoops}); the
+ * clamped log and its backward are Java loops too (see {@link #log}).
  */
 final class OneDnnEltwise {
     private final OneDnnBackend backend;
@@ -57,7 +57,7 @@ final class OneDnnEltwise {
         if (src.numel() == 0) {
             return;
         }
-        if (OneDnnEltwiseLoops.runs(params)) {
+        if (OneDnnEltwiseLoops.runs(params, src)) {
             OneDnnEltwiseLoops.forward(params, src, dst);
             return;
         }
@@ -93,11 +93,12 @@ final class OneDnnEltwise {
         if (src.numel() == 0) {
             return;
         }
-        if (OneDnnEltwiseLoops.runs(params)) {
+        if (OneDnnEltwiseLoops.runs(params, src)) {
             OneDnnEltwiseLoops.backward(params, src, diffDst, diffSrc);
             return;
         }
-        BlockedCopy heldSrc = BlockedCopy.acquire(backend, src, null);
+        // sqrt's backward would write 0 / (2 sqrt 0) = NaN into a blocked layout's padding: it runs on plain memory.
+        BlockedCopy heldSrc = params.algorithm() == EltwiseAlgorithm.SQRT ? null : BlockedCopy.acquire(backend, src, null);
         BlockedCopy heldDiff = heldSrc == null ? null : BlockedCopy.acquire(backend, diffDst, heldSrc.format());
         if (heldDiff != null) {
             try {
@@ -147,14 +148,18 @@ final class OneDnnEltwise {
             case SOFTPLUS -> dnnl_h.dnnl_eltwise_soft_relu();
             case GELU_TANH -> dnnl_h.dnnl_eltwise_gelu_tanh();
             case GELU_ERF -> dnnl_h.dnnl_eltwise_gelu_erf();
+            case EXP -> dnnl_h.dnnl_eltwise_exp();
+            case SQRT -> dnnl_h.dnnl_eltwise_sqrt();
+            case SILU -> dnnl_h.dnnl_eltwise_swish();
             default -> throw new IllegalStateException("eltwise " + key.algorithm() + ": runs as a Java loop");
         };
         String label = "eltwise " + key;
+        float alpha = key.algorithm() == EltwiseAlgorithm.SILU ? 1f : key.alpha(); // swish's sigmoid scale: 1
         try (Descriptors d = new Descriptors()) {
             MemorySegment md = key.layout() == null ? d.plain(key.elements()) : layoutMd;
             MemorySegment forwardSlot = d.handleSlot();
             Dnnl.check(dnnl_h.dnnl_eltwise_forward_primitive_desc_create(forwardSlot, backend.engine().handle(),
-                    dnnl_h.dnnl_forward_training(), algorithm, md, md, key.alpha(), 0f, d.userScratchpadAttr()),
+                    dnnl_h.dnnl_forward_training(), algorithm, md, md, alpha, 0f, d.userScratchpadAttr()),
                     "dnnl_eltwise_forward_primitive_desc_create", label);
             MemorySegment forward = forwardSlot.get(ADDRESS, 0);
             if (!key.backward()) {
@@ -164,7 +169,7 @@ final class OneDnnEltwise {
             d.temporary(forward);
             MemorySegment backwardSlot = d.handleSlot();
             Dnnl.check(dnnl_h.dnnl_eltwise_backward_primitive_desc_create(backwardSlot, backend.engine().handle(),
-                    algorithm, md, md, md, key.alpha(), 0f, forward, d.userScratchpadAttr()),
+                    algorithm, md, md, md, alpha, 0f, forward, d.userScratchpadAttr()),
                     "dnnl_eltwise_backward_primitive_desc_create", label);
             return new CachedPrimitive(backend.engine(), backwardSlot.get(ADDRESS, 0),
                     new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DIFF_DST(), dnnl_h.DNNL_ARG_DIFF_SRC()}, label);

@@ -26,10 +26,19 @@ final class OneDnnEltwiseLoops {
     private OneDnnEltwiseLoops() {
     }
 
-    /** Whether {@code p} runs here rather than on oneDNN's eltwise primitive. */
-    static boolean runs(EltwiseParams p) {
-        EltwiseAlgorithm a = p.algorithm();
-        return a == EltwiseAlgorithm.STEP || a == EltwiseAlgorithm.SOFTPLUS || a.isMath();
+    /**
+     * Whether {@code p} (forward or backward) runs here on {@code src} rather than on oneDNN's eltwise primitive. exp,
+     * sqrt and SiLU (swish) run on the primitive, which matches the reference there to a few ulps, special values
+     * included, but for exp of NaN (oneDNN gives +Inf): a tensor holding a NaN takes the loop. oneDNN's clip_v2 maps
+     * NaN to a bound and refuses min > max, so clamp and hardtanh stay loops.
+     */
+    static boolean runs(EltwiseParams p, Tensor src) {
+        return switch (p.algorithm()) {
+            case STEP, SOFTPLUS -> true;
+            case SQRT, SILU -> false;
+            case EXP -> SpecialValues.anyNaN(src);
+            default -> p.algorithm().isMath();
+        };
     }
 
     static void forward(EltwiseParams p, Tensor src, Tensor dst) {
