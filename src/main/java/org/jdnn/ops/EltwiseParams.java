@@ -31,7 +31,10 @@ public record EltwiseParams(EltwiseAlgorithm algorithm, float alpha, float beta)
         }
     }
 
-    /** {@code algorithm} with {@code alpha} and the default beta: SOFTPLUS's threshold 20, 0 for the others. */
+    /**
+     * {@code algorithm} with {@code alpha} and the default beta: SOFTPLUS's threshold 20, HARDTANH's max(alpha, 1)
+     * (its max_val, 1 by default, never below the min), 0 for the others.
+     */
     public EltwiseParams(EltwiseAlgorithm algorithm, float alpha) {
         this(algorithm, alpha, algorithm == EltwiseAlgorithm.SOFTPLUS ? SOFTPLUS_THRESHOLD
                 : algorithm == EltwiseAlgorithm.HARDTANH ? Math.max(alpha, 1f) : 0f);

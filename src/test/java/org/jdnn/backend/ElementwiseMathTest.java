@@ -2,6 +2,7 @@ package org.jdnn.backend;
 
 import org.jdnn.autograd.F;
 import org.jdnn.backend.reference.ReferenceBackend;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.testing.Parity;
@@ -128,6 +129,18 @@ class ElementwiseMathTest {
                     assertClose(new float[] {NAN, 1.9028523f}, b.grad().toFloatArray(), 2e-7, backend.name() + " d/db");
                 }
             });
+        }
+    }
+
+    @Test
+    void aScalarBaseLivesOnTheExponentsDevice() {
+        try (Scope scope = Scope.open()) {
+            Tensor x = Tensor.of(3f, -1f).to(Device.SIM).requiresGrad(true);
+            Tensor y = F.pow(2f, x);
+            assertEquals(Device.SIM, y.device());
+            assertClose(new float[] {8f, 0.5f}, y.toFloatArray(), 2e-7, "2^x on sim");
+            F.sum(y).backward();
+            assertClose(new float[] {5.5451774f, 0.34657359f}, x.grad().toFloatArray(), 2e-7, "d 2^x / dx on sim");
         }
     }
 

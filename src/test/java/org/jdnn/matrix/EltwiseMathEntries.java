@@ -170,14 +170,14 @@ final class EltwiseMathEntries {
     }
 
     /**
-     * Broadcast patterns of rank 0..4 (checked), an empty result, a scalar base (rank-0 a) and a scalar exponent;
+     * Broadcast patterns of rank 0..5 (checked), an empty result, a scalar base (rank-0 a) and a scalar exponent;
      * compared only: every pair of the special values (0, -0, 1, -1, NaN, +-Inf, 0.5, 2, -2, 2.5) both ways,
      * negative bases with integer and fractional exponents; shapes that do not broadcast refused.
      */
     private static List<Sample<NoParams>> pow(SplittableRandom r) {
         List<Sample<NoParams>> samples = new ArrayList<>();
         NoParams p = NoParams.INSTANCE;
-        for (int rank = 0; rank <= 4; rank++) {
+        for (int rank = 0; rank <= 5; rank++) {
             long[] full = Samples.shape(r, rank, 5, 200);
             long[] b = Samples.broadcastTarget(r, full);
             samples.add(Sample.of("a " + Samples.dims(full) + " ^ b " + Samples.dims(b), p, smoothPair(r, full, b)));
