@@ -65,8 +65,11 @@ public enum EltwiseAlgorithm {
      */
     POW;
 
-    /** Whether it is one of the element-wise math functions (EXP and after), not an activation of the first group. */
+    /** Whether it is one of the element-wise math functions (EXP to POW), not an activation of the first group. */
     public boolean isMath() {
-        return ordinal() > STEP.ordinal();
+        return switch (this) {
+            case EXP, LOG, LOG1P, EXPM1, SQRT, RSQRT, SIN, COS, SILU, LOG_SIGMOID, HARDTANH, CLAMP, POW -> true;
+            default -> false;
+        };
     }
 }
