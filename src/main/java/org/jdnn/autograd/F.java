@@ -21,6 +21,7 @@ import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.NoParams;
 import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
+import org.jdnn.ops.PowOps;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
@@ -93,12 +94,12 @@ public final class F {
         return binary(BinaryAlgorithm.DIV, a, b);
     }
 
-    /** Element-wise maximum; where equal, the gradient goes to {@code a}. */
+    /** Element-wise maximum, NaN propagating; where equal, the gradient is split in halves, as PyTorch's. */
     public static Tensor maximum(Tensor a, Tensor b) {
         return binary(BinaryAlgorithm.MAX, a, b);
     }
 
-    /** Element-wise minimum; where equal, the gradient goes to {@code a}. */
+    /** Element-wise minimum, NaN propagating; where equal, the gradient is split in halves, as PyTorch's. */
     public static Tensor minimum(Tensor a, Tensor b) {
         return binary(BinaryAlgorithm.MIN, a, b);
     }
@@ -174,7 +175,7 @@ public final class F {
         return activation(EltwiseParams.of(EltwiseAlgorithm.TANH), x);
     }
 
-    /** log(1 + exp(beta x)) / beta. */
+    /** log(1 + exp(beta x)) / beta, and x where beta x > 20 (PyTorch's default threshold). */
     public static Tensor softplus(Tensor x, float beta) {
         return activation(new EltwiseParams(EltwiseAlgorithm.SOFTPLUS, beta), x);
     }
@@ -189,8 +190,9 @@ public final class F {
     }
 
     /**
-     * The hard step of a perceptron: 1 where x > 0, else 0 (also at 0 and -0; NaN is backend-dependent, see
-     * {@link EltwiseAlgorithm#STEP}). Forward only: its derivative throws IllegalArgumentException.
+     * The perceptron's step, {@code heaviside(x, 1)}: 1 where x >= 0 (0 and -0 included), 0 below 0 and at NaN. Note:
+     * it gave 0 at 0 before; {@code heaviside(x, 0)} is that convention. Forward only: its derivative throws
+     * IllegalArgumentException.
      */
     public static Tensor step(Tensor x) {
         return activation(EltwiseParams.of(EltwiseAlgorithm.STEP), x);
@@ -336,9 +338,12 @@ public final class F {
 
     // ---- log ----
 
-    /** Natural logarithm, element-wise; log(0) is -infinity and negative inputs give NaN. */
+    /**
+     * Natural logarithm, element-wise, as PyTorch's {@code torch.log}: log(0) is -infinity, negative inputs give NaN,
+     * and the gradient is {@code g / x} everywhere (infinite at 0; the clamped form below gives 0 there).
+     */
     public static Tensor log(Tensor x) {
-        return Calls.call(EltwiseOps.LOG, EltwiseOps.LogParams.NONE, x);
+        return activation(EltwiseParams.of(EltwiseAlgorithm.LOG), x);
     }
 
     /**
@@ -717,5 +722,119 @@ public final class F {
      */
     public static Tensor einsum(String equation, Tensor... operands) {
         return Einsum.einsum(equation, operands);
+    }
+
+    // ---- element-wise math ----
+
+    /** exp(x); gradient {@code g exp(x)}. */
+    public static Tensor exp(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.EXP), x);
+    }
+
+    /** log(1 + x), accurate for small x; gradient {@code g / (1 + x)}. */
+    public static Tensor log1p(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.LOG1P), x);
+    }
+
+    /** exp(x) - 1, accurate for small x; gradient {@code g exp(x)}. */
+    public static Tensor expm1(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.EXPM1), x);
+    }
+
+    /** sqrt(x) (NaN below 0); gradient {@code g / (2 sqrt(x))}, infinite at 0 as PyTorch's. */
+    public static Tensor sqrt(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.SQRT), x);
+    }
+
+    /** 1 / sqrt(x); gradient {@code -g / (2 x^1.5)}. */
+    public static Tensor rsqrt(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.RSQRT), x);
+    }
+
+    public static Tensor sin(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.SIN), x);
+    }
+
+    public static Tensor cos(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.COS), x);
+    }
+
+    /** x sigmoid(x) (SiLU, swish), with PyTorch's formulas (silu(-Inf) is NaN there too). */
+    public static Tensor silu(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.SILU), x);
+    }
+
+    /** log(sigmoid(x)), stable for large |x| (about x at -100, about -exp(-x) at 100, never -Inf for finite x). */
+    public static Tensor logSigmoid(Tensor x) {
+        return activation(EltwiseParams.of(EltwiseAlgorithm.LOG_SIGMOID), x);
+    }
+
+    /** hardtanh with [-1, 1]. */
+    public static Tensor hardtanh(Tensor x) {
+        return hardtanh(x, -1f, 1f);
+    }
+
+    /**
+     * x clamped to [minVal, maxVal]; the gradient passes strictly inside only (0 at the bounds, as PyTorch's
+     * hardtanh_backward, unlike {@link #clamp}); minVal > maxVal is refused.
+     */
+    public static Tensor hardtanh(Tensor x, float minVal, float maxVal) {
+        return activation(new EltwiseParams(EltwiseAlgorithm.HARDTANH, minVal, maxVal), x);
+    }
+
+    /**
+     * PyTorch's {@code clamp(x, min, max)}: NaN propagates, min > max gives max everywhere; the gradient passes inside
+     * and at the bounds, 0 outside and at NaN. -Inf/+Inf stand for an absent bound ({@link #clampMin},
+     * {@link #clampMax}); NaN bounds are refused.
+     */
+    public static Tensor clamp(Tensor x, float min, float max) {
+        return activation(new EltwiseParams(EltwiseAlgorithm.CLAMP, min, max), x);
+    }
+
+    /** {@code clamp(x, min, None)}: max(x, min) with gradient where x >= min. */
+    public static Tensor clampMin(Tensor x, float min) {
+        return clamp(x, min, Float.POSITIVE_INFINITY);
+    }
+
+    /** {@code clamp(x, None, max)}: min(x, max) with gradient where x <= max. */
+    public static Tensor clampMax(Tensor x, float max) {
+        return clamp(x, Float.NEGATIVE_INFINITY, max);
+    }
+
+    /**
+     * {@code x ^ exponent} (C's pow: 1^p and x^0 are 1, NaN included); gradient {@code g p x^(p-1)}, and 0 everywhere
+     * for p = 0, as PyTorch's.
+     */
+    public static Tensor pow(Tensor x, float exponent) {
+        return activation(new EltwiseParams(EltwiseAlgorithm.POW, exponent), x);
+    }
+
+    /**
+     * {@code a ^ b} with broadcasting; gradients {@code g b a^(b-1)} (0 where b = 0) and {@code g a^b log a} (0 where
+     * a = 0 and b >= 0), as PyTorch's.
+     */
+    public static Tensor pow(Tensor a, Tensor b) {
+        return Calls.call(PowOps.POW, NoParams.INSTANCE, a, b);
+    }
+
+    /** {@code base ^ x}: the base as a rank-0 operand on x's device; gradient {@code g base^x log(base)}. */
+    public static Tensor pow(float base, Tensor x) {
+        return pow(Tensor.full(base, x.device()), x);
+    }
+
+    /**
+     * PyTorch's {@code heaviside(x, valueAtZero)}: 1 above 0, {@code valueAtZero} at 0 and -0, 0 below 0 and at NaN.
+     * Forward only (PyTorch has no derivative for it either).
+     */
+    public static Tensor heaviside(Tensor x, float valueAtZero) {
+        return activation(new EltwiseParams(EltwiseAlgorithm.STEP, valueAtZero), x);
+    }
+
+    /**
+     * PyTorch's {@code softplus(x, beta, threshold)}: x where beta x > threshold, else log(1 + exp(beta x)) / beta
+     * (its left tail not flushed to 0 where float32 holds it).
+     */
+    public static Tensor softplus(Tensor x, float beta, float threshold) {
+        return activation(new EltwiseParams(EltwiseAlgorithm.SOFTPLUS, beta, threshold), x);
     }
 }

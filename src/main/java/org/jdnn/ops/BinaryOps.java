@@ -39,7 +39,7 @@ public final class BinaryOps {
 
     /**
      * {@code out = a op b} with broadcasting; out may be {@code a} itself (in place: {@code a += b} when b broadcasts
-     * to a's shape). MAX/MIN send the gradient to {@code a} where the output equals it (ties included), else to b.
+     * to a's shape). MAX/MIN send the gradient to the operand that wins, half to each at a tie (PyTorch's maximum/minimum).
      */
     public static final Op<BinaryParams> BINARY = Op.<BinaryParams>declare("binary", "a", "b")
             .inPlace(0)
@@ -89,18 +89,39 @@ public final class BinaryOps {
                 }
                 yield new Tensor[] {ga, gb};
             }
-            case MAX, MIN -> {
-                Tensor ga;
-                try (Tensor fromA = calls.run(COMPARE, new CompareParams(CompareAlgorithm.EQ), out[0], a)) {
-                    ga = binary(BinaryAlgorithm.MUL, g, fromA, calls);
-                }
-                Tensor gb = needs[1] ? reduced(binary(BinaryAlgorithm.SUB, g, ga, calls), true, b.shape(), calls) : null;
-                if (!needs[0]) {
-                    ga.close();
-                }
-                yield new Tensor[] {needs[0] ? reduced(ga, true, a.shape(), calls) : null, gb};
-            }
+            case MAX, MIN -> maxMinGradients(p.algorithm(), a, b, g, needs, calls);
         };
+    }
+
+    /**
+     * PyTorch's maximum/minimum backward: {@code a} takes g where it wins, {@code g/2} where a == b, 0 where it loses
+     * (and both take g where either is NaN, as there: no comparison holds). For MAX, with w = (a == b) ? 1/2 : 1:
+     * {@code ga = g w (1 - [a < b])}, {@code gb = g w (1 - [a > b])}; MIN swaps the comparisons.
+     */
+    private static Tensor[] maxMinGradients(BinaryAlgorithm algorithm, Tensor a, Tensor b, Tensor g, boolean[] needs,
+                                            OpCalls calls) {
+        CompareAlgorithm losesA = algorithm == BinaryAlgorithm.MAX ? CompareAlgorithm.LT : CompareAlgorithm.GT;
+        CompareAlgorithm losesB = algorithm == BinaryAlgorithm.MAX ? CompareAlgorithm.GT : CompareAlgorithm.LT;
+        Tensor[] grads = new Tensor[2];
+        try (Tensor tie = calls.run(COMPARE, new CompareParams(CompareAlgorithm.EQ), a, b);
+             Tensor halfAtTie = scalar(BinaryAlgorithm.MUL, tie, -0.5f, calls);
+             Tensor weight = scalar(BinaryAlgorithm.ADD, halfAtTie, 1f, calls);
+             Tensor weighted = binary(BinaryAlgorithm.MUL, g, weight, calls)) {
+            CompareAlgorithm[] loses = {losesA, losesB};
+            Tensor[] operands = {a, b};
+            for (int i = 0; i < 2; i++) {
+                if (!needs[i]) {
+                    continue;
+                }
+                try (Tensor lost = calls.run(COMPARE, new CompareParams(loses[i]), a, b);
+                     Tensor keep = scalar(BinaryAlgorithm.MUL, lost, -1f, calls);
+                     Tensor kept = scalar(BinaryAlgorithm.ADD, keep, 1f, calls)) {
+                    grads[i] = reduced(binary(BinaryAlgorithm.MUL, weighted, kept, calls), true, operands[i].shape(),
+                            calls);
+                }
+            }
+        }
+        return grads;
     }
 
     private static Tensor[] scalarGradients(ScalarParams p, Tensor[] in, Tensor[] out, Tensor g, boolean[] needs,

@@ -937,4 +937,86 @@ public final class Tensor implements AutoCloseable {
     public Tensor bmm(Tensor other) {
         return F.bmm(this, other);
     }
+
+    // ---- fluent: element-wise math ----
+
+    /** {@link F#exp}. */
+    public Tensor exp() {
+        return F.exp(this);
+    }
+
+    /** {@link F#log1p}. */
+    public Tensor log1p() {
+        return F.log1p(this);
+    }
+
+    /** {@link F#expm1}. */
+    public Tensor expm1() {
+        return F.expm1(this);
+    }
+
+    /** {@link F#sqrt}. */
+    public Tensor sqrt() {
+        return F.sqrt(this);
+    }
+
+    /** {@link F#rsqrt}. */
+    public Tensor rsqrt() {
+        return F.rsqrt(this);
+    }
+
+    /** {@link F#sin}. */
+    public Tensor sin() {
+        return F.sin(this);
+    }
+
+    /** {@link F#cos}. */
+    public Tensor cos() {
+        return F.cos(this);
+    }
+
+    /** {@link F#silu}. */
+    public Tensor silu() {
+        return F.silu(this);
+    }
+
+    /** {@link F#logSigmoid}. */
+    public Tensor logSigmoid() {
+        return F.logSigmoid(this);
+    }
+
+    /** {@link F#hardtanh(Tensor, float, float)}. */
+    public Tensor hardtanh(float minVal, float maxVal) {
+        return F.hardtanh(this, minVal, maxVal);
+    }
+
+    /** {@link F#clamp}. */
+    public Tensor clamp(float min, float max) {
+        return F.clamp(this, min, max);
+    }
+
+    /** {@link F#clampMin}. */
+    public Tensor clampMin(float min) {
+        return F.clampMin(this, min);
+    }
+
+    /** {@link F#clampMax}. */
+    public Tensor clampMax(float max) {
+        return F.clampMax(this, max);
+    }
+
+    /** {@link F#pow(Tensor, float)}. */
+    public Tensor pow(float exponent) {
+        return F.pow(this, exponent);
+    }
+
+    /** {@link F#pow(Tensor, Tensor)}. */
+    public Tensor pow(Tensor exponent) {
+        return F.pow(this, exponent);
+    }
+
+    /** {@link F#heaviside}. */
+    public Tensor heaviside(float valueAtZero) {
+        return F.heaviside(this, valueAtZero);
+    }
 }

@@ -29,15 +29,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EltwiseParityTest {
 
     /**
-     * STEP at its edge values: 0 at +-0 and -inf, 1 at the smallest positive float and +inf; in place too. NaN is
-     * left out: its step is backend-dependent (see EltwiseAlgorithm.STEP).
+     * STEP (heaviside(x, 1), the perceptron's step) at its edge values: 1 at +-0, the smallest positive float and +inf,
+     * 0 below 0, at -inf and at NaN (PyTorch's heaviside); in place too. It gave 0 at 0 before.
      */
     @Test
     void stepIsExactAtZeroAndSpecialValues() {
         OneDnnBackend onednn = Parity.onednn("eltwise");
         float[] x = {-1f, -0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY,
-                Float.NEGATIVE_INFINITY, 3.5f};
-        float[] expected = {0, 0, 0, 1, 0, 1, 0, 1};
+                Float.NEGATIVE_INFINITY, 3.5f, Float.NaN};
+        float[] expected = {0, 1, 1, 1, 0, 1, 0, 1, 0};
         EltwiseParams step = EltwiseParams.of(EltwiseAlgorithm.STEP);
         for (Backend backend : List.of(ReferenceBackend.INSTANCE, onednn)) {
             try (Scope scope = Scope.open()) {
@@ -50,7 +50,9 @@ class EltwiseParityTest {
             }
         }
         try (Scope scope = Scope.open()) {
-            assertArrayEquals(new float[] {0, 1, 0}, F.step(Tensor.of(-2f, 2f, 0f)).toFloatArray());
+            assertArrayEquals(new float[] {0, 1, 1}, F.step(Tensor.of(-2f, 2f, 0f)).toFloatArray());
+            assertArrayEquals(new float[] {0, 1, 0, 0.5f, 0.5f}, F.heaviside(Tensor.of(-2f, 2f, Float.NaN, 0f, -0f), 0.5f)
+                    .toFloatArray());
         }
     }
 

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LectureExamplesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"TwoTwoOneNetwork", "SingleNeuron", "AdamFirstStep", "AdamWVersusL2"})
+    @ValueSource(strings = {"TwoTwoOneNetwork", "SingleNeuron", "Perceptron", "AdamFirstStep", "AdamWVersusL2"})
     void runsAndMatchesItsHandDerivation(String name) throws IOException, InterruptedException {
         Path source = Path.of("examples", name + ".java");
         assertTrue(Files.isRegularFile(source), source + " exists");

@@ -37,15 +37,10 @@ final class EltwiseEntries {
                 OpInfo.of(EltwiseOps.FORWARD).tolerance(1e-5, 1e-6).gradientTolerance(1e-5, 1e-5).differentiable()
                         .finiteDifferences(0.01, 1e-3)
                         .samples(EltwiseEntries::forward)
-                        .knownDifference("onednn", STEP_AT_NAN, s -> is(s, EltwiseAlgorithm.STEP) && hasNaN(s, 0))
-                        .knownDifference("onednn", RELU_BACKWARD_AT_NAN, s -> is(s, EltwiseAlgorithm.RELU)
-                                && s.params().alpha() != 0 && hasNaN(s, 0))
-                        .primitiveOptional((p, in) -> in[0].numel() == 0).build(),
+                        .primitiveOptional((p, in) -> javaLoop(p, in)).build(),
                 OpInfo.of(EltwiseOps.BACKWARD).tolerance(1e-5, 1e-5)
                         .samples(EltwiseEntries::backward)
-                        .knownDifference("onednn", RELU_BACKWARD_AT_NAN, s -> is(s, EltwiseAlgorithm.RELU)
-                                && s.params().alpha() != 0 && hasNaN(s, 0))
-                        .primitiveOptional((p, in) -> in[0].numel() == 0).build(),
+                        .primitiveOptional((p, in) -> javaLoop(p, in)).build(),
                 OpInfo.of(EltwiseOps.LOG).tolerance(0, 0).differentiable().finiteDifferences(0.01, 1e-3)
                         .samples(EltwiseEntries::log)
                         // oneDNN's log kernel is a Java loop (see OneDnnEltwise): never a primitive.
@@ -55,12 +50,16 @@ final class EltwiseEntries {
                         .primitiveOptional((p, in) -> true).build());
     }
 
-    static final String STEP_AT_NAN = "STEP of NaN: 1 on oneDNN (its compare is 'not x <= 0'), 0 on the reference";
-    static final String RELU_BACKWARD_AT_NAN = "leaky RELU backward at a NaN input: gradOutput (slope 1) on oneDNN, "
-            + "alpha * gradOutput on the reference, as PyTorch's leaky_relu";
-
-    private static boolean is(Sample<EltwiseParams> s, EltwiseAlgorithm algorithm) {
-        return s.params().algorithm() == algorithm;
+    /**
+     * Where oneDNN's kernel may be a Java loop, not a primitive (OneDnnEltwiseLoops: the step, softplus, the math
+     * functions but sqrt and SiLU), or has nothing to do.
+     */
+    private static boolean javaLoop(EltwiseParams p, Shape[] in) {
+        return in[0].numel() == 0 || switch (p.algorithm()) {
+            case STEP, SOFTPLUS -> true;
+            case SQRT, SILU -> false;
+            default -> p.algorithm().isMath(); // exp: on the primitive unless its input holds a NaN
+        };
     }
 
     /** Whether input {@code i} holds a NaN. */
@@ -116,7 +115,7 @@ final class EltwiseEntries {
     }
 
     /** The eltwise parity suite's shapes: rank 1..4, the last dim up to 33, the others up to 6. */
-    private static long[] parityShape(SplittableRandom r) {
+    static long[] parityShape(SplittableRandom r) {
         int rank = 1 + r.nextInt(4);
         long[] shape = new long[rank];
         for (int d = 0; d < rank; d++) {
@@ -168,6 +167,9 @@ final class EltwiseEntries {
     private static List<Sample<EltwiseParams>> forward(SplittableRandom r) {
         List<Sample<EltwiseParams>> samples = new ArrayList<>();
         for (EltwiseAlgorithm algorithm : EltwiseAlgorithm.values()) {
+            if (algorithm.isMath()) {
+                continue; // EltwiseMathEntries
+            }
             List<Sample<EltwiseParams>> mine = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 EltwiseParams p = new EltwiseParams(algorithm, alpha(r, algorithm, i));
@@ -183,11 +185,40 @@ final class EltwiseEntries {
             mine.add(Sample.of(describe(p) + ", +Inf/-Inf", p, withInfinities(r, 4, 6)).comparedOnly());
             mine.add(Sample.of(describe(p) + ", at and next to 0", p, nearZero(r)).comparedOnly());
             if (algorithm == EltwiseAlgorithm.STEP) {
-                mine.add(Sample.of("STEP at +-0, +-MIN_VALUE, +-Inf", p, values(-1f, -0f, 0f, Float.MIN_VALUE,
-                        -Float.MIN_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3.5f)));
+                for (float atZero : new float[] {1f, 0f, 0.5f}) {
+                    mine.add(Sample.of("STEP (heaviside, " + atZero + " at 0) at +-0, +-MIN_VALUE, +-Inf, NaN",
+                            new EltwiseParams(EltwiseAlgorithm.STEP, atZero), values(-1f, -0f, 0f, Float.MIN_VALUE,
+                                    -Float.MIN_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3.5f,
+                                    Float.NaN)));
+                }
                 mine.replaceAll(Sample::forwardOnly);
             }
+            if (algorithm == EltwiseAlgorithm.SOFTPLUS) {
+                mine.addAll(softplusThresholds(r));
+            }
             samples.addAll(mine);
+        }
+        samples.addAll(EltwiseMathEntries.forward(r));
+        return samples;
+    }
+
+    /**
+     * Softplus around its threshold (beta x = threshold exactly is below it: the linear part is strictly above) and in
+     * its left tail (down to -104, where exp underflows float32): beta 1 threshold 20, beta 2 threshold 5, beta 0.5
+     * threshold 1, all compared only (the threshold is a kink).
+     */
+    private static List<Sample<EltwiseParams>> softplusThresholds(SplittableRandom r) {
+        List<Sample<EltwiseParams>> samples = new ArrayList<>();
+        float[][] cases = {{1f, 20f}, {2f, 5f}, {0.5f, 1f}};
+        for (float[] c : cases) {
+            float beta = c[0], threshold = c[1];
+            float at = threshold / beta;
+            EltwiseParams p = new EltwiseParams(EltwiseAlgorithm.SOFTPLUS, beta, threshold);
+            samples.add(Sample.of("SOFTPLUS beta " + beta + " threshold " + threshold + ": at, below and above it, "
+                    + "left tail", p, values(at, Math.nextDown(at), Math.nextUp(at), at + 0.5f, at - 0.5f, -20f, -50f,
+                    -87f, -100f, -103f, -104f, -120f, 30f, 0f)).comparedOnly());
+            samples.add(Sample.of("SOFTPLUS beta " + beta + " threshold " + threshold + ", in +-" + (2 * at), p,
+                    uniform(r, -2 * at, 2 * at, 5, 7)).comparedOnly());
         }
         return samples;
     }
@@ -201,7 +232,7 @@ final class EltwiseEntries {
     private static List<Sample<EltwiseParams>> backward(SplittableRandom r) {
         List<Sample<EltwiseParams>> samples = new ArrayList<>();
         for (EltwiseAlgorithm algorithm : EltwiseAlgorithm.values()) {
-            if (algorithm == EltwiseAlgorithm.STEP) {
+            if (algorithm == EltwiseAlgorithm.STEP || algorithm.isMath()) {
                 continue;
             }
             for (int i = 0; i < 4; i++) {
@@ -220,6 +251,11 @@ final class EltwiseEntries {
                     Samples.withSpecials(r, randn(r, 4, 6))));
             samples.add(Sample.of(describe(p) + ", at and next to 0", p, nearZero(r), randn(r, 3, 8)));
         }
+        for (Sample<EltwiseParams> s : softplusThresholds(r)) {
+            samples.add(Sample.of(s.description(), s.params(), s.inputs()[0],
+                    randn(r, s.inputs()[0].shape().dims())));
+        }
+        samples.addAll(EltwiseMathEntries.backward(r));
         EltwiseParams step = EltwiseParams.of(EltwiseAlgorithm.STEP);
         samples.add(Sample.rejected("STEP", "not differentiable", step, values(1f, -1f), values(1f, 1f)));
         samples.add(Sample.rejected("gradOutput [3, 2] for input [2, 3]", "gradOutput shape",

@@ -23,6 +23,8 @@ final class OpEntries {
         all.addAll(SignEntries.all());
         // ---- views ----
         all.addAll(ViewEntries.all());
+        // ---- element-wise math ----
+        all.addAll(EltwiseMathEntries.all());
         return all;
     }
 }

@@ -83,7 +83,8 @@ class LayerGradientTest {
             check("elu", new ELU(0.7f), x, 16, KINK_H, TOL, PARITY, "eltwise");
             check("sigmoid", new Sigmoid(), x, 17, H, TOL, PARITY, "eltwise");
             check("tanh", new Tanh(), x, 18, H, TOL, PARITY, "eltwise");
-            check("softplus", new Softplus(2f), x, 19, H, TOL, PARITY, "eltwise");
+            // softplus runs as a Java loop on oneDNN (its soft_relu cancels in the left tail): no primitive to count.
+            check("softplus", new Softplus(2f), x, 19, H, TOL, PARITY);
             check("gelu", new GELU(), x, 20, H, TOL, PARITY, "eltwise");
             check("gelu tanh", new GELU("tanh"), x, 21, H, TOL, PARITY, "eltwise");
             check("flatten", new Flatten(), Tensor.randn(116, 2, 3, 2), 22, H, TOL, PARITY);

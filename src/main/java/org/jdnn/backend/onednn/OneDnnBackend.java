@@ -77,6 +77,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnSign.register(kernels);
         // ---- views ----
         OneDnnViews.register(this, kernels);
+        // ---- element-wise math ----
+        OneDnnPow.register(kernels);
         try {
             kernels.requireKnownDisabled(DISABLE_PROPERTY);
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package org.jdnn.backend.onednn;
 
+import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.HostMemory;
@@ -19,23 +20,30 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * The element-wise ops on oneDNN's eltwise primitive: the activations forward and backward (on a held input's
- * layout when the function keeps the padding zero, see {@link BlockedCopy}, else on plain memory), the step on the
- * binary comparison primitive; the clamped log and its backward are Java loops (see {@link #log}).
+ * layout when the function keeps the padding zero, see {@link BlockedCopy}, else on plain memory), exp, sqrt and
+ * SiLU there too; the step, softplus and the other math functions as Java loops ({@link OneDnnEltwiseLoops}); the
+ * clamped log and its backward are Java loops too (see {@link #log}).
  */
 final class OneDnnEltwise {
     private final OneDnnBackend backend;
-    private final OneDnnBinary binary;
 
     private OneDnnEltwise(OneDnnBackend backend) {
         this.backend = backend;
-        this.binary = new OneDnnBinary(backend);
     }
 
-    /** Registers the eltwise, eltwise_backward, log and log_backward kernels (none needs a fallback). */
+    /**
+     * Registers the eltwise, eltwise_backward, log and log_backward kernels. One fallback: leaky ReLU's backward at a
+     * NaN input, where oneDNN passes the gradient with slope 1 and PyTorch scales it by the negative slope (NaN > 0 is
+     * false); the scan runs only for a leaky ReLU's backward, never for ReLU's.
+     */
     static void register(OneDnnBackend backend, KernelTable table) {
         OneDnnEltwise kernels = new OneDnnEltwise(backend);
         table.put(EltwiseOps.FORWARD, (p, in, out) -> kernels.forward(p, in[0], out[0]))
-                .put(EltwiseOps.BACKWARD, (p, in, out) -> kernels.backward(p, in[0], in[1], out[0]))
+                .put(EltwiseOps.BACKWARD, (p, in, out) -> kernels.backward(p, in[0], in[1], out[0]),
+                        Fallback.toReference("leaky ReLU's backward at a NaN input: oneDNN's slope there is 1, "
+                                        + "PyTorch's the negative slope",
+                                (p, in, out) -> p.algorithm() == EltwiseAlgorithm.RELU && p.alpha() != 0
+                                        && SpecialValues.anyNaN(in[0])))
                 .put(EltwiseOps.LOG, (p, in, out) -> log(p.min(), in[0], out[0]))
                 .put(EltwiseOps.LOG_BACKWARD, (p, in, out) -> logBackward(p.min(), in[0], in[1], out[0]));
     }
@@ -49,8 +57,8 @@ final class OneDnnEltwise {
         if (src.numel() == 0) {
             return;
         }
-        if (params.algorithm() == EltwiseAlgorithm.STEP) {
-            stepForward(src, dst);
+        if (OneDnnEltwiseLoops.runs(params, src)) {
+            OneDnnEltwiseLoops.forward(params, src, dst);
             return;
         }
         BlockedCopy held = keepsPaddingZero(params.algorithm()) ? BlockedCopy.acquire(backend, src, null) : null;
@@ -76,7 +84,8 @@ final class OneDnnEltwise {
     private static boolean keepsPaddingZero(EltwiseAlgorithm algorithm) {
         return switch (algorithm) {
             case RELU, ELU, TANH, GELU_TANH, GELU_ERF -> true;
-            case SIGMOID, SOFTPLUS, STEP -> false;
+            default -> false; // SIGMOID, SOFTPLUS; the rest run as Java loops (OneDnnEltwiseLoops) on plain memory
+
         };
     }
 
@@ -84,7 +93,12 @@ final class OneDnnEltwise {
         if (src.numel() == 0) {
             return;
         }
-        BlockedCopy heldSrc = BlockedCopy.acquire(backend, src, null);
+        if (OneDnnEltwiseLoops.runs(params, src)) {
+            OneDnnEltwiseLoops.backward(params, src, diffDst, diffSrc);
+            return;
+        }
+        // sqrt's backward would write 0 / (2 sqrt 0) = NaN into a blocked layout's padding: it runs on plain memory.
+        BlockedCopy heldSrc = params.algorithm() == EltwiseAlgorithm.SQRT ? null : BlockedCopy.acquire(backend, src, null);
         BlockedCopy heldDiff = heldSrc == null ? null : BlockedCopy.acquire(backend, diffDst, heldSrc.format());
         if (heldDiff != null) {
             try {
@@ -134,14 +148,18 @@ final class OneDnnEltwise {
             case SOFTPLUS -> dnnl_h.dnnl_eltwise_soft_relu();
             case GELU_TANH -> dnnl_h.dnnl_eltwise_gelu_tanh();
             case GELU_ERF -> dnnl_h.dnnl_eltwise_gelu_erf();
-            case STEP -> throw new IllegalStateException("eltwise STEP: runs on the binary primitive, not eltwise");
+            case EXP -> dnnl_h.dnnl_eltwise_exp();
+            case SQRT -> dnnl_h.dnnl_eltwise_sqrt();
+            case SILU -> dnnl_h.dnnl_eltwise_swish();
+            default -> throw new IllegalStateException("eltwise " + key.algorithm() + ": runs as a Java loop");
         };
         String label = "eltwise " + key;
+        float alpha = key.algorithm() == EltwiseAlgorithm.SILU ? 1f : key.alpha(); // swish's sigmoid scale: 1
         try (Descriptors d = new Descriptors()) {
             MemorySegment md = key.layout() == null ? d.plain(key.elements()) : layoutMd;
             MemorySegment forwardSlot = d.handleSlot();
             Dnnl.check(dnnl_h.dnnl_eltwise_forward_primitive_desc_create(forwardSlot, backend.engine().handle(),
-                    dnnl_h.dnnl_forward_training(), algorithm, md, md, key.alpha(), 0f, d.userScratchpadAttr()),
+                    dnnl_h.dnnl_forward_training(), algorithm, md, md, alpha, 0f, d.userScratchpadAttr()),
                     "dnnl_eltwise_forward_primitive_desc_create", label);
             MemorySegment forward = forwardSlot.get(ADDRESS, 0);
             if (!key.backward()) {
@@ -151,23 +169,11 @@ final class OneDnnEltwise {
             d.temporary(forward);
             MemorySegment backwardSlot = d.handleSlot();
             Dnnl.check(dnnl_h.dnnl_eltwise_backward_primitive_desc_create(backwardSlot, backend.engine().handle(),
-                    algorithm, md, md, md, key.alpha(), 0f, forward, d.userScratchpadAttr()),
+                    algorithm, md, md, md, alpha, 0f, forward, d.userScratchpadAttr()),
                     "dnnl_eltwise_backward_primitive_desc_create", label);
             return new CachedPrimitive(backend.engine(), backwardSlot.get(ADDRESS, 0),
                     new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DIFF_DST(), dnnl_h.DNNL_ARG_DIFF_SRC()}, label);
         }
-    }
-
-    // ---- step ----
-
-    /**
-     * oneDNN's eltwise has no step function; the binary comparison {@code src > 0} against a one-element zero
-     * operand writes exactly 1.0 or 0.0 in f32 (0 for x = 0 and -0, as the reference; NaN is left unspecified
-     * because the JIT compares "not x <= 0" and writes 1). Counted as "eltwise".
-     */
-    private void stepForward(Tensor src, Tensor dst) {
-        binary.scalar("eltwise", dnnl_h.dnnl_binary_gt(), src.shape(), TensorAccess.segment(src), 0f,
-                TensorAccess.segment(dst));
     }
 
     // ---- log ----

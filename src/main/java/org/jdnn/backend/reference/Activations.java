@@ -19,10 +19,13 @@ final class Activations {
             case ELU -> x > 0 ? x : alpha * Math.expm1(x);
             case SIGMOID -> sigmoid(x);
             case TANH -> Math.tanh(x);
-            case SOFTPLUS -> softplus(alpha * x) / alpha;
+            // PyTorch's threshold is on the float product beta x; above it softplus is x.
+            case SOFTPLUS -> (float) (alpha * x) > p.beta() ? x : softplus(alpha * x) / alpha;
             case GELU_TANH -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
             case GELU_ERF -> 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
-            case STEP -> x > 0 ? 1 : 0;
+            case STEP -> x > 0 ? 1 : x == 0 ? alpha : 0; // heaviside(x, alpha): NaN gives 0, as PyTorch's
+            case EXP, LOG, LOG1P, EXPM1, SQRT, RSQRT, SIN, COS, SILU, LOG_SIGMOID, HARDTANH, CLAMP, POW ->
+                    ElementwiseMath.value(p, x);
         };
     }
 
@@ -35,7 +38,7 @@ final class Activations {
             case ELU -> x <= 0 ? alpha * Math.exp(x) : 1; // NaN passes the gradient, as PyTorch's elu_backward
             case SIGMOID -> sigmoid(x) * (1 - sigmoid(x));
             case TANH -> 1 - Math.tanh(x) * Math.tanh(x);
-            case SOFTPLUS -> sigmoid(alpha * x);
+            case SOFTPLUS -> (float) (alpha * x) > p.beta() ? 1 : sigmoid(alpha * x);
             case GELU_TANH -> {
                 double u = SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x);
                 double du = SQRT_2_OVER_PI * (1 + 3 * GELU_CUBIC * x * x);
@@ -45,7 +48,15 @@ final class Activations {
             case GELU_ERF -> 0.5 * (1 + Erf.erf(x / Math.sqrt(2))) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
             // The eltwise_backward shape rule rejects STEP before any kernel runs; this only keeps the switch total.
             case STEP -> throw new IllegalArgumentException(EltwiseOps.STEP_NOT_DIFFERENTIABLE);
+            // gradient(...) takes these; their derivative alone is the gradient for dy = 1.
+            case EXP, LOG, LOG1P, EXPM1, SQRT, RSQRT, SIN, COS, SILU, LOG_SIGMOID, HARDTANH, CLAMP, POW ->
+                    ElementwiseMath.gradient(p, x, 1);
         };
+    }
+
+    /** {@code dy * f'(x)}; the math functions as PyTorch writes their backward (some select rather than multiply). */
+    static double gradient(EltwiseParams p, double x, double dy) {
+        return p.algorithm().isMath() ? ElementwiseMath.gradient(p, x, dy) : derivative(p, x) * dy;
     }
 
     static double sigmoid(double x) {

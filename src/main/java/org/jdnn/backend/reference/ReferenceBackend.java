@@ -35,6 +35,8 @@ public final class ReferenceBackend implements Backend {
         ReferenceSign.register(kernels);
         // ---- views ----
         ReferenceViews.register(kernels);
+        // ---- element-wise math ----
+        ReferencePow.register(kernels);
     }
 
     @Override

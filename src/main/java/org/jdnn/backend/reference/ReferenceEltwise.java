@@ -36,8 +36,8 @@ final class ReferenceEltwise {
 
     private static void backward(EltwiseParams params, MemorySegment x, MemorySegment dy, MemorySegment dx, long n) {
         for (long i = 0; i < n; i++) {
-            double grad = Activations.derivative(params, x.getAtIndex(JAVA_FLOAT, i));
-            dx.setAtIndex(JAVA_FLOAT, i, (float) (grad * dy.getAtIndex(JAVA_FLOAT, i)));
+            double grad = Activations.gradient(params, x.getAtIndex(JAVA_FLOAT, i), dy.getAtIndex(JAVA_FLOAT, i));
+            dx.setAtIndex(JAVA_FLOAT, i, (float) grad);
         }
     }
 

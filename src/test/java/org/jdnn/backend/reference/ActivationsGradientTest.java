@@ -16,8 +16,8 @@ class ActivationsGradientTest {
         SplittableRandom random = new SplittableRandom(11);
         double h = 1e-6;
         for (EltwiseAlgorithm algorithm : EltwiseAlgorithm.values()) {
-            if (algorithm == EltwiseAlgorithm.STEP) {
-                continue; // forward only: its derivative is 0 almost everywhere and undefined at 0, backward throws
+            if (algorithm == EltwiseAlgorithm.STEP || algorithm.isMath()) {
+                continue; // STEP is forward only; the math functions have their own domains (ElementwiseMathTest)
             }
             EltwiseParams params = new EltwiseParams(algorithm, algorithm == EltwiseAlgorithm.RELU ? 0.1f
                     : algorithm == EltwiseAlgorithm.ELU ? 1.3f : algorithm == EltwiseAlgorithm.SOFTPLUS ? 2f : 0f);
@@ -51,11 +51,13 @@ class ActivationsGradientTest {
     }
 
     @Test
-    void stepIsOneAboveZeroOnly() {
+    void stepIsHeavisideWithOneAtZero() {
         EltwiseParams step = EltwiseParams.of(EltwiseAlgorithm.STEP);
         assertEquals(1, Activations.value(step, 1e-300));
-        assertEquals(0, Activations.value(step, 0));
-        assertEquals(0, Activations.value(step, -0.0));
+        assertEquals(1, Activations.value(step, 0));
+        assertEquals(1, Activations.value(step, -0.0));
         assertEquals(0, Activations.value(step, -5));
+        assertEquals(0, Activations.value(step, Double.NaN));
+        assertEquals(0.25, Activations.value(new EltwiseParams(EltwiseAlgorithm.STEP, 0.25f), 0));
     }
 }
