@@ -1,5 +1,7 @@
 package org.jdnn.tensor;
 
+import org.jdnn.autograd.F;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -668,6 +670,144 @@ public final class Tensor implements AutoCloseable {
             }
         }
         sb.append(']');
+    }
+
+    // ---- fluent: the op calls as methods ----
+    // Each is one line over org.jdnn.autograd.F, the static form (x.relu() is F.relu(x)): differentiable, recorded
+    // when gradients are on, run on the tensor's device. This is the tensor package's one reference upward, on purpose:
+    // PyTorch users write x.matmul(w).add(b).relu(), and the static forms stay for code that prefers them.
+
+    /** {@code this @ other} (see {@link F#matmul(Tensor, Tensor)}). */
+    public Tensor matmul(Tensor other) {
+        return F.matmul(this, other);
+    }
+
+    /** {@code this + other}, broadcasting. */
+    public Tensor add(Tensor other) {
+        return F.add(this, other);
+    }
+
+    public Tensor add(float other) {
+        return F.add(this, other);
+    }
+
+    /** {@code this - other}, broadcasting. */
+    public Tensor sub(Tensor other) {
+        return F.sub(this, other);
+    }
+
+    public Tensor sub(float other) {
+        return F.sub(this, other);
+    }
+
+    /** {@code this * other} element-wise, broadcasting. */
+    public Tensor mul(Tensor other) {
+        return F.mul(this, other);
+    }
+
+    public Tensor mul(float other) {
+        return F.mul(this, other);
+    }
+
+    /** {@code this / other} element-wise, broadcasting. */
+    public Tensor div(Tensor other) {
+        return F.div(this, other);
+    }
+
+    public Tensor div(float other) {
+        return F.div(this, other);
+    }
+
+    public Tensor neg() {
+        return F.neg(this);
+    }
+
+    public Tensor square() {
+        return F.square(this);
+    }
+
+    /** |x|; its gradient is sign(x), 0 at 0. */
+    public Tensor abs() {
+        return F.abs(this);
+    }
+
+    public Tensor sign() {
+        return F.sign(this);
+    }
+
+    public Tensor maximum(Tensor other) {
+        return F.maximum(this, other);
+    }
+
+    public Tensor minimum(Tensor other) {
+        return F.minimum(this, other);
+    }
+
+    /** The natural logarithm: log(0) is -infinity, negative values give NaN. */
+    public Tensor log() {
+        return F.log(this);
+    }
+
+    public Tensor relu() {
+        return F.relu(this);
+    }
+
+    public Tensor sigmoid() {
+        return F.sigmoid(this);
+    }
+
+    public Tensor tanh() {
+        return F.tanh(this);
+    }
+
+    public Tensor softmax(int dim) {
+        return F.softmax(this, dim);
+    }
+
+    public Tensor logSoftmax(int dim) {
+        return F.logSoftmax(this, dim);
+    }
+
+    /** The sum of every element, as a rank-0 tensor. */
+    public Tensor sum() {
+        return F.sum(this);
+    }
+
+    /** The sum over {@code dim}, which is removed. */
+    public Tensor sum(int dim) {
+        return F.sum(this, false, dim);
+    }
+
+    /** The sum over {@code dim}, kept with size 1 when {@code keepDim}. */
+    public Tensor sum(int dim, boolean keepDim) {
+        return F.sum(this, keepDim, dim);
+    }
+
+    /** The sum over several dims ({@code x.sum(new int[] {2, 3}, true)}). */
+    public Tensor sum(int[] dims, boolean keepDim) {
+        return F.sum(this, keepDim, dims);
+    }
+
+    /** The mean of every element, as a rank-0 tensor. */
+    public Tensor mean() {
+        return F.mean(this);
+    }
+
+    public Tensor mean(int dim) {
+        return F.mean(this, false, dim);
+    }
+
+    public Tensor mean(int dim, boolean keepDim) {
+        return F.mean(this, keepDim, dim);
+    }
+
+    public Tensor mean(int[] dims, boolean keepDim) {
+        return F.mean(this, keepDim, dims);
+    }
+
+    /** The largest element, as a rank-0 tensor (NaN if any element is NaN). */
+    public Tensor max() {
+        return F.max(this, false);
     }
 
     // ---- autograd: hooks, retained gradients, inference tensors ----
