@@ -175,8 +175,14 @@ public final class Functional {
     /** One Adam/AdamW step in place; see {@link org.jdnn.ops.AdamParams}. */
     public static void adamUpdate(org.jdnn.ops.AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg,
                                   Tensor expAvgSq) {
+        adamUpdate(params, step, param, grad, expAvg, expAvgSq, null);
+    }
+
+    /** One Adam/AdamW step in place, with the amsgrad maximum ({@code maxExpAvgSq}, null unless amsgrad). */
+    public static void adamUpdate(org.jdnn.ops.AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg,
+                                  Tensor expAvgSq, Tensor maxExpAvgSq) {
         Dispatch.call(org.jdnn.ops.AdamOps.UPDATE, new org.jdnn.ops.AdamOps.StepParams(params, step), param, grad, expAvg,
-                expAvgSq);
+                expAvgSq, maxExpAvgSq);
     }
 
     /** {@code target *= factor} in place; returns target (the scalar op run with its output being its input). */

@@ -44,10 +44,10 @@ public class BasicBlock extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        Tensor identity = downsample == null ? input : downsample.forward(input);
-        Tensor out = relu.forward(bn1.forward(conv1.forward(input)));
-        out = bn2.forward(conv2.forward(out));
-        return relu.forward(F.add(out, identity));
+        Tensor identity = downsample == null ? input : downsample.call(input);
+        Tensor out = relu.call(bn1.call(conv1.call(input)));
+        out = bn2.call(conv2.call(out));
+        return relu.call(F.add(out, identity));
     }
 
     /** The projection shortcut, or null when the shortcut is the identity. */

@@ -27,7 +27,7 @@ public class Concat extends Module {
     public Tensor forward(Tensor input) {
         Tensor[] outputs = new Tensor[branches.size()];
         for (int i = 0; i < outputs.length; i++) {
-            outputs[i] = branches.get(i).forward(input);
+            outputs[i] = branches.get(i).call(input);
         }
         return outputs.length == 1 ? outputs[0] : F.concat(1, outputs);
     }

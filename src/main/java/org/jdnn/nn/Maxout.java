@@ -37,7 +37,7 @@ public class Maxout extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        Tensor z = linear.forward(input);
+        Tensor z = linear.call(input);
         // (*, out * pieces) -> (*, out, pieces): output feature j takes the max of z[j * pieces .. j * pieces + pieces).
         long[] dims = z.dims();
         long[] split = java.util.Arrays.copyOf(dims, dims.length + 1);

@@ -2,6 +2,8 @@ package org.jdnn.nn;
 
 import org.jdnn.autograd.Autograd;
 import org.jdnn.tensor.Device;
+import org.jdnn.tensor.Hooks;
+import org.jdnn.tensor.RemovableHandle;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 
@@ -433,5 +435,84 @@ public abstract class Module implements AutoCloseable {
     /** Indents every line after the first by two spaces, as PyTorch's {@code _addindent}. */
     private static String indent(String text) {
         return text.replace("\n", "\n  ");
+    }
+
+    // ---- hooks ----
+
+    /** A forward hook: sees the module, its input and its output; returns a replacement output, or null to keep it. */
+    @FunctionalInterface
+    public interface ForwardHook {
+        Tensor apply(Module module, Tensor input, Tensor output);
+    }
+
+    // Made on first registration: most modules never have a hook.
+    private volatile Hooks<java.util.function.BiFunction<Module, Tensor, Tensor>> forwardPreHooks;
+    private volatile Hooks<ForwardHook> forwardHooks;
+
+    /**
+     * Runs the module as PyTorch's {@code module(x)}: the forward pre-hooks (each may replace the input), then
+     * {@link #forward}, then the forward hooks (each may replace the output). Containers call their children this way,
+     * so hooks on any module in a tree run; calling {@link #forward} directly skips this module's own hooks.
+     */
+    public final Tensor call(Tensor input) {
+        Tensor x = input;
+        Hooks<java.util.function.BiFunction<Module, Tensor, Tensor>> pre = forwardPreHooks;
+        if (pre != null) {
+            for (java.util.function.BiFunction<Module, Tensor, Tensor> hook : pre.snapshot()) {
+                Tensor replaced = hook.apply(this, x);
+                if (replaced != null) {
+                    x = replaced;
+                }
+            }
+        }
+        Tensor out = forward(x);
+        Hooks<ForwardHook> post = forwardHooks;
+        if (post != null) {
+            for (ForwardHook hook : post.snapshot()) {
+                Tensor replaced = hook.apply(this, x, out);
+                if (replaced != null) {
+                    out = replaced;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Registers a hook run by {@link #call} before {@link #forward} with (module, input); it may return a replacement
+     * input, or null (PyTorch's {@code register_forward_pre_hook}).
+     */
+    public final synchronized RemovableHandle registerForwardPreHook(
+            java.util.function.BiFunction<Module, Tensor, Tensor> hook) {
+        if (forwardPreHooks == null) {
+            forwardPreHooks = new Hooks<>();
+        }
+        return forwardPreHooks.add(hook, getClass().getSimpleName() + ".registerForwardPreHook");
+    }
+
+    /**
+     * Registers a hook run by {@link #call} after {@link #forward} with (module, input, output); it may return a
+     * replacement output, or null (PyTorch's {@code register_forward_hook}).
+     */
+    public final synchronized RemovableHandle registerForwardHook(ForwardHook hook) {
+        if (forwardHooks == null) {
+            forwardHooks = new Hooks<>();
+        }
+        return forwardHooks.add(hook, getClass().getSimpleName() + ".registerForwardHook");
+    }
+
+    /**
+     * Registers {@code hook} on every parameter of this module and its descendants, called with (name, parameter)
+     * once the parameter's gradient is accumulated during backward (PyTorch's
+     * {@code register_post_accumulate_grad_hook} on each parameter): where a data-parallel trainer starts reducing a
+     * gradient while backward goes on. The handle removes it from all of them.
+     */
+    public final RemovableHandle registerPostAccumulateGradHook(java.util.function.BiConsumer<String, Tensor> hook) {
+        if (hook == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".registerPostAccumulateGradHook: hook is null");
+        }
+        List<RemovableHandle> handles = new ArrayList<>();
+        namedParameters().forEach((name, p) -> handles.add(p.registerPostAccumulateGradHook(t -> hook.accept(name, t))));
+        return new RemovableHandle(() -> handles.forEach(RemovableHandle::remove));
     }
 }

@@ -34,7 +34,7 @@ public class Sequential extends Module {
     public Tensor forward(Tensor input) {
         Tensor x = input;
         for (Module m : modules) {
-            x = m.forward(x);
+            x = m.call(x);
         }
         return x;
     }

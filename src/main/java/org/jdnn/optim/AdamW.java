@@ -19,6 +19,6 @@ public final class AdamW extends Adam {
     }
 
     private static AdamParams decoupled(AdamParams p) {
-        return new AdamParams(p.lr(), p.beta1(), p.beta2(), p.eps(), p.weightDecay(), true);
+        return p.asDecoupled();
     }
 }

@@ -21,10 +21,12 @@ import java.util.function.Supplier;
  * gradients, compute the loss and call backward) as needed. The search direction comes from the two-loop
  * recursion over the last {@code historySize} curvature pairs; pairs with {@code y.s <= 1e-10} are skipped.
  *
- * <p>Line search: {@link LineSearch#BACKTRACKING_ARMIJO} halves the step from {@code lr} until the Armijo
- * condition {@code f(x + t d) <= f(x) + 1e-4 t g.d} holds (at most 30 halvings; if none satisfies it the
- * parameters go back and the step ends). {@link LineSearch#NONE} takes a fixed step {@code lr}, as PyTorch's
- * default. This implementation has no strong-Wolfe search.
+ * <p>Line search: {@link LineSearch#STRONG_WOLFE} is PyTorch's {@code line_search_fn="strong_wolfe"} (bracketing,
+ * then zooming with cubic interpolation, c1 1e-4, c2 0.9, at most 25 evaluations, stopping when the bracket times
+ * max|d| falls under the change tolerance). {@link LineSearch#BACKTRACKING_ARMIJO} halves the step from {@code lr}
+ * until the Armijo condition {@code f(x + t d) <= f(x) + 1e-4 t g.d} holds (at most 30 halvings; if none satisfies it
+ * the parameters go back and the step ends). {@link LineSearch#NONE} takes a fixed step {@code lr}, as PyTorch's
+ * default.
  *
  * <p>The vectors (gradient, direction, history) are flat float tensors on the parameters' device, and all vector
  * math runs there as tensor ops; only scalars (the loss, dot products, norms) are read on the host, where the
@@ -36,7 +38,9 @@ public final class LBFGS extends Optimizer {
         /** A fixed step of lr (the first iteration uses min(1, 1/|g|_1) lr, as PyTorch). */
         NONE,
         /** Backtracking from lr, halving until the Armijo sufficient-decrease condition holds. */
-        BACKTRACKING_ARMIJO
+        BACKTRACKING_ARMIJO,
+        /** PyTorch's strong-Wolfe search ({@code line_search_fn="strong_wolfe"}), with cubic interpolation. */
+        STRONG_WOLFE
     }
 
     /** L-BFGS options with PyTorch's meanings. */
@@ -167,7 +171,16 @@ public final class LBFGS extends Optimizer {
                 if (gtd > -options.toleranceChange()) {
                     break; // not a descent direction any more
                 }
-                if (options.lineSearch() == LineSearch.BACKTRACKING_ARMIJO) {
+                if (options.lineSearch() == LineSearch.STRONG_WOLFE) {
+                    try (Tensor x0 = flatParams()) {
+                        LineSearchResult found = strongWolfe(closure, x0, stepLength, direction, loss, g, gtd);
+                        loss = found.loss();
+                        g = found.grad();
+                        stepLength = found.t();
+                        evals += found.evaluations();
+                        writeParams(x0, stepLength, direction);
+                    }
+                } else if (options.lineSearch() == LineSearch.BACKTRACKING_ARMIJO) {
                     Tensor x0 = flatParams();
                     try {
                         Tensor gNew = null;
@@ -251,11 +264,185 @@ public final class LBFGS extends Optimizer {
         });
     }
 
-    /** Runs the closure with recording on and returns the loss (read on the host: a scalar). */
+    /** Runs the closure with recording on (even inside a no-grad region) and returns the loss (a scalar, read). */
     private static double evaluate(Supplier<Tensor> closure) {
-        try (Scope scope = Scope.open()) {
+        try (Autograd.EnableGrad on = Autograd.enableGrad(); Scope scope = Scope.open()) {
             return closure.get().item();
         }
+    }
+
+    // ---- the strong-Wolfe line search, after PyTorch's _strong_wolfe (itself after minFunc / torch7's lswolfe) ----
+
+    private static final double WOLFE_C1 = 1e-4;
+    private static final double WOLFE_C2 = 0.9;
+    private static final int MAX_LINE_SEARCH = 25;
+
+    /** The accepted point: its loss, its flat gradient (owned by the caller unless it is the one passed in), t. */
+    private record LineSearchResult(double loss, Tensor grad, double t, int evaluations) {
+    }
+
+    /** The loss and flat gradient at {@code x + t d}; the parameters go back to {@code x} afterwards. */
+    private record Point(double loss, Tensor grad) {
+    }
+
+    private Point directionalEvaluate(Supplier<Tensor> closure, Tensor x, double t, Tensor d) {
+        writeParams(x, t, d);
+        double loss = evaluate(closure);
+        Tensor grad = flatGrad();
+        writeParams(x, 0, null);
+        return new Point(loss, grad);
+    }
+
+    /**
+     * Finds a step t along {@code d} from {@code x} (loss {@code f}, gradient {@code g}, slope {@code gtd}) satisfying
+     * the strong Wolfe conditions: first brackets one, then zooms in by cubic interpolation. Only scalars (losses,
+     * slopes g.d, max|d|) are read on the host, where the search branches on them. Every gradient it evaluates but
+     * does not return is freed before it returns; {@code g} stays the caller's.
+     */
+    private LineSearchResult strongWolfe(Supplier<Tensor> closure, Tensor x, double t, Tensor d, double f, Tensor g,
+                                         double gtd) {
+        List<Tensor> made = new ArrayList<>();
+        Tensor result = null;
+        try {
+            double dNorm = maxAbs(d);
+            Point p = directionalEvaluate(closure, x, t, d);
+            made.add(p.grad());
+            double fNew = p.loss();
+            Tensor gNew = p.grad();
+            int evals = 1;
+            double gtdNew = dot(gNew, d);
+            double tPrev = 0, fPrev = f, gtdPrev = gtd;
+            Tensor gPrev = g;
+            boolean done = false;
+            int lsIter = 0;
+            double[] bracket = null, bracketF = null, bracketGtd = null;
+            Tensor[] bracketG = null;
+            while (lsIter < MAX_LINE_SEARCH) {
+                if (fNew > f + WOLFE_C1 * t * gtd || (lsIter > 1 && fNew >= fPrev)) {
+                    bracket = new double[] {tPrev, t};
+                    bracketF = new double[] {fPrev, fNew};
+                    bracketG = new Tensor[] {gPrev, gNew};
+                    bracketGtd = new double[] {gtdPrev, gtdNew};
+                    break;
+                }
+                if (Math.abs(gtdNew) <= -WOLFE_C2 * gtd) {
+                    bracket = new double[] {t};
+                    bracketF = new double[] {fNew};
+                    bracketG = new Tensor[] {gNew};
+                    done = true;
+                    break;
+                }
+                if (gtdNew >= 0) {
+                    bracket = new double[] {tPrev, t};
+                    bracketF = new double[] {fPrev, fNew};
+                    bracketG = new Tensor[] {gPrev, gNew};
+                    bracketGtd = new double[] {gtdPrev, gtdNew};
+                    break;
+                }
+                // Extrapolate: a cubic step between 1.01 t - 0.01 t_prev and 10 t.
+                double minStep = t + 0.01 * (t - tPrev);
+                double maxStep = t * 10;
+                double previousT = t;
+                t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, minStep, maxStep);
+                tPrev = previousT;
+                fPrev = fNew;
+                gPrev = gNew;
+                gtdPrev = gtdNew;
+                p = directionalEvaluate(closure, x, t, d);
+                made.add(p.grad());
+                fNew = p.loss();
+                gNew = p.grad();
+                evals++;
+                gtdNew = dot(gNew, d);
+                lsIter++;
+            }
+            if (lsIter == MAX_LINE_SEARCH) {
+                bracket = new double[] {0, t};
+                bracketF = new double[] {f, fNew};
+                bracketG = new Tensor[] {g, gNew};
+            }
+            // Zoom: shrink the bracket until a point satisfies the conditions (or the bracket is too small).
+            boolean insufficientProgress = false;
+            int low = bracketF[0] <= bracketF[bracketF.length - 1] ? 0 : 1;
+            int high = 1 - low;
+            while (!done && lsIter < MAX_LINE_SEARCH) {
+                if (Math.abs(bracket[1] - bracket[0]) * dNorm < options.toleranceChange()) {
+                    break;
+                }
+                t = cubicInterpolate(bracket[0], bracketF[0], bracketGtd[0], bracket[1], bracketF[1], bracketGtd[1],
+                        Math.min(bracket[0], bracket[1]), Math.max(bracket[0], bracket[1]));
+                double top = Math.max(bracket[0], bracket[1]);
+                double bottom = Math.min(bracket[0], bracket[1]);
+                double eps = 0.1 * (top - bottom);
+                if (Math.min(top - t, t - bottom) < eps) {
+                    // Too close to an end: if that happened before, or t is on the boundary, move 10% inside.
+                    if (insufficientProgress || t >= top || t <= bottom) {
+                        t = Math.abs(t - top) < Math.abs(t - bottom) ? top - eps : bottom + eps;
+                        insufficientProgress = false;
+                    } else {
+                        insufficientProgress = true;
+                    }
+                } else {
+                    insufficientProgress = false;
+                }
+                p = directionalEvaluate(closure, x, t, d);
+                made.add(p.grad());
+                fNew = p.loss();
+                gNew = p.grad();
+                evals++;
+                gtdNew = dot(gNew, d);
+                lsIter++;
+                if (fNew > f + WOLFE_C1 * t * gtd || fNew >= bracketF[low]) {
+                    // Not enough decrease, or not below the lowest point: the new point is the high end.
+                    bracket[high] = t;
+                    bracketF[high] = fNew;
+                    bracketG[high] = gNew;
+                    bracketGtd[high] = gtdNew;
+                    low = bracketF[0] <= bracketF[1] ? 0 : 1;
+                    high = 1 - low;
+                } else {
+                    if (Math.abs(gtdNew) <= -WOLFE_C2 * gtd) {
+                        done = true;
+                    } else if (gtdNew * (bracket[high] - bracket[low]) >= 0) {
+                        // The old low end becomes the high end.
+                        bracket[high] = bracket[low];
+                        bracketF[high] = bracketF[low];
+                        bracketG[high] = bracketG[low];
+                        bracketGtd[high] = bracketGtd[low];
+                    }
+                    bracket[low] = t;
+                    bracketF[low] = fNew;
+                    bracketG[low] = gNew;
+                    bracketGtd[low] = gtdNew;
+                }
+            }
+            result = bracketG[low];
+            return new LineSearchResult(bracketF[low], result, bracket[low], evals);
+        } finally {
+            for (Tensor t2 : made) {
+                if (t2 != result) {
+                    t2.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The minimiser of the cubic through (x1, f1) and (x2, f2) with slopes g1 and g2, clamped to [lower, upper]; the
+     * middle of the bounds when the cubic has no real minimiser (PyTorch's {@code _cubic_interpolate}).
+     */
+    static double cubicInterpolate(double x1, double f1, double g1, double x2, double f2, double g2, double lower,
+                                   double upper) {
+        double d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);
+        double d2Square = d1 * d1 - g1 * g2;
+        if (d2Square >= 0) {
+            double d2 = Math.sqrt(d2Square);
+            double minPos = x1 <= x2
+                    ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+                    : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+            return Math.min(Math.max(minPos, lower), upper);
+        }
+        return (lower + upper) / 2;
     }
 
     /** The parameters' gradients as one flat vector (zeros for a parameter without one), owned by the caller. */

@@ -39,12 +39,12 @@ public final class SGD extends Optimizer {
     @Override
     protected Map<String, Double> hyperParameters() {
         return Map.of("momentum", defaults.momentum(), "dampening", defaults.dampening(),
-                "nesterov", defaults.nesterov() ? 1.0 : 0.0);
+                "nesterov", defaults.nesterov() ? 1.0 : 0.0, "maximize", defaults.maximize() ? 1.0 : 0.0);
     }
 
     @Override
     protected void loadHyperParameters(Map<String, Double> v) {
         defaults = new SgdParams(defaults.lr(), v.get("momentum"), v.get("dampening"), v.get("nesterov") != 0,
-                defaults.weightDecay());
+                defaults.weightDecay(), v.get("maximize") != 0);
     }
 }

@@ -55,4 +55,47 @@ public final class AutogradSupport {
     public static void setGrad(Tensor leaf, Tensor grad) {
         leaf.setGrad(grad);
     }
+
+    // ---- hooks, retained gradients and inference mode (read by the autograd engine) ----
+
+    /** The hooks backward calls with the tensor's complete gradient ({@link Tensor#registerHook}). */
+    public static java.util.List<java.util.function.Function<Tensor, Tensor>> gradHooks(Tensor t) {
+        Hooks<java.util.function.Function<Tensor, Tensor>> hooks = t.gradHooks();
+        return hooks == null || hooks.isEmpty() ? java.util.List.of() : hooks.snapshot();
+    }
+
+    /** The hooks backward calls once the leaf's gradient is accumulated ({@link Tensor#registerPostAccumulateGradHook}). */
+    public static java.util.List<java.util.function.Consumer<Tensor>> postAccumulateGradHooks(Tensor t) {
+        Hooks<java.util.function.Consumer<Tensor>> hooks = t.postAccumulateGradHooks();
+        return hooks == null || hooks.isEmpty() ? java.util.List.of() : hooks.snapshot();
+    }
+
+    /** Whether the tensor has a gradient hook or a post-accumulate-grad hook. */
+    public static boolean hasHooks(Tensor t) {
+        Hooks<?> grad = t.gradHooks();
+        Hooks<?> post = t.postAccumulateGradHooks();
+        return grad != null && !grad.isEmpty() || post != null && !post.isEmpty();
+    }
+
+    // Inference mode lives here, below autograd, because every tensor made while it is on is marked as it is created.
+    private static final java.util.concurrent.atomic.AtomicInteger INFERENCE_SCOPES =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final ThreadLocal<int[]> INFERENCE_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    /** Enters inference mode on this thread (nested scopes count); the autograd layer's {@code inferenceMode()}. */
+    public static void enterInferenceMode() {
+        INFERENCE_DEPTH.get()[0]++;
+        INFERENCE_SCOPES.incrementAndGet();
+    }
+
+    /** Leaves one level of inference mode on this thread. */
+    public static void exitInferenceMode() {
+        INFERENCE_DEPTH.get()[0]--;
+        INFERENCE_SCOPES.decrementAndGet();
+    }
+
+    /** Whether this thread is in inference mode; one volatile read when no thread is. */
+    public static boolean inferenceModeActive() {
+        return INFERENCE_SCOPES.get() > 0 && INFERENCE_DEPTH.get()[0] > 0;
+    }
 }

@@ -498,11 +498,18 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("requiresGrad: tensor " + shape + " was made by " + gradFn.name()
                     + "; only leaf tensors can be marked (use detach() for a leaf copy)");
         }
+        if (value && inference && !AutogradSupport.inferenceModeActive()) {
+            throw new IllegalStateException("requiresGrad: tensor " + shape + " was made in inference mode; setting"
+                    + " requiresGrad(true) on an inference tensor outside inference mode is not allowed (use copy())");
+        }
         requiresGrad = value;
         return this;
     }
 
-    /** The gradient accumulated by backward passes (leaves only), or null before the first one. */
+    /**
+     * The gradient accumulated by backward passes, or null before the first one: leaves only, and non-leaves marked
+     * with {@link #retainGrad()}.
+     */
     public Tensor grad() {
         return grad;
     }
@@ -1018,5 +1025,92 @@ public final class Tensor implements AutoCloseable {
     /** {@link F#heaviside}. */
     public Tensor heaviside(float valueAtZero) {
         return F.heaviside(this, valueAtZero);
+    }
+
+    // ---- autograd: hooks, retained gradients, inference tensors ----
+
+    // Whether this tensor was made in inference mode (set as it is created; see AutogradSupport.inferenceModeActive).
+    private final boolean inference = AutogradSupport.inferenceModeActive();
+    private volatile boolean retainsGrad;
+    // Made on first registration: most tensors never have a hook.
+    private volatile Hooks<java.util.function.Function<Tensor, Tensor>> gradHooks;
+    private volatile Hooks<java.util.function.Consumer<Tensor>> postAccumulateGradHooks;
+
+    /**
+     * Keeps this non-leaf tensor's gradient after backward in {@link #grad()} (PyTorch's {@code retain_grad()}),
+     * accumulated over passes as a leaf's; a no-op on a leaf. Returns this.
+     */
+    public Tensor retainGrad() {
+        if (!requiresGrad()) {
+            throw new IllegalStateException("retainGrad: tensor " + shape + " does not require grad");
+        }
+        if (!isLeaf()) {
+            retainsGrad = true;
+        }
+        return this;
+    }
+
+    /** Whether backward keeps this non-leaf tensor's gradient ({@link #retainGrad()}). */
+    public boolean retainsGrad() {
+        return retainsGrad;
+    }
+
+    /**
+     * Registers a hook that backward calls with this tensor's gradient once it is complete for the pass (summed over
+     * every use), before it is accumulated into {@link #grad()} or sent on through the graph; the hook may return a
+     * replacement of the same shape, or null to keep it (PyTorch's {@code register_hook}). Hooks run in registration
+     * order, each on the previous one's result, with recording off.
+     */
+    public RemovableHandle registerHook(java.util.function.Function<Tensor, Tensor> hook) {
+        if (!requiresGrad()) {
+            throw new IllegalStateException("registerHook: tensor " + shape + " does not require grad; a hook on it"
+                    + " would never run");
+        }
+        synchronized (this) {
+            if (gradHooks == null) {
+                gradHooks = new Hooks<>();
+            }
+        }
+        return gradHooks.add(hook, "registerHook");
+    }
+
+    /**
+     * Registers a hook that backward calls with this leaf once its gradient has been accumulated into {@link #grad()}
+     * for the pass (PyTorch's {@code register_post_accumulate_grad_hook}); a data-parallel trainer starts reducing a
+     * parameter's gradient there while the rest of backward runs.
+     */
+    public RemovableHandle registerPostAccumulateGradHook(java.util.function.Consumer<Tensor> hook) {
+        if (!isLeaf()) {
+            throw new IllegalStateException("registerPostAccumulateGradHook: tensor " + shape + " was made by "
+                    + gradFn.name() + "; post-accumulate-grad hooks go on leaf tensors");
+        }
+        if (!requiresGrad()) {
+            throw new IllegalStateException("registerPostAccumulateGradHook: tensor " + shape
+                    + " does not require grad");
+        }
+        synchronized (this) {
+            if (postAccumulateGradHooks == null) {
+                postAccumulateGradHooks = new Hooks<>();
+            }
+        }
+        return postAccumulateGradHooks.add(hook, "registerPostAccumulateGradHook");
+    }
+
+    /**
+     * Whether this tensor was made in inference mode ({@code Autograd.inferenceMode()}); such a tensor cannot take part
+     * in an op recorded for backward, as in PyTorch.
+     */
+    public boolean isInference() {
+        return inference;
+    }
+
+    /** The gradient hooks, or null if none was ever registered. */
+    Hooks<java.util.function.Function<Tensor, Tensor>> gradHooks() {
+        return gradHooks;
+    }
+
+    /** The post-accumulate-grad hooks, or null if none was ever registered. */
+    Hooks<java.util.function.Consumer<Tensor>> postAccumulateGradHooks() {
+        return postAccumulateGradHooks;
     }
 }

@@ -116,7 +116,7 @@ public final class Trainer {
         for (Batch batch : train.epoch(epoch - 1)) {
             batchIndex++;
             try (Scope scope = Scope.open()) {
-                Tensor output = model.forward(batch.features());
+                Tensor output = model.call(batch.features());
                 Tensor batchLoss = loss.loss(output, batch);
                 float value = batchLoss.item();
                 if (!Float.isFinite(value)) {
@@ -166,7 +166,7 @@ public final class Trainer {
         try (Autograd.NoGrad noGrad = Autograd.noGrad()) {
             for (Batch batch : data.epoch(0)) {
                 try (Scope scope = Scope.open()) {
-                    Tensor output = model.forward(batch.features());
+                    Tensor output = model.call(batch.features());
                     lossSum += (double) loss.loss(output, batch).item() * batch.size();
                     confusion.add(output, batch.labelArray());
                     samples += batch.size();

@@ -18,7 +18,8 @@ import java.util.function.LongFunction;
 import static org.jdnn.matrix.Samples.randn;
 
 /**
- * The matrix entries of the optimizer updates: sgd, adagrad, rmsprop and adam (Adam and AdamW). They have no outputs:
+ * The matrix entries of the optimizer updates: sgd, adagrad, rmsprop and adam (Adam and AdamW, with amsgrad and
+ * maximize). They have no outputs:
  * the matrix compares the parameter and state they update in place ({@link CallValues}). Every variant of the parity
  * suite (momentum, dampening, Nesterov, weight decay, learning-rate decay, centered, AdamW) at its sizes (1, 7, 1031,
  * 10007) and at steps 1, 2 and 5, from random state (sums and square averages in [1, 2), the rest in [0, 1), so that
@@ -97,7 +98,9 @@ final class OptimizerEntries {
                 new Variant<>("Nesterov 0.8", states(true),
                         t -> new SgdOps.StepParams(new SgdParams(0.05, 0.8, 0, true, 0.0), t == 1)),
                 new Variant<>("plain, weight decay 0.1", states(false),
-                        t -> new SgdOps.StepParams(SgdParams.of(0.3).withWeightDecay(0.1), false))));
+                        t -> new SgdOps.StepParams(SgdParams.of(0.3).withWeightDecay(0.1), false)),
+                new Variant<>("maximize, momentum 0.9, Nesterov, weight decay 0.01", states(true),
+                        t -> new SgdOps.StepParams(new SgdParams(0.1, 0.9, 0, true, 0.01, true), t == 1))));
         SgdOps.StepParams momentum = new SgdOps.StepParams(SgdParams.of(0.1).withMomentum(0.9, false), true);
         samples.add(Sample.rejected("momentum without a buffer", "momentumBuffer is null but is needed", momentum,
                 randn(r, 3), randn(r, 3), null));
@@ -127,14 +130,30 @@ final class OptimizerEntries {
 
     private static List<Sample<AdamOps.StepParams>> adam(SplittableRandom r) {
         List<Sample<AdamOps.StepParams>> samples = samples(r, List.of(
-                new Variant<>("Adam, L2 0.1", states(true, true),
+                new Variant<>("Adam, L2 0.1", states(true, true, false),
                         t -> new AdamOps.StepParams(AdamParams.adam(0.01).withWeightDecay(0.1), t)),
-                new Variant<>("AdamW, decay 0.1", states(true, true),
+                new Variant<>("AdamW, decay 0.1", states(true, true, false),
                         t -> new AdamOps.StepParams(AdamParams.adamW(0.01).withWeightDecay(0.1), t)),
-                new Variant<>("Adam, defaults", states(true, true),
-                        t -> new AdamOps.StepParams(AdamParams.adam(0.001), t))));
+                new Variant<>("Adam, defaults", states(true, true, false),
+                        t -> new AdamOps.StepParams(AdamParams.adam(0.001), t)),
+                new Variant<>("Adam, amsgrad, L2 0.1", states(true, true, true),
+                        t -> new AdamOps.StepParams(AdamParams.adam(0.01).withWeightDecay(0.1).withAmsgrad(true), t)),
+                new Variant<>("AdamW, amsgrad, maximize", states(true, true, true),
+                        t -> new AdamOps.StepParams(AdamParams.adamW(0.01).withAmsgrad(true).withMaximize(true), t)),
+                new Variant<>("Adam, maximize, betas (0.5, 0.6)", states(true, true, false),
+                        t -> new AdamOps.StepParams(AdamParams.adam(0.01).withBetas(0.5, 0.6).withMaximize(true), t))));
         samples.add(Sample.rejected("AdamW, expAvgSq of 2 for a param of 3", "expAvgSq shape [2] != param shape [3]",
-                new AdamOps.StepParams(AdamParams.adamW(0.1), 1), randn(r, 3), randn(r, 3), randn(r, 3), randn(r, 2)));
+                new AdamOps.StepParams(AdamParams.adamW(0.1), 1), randn(r, 3), randn(r, 3), randn(r, 3), randn(r, 2),
+                null));
+        samples.add(Sample.rejected("amsgrad without its maximum", "adam: maxExpAvgSq is null but is needed when amsgrad",
+                new AdamOps.StepParams(AdamParams.adam(0.1).withAmsgrad(true), 1), randn(r, 3), randn(r, 3),
+                randn(r, 3), randn(r, 3), null));
+        samples.add(Sample.rejected("a maximum without amsgrad", "adamw: maxExpAvgSq is given but is only used when amsgrad",
+                new AdamOps.StepParams(AdamParams.adamW(0.1), 1), randn(r, 3), randn(r, 3), randn(r, 3), randn(r, 3),
+                randn(r, 3)));
+        samples.add(Sample.rejected("amsgrad maximum of 2 for a param of 3", "maxExpAvgSq shape [2] != param shape [3]",
+                new AdamOps.StepParams(AdamParams.adam(0.1).withAmsgrad(true), 1), randn(r, 3), randn(r, 3),
+                randn(r, 3), randn(r, 3), randn(r, 2)));
         return samples;
     }
 }

@@ -121,7 +121,7 @@ class OptimizerKernelParityTest {
 
     private static void adam(Backend backend, AdamParams params, long step, Tensor param, Tensor grad, Tensor expAvg,
                              Tensor expAvgSq) {
-        Kernels.run(backend, AdamOps.UPDATE, new AdamOps.StepParams(params, step), in(param, grad, expAvg, expAvgSq));
+        Kernels.run(backend, AdamOps.UPDATE, new AdamOps.StepParams(params, step), in(param, grad, expAvg, expAvgSq, null));
     }
 
     private static void assertMessage(String op, org.junit.jupiter.api.function.Executable call) {

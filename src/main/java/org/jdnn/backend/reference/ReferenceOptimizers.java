@@ -35,7 +35,7 @@ final class ReferenceOptimizers {
                         segmentOrNull(in[4])))
                 .put(AdamOps.UPDATE, (p, in, out) -> adam(p.adam(), p.step(), in[0].numel(),
                         TensorAccess.segment(in[0]), TensorAccess.segment(in[1]), TensorAccess.segment(in[2]),
-                        TensorAccess.segment(in[3])));
+                        TensorAccess.segment(in[3]), segmentOrNull(in[4])));
     }
 
     private static MemorySegment segmentOrNull(Tensor t) {
@@ -45,7 +45,8 @@ final class ReferenceOptimizers {
     static void sgd(SgdParams h, long n, MemorySegment param, MemorySegment grad, MemorySegment buf, boolean firstStep) {
         for (long i = 0; i < n; i++) {
             double p = param.getAtIndex(JAVA_FLOAT, i);
-            double d = grad.getAtIndex(JAVA_FLOAT, i) + h.weightDecay() * p;
+            double g = grad.getAtIndex(JAVA_FLOAT, i);
+            double d = (h.maximize() ? -g : g) + h.weightDecay() * p;
             if (h.momentum() != 0) {
                 double b = firstStep ? d : h.momentum() * buf.getAtIndex(JAVA_FLOAT, i) + (1 - h.dampening()) * d;
                 buf.setAtIndex(JAVA_FLOAT, i, (float) b);
@@ -92,26 +93,42 @@ final class ReferenceOptimizers {
     }
 
     static void adam(AdamParams h, long step, long n, MemorySegment param, MemorySegment grad, MemorySegment expAvg,
-                     MemorySegment expAvgSq) {
+                     MemorySegment expAvgSq, MemorySegment maxExpAvgSq) {
         double b1 = h.beta1(), b2 = h.beta2();
         double biasCorrection1 = 1 - Math.pow(b1, step);
         double biasCorrection2 = 1 - Math.pow(b2, step);
         for (long i = 0; i < n; i++) {
             double p = param.getAtIndex(JAVA_FLOAT, i);
             double g = grad.getAtIndex(JAVA_FLOAT, i);
+            if (h.maximize()) {
+                g = -g;
+            }
             if (h.decoupled()) {
                 p *= 1 - h.lr() * h.weightDecay();
             } else {
                 g += h.weightDecay() * p;
             }
-            double m = b1 * expAvg.getAtIndex(JAVA_FLOAT, i) + (1 - b1) * g;
+            double m = lerp(expAvg.getAtIndex(JAVA_FLOAT, i), g, 1 - b1);
             double v = b2 * expAvgSq.getAtIndex(JAVA_FLOAT, i) + (1 - b2) * g * g;
             expAvg.setAtIndex(JAVA_FLOAT, i, (float) m);
             expAvgSq.setAtIndex(JAVA_FLOAT, i, (float) v);
+            if (h.amsgrad()) {
+                // PyTorch keeps the maximum of the raw second moment (NaN wins), then bias-corrects it.
+                v = Math.max(maxExpAvgSq.getAtIndex(JAVA_FLOAT, i), v);
+                maxExpAvgSq.setAtIndex(JAVA_FLOAT, i, (float) v);
+            }
             double mHat = m / biasCorrection1;
             double vHat = v / biasCorrection2;
             // PyTorch adds eps to sqrt(v) / sqrt(1 - beta2^t), i.e. to sqrt(vHat).
             param.setAtIndex(JAVA_FLOAT, i, (float) (p - h.lr() * mHat / (Math.sqrt(vHat) + h.eps())));
         }
+    }
+
+    /**
+     * PyTorch's lerp (m moves towards g by weight), in its two forms: they agree on finite values, but at an infinite g
+     * the second gives NaN, and PyTorch takes it for weights of 0.5 and more (beta1 <= 0.5).
+     */
+    private static double lerp(double m, double g, double weight) {
+        return Math.abs(weight) < 0.5 ? m + weight * (g - m) : g - (g - m) * (1 - weight);
     }
 }
