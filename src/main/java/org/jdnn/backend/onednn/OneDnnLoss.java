@@ -1,0 +1,140 @@
+package org.jdnn.backend.onednn;
+
+import org.jdnn.backend.Fallback;
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.LossOps;
+import org.jdnn.ops.LossReduction;
+import org.jdnn.ops.LossShapes;
+import org.jdnn.ops.NllLossParams;
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The class-index losses on the CPU: oneDNN has no gather or one-hot primitive, so the negative log-likelihood (the
+ * cross-entropy of training) and one-hot encoding are plain loops over (batch, classes, inner), O(batch inner) work
+ * (O(batch inner classes) with label smoothing), next to which the log-softmax before them dominates. Binary
+ * cross-entropy falls back to the reference (declared), being off the training paths.
+ */
+final class OneDnnLoss {
+    private OneDnnLoss() {
+    }
+
+    static void register(KernelTable table) {
+        table.put(LossOps.NLL_LOSS, (p, in, out) -> nll(p, in[0], in[1], in[2], out[0], out[1]))
+                .put(LossOps.NLL_LOSS_BACKWARD, (p, in, out) -> nllBackward(p, in[0], in[1], in[2], in[3], in[4], out[0]))
+                .put(LossOps.ONE_HOT, (p, in, out) -> oneHot(p.numClasses(), in[0], out[0]))
+                .put(LossOps.BINARY_CROSS_ENTROPY, (p, in, out) -> {
+                    throw new IllegalStateException("binary_cross_entropy: runs on the reference");
+                }, Fallback.toReference("oneDNN has no binary cross-entropy with PyTorch's clamps", (p, in, out) -> true))
+                .put(LossOps.BINARY_CROSS_ENTROPY_BACKWARD, (p, in, out) -> {
+                    throw new IllegalStateException("binary_cross_entropy_backward: runs on the reference");
+                }, Fallback.toReference("oneDNN has no binary cross-entropy with PyTorch's clamps", (p, in, out) -> true));
+    }
+
+    /** The class at {@code i}, the ignore index as it is, or an IllegalArgumentException naming {@code op} and the value. */
+    private static long classAt(String op, Tensor target, MemorySegment t, long i, long classes, long ignoreIndex,
+                                boolean ignoring) {
+        long c;
+        if (target.dtype() == DType.INT64) {
+            c = t.getAtIndex(JAVA_LONG, i);
+        } else {
+            float v = t.getAtIndex(JAVA_FLOAT, i);
+            if (v != Math.rint(v) || Math.abs(v) > 0x1p62) {
+                throw new IllegalArgumentException(op + ": target " + v + " at index " + i + " is not a class index");
+            }
+            c = (long) v;
+        }
+        if ((c < 0 || c >= classes) && !(ignoring && c == ignoreIndex)) {
+            throw new IllegalArgumentException(op + ": target " + c + " at index " + i + " is out of bounds [0, " + classes
+                    + ")" + (ignoring ? " and not the ignore index " + ignoreIndex : ""));
+        }
+        return c;
+    }
+
+    private static void nll(NllLossParams p, Tensor input, Tensor target, Tensor weight, Tensor out, Tensor totalWeight) {
+        String op = "nll_loss";
+        LossShapes s = LossShapes.infer(op, input.shape(), target.shape(), weight == null ? null : weight.shape());
+        MemorySegment x = TensorAccess.segment(input), t = TensorAccess.segment(target), y = TensorAccess.segment(out);
+        MemorySegment w = weight == null ? null : TensorAccess.segment(weight);
+        long classes = s.classes(), inner = s.inner();
+        float on = (float) (1 - p.labelSmoothing()), off = (float) (p.labelSmoothing() / classes);
+        boolean none = p.reduction() == LossReduction.NONE;
+        double sum = 0, total = 0;
+        for (long n = 0, at = 0; n < s.batch(); n++) {
+            long row = n * classes * inner;
+            for (long i = 0; i < inner; i++, at++) {
+                long c = classAt(op, target, t, at, classes, p.ignoreIndex(), true);
+                float loss = 0;
+                if (c != p.ignoreIndex()) {
+                    float wc = w == null ? 1f : w.getAtIndex(JAVA_FLOAT, c);
+                    loss = -on * wc * x.getAtIndex(JAVA_FLOAT, row + c * inner + i);
+                    if (off != 0) {
+                        float smooth = 0;
+                        for (long k = 0; k < classes; k++) {
+                            smooth += (w == null ? 1f : w.getAtIndex(JAVA_FLOAT, k)) * x.getAtIndex(JAVA_FLOAT, row + k * inner + i);
+                        }
+                        loss -= off * smooth;
+                    }
+                    total += wc;
+                }
+                if (none) {
+                    y.setAtIndex(JAVA_FLOAT, at, loss);
+                } else {
+                    sum += loss;
+                }
+            }
+        }
+        if (!none) {
+            y.setAtIndex(JAVA_FLOAT, 0, (float) (p.reduction() == LossReduction.MEAN ? sum / total : sum));
+        }
+        TensorAccess.segment(totalWeight).setAtIndex(JAVA_FLOAT, 0, (float) total);
+    }
+
+    private static void nllBackward(NllLossParams p, Tensor input, Tensor gradOutput, Tensor target, Tensor weight,
+                                    Tensor totalWeight, Tensor gradInput) {
+        String op = "nll_loss_backward";
+        LossShapes s = LossShapes.infer(op, input.shape(), target.shape(), weight == null ? null : weight.shape());
+        MemorySegment g = TensorAccess.segment(gradOutput), t = TensorAccess.segment(target);
+        MemorySegment w = weight == null ? null : TensorAccess.segment(weight), dx = TensorAccess.segment(gradInput);
+        long classes = s.classes(), inner = s.inner();
+        float on = (float) (1 - p.labelSmoothing()), off = (float) (p.labelSmoothing() / classes);
+        float scalar = p.reduction() == LossReduction.NONE ? 0f : g.getAtIndex(JAVA_FLOAT, 0);
+        if (p.reduction() == LossReduction.MEAN) {
+            scalar /= TensorAccess.segment(totalWeight).getAtIndex(JAVA_FLOAT, 0);
+        }
+        dx.asSlice(0, gradInput.numel() * Float.BYTES).fill((byte) 0);
+        for (long n = 0, at = 0; n < s.batch(); n++) {
+            long row = n * classes * inner;
+            for (long i = 0; i < inner; i++, at++) {
+                long c = classAt(op, target, t, at, classes, p.ignoreIndex(), true);
+                if (c == p.ignoreIndex()) {
+                    continue;
+                }
+                float scale = p.reduction() == LossReduction.NONE ? g.getAtIndex(JAVA_FLOAT, at) : scalar;
+                if (off != 0) {
+                    for (long k = 0; k < classes; k++) {
+                        dx.setAtIndex(JAVA_FLOAT, row + k * inner + i,
+                                -off * (w == null ? 1f : w.getAtIndex(JAVA_FLOAT, k)) * scale);
+                    }
+                }
+                long at2 = row + c * inner + i;
+                float wc = w == null ? 1f : w.getAtIndex(JAVA_FLOAT, c);
+                dx.setAtIndex(JAVA_FLOAT, at2, dx.getAtIndex(JAVA_FLOAT, at2) - on * wc * scale);
+            }
+        }
+    }
+
+    private static void oneHot(long classes, Tensor target, Tensor out) {
+        MemorySegment t = TensorAccess.segment(target), y = TensorAccess.segment(out);
+        y.asSlice(0, out.numel() * Float.BYTES).fill((byte) 0);
+        for (long i = 0, n = target.numel(); i < n; i++) {
+            y.setAtIndex(JAVA_FLOAT, i * classes + classAt("one_hot", target, t, i, classes, 0, false), 1f);
+        }
+    }
+}
