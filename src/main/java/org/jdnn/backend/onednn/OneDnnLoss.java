@@ -1,6 +1,5 @@
 package org.jdnn.backend.onednn;
 
-import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.ops.LossOps;
 import org.jdnn.ops.LossReduction;
@@ -19,7 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The class-index losses on the CPU: oneDNN has no gather or one-hot primitive, so the negative log-likelihood (the
  * cross-entropy of training) and one-hot encoding are plain loops over (batch, classes, inner), O(batch inner) work
  * (O(batch inner classes) with label smoothing), next to which the log-softmax before them dominates. Binary
- * cross-entropy falls back to the reference (declared), being off the training paths.
+ * cross-entropy is an element-wise loop in float with PyTorch's clamps (oneDNN's eltwise log has no clamp and would
+ * need several primitives for what one pass does).
  */
 final class OneDnnLoss {
     private OneDnnLoss() {
@@ -29,12 +29,8 @@ final class OneDnnLoss {
         table.put(LossOps.NLL_LOSS, (p, in, out) -> nll(p, in[0], in[1], in[2], out[0], out[1]))
                 .put(LossOps.NLL_LOSS_BACKWARD, (p, in, out) -> nllBackward(p, in[0], in[1], in[2], in[3], in[4], out[0]))
                 .put(LossOps.ONE_HOT, (p, in, out) -> oneHot(p.numClasses(), in[0], out[0]))
-                .put(LossOps.BINARY_CROSS_ENTROPY, (p, in, out) -> {
-                    throw new IllegalStateException("binary_cross_entropy: runs on the reference");
-                }, Fallback.toReference("oneDNN has no binary cross-entropy with PyTorch's clamps", (p, in, out) -> true))
-                .put(LossOps.BINARY_CROSS_ENTROPY_BACKWARD, (p, in, out) -> {
-                    throw new IllegalStateException("binary_cross_entropy_backward: runs on the reference");
-                }, Fallback.toReference("oneDNN has no binary cross-entropy with PyTorch's clamps", (p, in, out) -> true));
+                .put(LossOps.BINARY_CROSS_ENTROPY, (p, in, out) -> bce(in[0], in[1], out[0]))
+                .put(LossOps.BINARY_CROSS_ENTROPY_BACKWARD, (p, in, out) -> bceBackward(in[0], in[1], in[2], out[0], out[1]));
     }
 
     /** The class at {@code i}, the ignore index as it is, or an IllegalArgumentException naming {@code op} and the value. */
@@ -135,6 +131,38 @@ final class OneDnnLoss {
         y.asSlice(0, out.numel() * Float.BYTES).fill((byte) 0);
         for (long i = 0, n = target.numel(); i < n; i++) {
             y.setAtIndex(JAVA_FLOAT, i * classes + classAt("one_hot", target, t, i, classes, 0, false), 1f);
+        }
+    }
+
+    /** The probability at {@code i}, or an IllegalArgumentException naming {@code op}: only [0, 1] is accepted. */
+    private static float probability(String op, MemorySegment x, long i) {
+        float p = x.getAtIndex(JAVA_FLOAT, i);
+        if (!(p >= 0f && p <= 1f)) {
+            throw new IllegalArgumentException(op + ": input " + p + " at index " + i
+                    + " is not a probability in [0, 1] (use binaryCrossEntropyWithLogits for logits)");
+        }
+        return p;
+    }
+
+    private static void bce(Tensor input, Tensor target, Tensor out) {
+        MemorySegment x = TensorAccess.segment(input), t = TensorAccess.segment(target), y = TensorAccess.segment(out);
+        for (long i = 0, n = input.numel(); i < n; i++) {
+            float p = probability("binary_cross_entropy", x, i), yi = t.getAtIndex(JAVA_FLOAT, i);
+            float logP = Math.max((float) Math.log(p), -100f), log1mP = Math.max((float) Math.log1p(-p), -100f);
+            y.setAtIndex(JAVA_FLOAT, i, (yi - 1f) * log1mP - yi * logP);
+        }
+    }
+
+    private static void bceBackward(Tensor input, Tensor target, Tensor gradOutput, Tensor gradInput, Tensor gradTarget) {
+        MemorySegment x = TensorAccess.segment(input), t = TensorAccess.segment(target);
+        MemorySegment g = TensorAccess.segment(gradOutput);
+        MemorySegment dx = TensorAccess.segment(gradInput), dt = TensorAccess.segment(gradTarget);
+        for (long i = 0, n = input.numel(); i < n; i++) {
+            float p = probability("binary_cross_entropy_backward", x, i);
+            float yi = t.getAtIndex(JAVA_FLOAT, i), gi = g.getAtIndex(JAVA_FLOAT, i);
+            dx.setAtIndex(JAVA_FLOAT, i, gi * (p - yi) / Math.max((1f - p) * p, 1e-12f));
+            float logP = Math.max((float) Math.log(p), -100f), log1mP = Math.max((float) Math.log1p(-p), -100f);
+            dt.setAtIndex(JAVA_FLOAT, i, gi * (log1mP - logP));
         }
     }
 }

@@ -123,7 +123,9 @@ final class ReferenceLoss {
                     double grad = 0;
                     if (!ignored) {
                         double wk = w == null ? 1 : w.getAtIndex(JAVA_FLOAT, k);
-                        grad = -smoothing / classes * wk * scale;
+                        // The smoothing term only where there is smoothing: PyTorch's gradient is 0 off the target
+                        // class even where gradOutput is NaN or infinite.
+                        grad = smoothing > 0 ? -smoothing / classes * wk * scale : 0;
                         if (k == c) {
                             grad -= (1 - smoothing) * wk * scale;
                         }
