@@ -414,11 +414,11 @@ public final class Losses {
         if (targets == null || like == null) {
             throw new IllegalArgumentException(loss + ": " + (like == null ? "input" : "targets") + " is null");
         }
-        float[] values = new float[targets.length];
+        long[] values = new long[targets.length];
         for (int i = 0; i < targets.length; i++) {
             values[i] = targets[i];
         }
-        Tensor host = Tensor.of(values, targets.length);
+        Tensor host = Tensor.ofLongs(values, targets.length);
         Device device = like.device();
         if (device.isHost()) {
             return host;

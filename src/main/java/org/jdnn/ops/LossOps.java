@@ -1,5 +1,6 @@
 package org.jdnn.ops;
 
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
@@ -14,6 +15,25 @@ import org.jdnn.tensor.Tensor;
  */
 public final class LossOps {
     private LossOps() {
+    }
+
+    /**
+     * Float32 operands but for the class indices at {@code target}, int64 (PyTorch's) or float32 holding integral
+     * values (what data loaders give today); the outputs float32.
+     */
+    private static <P> Op.DTypeRule<P> classIndicesAt(int target) {
+        return (p, in) -> {
+            for (int i = 0; i < in.length; i++) {
+                if (in[i] == null) {
+                    continue;
+                }
+                if (i == target ? in[i] != DType.INT64 && in[i] != DType.FLOAT32 : in[i] != DType.FLOAT32) {
+                    throw DTypeRules.reject(i, in[i], i == target ? "expected int64 (or float32 holding class indices)"
+                            : "expected float32");
+                }
+            }
+            return new DType[] {DType.FLOAT32};
+        };
     }
 
     /** One-hot encoding's params: the number of classes (the size of the new last dimension). */
@@ -34,7 +54,7 @@ public final class LossOps {
      */
     public static final Op<NllLossParams> NLL_LOSS = Op.<NllLossParams>declare("nll_loss", "input", "target",
                     "weight?")
-            .outputs("out", "totalWeight").visibleOutputs(1)
+            .outputs("out", "totalWeight").visibleOutputs(1).dtypes(classIndicesAt(1))
             .derivative((p, in, out, g, needs, calls) -> new Tensor[] {
                     needs[0] ? calls.run(LossOps.NLL_LOSS_BACKWARD, p, in[0], g, in[1], in[2], out[1]) : null, null, null})
             .shapes((p, in) -> {
@@ -45,7 +65,7 @@ public final class LossOps {
     /** The input's gradient of {@link #NLL_LOSS}, given its gradient output and its {@code totalWeight}. */
     public static final Op<NllLossParams> NLL_LOSS_BACKWARD = Op.<NllLossParams>declare("nll_loss_backward", "input",
                     "gradOutput", "target", "weight?", "totalWeight")
-            .family("nll_loss").outputs("gradInput")
+            .family("nll_loss").outputs("gradInput").dtypes(classIndicesAt(2))
             .shapes((p, in) -> {
                 String op = "nll_loss_backward";
                 LossShapes s = LossShapes.infer(op, in[0], in[2], in[3]);
@@ -88,6 +108,7 @@ public final class LossOps {
      * Not differentiable.
      */
     public static final Op<OneHotParams> ONE_HOT = Op.<OneHotParams>declare("one_hot", "target")
+            .dtypes(classIndicesAt(0))
             .shapes((p, in) -> {
                 long[] dims = java.util.Arrays.copyOf(in[0].dims(), in[0].rank() + 1);
                 dims[in[0].rank()] = p.numClasses();

@@ -10,6 +10,7 @@ import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Set;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -26,9 +27,11 @@ final class OneDnnLoss {
     }
 
     static void register(KernelTable table) {
-        table.put(LossOps.NLL_LOSS, (p, in, out) -> nll(p, in[0], in[1], in[2], out[0], out[1]))
-                .put(LossOps.NLL_LOSS_BACKWARD, (p, in, out) -> nllBackward(p, in[0], in[1], in[2], in[3], in[4], out[0]))
-                .put(LossOps.ONE_HOT, (p, in, out) -> oneHot(p.numClasses(), in[0], out[0]))
+        Set<DType> classIndices = Set.of(DType.FLOAT32, DType.INT64);
+        table.putAccepting(LossOps.NLL_LOSS, classIndices, (p, in, out) -> nll(p, in[0], in[1], in[2], out[0], out[1]))
+                .putAccepting(LossOps.NLL_LOSS_BACKWARD, classIndices,
+                        (p, in, out) -> nllBackward(p, in[0], in[1], in[2], in[3], in[4], out[0]))
+                .putAccepting(LossOps.ONE_HOT, classIndices, (p, in, out) -> oneHot(p.numClasses(), in[0], out[0]))
                 .put(LossOps.BINARY_CROSS_ENTROPY, (p, in, out) -> bce(in[0], in[1], out[0]))
                 .put(LossOps.BINARY_CROSS_ENTROPY_BACKWARD, (p, in, out) -> bceBackward(in[0], in[1], in[2], out[0], out[1]));
     }
