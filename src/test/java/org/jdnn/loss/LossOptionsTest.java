@@ -62,6 +62,12 @@ class LossOptionsTest {
                     TOL);
             assertArrayEquals(new float[] {1f, 0f, 0.5f}, Losses.nllLoss(x, target, options().weight(classWeights())
                     .ignoreIndex(2).reduction(Reduction.NONE).build()).toFloatArray(), 0f);
+            // int64 class indices, PyTorch's dtype, give the same
+            assertEquals(1.5, Losses.nllLoss(x, Tensor.ofLongs(0, 2, 1), options().weight(classWeights()).build()).item(),
+                    TOL);
+            CrossEntropyOptions ignoring = options().weight(classWeights()).ignoreIndex(2).build();
+            assertEquals(Losses.nllLoss(F.logSoftmax(x, 1), Tensor.ofLongs(0, 2, 1), ignoring).item(),
+                    Losses.crossEntropy(x, Tensor.ofLongs(0, 2, 1), ignoring).item(), TOL);
             // every target ignored: the mean is 0 / 0 = NaN (as PyTorch), the sum 0
             Tensor ignored = Tensor.of(1f, 1f, 1f);
             assertTrue(Float.isNaN(Losses.nllLoss(x, ignored, options().ignoreIndex(1).build()).item()));
@@ -326,6 +332,11 @@ class LossOptionsTest {
             Tensor logits = Tensor.zeros(2, 3);
             Tensor q = Tensor.full(1f / 3, 2, 3);
             assertMessage("cross_entropy", "out of bounds", () -> Losses.crossEntropy(logits, new int[] {0, 3}));
+            assertMessage("cross_entropy", "target 7", () -> Losses.crossEntropy(logits, Tensor.ofLongs(7, 0)));
+            assertMessage("cross_entropy", "class-probability targets must be float32",
+                    () -> Losses.crossEntropy(logits, Tensor.ofLongs(new long[6], 2, 3)));
+            assertMessage("nll_loss", "expected int64", () -> Losses.nllLoss(logits,
+                    Tensor.ofBooleans(new boolean[] {true, false}, 2), Reduction.MEAN));
             assertMessage("cross_entropy", "3", () -> Losses.crossEntropy(logits, new int[] {0, 3}));
             assertMessage("cross_entropy", "ignore index 0 is not supported",
                     () -> Losses.crossEntropy(logits, q, options().ignoreIndex(0).build()));

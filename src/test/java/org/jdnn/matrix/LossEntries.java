@@ -5,6 +5,7 @@ import org.jdnn.ops.LossReduction;
 import org.jdnn.ops.LossShapes;
 import org.jdnn.ops.NllLossParams;
 import org.jdnn.ops.NoParams;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import static org.jdnn.matrix.Samples.randn;
  * The matrix entries of the loss kernels: nll_loss (every reduction, with and without class weights, ignore index and
  * label smoothing, inputs (C), (N, C) and (N, C, d1, ..., dk), empty batches, all targets ignored) and its backward,
  * binary cross-entropy and its backward (probabilities at 0, 1, subnormal and 1 - 2^-24 compared only, as they sit at
- * the clamps), and one-hot. Class indices are float32 holding integral values. Bounds: {@code 1e-5 |ref| + 1e-6
+ * the clamps), and one-hot. Class indices are int64 (PyTorch's dtype) in most samples, float32 holding integral values
+ * in the others. Bounds: {@code 1e-5 |ref| + 1e-6
  * sqrt(K)}, K the terms summed into an element (the batch for a reduced loss, C with smoothing).
  */
 final class LossEntries {
@@ -109,8 +111,10 @@ final class LossEntries {
     private static List<Sample<NllLossParams>> nll(SplittableRandom r) {
         List<Sample<NllLossParams>> samples = new ArrayList<>();
         long[][] inputs = {{5}, {4, 3}, {3, 4, 5}, {2, 3, 2, 3}, {7, 10}};
-        for (long[] input : inputs) {
+        for (int shape = 0; shape < inputs.length; shape++) {
+            long[] input = inputs[shape];
             long classes = input.length == 1 ? input[0] : input[1];
+            DType indices = shape % 2 == 0 ? DType.INT64 : DType.FLOAT32;
             for (LossReduction reduction : LossReduction.values()) {
                 for (int variant = 0; variant < 4; variant++) {
                     boolean weighted = variant % 2 == 1;
@@ -118,8 +122,8 @@ final class LossEntries {
                     long ignore = variant == 1 || variant == 2 ? 1 : NllLossParams.DEFAULT_IGNORE_INDEX;
                     NllLossParams p = new NllLossParams(reduction, ignore, smoothing);
                     Sample.Operand weight = weighted ? uniform(r, 0.2, 2, classes) : null;
-                    samples.add(Sample.of(describe(p, input, weighted), p, randn(r, input),
-                            targets(r, classes, ignore, 0.2, targetShape(input)), weight));
+                    samples.add(Sample.of(describe(p, input, weighted) + " " + indices, p, randn(r, input),
+                            targets(r, classes, ignore, 0.2, targetShape(input)).as(indices), weight));
                 }
             }
         }
@@ -137,6 +141,13 @@ final class LossEntries {
                 Samples.withSpecials(r, randn(r, 4, 5)), targets(r, 5, -100, 0, 4), null).comparedOnly());
         samples.add(Sample.rejected("target 3 of 3 classes", "out of bounds", mean, randn(r, 2, 3),
                 new Sample.Operand(Shape.of(2), new float[] {0, 3}), null));
+        samples.add(Sample.rejected("int64 target 3 of 3 classes", "out of bounds", mean, randn(r, 2, 3),
+                new Sample.Operand(Shape.of(2), new float[] {3, 0}, DType.INT64), null));
+        samples.add(Sample.rejected("bool target", "expected int64", mean, randn(r, 2, 3),
+                new Sample.Operand(Shape.of(2), new float[] {1, 0}, DType.BOOL), null));
+        samples.add(Sample.rejected("int64 input", "expected float32", mean,
+                new Sample.Operand(Shape.of(2, 3), new float[] {1, 0, 2, 1, 0, 3}, DType.INT64),
+                targets(r, 3, -100, 0, 2).as(DType.INT64), null));
         samples.add(Sample.rejected("target -1 (ignore index -100)", "out of bounds", mean, randn(r, 2, 3),
                 new Sample.Operand(Shape.of(2), new float[] {-1, 0}), null));
         samples.add(Sample.rejected("target 1.5", "not a class index", mean, randn(r, 2, 3),
@@ -165,8 +176,9 @@ final class LossEntries {
                     NllLossParams p = new NllLossParams(reduction, variant == 1 ? 0 : -100, variant * 0.3);
                     long[] target = targetShape(input);
                     Sample.Operand g = reduction == LossReduction.NONE ? randn(r, target) : randn(r);
-                    samples.add(Sample.of(describe(p, input, variant == 1), p, randn(r, input), g,
-                            targets(r, classes, p.ignoreIndex(), 0.2, target),
+                    DType indices = reduction == LossReduction.SUM ? DType.FLOAT32 : DType.INT64;
+                    samples.add(Sample.of(describe(p, input, variant == 1) + " " + indices, p, randn(r, input), g,
+                            targets(r, classes, p.ignoreIndex(), 0.2, target).as(indices),
                             variant == 1 ? uniform(r, 0.2, 2, classes) : null, uniform(r, 0.5, 4)));
                 }
             }
@@ -236,14 +248,15 @@ final class LossEntries {
         for (int rank = 0; rank <= 3; rank++) {
             long[] shape = Samples.shape(r, rank, 5, 100);
             long classes = 1 + r.nextInt(6);
-            samples.add(Sample.of("rank " + rank + " " + Arrays.toString(shape) + " of " + classes,
-                    new LossOps.OneHotParams(classes), targets(r, classes, 0, 0, shape)));
+            DType indices = rank % 2 == 0 ? DType.INT64 : DType.FLOAT32;
+            samples.add(Sample.of("rank " + rank + " " + Arrays.toString(shape) + " of " + classes + " " + indices,
+                    new LossOps.OneHotParams(classes), targets(r, classes, 0, 0, shape).as(indices)));
         }
         samples.add(Sample.of("empty [0]", new LossOps.OneHotParams(3), targets(r, 3, 0, 0, 0)));
         samples.add(Sample.rejected("class 4 of 4", "out of bounds", new LossOps.OneHotParams(4),
                 new Sample.Operand(Shape.of(2), new float[] {0, 4})));
         samples.add(Sample.rejected("class -1", "out of bounds", new LossOps.OneHotParams(4),
-                new Sample.Operand(Shape.of(1), new float[] {-1})));
+                new Sample.Operand(Shape.of(1), new float[] {-1}, DType.INT64)));
         samples.add(Sample.rejected("class 0.5", "not a class index", new LossOps.OneHotParams(4),
                 new Sample.Operand(Shape.of(1), new float[] {0.5f})));
         return samples;
