@@ -837,4 +837,23 @@ public final class F {
     public static Tensor softplus(Tensor x, float beta, float threshold) {
         return activation(new EltwiseParams(EltwiseAlgorithm.SOFTPLUS, beta, threshold), x);
     }
+
+    // ---- losses ----
+
+    /**
+     * PyTorch's {@code nll_loss} (with cross-entropy's label smoothing in the params): log-probabilities (C), (N, C) or
+     * (N, C, d1, ..., dk) against class indices (), (N) or (N, d1, ..., dk); {@code weight} (C) may be null. The
+     * gradient flows into the input only. {@code org.jdnn.loss.Losses} wraps it with PyTorch's argument forms.
+     */
+    public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, org.jdnn.ops.NllLossParams params) {
+        return Calls.call(org.jdnn.ops.LossOps.NLL_LOSS, params, input, target, weight);
+    }
+
+    /**
+     * Binary cross-entropy per element ({@code reduction='none'}, no weight): probabilities in [0, 1], logs clamped at
+     * -100 and the gradient's denominator {@code p (1 - p)} at 1e-12, as PyTorch's.
+     */
+    public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target) {
+        return Calls.call(org.jdnn.ops.LossOps.BINARY_CROSS_ENTROPY, NoParams.INSTANCE, probabilities, target);
+    }
 }

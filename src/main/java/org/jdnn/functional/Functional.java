@@ -198,4 +198,15 @@ public final class Functional {
                 new Tensor[] {target});
         return target;
     }
+
+    // ---- losses ----
+
+    /**
+     * PyTorch's {@code one_hot(target, num_classes)} as float32 (PyTorch's is int64): a new last dimension of
+     * {@code numClasses} holding 1 at each element's class index; a value outside [0, numClasses) is refused by the
+     * kernel, naming it.
+     */
+    public static Tensor oneHot(Tensor target, long numClasses) {
+        return Dispatch.call1(org.jdnn.ops.LossOps.ONE_HOT, new org.jdnn.ops.LossOps.OneHotParams(numClasses), target);
+    }
 }

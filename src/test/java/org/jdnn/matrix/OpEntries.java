@@ -25,6 +25,8 @@ final class OpEntries {
         all.addAll(ViewEntries.all());
         // ---- element-wise math ----
         all.addAll(EltwiseMathEntries.all());
+        // ---- losses ----
+        all.addAll(LossEntries.all());
         return all;
     }
 }

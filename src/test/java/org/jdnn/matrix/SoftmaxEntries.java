@@ -32,7 +32,8 @@ final class SoftmaxEntries {
                         .finiteDifferences(0.01, 1e-3)
                         .samples(SoftmaxEntries::forward)
                         .reductions((p, in) -> new long[] {p.log() ? 100 : 1}, (p, in) -> new long[] {axis(p, in[0])})
-                        .primitiveOptional((p, in) -> in[0].numel() == 0).build(),
+                        // oneDNN's log-softmax forward is a loop (its primitive is not accurate to float rounding).
+                        .primitiveOptional((p, in) -> in[0].numel() == 0 || p.log()).build(),
                 OpInfo.of(SoftmaxOps.BACKWARD).tolerance(1e-5, 1e-5)
                         .samples(SoftmaxEntries::backward)
                         .reductions((p, in) -> new long[] {axis(p, in[0])}, null)

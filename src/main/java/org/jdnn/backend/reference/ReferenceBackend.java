@@ -37,6 +37,8 @@ public final class ReferenceBackend implements Backend {
         ReferenceViews.register(kernels);
         // ---- element-wise math ----
         ReferencePow.register(kernels);
+        // ---- losses ----
+        ReferenceLoss.register(kernels);
     }
 
     @Override
