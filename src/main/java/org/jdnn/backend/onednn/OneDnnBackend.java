@@ -74,6 +74,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnEltwise.register(this, kernels);
         OneDnnSoftmax.register(this, kernels);
         OneDnnSign.register(kernels);
+        // ---- dtypes ----
+        OneDnnCast.register(kernels);
         try {
             kernels.requireKnownDisabled(DISABLE_PROPERTY);
         } catch (IllegalArgumentException e) {
