@@ -218,8 +218,9 @@ public final class Losses {
             NllLossParams params = nllParams(loss, options, options.labelSmoothing());
             return named(loss, () -> F.nllLoss(F.logSoftmax(logits, classDim), targets, options.weight(), params));
         }
-        if (targets.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException(loss + ": class-probability targets must be float32, got " + targets.dtype());
+        if (targets.dtype() != logits.dtype()) {
+            throw new IllegalArgumentException(loss + ": class-probability targets must have the input's dtype "
+                    + logits.dtype() + ", got " + targets.dtype());
         }
         if (options.ignoreIndex() >= 0) {
             throw new IllegalArgumentException(loss + ": ignore index " + options.ignoreIndex()
@@ -358,7 +359,7 @@ public final class Losses {
         checkReductionOrBatchMean(loss, reduction);
         Tensor pointwise;
         if (logTarget) {
-            pointwise = F.mul(exp(target), F.sub(target, input));
+            pointwise = F.mul(F.exp(target), F.sub(target, input));
         } else {
             float outside = farthestBelowZero(target);
             if (!(outside <= 0)) {
@@ -377,11 +378,6 @@ public final class Losses {
     }
 
     // ---- helpers ----
-
-    /** {@code e^x} as {@code sigmoid(x) / sigmoid(-x)}: exact in real arithmetic, and differentiable through both. */
-    private static Tensor exp(Tensor x) {
-        return F.div(F.sigmoid(x), F.sigmoid(F.neg(x)));
-    }
 
     private static CrossEntropyOptions options(Reduction reduction, double labelSmoothing) {
         return new CrossEntropyOptions(null, NllLossParams.DEFAULT_IGNORE_INDEX, reduction, labelSmoothing);

@@ -23,16 +23,26 @@ public final class LossOps {
      */
     private static <P> Op.DTypeRule<P> classIndicesAt(int target) {
         return (p, in) -> {
+            DType floats = null;
+            int floatsAt = -1;
             for (int i = 0; i < in.length; i++) {
-                if (in[i] == null) {
+                if (in[i] == null || (i == target && in[i] == DType.INT64)) {
                     continue;
                 }
-                if (i == target ? in[i] != DType.INT64 && in[i] != DType.FLOAT32 : in[i] != DType.FLOAT32) {
-                    throw DTypeRules.reject(i, in[i], i == target ? "expected int64 (or float32 holding class indices)"
-                            : "expected float32");
+                if (in[i] != DType.FLOAT32 && in[i] != DType.FLOAT64) {
+                    throw DTypeRules.reject(i, in[i], i == target ? "expected int64 (or a float holding class indices)"
+                            : "expected float32 or float64");
+                }
+                if (i != target) {
+                    if (floats != null && floats != in[i]) {
+                        throw DTypeRules.mismatch(i, in[i], floatsAt, floats);
+                    }
+                    floats = in[i];
+                    floatsAt = i;
                 }
             }
-            return new DType[] {DType.FLOAT32};
+            // one_hot has only its target: its output takes a float target's dtype, float32 for int64.
+            return new DType[] {floats != null ? floats : in[target] == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32};
         };
     }
 

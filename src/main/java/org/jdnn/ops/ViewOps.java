@@ -96,6 +96,7 @@ public final class ViewOps {
 
     /** The input's dimensions reordered: output dimension i is input dimension {@code dims[i]}. */
     public static final Op<PermuteParams> PERMUTE = Op.<PermuteParams>declare("permute", "input")
+            .dtypes(DTypeRules.same(DTypeRules.SUPPORTED)) // copies: any dtype
             .derivative((p, in, out, g, needs, calls) -> new Tensor[] {
                     calls.run(ViewOps.PERMUTE, new PermuteParams(inverse(normalizedPermutation(p, in[0].shape()))), g)})
             .shapes((p, in) -> {
@@ -109,12 +110,14 @@ public final class ViewOps {
 
     /** The input repeated along its size-1 (and new leading) dimensions; the gradient sums back. */
     public static final Op<ExpandParams> EXPAND = Op.<ExpandParams>declare("expand", "input")
+            .dtypes(DTypeRules.same(DTypeRules.SUPPORTED)) // copies: any dtype
             .derivative((p, in, out, g, needs, calls) -> new Tensor[] {
                     calls.run(ReductionOps.SUM_TO_SHAPE, new ReductionOps.SumToShapeParams(in[0].shape()), g)})
             .shapes((p, in) -> new Shape[] {expandedShape(p, in[0])});
 
     /** Every {@code step}-th index of [start, end) along {@code dim}; the gradient goes back to those positions. */
     public static final Op<SliceParams> SLICE = Op.<SliceParams>declare("slice", "input")
+            .dtypes(DTypeRules.same(DTypeRules.SUPPORTED)) // copies: any dtype
             .derivative((p, in, out, g, needs, calls) -> new Tensor[] {
                     calls.run(ViewOps.SLICE_BACKWARD, new SliceBackwardParams(p, in[0].shape()), g)})
             .shapes((p, in) -> new Shape[] {SliceShapes.infer("slice", p, in[0]).output()});
@@ -126,6 +129,7 @@ public final class ViewOps {
     public static final Op<SliceBackwardParams> SLICE_BACKWARD = Op.<SliceBackwardParams>declare("slice_backward",
                     "gradOutput")
             .family("slice").outputs("gradInput")
+            .dtypes(DTypeRules.same(DTypeRules.SUPPORTED))
             .derivative((p, in, out, g, needs, calls) -> new Tensor[] {calls.run(ViewOps.SLICE, p.slice(), g)})
             .shapes((p, in) -> {
                 SliceShapes s = SliceShapes.infer("slice_backward", p.slice(), p.inputShape());

@@ -1372,4 +1372,11 @@ public final class Tensor implements AutoCloseable {
             default -> String.format("%.4f", Elements.get(s, dtype, index));
         };
     }
+
+    // ---- fluent: dtypes ----
+
+    /** This tensor converted to {@code dtype} ({@code x.to(torch.int64)}); see {@link org.jdnn.autograd.F#to(Tensor, DType)}. */
+    public Tensor to(DType dtype) {
+        return org.jdnn.autograd.F.to(this, dtype);
+    }
 }

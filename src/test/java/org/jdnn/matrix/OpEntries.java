@@ -27,6 +27,8 @@ final class OpEntries {
         all.addAll(EltwiseMathEntries.all());
         // ---- losses ----
         all.addAll(LossEntries.all());
+        // ---- dtypes ----
+        all.addAll(CastEntries.all());
         return all;
     }
 }

@@ -83,6 +83,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnPow.register(kernels);
         // ---- losses ----
         OneDnnLoss.register(kernels);
+        // ---- dtypes ----
+        OneDnnCast.register(kernels);
         try {
             kernels.requireKnownDisabled(DISABLE_PROPERTY);
         } catch (IllegalArgumentException e) {

@@ -11,12 +11,14 @@ import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The loss kernels, in double, as the formulas read: the negative log-likelihood over class indices over the
- * (batch, classes, inner) view of the input, binary cross-entropy with PyTorch's clamps, and one-hot encoding.
+ * (batch, classes, inner) view of the input, binary cross-entropy with PyTorch's clamps, and one-hot encoding; float32
+ * or float64.
  * Class indices are validated here, element by element.
  */
 final class ReferenceLoss {
@@ -37,7 +39,7 @@ final class ReferenceLoss {
     }
 
     /**
-     * Class index {@code i} of {@code target} (int64, or float32 holding integral values), or throws naming {@code op}:
+     * Class index {@code i} of {@code target} (int64, or a float holding integral values), or throws naming {@code op}:
      * a value that is not integral, or outside [0, classes) unless it is {@code ignoreIndex} (returned as it is).
      */
     static long classIndex(String op, Tensor target, MemorySegment t, long i, long classes, long ignoreIndex,
@@ -46,7 +48,7 @@ final class ReferenceLoss {
         if (target.dtype() == DType.INT64) {
             c = t.getAtIndex(JAVA_LONG, i);
         } else {
-            float v = t.getAtIndex(JAVA_FLOAT, i);
+            double v = target.dtype() == DType.FLOAT64 ? t.getAtIndex(JAVA_DOUBLE, i) : t.getAtIndex(JAVA_FLOAT, i);
             if (v != Math.rint(v) || Math.abs(v) > 0x1p62) {
                 throw new IllegalArgumentException(op + ": target " + v + " at index " + i + " is not a class index");
             }
@@ -65,8 +67,8 @@ final class ReferenceLoss {
     private static void nll(NllLossParams p, Tensor input, Tensor target, Tensor weight, Tensor out, Tensor totalWeight) {
         String op = "nll_loss";
         LossShapes s = LossShapes.infer(op, input.shape(), target.shape(), weight == null ? null : weight.shape());
-        MemorySegment x = TensorAccess.segment(input), t = TensorAccess.segment(target);
-        MemorySegment w = weight == null ? null : TensorAccess.segment(weight), y = TensorAccess.segment(out);
+        MemorySegment t = TensorAccess.segment(target);
+        Values x = Values.of(input), w = Values.of(weight), y = Values.of(out);
         long classes = s.classes(), inner = s.inner();
         double smoothing = p.labelSmoothing();
         double sum = 0, total = 0;
@@ -76,13 +78,13 @@ final class ReferenceLoss {
                 long c = classIndex(op, target, t, at, classes, p.ignoreIndex(), true);
                 double loss = 0;
                 if (c != p.ignoreIndex()) {
-                    double wc = w == null ? 1 : w.getAtIndex(JAVA_FLOAT, c);
-                    loss = -(1 - smoothing) * wc * x.getAtIndex(JAVA_FLOAT, (n * classes + c) * inner + i);
+                    double wc = w == null ? 1 : w.get(c);
+                    loss = -(1 - smoothing) * wc * x.get((n * classes + c) * inner + i);
                     if (smoothing > 0) {
                         double smooth = 0;
                         for (long k = 0; k < classes; k++) {
-                            double wk = w == null ? 1 : w.getAtIndex(JAVA_FLOAT, k);
-                            smooth -= wk * x.getAtIndex(JAVA_FLOAT, (n * classes + k) * inner + i);
+                            double wk = w == null ? 1 : w.get(k);
+                            smooth -= wk * x.get((n * classes + k) * inner + i);
                         }
                         loss += smoothing / classes * smooth;
                     }
@@ -90,39 +92,39 @@ final class ReferenceLoss {
                 }
                 sum += loss;
                 if (p.reduction() == LossReduction.NONE) {
-                    y.setAtIndex(JAVA_FLOAT, at, (float) loss);
+                    y.set(at, loss);
                 }
             }
         }
         if (p.reduction() != LossReduction.NONE) {
-            y.setAtIndex(JAVA_FLOAT, 0, (float) (p.reduction() == LossReduction.MEAN ? sum / total : sum));
+            y.set(0, p.reduction() == LossReduction.MEAN ? sum / total : sum);
         }
-        TensorAccess.segment(totalWeight).setAtIndex(JAVA_FLOAT, 0, (float) total);
+        Values.of(totalWeight).set(0, total);
     }
 
     private static void nllBackward(NllLossParams p, Tensor input, Tensor gradOutput, Tensor target, Tensor weight,
                                     Tensor totalWeight, Tensor gradInput) {
         String op = "nll_loss_backward";
         LossShapes s = LossShapes.infer(op, input.shape(), target.shape(), weight == null ? null : weight.shape());
-        MemorySegment g = TensorAccess.segment(gradOutput), t = TensorAccess.segment(target);
-        MemorySegment w = weight == null ? null : TensorAccess.segment(weight), dx = TensorAccess.segment(gradInput);
+        MemorySegment t = TensorAccess.segment(target);
+        Values g = Values.of(gradOutput), w = Values.of(weight), dx = Values.of(gradInput);
         long classes = s.classes(), inner = s.inner();
         double smoothing = p.labelSmoothing();
-        double total = TensorAccess.segment(totalWeight).getAtIndex(JAVA_FLOAT, 0);
+        double total = Values.of(totalWeight).get(0);
         for (long n = 0; n < s.batch(); n++) {
             for (long i = 0; i < inner; i++) {
                 long at = n * inner + i;
                 long c = classIndex(op, target, t, at, classes, p.ignoreIndex(), true);
                 double scale = switch (p.reduction()) {
-                    case NONE -> g.getAtIndex(JAVA_FLOAT, at);
-                    case SUM -> g.getAtIndex(JAVA_FLOAT, 0);
-                    case MEAN -> g.getAtIndex(JAVA_FLOAT, 0) / total;
+                    case NONE -> g.get(at);
+                    case SUM -> g.get(0);
+                    case MEAN -> g.get(0) / total;
                 };
                 boolean ignored = c == p.ignoreIndex();
                 for (long k = 0; k < classes; k++) {
                     double grad = 0;
                     if (!ignored) {
-                        double wk = w == null ? 1 : w.getAtIndex(JAVA_FLOAT, k);
+                        double wk = w == null ? 1 : w.get(k);
                         // The smoothing term only where there is smoothing: PyTorch's gradient is 0 off the target
                         // class even where gradOutput is NaN or infinite.
                         grad = smoothing > 0 ? -smoothing / classes * wk * scale : 0;
@@ -130,51 +132,51 @@ final class ReferenceLoss {
                             grad -= (1 - smoothing) * wk * scale;
                         }
                     }
-                    dx.setAtIndex(JAVA_FLOAT, (n * classes + k) * inner + i, (float) grad);
+                    dx.set((n * classes + k) * inner + i, grad);
                 }
             }
         }
     }
 
     /** The probability at {@code i}, or throws: binary cross-entropy takes only values in [0, 1]. */
-    private static double probability(String op, MemorySegment x, long i) {
-        float p = x.getAtIndex(JAVA_FLOAT, i);
+    private static double probability(String op, Values x, long i) {
+        double p = x.get(i);
         if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException(op + ": input " + p + " at index " + i
+            String value = x.dtype() == DType.FLOAT32 ? Float.toString((float) p) : Double.toString(p);
+            throw new IllegalArgumentException(op + ": input " + value + " at index " + i
                     + " is not a probability in [0, 1] (use binaryCrossEntropyWithLogits for logits)");
         }
         return p;
     }
 
     private static void bce(Tensor input, Tensor target, Tensor out) {
-        MemorySegment x = TensorAccess.segment(input), t = TensorAccess.segment(target), y = TensorAccess.segment(out);
+        Values x = Values.of(input), t = Values.of(target), y = Values.of(out);
         for (long i = 0, n = input.numel(); i < n; i++) {
             double p = probability("binary_cross_entropy", x, i);
-            double yi = t.getAtIndex(JAVA_FLOAT, i);
+            double yi = t.get(i);
             double loss = (yi - 1) * Math.max(Math.log1p(-p), LOG_CLAMP) - yi * Math.max(Math.log(p), LOG_CLAMP);
-            y.setAtIndex(JAVA_FLOAT, i, (float) loss);
+            y.set(i, loss);
         }
     }
 
     private static void bceBackward(Tensor input, Tensor target, Tensor gradOutput, Tensor gradInput, Tensor gradTarget) {
-        MemorySegment x = TensorAccess.segment(input), t = TensorAccess.segment(target);
-        MemorySegment g = TensorAccess.segment(gradOutput);
-        MemorySegment dx = TensorAccess.segment(gradInput), dt = TensorAccess.segment(gradTarget);
+        Values x = Values.of(input), t = Values.of(target), g = Values.of(gradOutput);
+        Values dx = Values.of(gradInput), dt = Values.of(gradTarget);
         for (long i = 0, n = input.numel(); i < n; i++) {
             double p = probability("binary_cross_entropy_backward", x, i);
-            double yi = t.getAtIndex(JAVA_FLOAT, i), gi = g.getAtIndex(JAVA_FLOAT, i);
-            dx.setAtIndex(JAVA_FLOAT, i, (float) (gi * (p - yi) / Math.max(p * (1 - p), GRAD_EPSILON)));
-            dt.setAtIndex(JAVA_FLOAT, i,
-                    (float) (gi * (Math.max(Math.log1p(-p), LOG_CLAMP) - Math.max(Math.log(p), LOG_CLAMP))));
+            double yi = t.get(i), gi = g.get(i);
+            dx.set(i, gi * (p - yi) / Math.max(p * (1 - p), GRAD_EPSILON));
+            dt.set(i, gi * (Math.max(Math.log1p(-p), LOG_CLAMP) - Math.max(Math.log(p), LOG_CLAMP)));
         }
     }
 
     private static void oneHot(long classes, Tensor target, Tensor out) {
-        MemorySegment t = TensorAccess.segment(target), y = TensorAccess.segment(out);
+        MemorySegment t = TensorAccess.segment(target);
+        Values y = Values.of(out);
         for (long i = 0, n = target.numel(); i < n; i++) {
             long c = classIndex("one_hot", target, t, i, classes, 0, false);
             for (long k = 0; k < classes; k++) {
-                y.setAtIndex(JAVA_FLOAT, i * classes + k, k == c ? 1f : 0f);
+                y.set(i * classes + k, k == c ? 1 : 0);
             }
         }
     }

@@ -3,11 +3,6 @@ package org.jdnn.backend.reference;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.ops.PowOps;
 import org.jdnn.tensor.Tensor;
-import org.jdnn.tensor.TensorAccess;
-
-import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /** {@code a ^ b} with broadcasting and its two partial derivatives, element by element in double. */
 final class ReferencePow {
@@ -20,29 +15,28 @@ final class ReferencePow {
     }
 
     private static void pow(Tensor a, Tensor b, Tensor out) {
-        MemorySegment x = TensorAccess.segment(a), e = TensorAccess.segment(b), y = TensorAccess.segment(out);
+        Values x = Values.of(a), e = Values.of(b), y = Values.of(out);
         BroadcastIndex ia = new BroadcastIndex(a.shape(), out.shape()), ib = new BroadcastIndex(b.shape(), out.shape());
         for (long i = 0, n = out.numel(); i < n; i++) {
-            double base = x.getAtIndex(JAVA_FLOAT, ia.of(i)), exponent = e.getAtIndex(JAVA_FLOAT, ib.of(i));
-            y.setAtIndex(JAVA_FLOAT, i, (float) ElementwiseMath.pow(base, exponent));
+            double base = x.get(ia.of(i)), exponent = e.get(ib.of(i));
+            y.set(i, ElementwiseMath.pow(base, exponent));
         }
     }
 
     /** d/da = g b a^(b-1), 0 where b = 0; d/db = g a^b log a, 0 where a = 0 and b >= 0 (PyTorch's pow_backward_*). */
     private static void backward(int operand, Tensor a, Tensor b, Tensor gradOutput, Tensor out) {
-        MemorySegment x = TensorAccess.segment(a), e = TensorAccess.segment(b);
-        MemorySegment g = TensorAccess.segment(gradOutput), d = TensorAccess.segment(out);
+        Values x = Values.of(a), e = Values.of(b), g = Values.of(gradOutput), d = Values.of(out);
         BroadcastIndex ia = new BroadcastIndex(a.shape(), out.shape()), ib = new BroadcastIndex(b.shape(), out.shape());
         for (long i = 0, n = out.numel(); i < n; i++) {
-            double base = x.getAtIndex(JAVA_FLOAT, ia.of(i)), exponent = e.getAtIndex(JAVA_FLOAT, ib.of(i));
-            double grad = g.getAtIndex(JAVA_FLOAT, i);
+            double base = x.get(ia.of(i)), exponent = e.get(ib.of(i));
+            double grad = g.get(i);
             double value;
             if (operand == 0) {
                 value = exponent == 0 ? 0 : grad * (exponent * ElementwiseMath.pow(base, exponent - 1));
             } else {
                 value = base == 0 && exponent >= 0 ? 0 : grad * (ElementwiseMath.pow(base, exponent) * Math.log(base));
             }
-            d.setAtIndex(JAVA_FLOAT, i, (float) value);
+            d.set(i, value);
         }
     }
 }

@@ -6,11 +6,8 @@ import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionShapes;
 import org.jdnn.tensor.Shape;
-import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Sum, mean and max over axes: each input element is folded, in row-major order, into the output element it
@@ -25,71 +22,71 @@ final class ReferenceReduction {
     /** Registers reduction, its backward and argmax. */
     static void register(KernelTable table) {
         table.put(ReductionOps.REDUCE, (p, in, out) -> forward(p.algorithm(), ReductionShapes.infer(p, in[0].shape()),
-                        in[0].shape(), TensorAccess.segment(in[0]), TensorAccess.segment(out[0])))
+                        in[0].shape(), Values.of(in[0]), Values.of(out[0])))
                 .put(ReductionOps.REDUCE_BACKWARD, (p, in, out) -> backward(p.algorithm(),
-                        ReductionShapes.infer(p, in[0].shape()), in[0].shape(), TensorAccess.segment(in[0]),
-                        TensorAccess.segment(in[2]), TensorAccess.segment(out[0])))
+                        ReductionShapes.infer(p, in[0].shape()), in[0].shape(), Values.of(in[0]),
+                        Values.of(in[2]), Values.of(out[0])))
                 .put(ReductionOps.ARGMAX, (p, in, out) -> argmax(Axes.normalize("argmax", p.axis(), in[0].shape()),
-                        in[0].shape(), TensorAccess.segment(in[0]), TensorAccess.segment(out[0])));
+                        in[0].shape(), Values.of(in[0]), Values.of(out[0])));
     }
 
     /**
      * PyTorch's argmax along {@code axis}: for each (outer, inner) position, the index of the first maximum of the
      * slice, where a NaN is larger than every number (so the first NaN wins).
      */
-    static void argmax(int axis, Shape shape, MemorySegment src, MemorySegment dst) {
+    static void argmax(int axis, Shape shape, Values src, Values dst) {
         long outer = Axes.outerSize(shape, axis), inner = Axes.innerSize(shape, axis), size = shape.dim(axis);
         for (long o = 0; o < outer; o++) {
             for (long i = 0; i < inner; i++) {
                 long best = 0;
-                float bestValue = src.getAtIndex(JAVA_FLOAT, o * size * inner + i);
-                for (long k = 1; k < size && !Float.isNaN(bestValue); k++) {
-                    float v = src.getAtIndex(JAVA_FLOAT, (o * size + k) * inner + i);
-                    if (Float.isNaN(v) || v > bestValue) {
+                double bestValue = src.get(o * size * inner + i);
+                for (long k = 1; k < size && !Double.isNaN(bestValue); k++) {
+                    double v = src.get((o * size + k) * inner + i);
+                    if (Double.isNaN(v) || v > bestValue) {
                         best = k;
                         bestValue = v;
                     }
                 }
-                dst.setAtIndex(JAVA_FLOAT, o * inner + i, best);
+                dst.set(o * inner + i, best);
             }
         }
     }
 
-    static void forward(ReductionAlgorithm algorithm, ReductionShapes s, Shape srcShape, MemorySegment src, MemorySegment dst) {
+    static void forward(ReductionAlgorithm algorithm, ReductionShapes s, Shape srcShape, Values src, Values dst) {
         int size = Math.toIntExact(Shape.of(s.keptDims()).numel());
         BroadcastIndex target = new BroadcastIndex(Shape.of(s.keptDims()), srcShape);
         if (algorithm == ReductionAlgorithm.MAX) {
             long[] argmax = argmax(s, srcShape, src);
             for (int j = 0; j < size; j++) {
-                dst.setAtIndex(JAVA_FLOAT, j, src.getAtIndex(JAVA_FLOAT, argmax[j]));
+                dst.set(j, src.get(argmax[j]));
             }
             return;
         }
         double[] sums = new double[size];
         for (long i = 0, n = srcShape.numel(); i < n; i++) {
-            sums[(int) target.of(i)] += src.getAtIndex(JAVA_FLOAT, i);
+            sums[(int) target.of(i)] += src.get(i);
         }
         for (int j = 0; j < size; j++) {
             double value = algorithm == ReductionAlgorithm.MEAN ? sums[j] / s.reductionSize() : sums[j];
-            dst.setAtIndex(JAVA_FLOAT, j, (float) value);
+            dst.set(j, value);
         }
     }
 
-    static void backward(ReductionAlgorithm algorithm, ReductionShapes s, Shape srcShape, MemorySegment src,
-                         MemorySegment diffDst, MemorySegment diffSrc) {
+    static void backward(ReductionAlgorithm algorithm, ReductionShapes s, Shape srcShape, Values src,
+                         Values diffDst, Values diffSrc) {
         BroadcastIndex target = new BroadcastIndex(Shape.of(s.keptDims()), srcShape);
         long n = srcShape.numel();
         if (algorithm == ReductionAlgorithm.MAX) {
-            diffSrc.fill((byte) 0);
+            diffSrc.zero();
             long[] argmax = argmax(s, srcShape, src);
             for (int j = 0; j < argmax.length; j++) {
-                diffSrc.setAtIndex(JAVA_FLOAT, argmax[j], diffDst.getAtIndex(JAVA_FLOAT, j));
+                diffSrc.set(argmax[j], diffDst.get(j));
             }
             return;
         }
         double divisor = algorithm == ReductionAlgorithm.MEAN ? s.reductionSize() : 1;
         for (long i = 0; i < n; i++) {
-            diffSrc.setAtIndex(JAVA_FLOAT, i, (float) (diffDst.getAtIndex(JAVA_FLOAT, target.of(i)) / divisor));
+            diffSrc.set(i, diffDst.get(target.of(i)) / divisor);
         }
     }
 
@@ -97,14 +94,14 @@ final class ReferenceReduction {
      * For each output element, the flat index of the first maximal input element reducing to it, where a NaN is larger
      * than every number (PyTorch's max propagates NaN; the first NaN takes the gradient).
      */
-    private static long[] argmax(ReductionShapes s, Shape srcShape, MemorySegment src) {
+    private static long[] argmax(ReductionShapes s, Shape srcShape, Values src) {
         int size = Math.toIntExact(Shape.of(s.keptDims()).numel());
         BroadcastIndex target = new BroadcastIndex(Shape.of(s.keptDims()), srcShape);
         long[] argmax = new long[size];
         java.util.Arrays.fill(argmax, -1);
         for (long i = 0, n = srcShape.numel(); i < n; i++) {
             int j = (int) target.of(i);
-            if (argmax[j] < 0 || isLarger(src.getAtIndex(JAVA_FLOAT, i), src.getAtIndex(JAVA_FLOAT, argmax[j]))) {
+            if (argmax[j] < 0 || isLarger(src.get(i), src.get(argmax[j]))) {
                 argmax[j] = i;
             }
         }
@@ -112,7 +109,7 @@ final class ReferenceReduction {
     }
 
     /** Strictly larger (the first of equal maxima stays), with NaN larger than every number and the first NaN kept. */
-    static boolean isLarger(float v, float best) {
-        return !Float.isNaN(best) && (Float.isNaN(v) || v > best);
+    static boolean isLarger(double v, double best) {
+        return !Double.isNaN(best) && (Double.isNaN(v) || v > best);
     }
 }

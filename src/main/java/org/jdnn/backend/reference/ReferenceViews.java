@@ -10,11 +10,10 @@ import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
 /**
  * permute, expand, slice and its backward as element-by-element copies: each output element's multi-index is
- * decoded and the input element it comes from is read. Copies, so exact (NaN payloads included).
+ * decoded and the input element it comes from is copied, byte for byte, so they are exact for every dtype (NaN
+ * payloads included).
  */
 final class ReferenceViews {
     private ReferenceViews() {
@@ -38,7 +37,7 @@ final class ReferenceViews {
         for (int d = 0; d < perm.length; d++) {
             strides[d] = inStrides[perm[d]];
         }
-        gather(dst.shape(), strides, TensorAccess.segment(src), TensorAccess.segment(dst));
+        gather(dst.shape(), strides, TensorAccess.segment(src), TensorAccess.segment(dst), src.dtype().byteSize());
     }
 
     /** Each output element reads the input element at the same index, 0 along the dimensions that broadcast. */
@@ -50,11 +49,11 @@ final class ReferenceViews {
         for (int d = 0; d < rank; d++) {
             strides[d] = in[d] == 1 ? 0 : inStrides[d];
         }
-        gather(dst.shape(), strides, TensorAccess.segment(src), TensorAccess.segment(dst));
+        gather(dst.shape(), strides, TensorAccess.segment(src), TensorAccess.segment(dst), src.dtype().byteSize());
     }
 
     /** {@code y[flat(idx)] = x[sum idx[d] * strides[d]]} over every index of {@code shape}. */
-    private static void gather(Shape shape, long[] strides, MemorySegment x, MemorySegment y) {
+    private static void gather(Shape shape, long[] strides, MemorySegment x, MemorySegment y, long bytes) {
         long[] dims = shape.dims();
         long[] index = new long[dims.length];
         for (long flat = 0, n = shape.numel(); flat < n; flat++) {
@@ -64,7 +63,7 @@ final class ReferenceViews {
                 rest /= dims[d];
                 offset += index[d] * strides[d];
             }
-            y.setAtIndex(JAVA_FLOAT, flat, x.getAtIndex(JAVA_FLOAT, offset));
+            MemorySegment.copy(x, offset * bytes, y, flat * bytes, bytes);
         }
     }
 
@@ -75,10 +74,9 @@ final class ReferenceViews {
     private static void slice(SliceShapes s, Tensor whole, Tensor part, boolean toWhole) {
         MemorySegment w = TensorAccess.segment(whole);
         MemorySegment q = TensorAccess.segment(part);
+        long bytes = whole.dtype().byteSize();
         if (toWhole) {
-            for (long k = 0, n = whole.numel(); k < n; k++) {
-                w.setAtIndex(JAVA_FLOAT, k, 0f);
-            }
+            w.fill((byte) 0);
         }
         for (long o = 0; o < s.outer(); o++) {
             for (long j = 0; j < s.length(); j++) {
@@ -86,9 +84,9 @@ final class ReferenceViews {
                     long wi = (o * s.size() + s.start() + j * s.step()) * s.inner() + i;
                     long qi = (o * s.length() + j) * s.inner() + i;
                     if (toWhole) {
-                        w.setAtIndex(JAVA_FLOAT, wi, q.getAtIndex(JAVA_FLOAT, qi));
+                        MemorySegment.copy(q, qi * bytes, w, wi * bytes, bytes);
                     } else {
-                        q.setAtIndex(JAVA_FLOAT, qi, w.getAtIndex(JAVA_FLOAT, wi));
+                        MemorySegment.copy(w, wi * bytes, q, qi * bytes, bytes);
                     }
                 }
             }
