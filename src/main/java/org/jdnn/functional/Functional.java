@@ -192,4 +192,14 @@ public final class Functional {
                 new Tensor[] {target});
         return target;
     }
+
+    // ---- layers: max pooling's indices ----
+
+    /**
+     * The flat index {@code ih * W + iw} within its plane of each max-pooling window's maximum (the element
+     * {@link org.jdnn.autograd.F#pool2d} picks), as float32 integral values; not differentiable.
+     */
+    public static Tensor maxPool2dIndices(Tensor x, Pool2dParams params) {
+        return Dispatch.call1(org.jdnn.ops.MaxUnpool2dOps.INDICES, params, x);
+    }
 }

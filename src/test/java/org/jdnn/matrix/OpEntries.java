@@ -21,6 +21,8 @@ final class OpEntries {
         all.addAll(BatchNormEntries.all());
         all.addAll(OptimizerEntries.all());
         all.addAll(SignEntries.all());
+        // ---- layers ----
+        all.addAll(ResamplingEntries.all());
         return all;
     }
 }

@@ -72,6 +72,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnEltwise.register(this, kernels);
         OneDnnSoftmax.register(this, kernels);
         OneDnnSign.register(kernels);
+        // ---- layers ----
+        OneDnnResampling.register(this, kernels);
         try {
             kernels.requireKnownDisabled(DISABLE_PROPERTY);
         } catch (IllegalArgumentException e) {

@@ -33,6 +33,8 @@ public final class ReferenceBackend implements Backend {
         ReferenceEltwise.register(kernels);
         ReferenceSoftmax.register(kernels);
         ReferenceSign.register(kernels);
+        // ---- layers ----
+        ReferenceResampling.register(kernels);
     }
 
     @Override
