@@ -9,8 +9,8 @@ import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 /**
- * The one path from an op call to a kernel. For every op alike it checks the operands (present, open, float32, all on
- * one device), applies the op's shape rule, allocates the outputs on that device, finds the kernel of the backend
+ * The one path from an op call to a kernel. For every op alike it checks the operands (present, open, all on one
+ * device), applies the op's dtype rule and shape rule, allocates the outputs on that device with the rule's dtypes, finds the kernel of the backend
  * that owns the device, takes a declared fallback where the kernel cannot run the case (counted), pins the operands
  * for the call and frees the outputs if the kernel fails. Outputs an op declares
  * {@linkplain Op#isSizedByKernel sized by the kernel} are left null for the kernel to allocate; the dispatcher then
@@ -26,12 +26,14 @@ public final class Dispatch {
         Device device = deviceOf(op, inputs);
         Backend backend = backendFor(op, device);
         device = backend.device();
-        Shape[] shapes = op.outputShapes(params, shapesOf(op, inputs));
+        Shape[] inputShapes = shapesOf(op, inputs);
+        DType[] dtypes = op.outputDTypes(params, dtypesOf(inputs));
+        Shape[] shapes = op.outputShapes(params, inputShapes);
         checkUpdatedInputs(op, inputs);
         Tensor[] outputs = new Tensor[shapes.length];
         try {
             for (int i = 0; i < shapes.length; i++) {
-                outputs[i] = shapes[i] == null ? null : Tensor.empty(shapes[i], device);
+                outputs[i] = shapes[i] == null ? null : Tensor.empty(shapes[i], Op.outputDType(dtypes, i), device);
             }
             execute(backend, op, params, inputs, outputs);
             return outputs;
@@ -55,13 +57,15 @@ public final class Dispatch {
 
     /**
      * Runs {@code op} on {@code backend} into outputs the caller allocated (tests, in-place updates): checks they have
-     * the shapes the op's rule gives, are on the backend's device and do not overlap the inputs. An output sized by
+     * the shapes and dtypes the op's rules give, are on the backend's device and do not overlap the inputs. An output sized by
      * the kernel is passed null and holds the kernel's tensor (the caller's to close) when this returns.
      */
     public static <P> void run(Backend backend, Op<P> op, P params, Tensor[] inputs, Tensor[] outputs) {
         requireArray(op, "inputs", inputs);
         requireArray(op, "outputs", outputs);
-        Shape[] shapes = op.outputShapes(params, shapesOf(op, inputs));
+        Shape[] inputShapes = shapesOf(op, inputs);
+        DType[] dtypes = op.outputDTypes(params, dtypesOf(inputs));
+        Shape[] shapes = op.outputShapes(params, inputShapes);
         if (outputs.length != shapes.length) {
             throw new IllegalArgumentException(op + ": " + outputs.length + " outputs given, expected " + op.outputs());
         }
@@ -84,6 +88,11 @@ public final class Dispatch {
             if (!outputs[i].shape().equals(shapes[i])) {
                 throw new IllegalArgumentException(op + ": " + name + " shape " + outputs[i].shape() + " != expected "
                         + shapes[i]);
+            }
+            DType dtype = Op.outputDType(dtypes, i);
+            if (outputs[i].dtype() != dtype) {
+                throw new IllegalArgumentException(op + ": " + name + " has dtype " + outputs[i].dtype()
+                        + ", expected " + dtype);
             }
             for (int j = 0; j < inputs.length; j++) {
                 checkDisjoint(op, i, outputs[i], j, inputs[j]);
@@ -191,13 +200,18 @@ public final class Dispatch {
             if (t.isClosed()) {
                 throw new IllegalStateException(op + ": " + name + " " + t.shape() + " is closed");
             }
-            if (t.dtype() != DType.FLOAT32) {
-                throw new IllegalArgumentException(op + ": " + name + " has dtype " + t.dtype()
-                        + ", only float32 is supported");
-            }
             shapes[i] = t.shape();
         }
         return shapes;
+    }
+
+    /** The inputs' dtypes, null for absent ones (checked by the op's dtype rule). */
+    private static DType[] dtypesOf(Tensor[] inputs) {
+        DType[] dtypes = new DType[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            dtypes[i] = inputs[i] == null ? null : inputs[i].dtype();
+        }
+        return dtypes;
     }
 
     private static void checkOnDevice(Op<?> op, String name, Tensor t, Device device) {
@@ -206,9 +220,6 @@ public final class Dispatch {
         }
         if (t.isClosed()) {
             throw new IllegalStateException(op + ": " + name + " " + t.shape() + " is closed");
-        }
-        if (t.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException(op + ": " + name + " has dtype " + t.dtype() + ", only float32 is supported");
         }
         if (!t.device().equals(device)) {
             throw new IllegalArgumentException(op + ": " + name + " is on " + t.device() + " but the backend runs on "

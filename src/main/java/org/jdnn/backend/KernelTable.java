@@ -1,11 +1,15 @@
 package org.jdnn.backend;
 
 import org.jdnn.ops.Op;
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A backend's kernels, one per op, each with its declared fallback (if any). A backend fills its table once, when
@@ -13,6 +17,10 @@ import java.util.Set;
  *
  * <p>Ops named in {@code disabled} (an op's name or family, or {@code all}) always take the table's debugging
  * fallback, the reference backend: the kill switch that tells a native bug from a jdnn bug.
+ *
+ * <p>A table may declare the dtypes its kernels take ({@code nativeDTypes}, float32 on oneDNN): a call with any input or
+ * output of another dtype (float64, int64, bool) takes the reference's kernel, a fallback declared here once for every
+ * kernel of the table and counted as any other. A kernel that takes more is registered with {@link #putAccepting}.
  */
 public final class KernelTable {
     /** One op's kernel in this table. */
@@ -21,12 +29,27 @@ public final class KernelTable {
 
     private final String backend;
     private final Set<String> disabled;
+    private final Set<DType> nativeDTypes;
     private Entry<?>[] entries = new Entry<?>[64];
 
     /** An empty table for {@code backend}; {@code disabled} ops are routed to the reference backend. */
     public KernelTable(String backend, Set<String> disabled) {
+        this(backend, disabled, EnumSet.allOf(DType.class));
+    }
+
+    /**
+     * An empty table for {@code backend} whose kernels take operands of {@code nativeDTypes} only (unless registered
+     * with {@link #putAccepting}); a call with another dtype falls back to the reference backend.
+     */
+    public KernelTable(String backend, Set<String> disabled, Set<DType> nativeDTypes) {
         this.backend = backend;
         this.disabled = Set.copyOf(disabled);
+        this.nativeDTypes = nativeDTypes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(nativeDTypes));
+    }
+
+    /** The dtypes this table's kernels take unless registered with {@link #putAccepting}. */
+    public Set<DType> nativeDTypes() {
+        return nativeDTypes;
     }
 
     public String backend() {
@@ -36,6 +59,15 @@ public final class KernelTable {
     /** Registers {@code op}'s kernel, with the fallbacks it needs, in the order they are checked. */
     @SafeVarargs
     public final <P> KernelTable put(Op<P> op, Kernel<P> kernel, Fallback<P>... fallbacks) {
+        return putAccepting(op, nativeDTypes, kernel, fallbacks);
+    }
+
+    /**
+     * Registers {@code op}'s kernel as taking operands of {@code dtypes} (beyond the table's native ones, e.g. a oneDNN
+     * kernel writing int64 indices); a call with an operand of another dtype falls back to the reference backend.
+     */
+    @SafeVarargs
+    public final <P> KernelTable putAccepting(Op<P> op, Set<DType> dtypes, Kernel<P> kernel, Fallback<P>... fallbacks) {
         if (op.id() >= entries.length) {
             entries = Arrays.copyOf(entries, Math.max(op.id() + 1, entries.length * 2));
         }
@@ -45,6 +77,10 @@ public final class KernelTable {
         List<Fallback<P>> all = new ArrayList<>();
         if (isDisabled(op)) {
             all.add(Fallback.toReference("disabled by jdnn." + backend + ".disable", (p, in, out) -> true));
+        }
+        if (!dtypes.containsAll(EnumSet.allOf(DType.class))) {
+            // Checked before the kernel's own fallbacks, which may read the operands as float32 (NaN checks).
+            all.add(dtypeFallback(dtypes));
         }
         all.addAll(List.of(fallbacks));
         entries[op.id()] = new Entry<>(op, kernel, List.copyOf(all));
@@ -59,6 +95,30 @@ public final class KernelTable {
             }
         }
         return this;
+    }
+
+    private static final String DTYPE_REASON = "an operand's dtype is not ";
+
+    /** Whether {@code fallback} is the table's fallback for operands of a dtype its kernel does not take. */
+    public static boolean isDTypeFallback(Fallback<?> fallback) {
+        return fallback.reason().startsWith(DTYPE_REASON);
+    }
+
+    /** The one fallback for operands of a dtype outside {@code dtypes}, to the reference backend. */
+    private static <P> Fallback<P> dtypeFallback(Set<DType> dtypes) {
+        Set<DType> taken = dtypes.isEmpty() ? Set.of() : EnumSet.copyOf(dtypes);
+        String names = taken.stream().sorted().map(DType::toString).collect(Collectors.joining(", "));
+        return Fallback.toReference(DTYPE_REASON + (taken.size() == 1 ? names : "one of " + names),
+                (p, in, out) -> outside(taken, in) || outside(taken, out));
+    }
+
+    private static boolean outside(Set<DType> dtypes, Tensor[] tensors) {
+        for (Tensor t : tensors) {
+            if (t != null && !dtypes.contains(t.dtype())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private <P> void copy(Entry<P> e) {

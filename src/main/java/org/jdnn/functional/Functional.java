@@ -197,7 +197,7 @@ public final class Functional {
 
     /**
      * The flat index {@code ih * W + iw} within its plane of each max-pooling window's maximum (the element
-     * {@link org.jdnn.autograd.F#pool2d} picks), as float32 integral values; not differentiable.
+     * {@link org.jdnn.autograd.F#pool2d} picks), int64; not differentiable.
      */
     public static Tensor maxPool2dIndices(Tensor x, Pool2dParams params) {
         return Dispatch.call1(org.jdnn.ops.MaxUnpool2dOps.INDICES, params, x);

@@ -209,13 +209,17 @@ public abstract class Module implements AutoCloseable {
                         + e.getValue().shape());
             } else if (source.isClosed()) {
                 throw new IllegalStateException("loadStateDict: tensor '" + e.getKey() + "' of the state dict is closed");
+            } else if (source.dtype() != e.getValue().dtype()) {
+                // PyTorch converts here; jdnn refuses rather than convert silently.
+                mismatched.add(e.getKey() + ": checkpoint dtype " + source.dtype() + " != module dtype "
+                        + e.getValue().dtype());
             }
         }
         List<String> unexpected = new ArrayList<>(new TreeSet<>(state.keySet()));
         unexpected.removeAll(own.keySet());
         List<String> problems = new ArrayList<>();
         if (!mismatched.isEmpty()) {
-            problems.add("size mismatch for " + String.join("; ", mismatched));
+            problems.add("size or dtype mismatch for " + String.join("; ", mismatched));
         }
         if (strict && !missing.isEmpty()) {
             problems.add("missing keys " + missing);

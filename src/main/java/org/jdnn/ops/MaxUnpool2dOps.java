@@ -1,5 +1,6 @@
 package org.jdnn.ops;
 
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
@@ -8,25 +9,17 @@ import org.jdnn.tensor.Tensor;
  * {@code max_unpool2d}), over NCHW tensors.
  *
  * <p>An index is the flat position {@code ih * W + iw} of a window's maximum within its (n, c) plane of the pooled
- * input, as PyTorch's. jdnn holds it in a float32 tensor (integral values, exact up to 2^24; larger planes are
- * refused): PyTorch's indices are int64.
+ * input, in an int64 tensor, as PyTorch's.
  */
 public final class MaxUnpool2dOps {
     private MaxUnpool2dOps() {
     }
-
-    /** Largest plane whose flat indices float32 holds exactly. */
-    public static final long MAX_PLANE = 1L << 24;
 
     /** Unpooling's params: the output's spatial size. */
     public record Params(long outH, long outW) {
         public Params {
             Resample2d.checkSize("max_unpool2d", "output height", outH);
             Resample2d.checkSize("max_unpool2d", "output width", outW);
-            if (outH * outW > MAX_PLANE) {
-                throw new IllegalArgumentException("max_unpool2d: output plane " + outH + " x " + outW
-                        + " holds more elements than float32 indices can address exactly (" + MAX_PLANE + ")");
-            }
         }
 
         /**
@@ -45,6 +38,7 @@ public final class MaxUnpool2dOps {
      * NaN if any). Not differentiable: the pooled values come from {@link Pool2dOps}.
      */
     public static final Op<Pool2dParams> INDICES = Op.<Pool2dParams>declare("maxpool2d_indices", "input")
+            .dtypes(DTypeRules.exactly(new DType[] {DType.FLOAT32}, DType.INT64))
             .shapes((p, in) -> {
                 String op = "maxpool2d_indices";
                 if (p.algorithm() != PoolAlgorithm.MAX) {
@@ -56,19 +50,16 @@ public final class MaxUnpool2dOps {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
                 }
-                if (s.inH() * s.inW() > MAX_PLANE) {
-                    throw new IllegalArgumentException(op + ": input plane " + s.inH() + " x " + s.inW()
-                            + " holds more elements than float32 indices can address exactly (" + MAX_PLANE + ")");
-                }
                 return new Shape[] {s.output()};
             });
 
     /**
      * {@code out[n, c]} zero except {@code out[n, c].flat[indices[n, c, i]] = input[n, c, i]}; where two indices
-     * coincide, the later element (in row-major order) wins, as on PyTorch's CPU. An index outside the output plane
-     * or not integral is refused.
+     * coincide, the later element (in row-major order) wins, as on PyTorch's CPU. The indices are int64; one outside
+     * the output plane is refused.
      */
     public static final Op<Params> UNPOOL = Op.<Params>declare("max_unpool2d", "input", "indices")
+            .dtypes(DTypeRules.exactly(new DType[] {DType.FLOAT32, DType.INT64}, DType.FLOAT32))
             .derivative(MaxUnpool2dOps::gradients)
             .shapes((p, in) -> {
                 String op = "max_unpool2d";
@@ -82,6 +73,7 @@ public final class MaxUnpool2dOps {
     /** Unpooling's input gradient: {@code gradOutput[n, c].flat[indices[n, c, i]]}, in the indices' shape. */
     public static final Op<Params> UNPOOL_BACKWARD = Op.<Params>declare("max_unpool2d_backward", "gradOutput",
                     "indices")
+            .dtypes(DTypeRules.exactly(new DType[] {DType.FLOAT32, DType.INT64}, DType.FLOAT32))
             .family("max_unpool2d")
             .shapes((p, in) -> {
                 String op = "max_unpool2d_backward";

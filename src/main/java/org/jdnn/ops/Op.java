@@ -1,5 +1,6 @@
 package org.jdnn.ops;
 
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 
 import java.util.Arrays;
@@ -44,6 +45,7 @@ public final class Op<P> {
     private final boolean updatesAny;
     private final boolean[] sizedByKernel;
     private final ShapeRule<P> shapeRule;
+    private final DTypeRule<P> dtypeRule;
     private final Derivative<P> derivative;
 
     private Op(Builder<P> b) {
@@ -84,6 +86,7 @@ public final class Op<P> {
             sizedByKernel[output] = true;
         }
         this.shapeRule = b.shapeRule;
+        this.dtypeRule = b.dtypeRule == null ? DTypeRules.defaultRule() : b.dtypeRule;
         this.derivative = b.derivative;
     }
 
@@ -181,18 +184,7 @@ public final class Op<P> {
      * does not produce); throws IllegalArgumentException naming the op and the offending value.
      */
     public Shape[] outputShapes(P params, Shape[] inputShapes) {
-        if (params == null) {
-            throw new IllegalArgumentException(name + ": params is null");
-        }
-        if (!takesInputs(inputShapes.length)) {
-            throw new IllegalArgumentException(name + ": " + inputShapes.length + " inputs given, expected "
-                    + inputs.size() + " " + inputs);
-        }
-        for (int i = 0; i < inputShapes.length; i++) {
-            if (inputShapes[i] == null && !isOptional(i)) {
-                throw new IllegalArgumentException(name + ": " + inputName(i) + " is null");
-            }
-        }
+        checkOperands(params, inputShapes);
         Shape[] shapes = shapeRule.outputShapes(params, inputShapes);
         if (repeatedOutputs ? shapes.length < outputs.size() - 1 : shapes.length != outputs.size()) {
             throw new IllegalStateException(name + ": the shape rule gave " + shapes.length + " shapes for outputs "
@@ -207,6 +199,57 @@ public final class Op<P> {
         return shapes;
     }
 
+    private void checkOperands(P params, Object[] operands) {
+        if (params == null) {
+            throw new IllegalArgumentException(name + ": params is null");
+        }
+        if (!takesInputs(operands.length)) {
+            throw new IllegalArgumentException(name + ": " + operands.length + " inputs given, expected "
+                    + inputs.size() + " " + inputs);
+        }
+        for (int i = 0; i < operands.length; i++) {
+            if (operands[i] == null && !isOptional(i)) {
+                throw new IllegalArgumentException(name + ": " + inputName(i) + " is null");
+            }
+        }
+    }
+
+    /**
+     * Validates the inputs' dtypes (null for absent inputs) through the op's {@linkplain Builder#dtypes dtype rule}
+     * and returns the outputs' dtypes: one per declared output (for a repeated last output, its entry covers every
+     * repetition), null for outputs {@linkplain #isSizedByKernel sized by the kernel}. A dtype the op does not take
+     * throws IllegalArgumentException naming the op, the input and the dtype.
+     */
+    public DType[] outputDTypes(P params, DType[] inputDTypes) {
+        checkOperands(params, inputDTypes);
+        DType[] given;
+        try {
+            given = dtypeRule.outputDTypes(params, inputDTypes.clone());
+        } catch (DTypeRules.InputDTypeException e) {
+            String other = e.other() < 0 ? "" : " but " + inputName(e.other()) + " has dtype " + e.otherDType();
+            throw new IllegalArgumentException(name + ": " + inputName(e.input()) + " has dtype " + e.dtype() + other
+                    + ", " + e.expected(), e);
+        }
+        if (given == null || (given.length == 0 && !outputs.isEmpty())
+                || (given.length > Math.max(1, outputs.size()) && !repeatedOutputs)) {
+            throw new IllegalStateException(name + ": the dtype rule gave " + (given == null ? "null"
+                    : Arrays.toString(given)) + " for outputs " + outputs);
+        }
+        DType[] dtypes = new DType[outputs.size()];
+        for (int i = 0; i < dtypes.length; i++) {
+            dtypes[i] = isSizedByKernel(i) ? null : given[Math.min(i, given.length - 1)];
+            if (dtypes[i] == null && !isSizedByKernel(i)) {
+                throw new IllegalStateException(name + ": the dtype rule gave no dtype for " + outputs.get(i));
+            }
+        }
+        return dtypes;
+    }
+
+    /** The dtype of output {@code i} in an array {@link #outputDTypes} returned (a repeated output shares the last). */
+    public static DType outputDType(DType[] dtypes, int i) {
+        return dtypes.length == 0 ? null : dtypes[Math.min(i, dtypes.length - 1)];
+    }
+
     @Override
     public String toString() {
         return name;
@@ -216,6 +259,17 @@ public final class Op<P> {
     @FunctionalInterface
     public interface ShapeRule<P> {
         Shape[] outputShapes(P params, Shape[] inputs);
+    }
+
+    /**
+     * The outputs' dtypes for given params and input dtypes (null for absent optional inputs): one per output, or
+     * fewer, the last covering the rest (a single entry for all outputs; null for outputs sized by the kernel). It
+     * rejects a dtype the op does not take: with {@link DTypeRules#reject} (the op then names the input), or with an
+     * IllegalArgumentException naming the op. {@link DTypeRules} holds the common rules.
+     */
+    @FunctionalInterface
+    public interface DTypeRule<P> {
+        DType[] outputDTypes(P params, DType[] inputDTypes);
     }
 
     /** Builds one declaration; see {@link Op#declare}. */
@@ -229,6 +283,7 @@ public final class Op<P> {
         private int[] updated = {};
         private int[] sizedByKernel = {};
         private ShapeRule<P> shapeRule;
+        private DTypeRule<P> dtypeRule;
         private Derivative<P> derivative;
 
         private Builder(String name, String[] inputs) {
@@ -274,6 +329,15 @@ public final class Op<P> {
          */
         public Builder<P> sizedByKernel(int... outputIndices) {
             this.sizedByKernel = outputIndices.clone();
+            return this;
+        }
+
+        /**
+         * The rule for the inputs' and outputs' dtypes (default {@link DTypeRules#defaultRule()}: float32 inputs,
+         * float32 outputs).
+         */
+        public Builder<P> dtypes(DTypeRule<P> rule) {
+            this.dtypeRule = rule;
             return this;
         }
 

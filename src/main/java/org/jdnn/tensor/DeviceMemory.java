@@ -32,4 +32,19 @@ public interface DeviceMemory {
 
     /** Sets every float of {@code block} to {@code value}. */
     void fill(MemorySegment block, float value);
+
+    /**
+     * Sets every element of {@code block}, of {@code dtype}, to {@code value} converted as {@link Elements#set}
+     * converts. The default handles float32 and zero (all bits clear in every dtype); a device with other dtypes
+     * overrides it.
+     */
+    default void fill(MemorySegment block, DType dtype, double value) {
+        if (dtype == DType.FLOAT32) {
+            fill(block, (float) value);
+        } else if (value == 0 && Double.doubleToRawLongBits(value) == 0) {
+            fill(block, 0f);
+        } else {
+            throw new UnsupportedOperationException(kind() + " memory cannot fill " + dtype + " elements with " + value);
+        }
+    }
 }

@@ -6,10 +6,15 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * An n-dimensional array of float32 values in native memory, contiguous and row-major (NCHW for images).
+ * An n-dimensional array in native memory, contiguous and row-major (NCHW for images), of one {@link DType}: float32
+ * by default ({@link #of}), int64 ({@link #ofLongs}), float64 ({@link #ofDoubles}) or bool ({@link #ofBooleans}).
+ * Every reader converts ({@link #toFloatArray} works for each dtype; {@link #toLongArray} is exact for int64).
  *
  * <p>Tensors own native memory and are {@link AutoCloseable}: close them, or create them inside a
  * {@link Scope}. Any use after close throws {@link IllegalStateException}; it never touches freed memory.
@@ -42,15 +47,24 @@ public final class Tensor implements AutoCloseable {
         return empty(shape, Device.CPU);
     }
 
-    /** An uninitialised tensor on {@code device}. */
+    /** An uninitialised float32 tensor on {@code device}. */
     public static Tensor empty(Shape shape, Device device) {
+        return empty(shape, DType.FLOAT32, device);
+    }
+
+    /** An uninitialised tensor of {@code dtype} on {@code device} (see {@link DType} for how elements are stored). */
+    public static Tensor empty(Shape shape, DType dtype, Device device) {
+        if (shape == null || dtype == null || device == null) {
+            throw new IllegalArgumentException("Tensor.empty: shape, dtype and device are required (got " + shape + ", "
+                    + dtype + ", " + device + ")");
+        }
         long bytes;
         try {
-            bytes = Math.multiplyExact(shape.numel(), DType.FLOAT32.byteSize());
+            bytes = Math.multiplyExact(shape.numel(), dtype.byteSize());
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("tensor: shape " + shape + " needs more bytes than a long counts");
         }
-        return new Tensor(shape, DType.FLOAT32, new Storage(bytes, device));
+        return new Tensor(shape, dtype, new Storage(bytes, device));
     }
 
     public static Tensor empty(long... shape) {
@@ -72,6 +86,54 @@ public final class Tensor implements AutoCloseable {
     /** A rank-1 tensor holding a copy of {@code data}. */
     public static Tensor of(float... data) {
         return of(data, data.length);
+    }
+
+    /** An int64 tensor holding a copy of {@code data}, which must have exactly as many elements as {@code shape}. */
+    public static Tensor ofLongs(long[] data, long... shape) {
+        Tensor t = empty(filled("Tensor.ofLongs", data.length, shape), DType.INT64, Device.CPU);
+        MemorySegment.copy(data, 0, t.segment(), JAVA_LONG, 0, data.length);
+        return t;
+    }
+
+    /** A rank-1 int64 tensor holding a copy of {@code data} (labels, indices). */
+    public static Tensor ofLongs(long... data) {
+        return ofLongs(data, data.length);
+    }
+
+    /** A float64 tensor holding a copy of {@code data}, which must have exactly as many elements as {@code shape}. */
+    public static Tensor ofDoubles(double[] data, long... shape) {
+        Tensor t = empty(filled("Tensor.ofDoubles", data.length, shape), DType.FLOAT64, Device.CPU);
+        MemorySegment.copy(data, 0, t.segment(), JAVA_DOUBLE, 0, data.length);
+        return t;
+    }
+
+    /** A rank-1 float64 tensor holding a copy of {@code data}. */
+    public static Tensor ofDoubles(double... data) {
+        return ofDoubles(data, data.length);
+    }
+
+    /** A bool tensor holding a copy of {@code data} (stored as bytes 0/1), as many elements as {@code shape}. */
+    public static Tensor ofBooleans(boolean[] data, long... shape) {
+        Tensor t = empty(filled("Tensor.ofBooleans", data.length, shape), DType.BOOL, Device.CPU);
+        MemorySegment s = t.segment();
+        for (int i = 0; i < data.length; i++) {
+            s.set(JAVA_BYTE, i, data[i] ? (byte) 1 : (byte) 0);
+        }
+        return t;
+    }
+
+    /** A rank-1 bool tensor holding a copy of {@code data}. */
+    public static Tensor ofBooleans(boolean... data) {
+        return ofBooleans(data, data.length);
+    }
+
+    private static Shape filled(String what, int values, long[] shape) {
+        Shape s = Shape.of(shape);
+        if (s.numel() != values) {
+            throw new IllegalArgumentException(what + ": " + values + " values do not fill shape " + s + " ("
+                    + s.numel() + " elements)");
+        }
+        return s;
     }
 
     public static Tensor scalar(float value) {
@@ -101,6 +163,34 @@ public final class Tensor implements AutoCloseable {
 
     public static Tensor ones(long... shape) {
         return full(1f, shape);
+    }
+
+    /** A tensor of {@code dtype} holding {@code value} (converted as {@link Elements#set} converts) everywhere. */
+    public static Tensor full(double value, DType dtype, long... shape) {
+        return full(value, dtype, Device.CPU, shape);
+    }
+
+    /** A tensor of {@code dtype} holding {@code value} on {@code device}, filled there. */
+    public static Tensor full(double value, DType dtype, Device device, long... shape) {
+        return empty(Shape.of(shape), dtype, device).fill(value);
+    }
+
+    /** Zeros of {@code dtype} ({@code torch.zeros(shape, dtype=...)}). */
+    public static Tensor zeros(DType dtype, long... shape) {
+        return full(0, dtype, Device.CPU, shape);
+    }
+
+    public static Tensor zeros(DType dtype, Device device, long... shape) {
+        return full(0, dtype, device, shape);
+    }
+
+    /** Ones of {@code dtype} (true for bool). */
+    public static Tensor ones(DType dtype, long... shape) {
+        return full(1, dtype, Device.CPU, shape);
+    }
+
+    public static Tensor ones(DType dtype, Device device, long... shape) {
+        return full(1, dtype, device, shape);
     }
 
     /** Standard normal values from a seeded generator: the same seed gives the same tensor. */
@@ -172,69 +262,211 @@ public final class Tensor implements AutoCloseable {
 
     // ---- reading ----
 
-    /** A copy of the elements in row-major order. */
+    /** A copy of the elements in row-major order, converted to float for a dtype other than float32. */
     public float[] toFloatArray() {
+        float[] out = new float[arrayLength("toFloatArray")];
+        readAll(s -> {
+            if (dtype == DType.FLOAT32) {
+                MemorySegment.copy(s, JAVA_FLOAT, 0, out, 0, out.length);
+            } else {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (float) Elements.get(s, dtype, i);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** A copy of the elements as doubles (exact for float32, float64, bool and int64 up to 2^53). */
+    public double[] toDoubleArray() {
+        double[] out = new double[arrayLength("toDoubleArray")];
+        readAll(s -> {
+            if (dtype == DType.FLOAT64) {
+                MemorySegment.copy(s, JAVA_DOUBLE, 0, out, 0, out.length);
+            } else {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = Elements.get(s, dtype, i);
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A copy of the elements as longs: exact for int64, 0/1 for bool, truncated toward zero for a floating dtype (as
+     * PyTorch's {@code .long()}; NaN gives 0).
+     */
+    public long[] toLongArray() {
+        long[] out = new long[arrayLength("toLongArray")];
+        readAll(s -> {
+            if (dtype == DType.INT64) {
+                MemorySegment.copy(s, JAVA_LONG, 0, out, 0, out.length);
+            } else {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = Elements.getLong(s, dtype, i);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** A copy of the elements as booleans: true where an element is not 0 (NaN is true, as PyTorch's {@code .bool()}). */
+    public boolean[] toBooleanArray() {
+        boolean[] out = new boolean[arrayLength("toBooleanArray")];
+        readAll(s -> {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = dtype == DType.BOOL ? s.get(JAVA_BYTE, i) != 0 : Elements.get(s, dtype, i) != 0;
+            }
+        });
+        return out;
+    }
+
+    private int arrayLength(String what) {
         long n = numel();
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("Tensor.toFloatArray: " + n + " elements do not fit a Java array");
+            throw new IllegalStateException("Tensor." + what + ": " + n + " elements do not fit a Java array");
         }
-        float[] out = new float[(int) n];
+        return (int) n;
+    }
+
+    /** Hands the plain bytes to {@code reader}: directly on the host, else a counted copy of them from the device. */
+    private void readAll(java.util.function.Consumer<MemorySegment> reader) {
         pin();
         try {
             if (device().isHost()) {
-                MemorySegment.copy(storage.segment(), JAVA_FLOAT, 0, out, 0, out.length);
+                reader.accept(storage.segment());
             } else {
                 try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment host = arena.allocate(n * JAVA_FLOAT.byteSize(), JAVA_FLOAT.byteAlignment());
+                    MemorySegment host = arena.allocate(byteSize(), Long.BYTES);
                     download(0, host);
-                    MemorySegment.copy(host, JAVA_FLOAT, 0, out, 0, out.length);
+                    reader.accept(host);
                 }
             }
         } finally {
             unpin();
         }
-        return out;
     }
 
-    /** The only element of a one-element tensor. */
+    /** The bytes the elements take: numel * dtype size. */
+    private long byteSize() {
+        return numel() * dtype.byteSize();
+    }
+
+    /** The only element of a one-element tensor, as a float. */
     public float item() {
+        return (float) itemDouble();
+    }
+
+    /** The only element of a one-element tensor, as a double (exact for float64). */
+    public double itemDouble() {
+        requireOneElement("item");
+        return readElement(0, s -> Elements.get(s, dtype, 0));
+    }
+
+    /** The only element of a one-element tensor, as a long (exact for int64; see {@link #toLongArray}). */
+    public long itemLong() {
+        requireOneElement("itemLong");
+        return readElement(0, s -> Elements.getLong(s, dtype, 0));
+    }
+
+    /** The only element of a one-element tensor, as a boolean (not 0). */
+    public boolean itemBoolean() {
+        requireOneElement("itemBoolean");
+        return readElement(0, s -> Elements.get(s, dtype, 0)) != 0;
+    }
+
+    private void requireOneElement(String what) {
         if (numel() != 1) {
-            throw new IllegalStateException("Tensor.item: tensor of shape " + shape + " has " + numel() + " elements, not 1");
+            throw new IllegalStateException("Tensor." + what + ": tensor of shape " + shape + " has " + numel()
+                    + " elements, not 1");
         }
-        return readElement(0);
     }
 
-    /** The element at {@code index} (one index per dimension). */
+    /** The element at {@code index} (one index per dimension), as a float. */
     public float get(long... index) {
-        return readElement(flatIndex(index));
+        long flat = flatIndex(index);
+        return (float) (double) readElement(flat, s -> Elements.get(s, dtype, 0));
     }
 
-    /** Sets the element at {@code index}. */
-    public void set(float value, long... index) {
+    /** The element at {@code index} as a double. */
+    public double getDouble(long... index) {
         long flat = flatIndex(index);
+        return readElement(flat, s -> Elements.get(s, dtype, 0));
+    }
+
+    /** The element at {@code index} as a long (exact for int64). */
+    public long getLong(long... index) {
+        long flat = flatIndex(index);
+        return readElement(flat, s -> Elements.getLong(s, dtype, 0));
+    }
+
+    /** The element at {@code index} as a boolean (not 0). */
+    public boolean getBoolean(long... index) {
+        return getDouble(index) != 0;
+    }
+
+    /** Sets the element at {@code index} (converted to this tensor's dtype). */
+    public void set(float value, long... index) {
+        writeElement(flatIndex(index), (s, i) -> Elements.set(s, dtype, i, value));
+    }
+
+    /** Sets the element at {@code index} to a double (exact for float64). */
+    public void setDouble(double value, long... index) {
+        writeElement(flatIndex(index), (s, i) -> Elements.set(s, dtype, i, value));
+    }
+
+    /** Sets the element at {@code index} to a long (exact for int64). */
+    public void setLong(long value, long... index) {
+        writeElement(flatIndex(index), (s, i) -> Elements.setLong(s, dtype, i, value));
+    }
+
+    /** Sets the element at {@code index} to 1 or 0. */
+    public void setBoolean(boolean value, long... index) {
+        writeElement(flatIndex(index), (s, i) -> Elements.setLong(s, dtype, i, value ? 1 : 0));
+    }
+
+    private interface ElementRead<R> {
+        R read(MemorySegment element);
+    }
+
+    /**
+     * Reads element {@code flat}: {@code reader} gets a segment whose element 0 is it, the storage itself on the
+     * host (sliced) or a counted copy of the element from the device.
+     */
+    private <R> R readElement(long flat, ElementRead<R> reader) {
         pin();
         try {
+            long size = dtype.byteSize();
             if (device().isHost()) {
-                storage.segment().setAtIndex(JAVA_FLOAT, flat, value);
-            } else {
-                writeElementOnDevice(flat, value);
+                return reader.read(storage.segment().asSlice(flat * size, size));
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment host = arena.allocate(size, Long.BYTES);
+                download(flat * size, host);
+                return reader.read(host);
             }
         } finally {
             unpin();
         }
     }
 
-    /** One element, read directly on the host or copied from the device (counted). */
-    private float readElement(long flat) {
+    private interface ElementWrite {
+        void write(MemorySegment segment, long index);
+    }
+
+    private void writeElement(long flat, ElementWrite writer) {
         pin();
         try {
             if (device().isHost()) {
-                return storage.segment().getAtIndex(JAVA_FLOAT, flat);
-            }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment host = arena.allocate(JAVA_FLOAT);
-                download(flat * JAVA_FLOAT.byteSize(), host);
-                return host.get(JAVA_FLOAT, 0);
+                writer.write(storage.segment(), flat);
+            } else {
+                // Element writes are rare (tests, hand-set weights): read-modify-write keeps DeviceMemory small.
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment host = arena.allocate(byteSize(), Long.BYTES);
+                    download(0, host);
+                    writer.write(host, flat);
+                    upload(host);
+                }
             }
         } finally {
             unpin();
@@ -251,16 +483,6 @@ public final class Tensor implements AutoCloseable {
     private void upload(MemorySegment host) {
         storage.memory().copyFromHost(host, storage.block());
         Transfers.toDevice(host.byteSize());
-    }
-
-    private void writeElementOnDevice(long flat, float value) {
-        // Element writes are rare (tests, hand-set weights): read-modify-write keeps DeviceMemory small.
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment host = arena.allocate(numel() * JAVA_FLOAT.byteSize(), JAVA_FLOAT.byteAlignment());
-            download(0, host);
-            host.setAtIndex(JAVA_FLOAT, flat, value);
-            upload(host);
-        }
     }
 
     private long flatIndex(long[] index) {
@@ -327,8 +549,11 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(shape, dtype, storage);
     }
 
-    /** Sets every element to {@code value}, in place (on the tensor's device). */
+    /** Sets every element to {@code value} (converted to this tensor's dtype), in place (on the tensor's device). */
     public Tensor fill(float value) {
+        if (dtype != DType.FLOAT32) {
+            return fill((double) value);
+        }
         if (!device().isHost()) {
             return fillOnDevice(value);
         }
@@ -340,6 +565,27 @@ public final class Tensor implements AutoCloseable {
             } else {
                 for (long i = 0, n = numel(); i < n; i++) {
                     s.setAtIndex(JAVA_FLOAT, i, value);
+                }
+            }
+        } finally {
+            unpin();
+        }
+        return this;
+    }
+
+    /** Sets every element to {@code value} (exact for float64, converted for other dtypes), in place. */
+    public Tensor fill(double value) {
+        if (dtype == DType.FLOAT32) {
+            return fill((float) value);
+        }
+        pin();
+        try {
+            if (!device().isHost()) {
+                storage.memory().fill(storage.block(), dtype, value);
+            } else {
+                MemorySegment s = storage.segment();
+                for (long i = 0, n = numel(); i < n; i++) {
+                    Elements.set(s, dtype, i, value);
                 }
             }
         } finally {
@@ -369,7 +615,7 @@ public final class Tensor implements AutoCloseable {
         pin();
         Tensor t = null;
         try {
-            t = empty(shape, device);
+            t = empty(shape, dtype, device);
             copyAcross(this, t);
         } catch (RuntimeException | Error e) {
             if (t != null) {
@@ -390,7 +636,7 @@ public final class Tensor implements AutoCloseable {
     private static void copyAcross(Tensor from, Tensor to) {
         to.pin();
         try {
-            long bytes = from.numel() * JAVA_FLOAT.byteSize();
+            long bytes = from.byteSize();
             if (from.device().isHost() && to.device().isHost()) {
                 MemorySegment.copy(from.storage.segment(), 0, to.storage.segment(), 0, bytes);
             } else if (from.device().isHost()) {
@@ -401,7 +647,7 @@ public final class Tensor implements AutoCloseable {
                 to.storage.memory().copy(from.storage.block(), to.storage.block());
             } else {
                 try (Arena arena = Arena.ofConfined()) { // between two devices: through the host
-                    MemorySegment host = arena.allocate(bytes, JAVA_FLOAT.byteAlignment());
+                    MemorySegment host = arena.allocate(bytes, Long.BYTES);
                     from.download(0, host);
                     to.upload(host);
                 }
@@ -412,13 +658,17 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * Overwrites this tensor's elements with {@code source}'s (the same number of elements, any device; counted when it
-     * crosses between host and device), outside autograd; returns this.
+     * Overwrites this tensor's elements with {@code source}'s (the same number of elements and dtype, any device;
+     * counted when it crosses between host and device), outside autograd; returns this.
      */
     public Tensor copyFrom(Tensor source) {
         if (source.numel() != numel()) {
             throw new IllegalArgumentException("copyFrom: source " + source.shape() + " has " + source.numel()
                     + " elements, this tensor " + shape + " has " + numel());
+        }
+        if (source.dtype() != dtype) {
+            throw new IllegalArgumentException("copyFrom: source has dtype " + source.dtype() + ", this tensor "
+                    + dtype + " (convert it first)");
         }
         source.pin();
         try {
@@ -442,7 +692,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("moveTo: tensor " + shape + " was made by " + gradFn.name()
                     + "; only leaves move in place (use to(device) for a copy)");
         }
-        Tensor moved = Scope.untracked(() -> empty(shape, device));
+        Tensor moved = Scope.untracked(() -> empty(shape, dtype, device));
         try {
             moved.copyFrom(this);
         } catch (RuntimeException | Error e) {
@@ -465,7 +715,7 @@ public final class Tensor implements AutoCloseable {
         pin(); // first: a closed source must fail before anything is allocated
         try {
             if (!device().isHost()) {
-                Tensor t = empty(shape, device());
+                Tensor t = empty(shape, dtype, device());
                 try {
                     copyAcross(this, t);
                 } catch (RuntimeException | Error e) {
@@ -474,7 +724,7 @@ public final class Tensor implements AutoCloseable {
                 }
                 return t;
             }
-            Tensor t = empty(shape);
+            Tensor t = empty(shape, dtype, Device.CPU);
             MemorySegment source = storage.segment();
             MemorySegment.copy(source, 0, t.segment(), 0, source.byteSize());
             return t;
@@ -625,7 +875,7 @@ public final class Tensor implements AutoCloseable {
                 appendPreview(sb, storage.segment(), 0, 0);
             } else {
                 try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment host = arena.allocate(numel() * JAVA_FLOAT.byteSize(), JAVA_FLOAT.byteAlignment());
+                    MemorySegment host = arena.allocate(byteSize(), Long.BYTES);
                     download(0, host);
                     appendPreview(sb, host, 0, 0);
                 }
@@ -638,7 +888,7 @@ public final class Tensor implements AutoCloseable {
 
     private void appendPreview(StringBuilder sb, MemorySegment s, int dim, long offset) {
         if (rank() == 0) {
-            sb.append(s.get(JAVA_FLOAT, 0));
+            sb.append(dtype == DType.FLOAT32 ? Float.toString(s.get(JAVA_FLOAT, 0)) : element(s, 0));
             return;
         }
         long n = shape.dim(dim);
@@ -652,7 +902,7 @@ public final class Tensor implements AutoCloseable {
                 continue;
             }
             if (dim == rank() - 1) {
-                sb.append(String.format("%.4f", s.getAtIndex(JAVA_FLOAT, offset + i)));
+                sb.append(element(s, offset + i));
             } else {
                 appendPreview(sb, s, dim + 1, offset + i * stride);
             }
@@ -661,6 +911,15 @@ public final class Tensor implements AutoCloseable {
             }
         }
         sb.append(']');
+    }
+
+    /** One element as PyTorch prints it: floats with 4 decimals, integers exactly, bools as True/False. */
+    private String element(MemorySegment s, long index) {
+        return switch (dtype) {
+            case INT64, INT32 -> Long.toString(Elements.getLong(s, dtype, index));
+            case BOOL -> Elements.getLong(s, dtype, index) != 0 ? "True" : "False";
+            default -> String.format("%.4f", Elements.get(s, dtype, index));
+        };
     }
 
     // ---- fluent: layers ----

@@ -113,8 +113,8 @@ class LogParityTest {
     /** oneDNN's own log is not used: it is off by up to 2e-6 relative and misreads denormals (see OneDnnEltwise). */
     @Test
     void theKillSwitchRoutesLogToTheReference() {
-        assertTrue(Parity.onednn("eltwise").kernels().entry(EltwiseOps.LOG).fallbacks().isEmpty(),
-                "oneDNN runs its own log kernel");
+        assertTrue(Parity.onednn("eltwise").kernels().entry(EltwiseOps.LOG).fallbacks().stream()
+                .allMatch(KernelTable::isDTypeFallback), "oneDNN runs its own log kernel (for float32)");
         try (OneDnnBackend killed = OneDnnBackend.create(Set.of("eltwise")); Scope scope = Scope.open()) {
             Tensor x = inputs(5, 300);
             LogParams params = new LogParams(-100f);

@@ -3,6 +3,7 @@ package org.jdnn.matrix;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 
 import java.util.ArrayList;
@@ -129,6 +130,10 @@ final class MatmulEntries {
                 randn(r, 6)));
         samples.add(Sample.rejected("rank-2 bias", "bias shape", plain, randn(r, 2, 3), randn(r, 3, 5),
                 randn(r, 1, 5)));
+        samples.add(Sample.rejected("int64 B", "b has dtype int64", plain, randn(r, 2, 3),
+                new Sample.Operand(Shape.of(3, 5), new float[15], DType.INT64), null));
+        samples.add(Sample.rejected("bool bias", "bias has dtype bool", plain, randn(r, 2, 3), randn(r, 3, 5),
+                new Sample.Operand(Shape.of(5), new float[] {0, 1, 1, 0, 1}, DType.BOOL)));
         return samples;
     }
 }

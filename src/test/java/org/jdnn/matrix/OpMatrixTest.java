@@ -7,6 +7,7 @@ import org.jdnn.backend.Dispatch;
 import org.jdnn.backend.Fallbacks;
 import org.jdnn.backend.onednn.OneDnnBackend;
 import org.jdnn.ops.Op;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
@@ -267,7 +268,9 @@ class OpMatrixTest {
             if (op.derivative() == null || cotangent == null) {
                 return new Result(values, null, null);
             }
-            Tensor gradOutput = new Sample.Operand(outputs[0].shape(), cotangent).tensor(device);
+            // A floating output's gradient has its dtype; an int64 or bool output passes none (any float32 will do).
+            DType gradDType = outputs[0].dtype().isFloatingPoint() ? outputs[0].dtype() : DType.FLOAT32;
+            Tensor gradOutput = new Sample.Operand(outputs[0].shape(), cotangent, gradDType).tensor(device);
             boolean[] wanted = needs != null ? needs : present(inputs);
             Tensor[] grads = Backends.with(backend, () -> op.derivative().gradients(sample.params(), inputs, outputs,
                     gradOutput, wanted, Calls.INSTANCE));
@@ -306,9 +309,15 @@ class OpMatrixTest {
     /** Outputs for the sample on {@code device}, NaN-filled there (null where the kernel sizes them). */
     private static <P> Tensor[] allocate(Op<P> op, Sample<P> sample, Device device) {
         Shape[] shapes = op.outputShapes(sample.params(), sample.shapes());
+        DType[] dtypes = op.outputDTypes(sample.params(), sample.dtypes());
         Tensor[] outputs = new Tensor[shapes.length];
         for (int i = 0; i < shapes.length; i++) {
-            outputs[i] = shapes[i] == null ? null : Tensor.full(Float.NaN, device, shapes[i].dims());
+            // NaN where a float is (an element the kernel forgets to write cannot pass), -1 for int64, true for bool.
+            outputs[i] = shapes[i] == null ? null
+                    : Tensor.full(Double.NaN, Op.outputDType(dtypes, i), device, shapes[i].dims());
+            if (outputs[i] != null && outputs[i].dtype() == DType.INT64) {
+                outputs[i].fill(-1);
+            }
         }
         return outputs;
     }
@@ -497,7 +506,8 @@ class OpMatrixTest {
     private static <P> float[] forwardWith(Op<P> op, Sample<P> sample, int input, float[] values) {
         try (Scope scope = Scope.open()) {
             Tensor[] inputs = sample.tensors();
-            inputs[input] = Tensor.of(values, sample.inputs()[input].shape().dims());
+            Sample.Operand operand = sample.inputs()[input];
+            inputs[input] = new Sample.Operand(operand.shape(), values, operand.dtype()).tensor();
             Tensor[] outputs = allocate(op, sample);
             Dispatch.run(Backends.get(REFERENCE), op, sample.params(), inputs, outputs);
             return outputs[0].toFloatArray();
@@ -521,12 +531,14 @@ class OpMatrixTest {
         OptionalLong primitivesAfter = primitives(backend);
 
         List<String> failures = new ArrayList<>();
+        DType[] dtypes = valueDTypes(op, sample);
         for (int i = 0; i < ref.outputs().length; i++) {
             if (ref.outputs()[i] == null) {
                 continue;
             }
             double atol = info.atolPerSqrtK() * Math.sqrt(info.outputReduction(sample, i));
-            Comparison c = exact ? Comparison.exact(ref.outputs()[i], got.outputs()[i])
+            boolean integral = dtypes[i] != null && !dtypes[i].isFloatingPoint(); // int64, bool: exact everywhere
+            Comparison c = exact || integral ? Comparison.exact(ref.outputs()[i], got.outputs()[i])
                     : Comparison.of(ref.outputs()[i], got.outputs()[i], info.rtol(), atol);
             if (worst != null) {
                 row.forwardAbs.offer(c.maxAbs(), worst);
@@ -589,6 +601,22 @@ class OpMatrixTest {
             }
             fail(message);
         }
+    }
+
+    /** The dtype of each value {@link CallValues#of} gives: the outputs', then the inputs written in place. */
+    private static <P> DType[] valueDTypes(Op<P> op, Sample<P> sample) {
+        DType[] outputs = op.outputDTypes(sample.params(), sample.dtypes());
+        int count = op.outputShapes(sample.params(), sample.shapes()).length;
+        int[] written = CallValues.writtenInputs(op);
+        DType[] dtypes = new DType[count + written.length];
+        for (int i = 0; i < count; i++) {
+            dtypes[i] = Op.outputDType(outputs, i);
+        }
+        for (int i = 0; i < written.length; i++) {
+            Sample.Operand operand = sample.inputs()[written[i]];
+            dtypes[count + i] = operand == null ? null : operand.dtype();
+        }
+        return dtypes;
     }
 
     /**

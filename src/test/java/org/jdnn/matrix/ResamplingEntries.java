@@ -7,6 +7,7 @@ import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.Upsample2dOps;
 import org.jdnn.ops.Upsample2dParams;
 import org.jdnn.ops.UpsampleMode;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import static org.jdnn.matrix.Samples.randn;
 /**
  * The matrix entries of the 2-d resampling ops: adaptive average pooling (oneDNN's pooling where the sizes divide,
  * else a declared fallback), upsampling (nearest, bilinear with and without align_corners, by size or scale; a Java
- * loop on every backend), max pooling's indices (exact) and max unpooling (scatter; its backward a gather). Adaptive
+ * loop on every backend), max pooling's indices (int64, exact) and max unpooling (scatter; its backward a gather). Adaptive
  * pooling, upsampling and unpooling are linear in their input, so their dot-product tests are exact.
  */
 final class ResamplingEntries {
@@ -242,7 +243,8 @@ final class ResamplingEntries {
 
     /** The indices of max pooling over a random image of the case's shape. */
     private static Sample.Operand indices(SplittableRandom r, UnpoolCase c) {
-        return SampleValues.reference(MaxUnpool2dOps.INDICES, c.pool(), 0, SampleValues.distinct(r, SPACING, c.shape()));
+        return SampleValues.reference(MaxUnpool2dOps.INDICES, c.pool(), 0, SampleValues.distinct(r, SPACING, c.shape()))
+                .as(DType.INT64);
     }
 
     private static boolean repeats(float[] values, long perPlane) {
@@ -270,13 +272,17 @@ final class ResamplingEntries {
         }
         samples.add(Sample.of("NaN/+Inf/-Inf", new MaxUnpool2dOps.Params(4, 4),
                 Samples.withSpecials(r, randn(r, 1, 2, 2, 2)),
-                SampleValues.of(new float[] {0, 3, 9, 14, 5, 6, 8, 15}, 1, 2, 2, 2)));
-        samples.add(Sample.rejected("an index past the plane", "is not an integer in [0, 16)",
-                new MaxUnpool2dOps.Params(4, 4), randn(r, 1, 1, 1, 2), SampleValues.of(new float[] {3, 16}, 1, 1, 1, 2)));
-        samples.add(Sample.rejected("a fractional index", "is not an integer in [0, 16)",
-                new MaxUnpool2dOps.Params(4, 4), randn(r, 1, 1, 1, 2), SampleValues.of(new float[] {3, 1.5f}, 1, 1, 1, 2)));
+                SampleValues.of(new float[] {0, 3, 9, 14, 5, 6, 8, 15}, 1, 2, 2, 2).as(DType.INT64)));
+        samples.add(Sample.rejected("an index past the plane", "is outside [0, 16)",
+                new MaxUnpool2dOps.Params(4, 4), randn(r, 1, 1, 1, 2),
+                SampleValues.of(new float[] {3, 16}, 1, 1, 1, 2).as(DType.INT64)));
+        samples.add(Sample.rejected("a negative index", "is outside [0, 16)",
+                new MaxUnpool2dOps.Params(4, 4), randn(r, 1, 1, 1, 2),
+                SampleValues.of(new float[] {3, -1}, 1, 1, 1, 2).as(DType.INT64)));
+        samples.add(Sample.rejected("float32 indices", "indices has dtype", new MaxUnpool2dOps.Params(4, 4),
+                randn(r, 1, 1, 1, 2), SampleValues.of(new float[] {3, 1}, 1, 1, 1, 2)));
         samples.add(Sample.rejected("indices of another shape", "indices shape", new MaxUnpool2dOps.Params(4, 4),
-                randn(r, 1, 1, 2, 2), SampleValues.of(new float[] {0, 1}, 1, 1, 1, 2)));
+                randn(r, 1, 1, 2, 2), SampleValues.of(new float[] {0, 1}, 1, 1, 1, 2).as(DType.INT64)));
         return samples;
     }
 
@@ -287,10 +293,11 @@ final class ResamplingEntries {
             samples.add(Sample.of(c.name() + ": " + Arrays.toString(c.shape()), c.params(), randn(r, c.shape()),
                     indices));
         }
-        samples.add(Sample.rejected("an index past the plane", "is not an integer in [0, 16)",
-                new MaxUnpool2dOps.Params(4, 4), randn(r, 1, 1, 4, 4), SampleValues.of(new float[] {3, 16}, 1, 1, 1, 2)));
+        samples.add(Sample.rejected("an index past the plane", "is outside [0, 16)",
+                new MaxUnpool2dOps.Params(4, 4), randn(r, 1, 1, 4, 4),
+                SampleValues.of(new float[] {3, 16}, 1, 1, 1, 2).as(DType.INT64)));
         samples.add(Sample.rejected("gradOutput of the wrong size", "gradOutput shape", new MaxUnpool2dOps.Params(4, 4),
-                randn(r, 1, 1, 4, 5), SampleValues.of(new float[] {3, 1}, 1, 1, 1, 2)));
+                randn(r, 1, 1, 4, 5), SampleValues.of(new float[] {3, 1}, 1, 1, 1, 2).as(DType.INT64)));
         return samples;
     }
 }

@@ -1,5 +1,6 @@
 package org.jdnn.matrix;
 
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
@@ -40,17 +41,67 @@ public record Sample<P>(String description, P params, Operand[] inputs, String r
         this(description, params, inputs, rejection, Derivative.CHECKED);
     }
 
-    /** An input operand: a shape and its values (row-major), identical on every backend. */
-    public record Operand(Shape shape, float[] values) {
+    /**
+     * An input operand: a shape, its values (row-major) and its dtype, identical on every backend. The values are held
+     * as floats: an int64 operand's must be integers below 2^24 in magnitude (exact in a float), a bool operand's 0 or 1.
+     */
+    public record Operand(Shape shape, float[] values, DType dtype) {
         public Operand {
+            if (dtype == null) {
+                throw new IllegalArgumentException("operand: dtype is null");
+            }
             if (shape.numel() != values.length) {
                 throw new IllegalArgumentException("operand: " + values.length + " values for shape " + shape);
             }
+            for (float v : values) {
+                boolean fits = switch (dtype) {
+                    case INT64 -> v == Math.rint(v) && Math.abs(v) < (1 << 24);
+                    case BOOL -> v == 0 || v == 1;
+                    default -> true;
+                };
+                if (!fits) {
+                    throw new IllegalArgumentException("operand: value " + v + " is not exact in " + dtype);
+                }
+            }
         }
 
-        /** A fresh tensor holding these values (on the CPU, in the current scope). */
+        /** A float32 operand. */
+        public Operand(Shape shape, float[] values) {
+            this(shape, values, DType.FLOAT32);
+        }
+
+        /** A fresh tensor holding these values in the operand's dtype (on the CPU, in the current scope). */
         public Tensor tensor() {
-            return Tensor.of(values, shape.dims());
+            return switch (dtype) {
+                case FLOAT32 -> Tensor.of(values, shape.dims());
+                case INT64 -> {
+                    long[] longs = new long[values.length];
+                    for (int i = 0; i < values.length; i++) {
+                        longs[i] = (long) values[i];
+                    }
+                    yield Tensor.ofLongs(longs, shape.dims());
+                }
+                case BOOL -> {
+                    boolean[] booleans = new boolean[values.length];
+                    for (int i = 0; i < values.length; i++) {
+                        booleans[i] = values[i] != 0;
+                    }
+                    yield Tensor.ofBooleans(booleans, shape.dims());
+                }
+                case FLOAT64 -> {
+                    double[] doubles = new double[values.length];
+                    for (int i = 0; i < values.length; i++) {
+                        doubles[i] = values[i];
+                    }
+                    yield Tensor.ofDoubles(doubles, shape.dims());
+                }
+                default -> throw new IllegalArgumentException("operand: no " + dtype + " operands yet");
+            };
+        }
+
+        /** This operand with {@code dtype} (the same values). */
+        public Operand as(DType other) {
+            return new Operand(shape, values, other);
         }
 
         /**
@@ -78,7 +129,7 @@ public record Sample<P>(String description, P params, Operand[] inputs, String r
 
         @Override
         public String toString() {
-            return shape.toString();
+            return dtype == DType.FLOAT32 ? shape.toString() : shape + " " + dtype;
         }
     }
 
@@ -109,6 +160,11 @@ public record Sample<P>(String description, P params, Operand[] inputs, String r
     /** Whether every input value is finite (finite differences and the dot-product test need it). */
     public boolean finite() {
         return Arrays.stream(inputs).allMatch(o -> o == null || o.finite());
+    }
+
+    /** The inputs' dtypes, null for absent ones. */
+    public DType[] dtypes() {
+        return Arrays.stream(inputs).map(o -> o == null ? null : o.dtype()).toArray(DType[]::new);
     }
 
     /** The inputs' shapes, null for absent ones. */

@@ -10,6 +10,7 @@ import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.ops.Upsample2dParams;
 import org.jdnn.ops.UpsampleMode;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
@@ -102,7 +103,8 @@ class ResamplingLayersTest {
             Tensor x = Tensor.of(ARANGE_16, 1, 1, 4, 4).requiresGrad(true);
             MaxPoolWithIndices pooled = new MaxPool2d(2).forwardWithIndices(x);
             assertArrayEquals(new float[] {6, 8, 14, 16}, pooled.output().toFloatArray());
-            assertArrayEquals(new float[] {5, 7, 13, 15}, pooled.indices().toFloatArray());
+            assertEquals(DType.INT64, pooled.indices().dtype());
+            assertArrayEquals(new long[] {5, 7, 13, 15}, pooled.indices().toLongArray());
             Tensor unpooled = new MaxUnpool2d(2).forward(pooled.output(), pooled.indices());
             assertArrayEquals(new float[] {0, 0, 0, 0, 0, 6, 0, 8, 0, 0, 0, 0, 0, 14, 0, 16}, unpooled.toFloatArray());
             // Gradient through unpool (a gather) and pool (to the maxima): 1 at the maxima, 0 elsewhere.
@@ -115,7 +117,7 @@ class ResamplingLayersTest {
             MaxPoolWithIndices dilated = F.maxPool2dWithIndices(Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7}, 1, 1, 1, 7),
                     new Pool2dParams(PoolAlgorithm.MAX, 1, 3, 1, 1, 0, 0, 0, 0, 1, 2, false));
             assertArrayEquals(new float[] {5, 6, 7}, dilated.output().toFloatArray());
-            assertArrayEquals(new float[] {4, 5, 6}, dilated.indices().toFloatArray());
+            assertArrayEquals(new long[] {4, 5, 6}, dilated.indices().toLongArray());
             // NaN propagates and takes the index; a window of -Inf only gives -Inf (PyTorch).
             float inf = Float.NEGATIVE_INFINITY;
             MaxPoolWithIndices special = F.maxPool2dWithIndices(Tensor.of(new float[] {1, Float.NaN, inf, inf}, 1, 1, 1, 4),
@@ -123,11 +125,12 @@ class ResamplingLayersTest {
             float[] out = special.output().toFloatArray();
             assertTrue(Float.isNaN(out[0]), "NaN propagates: " + out[0]);
             assertEquals(inf, out[1]);
-            assertArrayEquals(new float[] {1, 2}, special.indices().toFloatArray());
+            assertArrayEquals(new long[] {1, 2}, special.indices().toLongArray());
         });
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> F.maxUnpool2d(Tensor.of(new float[] {1}, 1, 1, 1, 1), Tensor.of(new float[] {16}, 1, 1, 1, 1), 4, 4));
-        assertEquals("max_unpool2d: index 16.0 (element 0) is not an integer in [0, 16), the output plane", e.getMessage());
+                () -> F.maxUnpool2d(Tensor.of(new float[] {1}, 1, 1, 1, 1), Tensor.ofLongs(new long[] {16}, 1, 1, 1, 1), 4,
+                        4));
+        assertEquals("max_unpool2d: index 16 (element 0) is outside [0, 16), the output plane", e.getMessage());
     }
 
     @Test

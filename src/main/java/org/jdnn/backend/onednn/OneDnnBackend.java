@@ -12,6 +12,7 @@ import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
@@ -58,7 +59,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         this.holdLayouts = holdLayouts;
         this.engine = DnnlEngine.cpu();
         this.cache = new PrimitiveCache(Integer.getInteger("jdnn.onednn.cacheCapacity", 1024));
-        this.kernels = new KernelTable("onednn", this.disabled);
+        // Its kernels take float32; any other dtype falls back to the reference (declared once, in the table).
+        this.kernels = new KernelTable("onednn", this.disabled, Set.of(DType.FLOAT32));
         // One line per op family; each family's class registers its kernels and their fallbacks.
         OneDnnConvolution.register(this, kernels);
         kernels.put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> sumToShape(in[0], out[0]));

@@ -9,7 +9,10 @@ import org.jdnn.ops.Op;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.Upsample2dOps;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
+
+import java.util.Set;
 
 /**
  * The 2-d resampling ops on the CPU backend. Adaptive average pooling whose input size is a multiple of the output
@@ -38,9 +41,15 @@ final class OneDnnResampling {
                 Fallback.toReference(unequal, (p, in, out) -> !divisible(p.pool(), p.input())));
         reuseJavaLoop(table, Upsample2dOps.FORWARD);
         reuseJavaLoop(table, Upsample2dOps.BACKWARD);
-        reuseJavaLoop(table, MaxUnpool2dOps.INDICES);
-        reuseJavaLoop(table, MaxUnpool2dOps.UNPOOL);
-        reuseJavaLoop(table, MaxUnpool2dOps.UNPOOL_BACKWARD);
+        // int64 indices: registered as taking them (the table's native dtype is float32 only).
+        Set<DType> withIndices = Set.of(DType.FLOAT32, DType.INT64);
+        table.putAccepting(MaxUnpool2dOps.INDICES, withIndices, javaLoop(MaxUnpool2dOps.INDICES));
+        table.putAccepting(MaxUnpool2dOps.UNPOOL, withIndices, javaLoop(MaxUnpool2dOps.UNPOOL));
+        table.putAccepting(MaxUnpool2dOps.UNPOOL_BACKWARD, withIndices, javaLoop(MaxUnpool2dOps.UNPOOL_BACKWARD));
+    }
+
+    private static <P> org.jdnn.backend.Kernel<P> javaLoop(Op<P> op) {
+        return ReferenceBackend.INSTANCE.kernels().entry(op).kernel();
     }
 
     private static <P> void reuseJavaLoop(KernelTable table, Op<P> op) {

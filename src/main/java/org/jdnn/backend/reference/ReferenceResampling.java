@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The 2-d resampling ops as textbook loops over each (n, c) plane, in double: adaptive average pooling, nearest and
@@ -156,7 +157,7 @@ final class ReferenceResampling {
         }
     }
 
-    /** Max pooling's argmax per window, as ReferencePooling picks it (first maximum, first NaN), as floats. */
+    /** Max pooling's argmax per window, as ReferencePooling picks it (first maximum, first NaN), as int64. */
     private static void indices(Pool2dParams p, Pool2dShapes s, MemorySegment src, MemorySegment dst) {
         long planes = s.batch() * s.channels();
         for (long plane = 0; plane < planes; plane++) {
@@ -180,7 +181,7 @@ final class ReferenceResampling {
                             }
                         }
                     }
-                    dst.setAtIndex(JAVA_FLOAT, outBase + oh * s.outW() + ow, bestIndex);
+                    dst.setAtIndex(JAVA_LONG, outBase + oh * s.outW() + ow, bestIndex);
                 }
             }
         }
@@ -194,7 +195,7 @@ final class ReferenceResampling {
         for (long plane = 0; plane < planes; plane++) {
             for (long i = 0; i < perPlane; i++) {
                 long at = plane * perPlane + i;
-                long index = index("max_unpool2d", indices.getAtIndex(JAVA_FLOAT, at), at, outPlane);
+                long index = index("max_unpool2d", indices.getAtIndex(JAVA_LONG, at), at, outPlane);
                 y.setAtIndex(JAVA_FLOAT, plane * outPlane + index, x.getAtIndex(JAVA_FLOAT, at));
             }
         }
@@ -207,19 +208,19 @@ final class ReferenceResampling {
         for (long plane = 0; plane < planes; plane++) {
             for (long i = 0; i < perPlane; i++) {
                 long at = plane * perPlane + i;
-                long index = index("max_unpool2d_backward", indices.getAtIndex(JAVA_FLOAT, at), at, outPlane);
+                long index = index("max_unpool2d_backward", indices.getAtIndex(JAVA_LONG, at), at, outPlane);
                 gradInput.setAtIndex(JAVA_FLOAT, at, gradOutput.getAtIndex(JAVA_FLOAT, plane * outPlane + index));
             }
         }
     }
 
-    /** A float index, refused unless integral and inside a plane of {@code plane} elements. */
-    static long index(String op, float value, long at, long plane) {
-        if (!(value >= 0 && value < plane) || value != Math.rint(value)) {
+    /** An index, refused unless inside a plane of {@code plane} elements. */
+    static long index(String op, long value, long at, long plane) {
+        if (value < 0 || value >= plane) {
             throw new IllegalArgumentException(op + ": index " + value + " (element " + at
-                    + ") is not an integer in [0, " + plane + "), the output plane");
+                    + ") is outside [0, " + plane + "), the output plane");
         }
-        return (long) value;
+        return value;
     }
 
     private static void store(double[] values, MemorySegment dst, long base) {

@@ -1,8 +1,10 @@
 package org.jdnn.backend.sim;
 
 import org.jdnn.natives.HostMemory;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.DeviceMemory;
+import org.jdnn.tensor.Elements;
 
 import java.lang.foreign.MemorySegment;
 
@@ -53,6 +55,13 @@ public final class SimMemory implements DeviceMemory {
         }
         for (long i = 0, n = block.byteSize() / JAVA_FLOAT.byteSize(); i < n; i++) {
             block.setAtIndex(JAVA_FLOAT, i, value);
+        }
+    }
+
+    @Override
+    public void fill(MemorySegment block, DType dtype, double value) {
+        for (long i = 0, n = block.byteSize() / dtype.byteSize(); i < n; i++) {
+            Elements.set(block, dtype, i, value);
         }
     }
 }

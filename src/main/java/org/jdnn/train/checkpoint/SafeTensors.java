@@ -30,7 +30,7 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * Reads and writes named float32 tensors in the <a href="https://github.com/huggingface/safetensors">safetensors</a>
+ * Reads and writes named tensors (float32, float64, int64, bool: safetensors' F32, F64, I64, BOOL) in the <a href="https://github.com/huggingface/safetensors">safetensors</a>
  * format, so checkpoints can be opened by PyTorch, JAX and the {@code safetensors} tools.
  *
  * <p>Layout: an 8-byte little-endian header length N; N bytes of UTF-8 JSON,
@@ -56,7 +56,10 @@ public final class SafeTensors {
     private static final Set<String> KNOWN_DTYPES = Set.of("BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16",
             "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64");
     private static final Set<String> ENTRY_KEYS = Set.of("dtype", "shape", "data_offsets");
-    private static final int CHUNK_FLOATS = 1 << 16;
+    private static final int CHUNK_BYTES = 1 << 18;
+    /** The dtypes written and read, by their safetensors names. */
+    private static final Map<String, DType> DTYPES = Map.of("F32", DType.FLOAT32, "F64", DType.FLOAT64,
+            "I64", DType.INT64, "BOOL", DType.BOOL);
 
     private SafeTensors() {
     }
@@ -68,7 +71,8 @@ public final class SafeTensors {
 
     /**
      * Writes {@code tensors} (insertion order kept) and {@code metadata} to {@code file}, atomically,
-     * replacing any existing file. The tensors must be open float32 tensors; names must be non-empty and
+     * replacing any existing file. The tensors must be open and of dtype float32, float64, int64 or bool; names must
+     * be non-empty and
      * not {@code "__metadata__"}; {@value #CHECKSUM_KEY} is reserved.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
@@ -87,11 +91,12 @@ public final class SafeTensors {
             if (t == null || t.isClosed()) {
                 throw new IllegalStateException(what + ": tensor '" + name + "' is " + (t == null ? "null" : "closed"));
             }
-            if (t.dtype() != DType.FLOAT32) {
-                throw new IllegalArgumentException(what + ": tensor '" + name + "' has dtype " + t.dtype() + ", only float32 is written");
+            if (!DTYPES.containsValue(t.dtype())) {
+                throw new IllegalArgumentException(what + ": tensor '" + name + "' has dtype " + t.dtype()
+                        + ", only float32, float64, int64 and bool are written");
             }
-            long bytes = Math.multiplyExact(t.numel(), 4L);
-            entries.add(new Entry(name, t.dims(), offset, offset + bytes));
+            long bytes = Math.multiplyExact(t.numel(), (long) t.dtype().byteSize());
+            entries.add(new Entry(name, t.dtype(), t.dims(), offset, offset + bytes));
             offset += bytes;
         }
         for (Map.Entry<String, String> m : metadata.entrySet()) {
@@ -109,15 +114,17 @@ public final class SafeTensors {
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 CRC32C crc = new CRC32C();
-                ByteBuffer buffer = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 long position = dataStart;
                 for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-                    float[] values = e.getValue().toFloatArray();
-                    for (int from = 0; from < values.length; from += CHUNK_FLOATS) {
-                        int count = Math.min(CHUNK_FLOATS, values.length - from);
+                    Tensor t = e.getValue();
+                    int size = t.dtype().byteSize(), perChunk = CHUNK_BYTES / size;
+                    ChunkWriter chunk = chunkWriter(t);
+                    for (long from = 0, n = t.numel(); from < n; from += perChunk) {
+                        int count = (int) Math.min(perChunk, n - from);
                         buffer.clear();
-                        buffer.asFloatBuffer().put(values, from, count);
-                        buffer.limit(count * 4);
+                        chunk.put(buffer, (int) from, count);
+                        buffer.position(0).limit(count * size);
                         crc.update(buffer.duplicate());
                         position += writeFully(channel, buffer, position);
                     }
@@ -145,11 +152,52 @@ public final class SafeTensors {
         }
     }
 
+    /** Puts elements [from, from + count) of a tensor's values into a little-endian buffer. */
+    private interface ChunkWriter {
+        void put(ByteBuffer buffer, int from, int count);
+    }
+
+    /** The tensor's values read once (one counted copy from a device), written a chunk at a time. */
+    private static ChunkWriter chunkWriter(Tensor t) {
+        return switch (t.dtype()) {
+            case FLOAT64 -> {
+                double[] values = t.toDoubleArray();
+                yield (b, from, count) -> b.asDoubleBuffer().put(values, from, count);
+            }
+            case INT64 -> {
+                long[] values = t.toLongArray();
+                yield (b, from, count) -> b.asLongBuffer().put(values, from, count);
+            }
+            case BOOL -> {
+                boolean[] values = t.toBooleanArray();
+                yield (b, from, count) -> {
+                    for (int i = 0; i < count; i++) {
+                        b.put(i, values[from + i] ? (byte) 1 : (byte) 0);
+                    }
+                };
+            }
+            default -> {
+                float[] values = t.toFloatArray();
+                yield (b, from, count) -> b.asFloatBuffer().put(values, from, count);
+            }
+        };
+    }
+
+    private static String safetensorsName(DType dtype) {
+        for (Map.Entry<String, DType> e : DTYPES.entrySet()) {
+            if (e.getValue() == dtype) {
+                return e.getKey();
+            }
+        }
+        throw new IllegalArgumentException("safetensors: no name for dtype " + dtype);
+    }
+
     /** The header JSON, space-padded so that 8 + its length is a multiple of 8. */
     private static byte[] header(String what, List<Entry> entries, Map<String, String> metadata, long crc) {
         StringBuilder json = new StringBuilder("{");
         for (Entry e : entries) {
-            json.append(Json.quote(e.name)).append(":{\"dtype\":\"F32\",\"shape\":[");
+            json.append(Json.quote(e.name)).append(":{\"dtype\":\"").append(safetensorsName(e.dtype))
+                    .append("\",\"shape\":[");
             for (int i = 0; i < e.shape.length; i++) {
                 json.append(i == 0 ? "" : ",").append(e.shape[i]);
             }
@@ -275,16 +323,17 @@ public final class SafeTensors {
         if (!(map.get("dtype") instanceof String dtype)) {
             throw new CheckpointException(where + ": dtype is not a string");
         }
-        if (!dtype.equals("F32")) {
+        DType type = DTYPES.get(dtype);
+        if (type == null) {
             throw new CheckpointException(where + ": dtype " + dtype + (KNOWN_DTYPES.contains(dtype)
-                    ? " is not supported (only F32)" : " is not a safetensors dtype"));
+                    ? " is not supported (only F32, F64, I64, BOOL)" : " is not a safetensors dtype"));
         }
         long[] shape = longs(map.get("shape"), where + ": shape", -1);
         long[] offsets = longs(map.get("data_offsets"), where + ": data_offsets", 2);
         if (offsets[0] > offsets[1]) {
             throw new CheckpointException(where + ": data_offsets " + Arrays.toString(offsets) + " end before they begin");
         }
-        long bytes = 4;
+        long bytes = type.byteSize();
         for (long d : shape) {
             try {
                 bytes = Math.multiplyExact(bytes, d);
@@ -294,12 +343,13 @@ public final class SafeTensors {
         }
         if (bytes != offsets[1] - offsets[0]) {
             throw new CheckpointException(where + ": shape " + Arrays.toString(shape) + " needs " + bytes
-                    + " bytes of F32 but data_offsets " + Arrays.toString(offsets) + " span " + (offsets[1] - offsets[0]));
+                    + " bytes of " + dtype + " but data_offsets " + Arrays.toString(offsets) + " span "
+                    + (offsets[1] - offsets[0]));
         }
-        if (bytes / 4 > Integer.MAX_VALUE - 8) {
-            throw new CheckpointException(where + ": " + bytes / 4 + " elements are too many to load");
+        if (bytes / type.byteSize() > Integer.MAX_VALUE - 8) {
+            throw new CheckpointException(where + ": " + bytes / type.byteSize() + " elements are too many to load");
         }
-        return new Entry(tensor, shape, offsets[0], offsets[1]);
+        return new Entry(tensor, type, shape, offsets[0], offsets[1]);
     }
 
     /** A JSON array of non-negative integers, of exactly {@code length} elements unless it is -1. */
@@ -371,9 +421,7 @@ public final class SafeTensors {
             for (Entry e : byOffset) {
                 ByteBuffer bytes = readFully(channel, dataStart + e.begin, Math.toIntExact(e.end - e.begin), name);
                 crc.update(bytes.duplicate());
-                float[] values = new float[(int) ((e.end - e.begin) / 4)];
-                bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-                byName.put(e.name, Tensor.of(values, e.shape));
+                byName.put(e.name, tensor(e, bytes.order(ByteOrder.LITTLE_ENDIAN), name));
             }
             String actual = String.format("%08x", crc.getValue());
             if (expected != null && !expected.equals(actual)) {
@@ -389,6 +437,40 @@ public final class SafeTensors {
         } finally {
             if (!ok) {
                 byName.values().forEach(Tensor::close);
+            }
+        }
+    }
+
+    /** The tensor of entry {@code e} from its little-endian bytes. */
+    private static Tensor tensor(Entry e, ByteBuffer bytes, String name) throws CheckpointException {
+        int n = (int) ((e.end - e.begin) / e.dtype.byteSize());
+        switch (e.dtype) {
+            case FLOAT64 -> {
+                double[] values = new double[n];
+                bytes.asDoubleBuffer().get(values);
+                return Tensor.ofDoubles(values, e.shape);
+            }
+            case INT64 -> {
+                long[] values = new long[n];
+                bytes.asLongBuffer().get(values);
+                return Tensor.ofLongs(values, e.shape);
+            }
+            case BOOL -> {
+                boolean[] values = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    byte b = bytes.get(i);
+                    if (b != 0 && b != 1) {
+                        throw new CheckpointException(name + ": tensor '" + e.name + "': BOOL element " + i + " is byte "
+                                + (b & 0xff) + ", not 0 or 1");
+                    }
+                    values[i] = b == 1;
+                }
+                return Tensor.ofBooleans(values, e.shape);
+            }
+            default -> {
+                float[] values = new float[n];
+                bytes.asFloatBuffer().get(values);
+                return Tensor.of(values, e.shape);
             }
         }
     }
@@ -414,7 +496,7 @@ public final class SafeTensors {
     }
 
     /** One tensor's header entry. */
-    private record Entry(String name, long[] shape, long begin, long end) {
+    private record Entry(String name, DType dtype, long[] shape, long begin, long end) {
         String range() {
             return "[" + begin + ", " + end + ")";
         }
