@@ -870,4 +870,60 @@ public final class F {
         }
         return Calls.call(org.jdnn.ops.CastOps.CAST, new org.jdnn.ops.CastOps.CastParams(dtype), x);
     }
+
+    // ---- layers: adaptive pooling, upsampling, unpooling ----
+
+    /** PyTorch's {@code adaptive_avg_pool2d(x, (outH, outW))} over (N, C, H, W) input. */
+    public static Tensor adaptiveAvgPool2d(Tensor x, long outH, long outW) {
+        return Calls.call(org.jdnn.ops.AdaptivePool2dOps.FORWARD, new org.jdnn.ops.AdaptivePool2dOps.Params(outH, outW),
+                x);
+    }
+
+    /** {@link #adaptiveAvgPool2d(Tensor, long, long)} to a square output ({@code size} 1: global average pooling). */
+    public static Tensor adaptiveAvgPool2d(Tensor x, long size) {
+        return adaptiveAvgPool2d(x, size, size);
+    }
+
+    /** PyTorch's {@code F.interpolate} of (N, C, H, W) input, nearest or bilinear, to a size or by scale factors. */
+    public static Tensor interpolate(Tensor x, org.jdnn.ops.Upsample2dParams params) {
+        return Calls.call(org.jdnn.ops.Upsample2dOps.FORWARD, params, x);
+    }
+
+    /** {@code F.interpolate(x, size=(height, width), mode=mode, align_corners=alignCorners)}. */
+    public static Tensor interpolate(Tensor x, long height, long width, org.jdnn.ops.UpsampleMode mode,
+                                     boolean alignCorners) {
+        return interpolate(x, org.jdnn.ops.Upsample2dParams.size(mode, height, width, alignCorners));
+    }
+
+    /** {@code F.interpolate(x, scale_factor=scale, mode=mode, align_corners=alignCorners)}. */
+    public static Tensor interpolate(Tensor x, double scale, org.jdnn.ops.UpsampleMode mode, boolean alignCorners) {
+        return interpolate(x, org.jdnn.ops.Upsample2dParams.scale(mode, scale, scale, alignCorners));
+    }
+
+    /**
+     * PyTorch's {@code max_pool2d(x, ..., return_indices=True)}: the pooled output (differentiable, as
+     * {@link #pool2d}) and the flat index of each window's maximum within its plane (float32 integers, not
+     * differentiable). The indices are a second pass over the input.
+     */
+    public static MaxPoolWithIndices maxPool2dWithIndices(Tensor x, Pool2dParams params) {
+        Tensor indices = org.jdnn.functional.Functional.maxPool2dIndices(x, params);
+        try {
+            return new MaxPoolWithIndices(pool2d(x, params), indices);
+        } catch (RuntimeException e) {
+            indices.close();
+            throw e;
+        }
+    }
+
+    /** PyTorch's {@code max_unpool2d(x, indices, output_size=(outH, outW))}: x scattered to its indices, zeros elsewhere. */
+    public static Tensor maxUnpool2d(Tensor x, Tensor indices, long outH, long outW) {
+        return Calls.call(org.jdnn.ops.MaxUnpool2dOps.UNPOOL, new org.jdnn.ops.MaxUnpool2dOps.Params(outH, outW), x,
+                indices);
+    }
+
+    /** {@code max_unpool2d(x, indices, kernel, stride, padding)}: the output size that pooling maps to x's. */
+    public static Tensor maxUnpool2d(Tensor x, Tensor indices, long kernel, long stride, long padding) {
+        return Calls.call(org.jdnn.ops.MaxUnpool2dOps.UNPOOL,
+                org.jdnn.ops.MaxUnpool2dOps.Params.inverting(x.shape(), kernel, stride, padding), x, indices);
+    }
 }

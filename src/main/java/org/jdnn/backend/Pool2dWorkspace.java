@@ -66,4 +66,12 @@ public final class Pool2dWorkspace {
             throw new IllegalArgumentException(op + ": workspace was made for input " + made.src() + ", not " + src);
         }
     }
+
+    // ---- layers ----
+
+    /** The format (backend) whose forward filled {@code workspace}, or null when none registered it. */
+    public static String format(Tensor workspace) {
+        Made made = FILLED.get(workspace);
+        return made == null ? null : made.format();
+    }
 }

@@ -209,4 +209,14 @@ public final class Functional {
     public static Tensor oneHot(Tensor target, long numClasses) {
         return Dispatch.call1(org.jdnn.ops.LossOps.ONE_HOT, new org.jdnn.ops.LossOps.OneHotParams(numClasses), target);
     }
+
+    // ---- layers: max pooling's indices ----
+
+    /**
+     * The flat index {@code ih * W + iw} within its plane of each max-pooling window's maximum (the element
+     * {@link org.jdnn.autograd.F#pool2d} picks), int64; not differentiable.
+     */
+    public static Tensor maxPool2dIndices(Tensor x, Pool2dParams params) {
+        return Dispatch.call1(org.jdnn.ops.MaxUnpool2dOps.INDICES, params, x);
+    }
 }

@@ -25,6 +25,11 @@ public class AvgPool2d extends Module {
         this(Pool2dParams.avg(kernel, stride, padding, countIncludePad));
     }
 
+    /** PyTorch's {@code AvgPool2d(kernel, stride, padding, ceil_mode, count_include_pad)}. */
+    public AvgPool2d(long kernel, long stride, long padding, boolean ceilMode, boolean countIncludePad) {
+        this(Pool2dParams.avg(kernel, stride, padding, countIncludePad).withCeilMode(ceilMode));
+    }
+
     /** The general form (rectangular windows, per-side padding, ceil mode). */
     public AvgPool2d(Pool2dParams params) {
         if (params == null || params.algorithm() == PoolAlgorithm.MAX) {

@@ -1,6 +1,7 @@
 package org.jdnn.nn;
 
 import org.jdnn.autograd.F;
+import org.jdnn.autograd.MaxPoolWithIndices;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.PoolAlgorithm;
 import org.jdnn.tensor.Tensor;
@@ -18,6 +19,11 @@ public class MaxPool2d extends Module {
         this(Pool2dParams.max(kernel, stride, padding));
     }
 
+    /** With dilation and ceil mode, PyTorch's {@code MaxPool2d(kernel, stride, padding, dilation, ceil_mode=...)}. */
+    public MaxPool2d(long kernel, long stride, long padding, long dilation, boolean ceilMode) {
+        this(Pool2dParams.max(kernel, stride, padding).withDilation(dilation, dilation).withCeilMode(ceilMode));
+    }
+
     /** The general form (rectangular windows, per-side padding, dilation, ceil mode). */
     public MaxPool2d(Pool2dParams params) {
         if (params == null || params.algorithm() != PoolAlgorithm.MAX) {
@@ -30,6 +36,14 @@ public class MaxPool2d extends Module {
     @Override
     public Tensor forward(Tensor input) {
         return F.pool2d(input, params);
+    }
+
+    /**
+     * PyTorch's {@code MaxPool2d(..., return_indices=True)}: the output and the flat index of each window's maximum
+     * within its plane (for {@link MaxUnpool2d}); {@link #forward} gives the output alone.
+     */
+    public MaxPoolWithIndices forwardWithIndices(Tensor input) {
+        return F.maxPool2dWithIndices(input, params);
     }
 
     public Pool2dParams params() {

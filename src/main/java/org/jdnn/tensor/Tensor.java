@@ -1379,4 +1379,21 @@ public final class Tensor implements AutoCloseable {
     public Tensor to(DType dtype) {
         return org.jdnn.autograd.F.to(this, dtype);
     }
+
+    // ---- fluent: layers ----
+
+    /** {@link org.jdnn.autograd.F#adaptiveAvgPool2d(Tensor, long, long)}. */
+    public Tensor adaptiveAvgPool2d(long outH, long outW) {
+        return org.jdnn.autograd.F.adaptiveAvgPool2d(this, outH, outW);
+    }
+
+    /** {@link org.jdnn.autograd.F#interpolate(Tensor, org.jdnn.ops.Upsample2dParams)}. */
+    public Tensor interpolate(org.jdnn.ops.Upsample2dParams params) {
+        return org.jdnn.autograd.F.interpolate(this, params);
+    }
+
+    /** {@link org.jdnn.autograd.F#maxUnpool2d(Tensor, Tensor, long, long)}. */
+    public Tensor maxUnpool2d(Tensor indices, long outH, long outW) {
+        return org.jdnn.autograd.F.maxUnpool2d(this, indices, outH, outW);
+    }
 }

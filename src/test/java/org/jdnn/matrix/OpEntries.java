@@ -29,6 +29,8 @@ final class OpEntries {
         all.addAll(LossEntries.all());
         // ---- dtypes ----
         all.addAll(CastEntries.all());
+        // ---- layers ----
+        all.addAll(ResamplingEntries.all());
         return all;
     }
 }

@@ -143,4 +143,69 @@ public final class ModuleGradientCheck {
             }
         }
     }
+
+    // ---- layers: sampled checks for whole models ----
+
+    /**
+     * For models too large to perturb every element: with {@code L = sum(c * module(input))}, the analytic gradient
+     * of {@code perLeaf} randomly drawn elements of each named parameter (of the larger-gradient ones, so the check
+     * is not of noise) against central differences, bound {@code tol * (|g| + gMax / 10)} ({@code gMax} the
+     * parameter's largest |g|). In float32 a deep ReLU network has kinks closer than a usable step to many
+     * elements, and a small step drowns in rounding, so the differences are taken with the steps {@code h},
+     * {@code h / 10} and {@code h / 100}, and the element passes when one of them agrees (a wrong gradient agrees
+     * with none). Everything runs on the current backend, the module in its current mode (batch norm in training
+     * uses the batch's statistics, which the differences see too).
+     */
+    public static void checkSampled(String name, Module module, Tensor input, long seed, double h, double tol,
+                                    int perLeaf, String... parameters) {
+        Map<String, Tensor> all = module.namedParameters();
+        List<Tensor> leaves = new ArrayList<>();
+        for (String p : parameters) {
+            Tensor t = all.get(p);
+            assertNotNull(t, name + ": no parameter " + p + " in " + all.keySet());
+            leaves.add(t);
+        }
+        float[][] analytic = analytic(() -> module.forward(input), leaves, List.of(parameters), seed);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        for (int l = 0; l < leaves.size(); l++) {
+            float[] g = analytic[l];
+            double gMax = 0;
+            for (float v : g) {
+                gMax = Math.max(gMax, Math.abs(v));
+            }
+            assertTrue(gMax > 0, name + ": the gradient of " + parameters[l] + " is zero everywhere");
+            Tensor leaf = leaves.get(l);
+            try (Autograd.NoGrad noGrad = Autograd.noGrad();
+                 Tensor detached = leaf.detach(); Tensor flat = detached.reshape(leaf.numel())) {
+                for (int k = 0; k < perLeaf; k++) {
+                    int j = random.nextInt(g.length);
+                    for (int tries = 0; tries < 20 && Math.abs(g[j]) < gMax / 10; tries++) {
+                        j = random.nextInt(g.length);
+                    }
+                    float x = flat.get(j);
+                    double bound = tol * (Math.abs(g[j]) + gMax / 10);
+                    List<Double> tried = new ArrayList<>();
+                    for (double step = h; tried.size() < 3; step /= 10) {
+                        float plus = (float) (x + step);
+                        float minus = (float) (x - step);
+                        flat.set(plus, j);
+                        double lossPlus = loss(() -> module.forward(input), seed);
+                        flat.set(minus, j);
+                        double lossMinus = loss(() -> module.forward(input), seed);
+                        flat.set(x, j);
+                        double fd = (lossPlus - lossMinus) / ((double) plus - minus);
+                        tried.add(fd);
+                        if (Math.abs(fd - g[j]) <= bound) {
+                            break;
+                        }
+                    }
+                    if (tried.size() == 3 && !(Math.abs(tried.get(2) - g[j]) <= bound)) {
+                        fail(name + ": " + parameters[l] + "[" + j + "] gradient " + g[j] + ", finite differences "
+                                + tried + " with steps " + h + ", " + h / 10 + ", " + h / 100 + " (bound " + bound
+                                + ", largest |g| " + gMax + ")");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -85,6 +85,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnLoss.register(kernels);
         // ---- dtypes ----
         OneDnnCast.register(kernels);
+        // ---- layers ----
+        OneDnnResampling.register(this, kernels);
         try {
             kernels.requireKnownDisabled(DISABLE_PROPERTY);
         } catch (IllegalArgumentException e) {

@@ -67,12 +67,34 @@ final class OneDnnPooling {
                 + "which oneDNN rejects";
         table.put(Pool2dOps.FORWARD, (p, in, out) -> forward(backend, p, Pool2dShapes.infer(p, in[0].shape()), in[0],
                         out[0], null),
-                Fallback.toReference(sparse, (p, in, out) -> !supported(p, in[0].shape())));
+                Fallback.toReference(sparse, (p, in, out) -> !supported(p, in[0].shape())),
+                Fallback.toReference(NAN_OR_MINUS_INF, (p, in, out) -> nanOrMinusInf(backend, p, in[0])));
         table.put(Pool2dOps.TRAINING, (p, in, out) -> training(backend, p, in[0], out),
-                Fallback.toReference(sparse, (p, in, out) -> !supported(p, in[0].shape())));
+                Fallback.toReference(sparse, (p, in, out) -> !supported(p, in[0].shape())),
+                Fallback.toReference(NAN_OR_MINUS_INF, (p, in, out) -> nanOrMinusInf(backend, p, in[0])));
         table.put(Pool2dOps.BACKWARD, (p, in, out) -> backward(backend, p.pool(),
                         Pool2dShapes.infer(p.pool(), p.input()), in[0], in[1], out[0]),
-                Fallback.toReference(sparse, (p, in, out) -> !supported(p.pool(), p.input())));
+                Fallback.toReference(sparse, (p, in, out) -> !supported(p.pool(), p.input())),
+                Fallback.toReference("max pooling whose training forward fell back to the reference (an input "
+                        + "holding NaN or -Inf)", (p, in, out) -> in[1] != null && "reference".equals(Pool2dWorkspace.format(in[1]))));
+    }
+
+    /**
+     * oneDNN's max pooling skips NaN (a window's maximum is its largest number, and the gradient goes there) and
+     * gives the lowest float for a window of -Inf only; PyTorch, and the reference, propagate NaN and give -Inf. An
+     * input with either value runs on the reference, forward and backward (the workspace says which ran). The scan
+     * ({@link SpecialValues#anyNaNOrNegativeInfinity}) is one vectorised pass over the input (25 us over pool1's 602k
+     * floats alone). Measured with {@code benchmarks/.../MaxPoolTiming} (one thread, batch 128, best of 500 on a
+     * loaded 2-core machine), forward / backward in us, without the scan then with it: LeNet pool1 [128,6,28,28]
+     * 351-367 / 206-214 then 461-464 / 230-245; pool2 [128,16,10,10] 47-50 / 35-37 then 57 / 35-36. An input with a
+     * NaN then takes the reference: about 5 ms forward for pool1.
+     */
+    static final String NAN_OR_MINUS_INF = "max pooling of an input holding NaN or -Inf (oneDNN skips NaN and gives "
+            + "the lowest float for a window of -Inf only; PyTorch propagates NaN and gives -Inf)";
+
+    private static boolean nanOrMinusInf(OneDnnBackend backend, Pool2dParams p, Tensor src) {
+        return p.algorithm() == PoolAlgorithm.MAX && src.numel() > 0
+                && SpecialValues.anyNaNOrNegativeInfinity(backend, src);
     }
 
     /** The training forward: max pooling also makes the workspace (out[1]) its backward reads. */

@@ -6,6 +6,7 @@ import org.jdnn.tensor.TensorAccess;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Scans for the values some oneDNN primitives treat otherwise than PyTorch (its max and min skip NaN; its softmax
@@ -36,5 +37,36 @@ final class SpecialValues {
             }
         }
         return false;
+    }
+
+    // ---- layers: max pooling's scan ----
+
+    /**
+     * Whether {@code t} holds a NaN or -Inf, the values oneDNN's max pooling treats otherwise than PyTorch. On the
+     * training hot path (every max-pooling forward), so it reads the elements where they are, plain or in a
+     * {@link BlockedCopy} of {@code backend} (copying one back to plain would cost a reorder, and the next primitive
+     * its blocked input), and it is a branch-free OR over the bits, which the JIT vectorises: a float is NaN or -Inf
+     * exactly when {@code (bits & 0x7fffffff) + (bits >>> 31) > 0x7f800000} (unsigned), i.e. when adding 0x007fffff
+     * sets the sign bit. Blocked layouts pad channels with zeros, which are neither.
+     */
+    static boolean anyNaNOrNegativeInfinity(OneDnnBackend backend, Tensor t) {
+        BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
+        if (copy == null) {
+            return anyNaNOrNegativeInfinity(TensorAccess.segment(t), t.numel());
+        }
+        try {
+            return anyNaNOrNegativeInfinity(copy.buffer(), copy.bytes() / Float.BYTES);
+        } finally {
+            copy.done();
+        }
+    }
+
+    static boolean anyNaNOrNegativeInfinity(MemorySegment s, long count) {
+        int flags = 0;
+        for (long i = 0; i < count; i++) {
+            int bits = s.getAtIndex(JAVA_INT, i);
+            flags |= (bits & 0x7fffffff) + (bits >>> 31) + 0x007fffff;
+        }
+        return flags < 0;
     }
 }

@@ -41,6 +41,8 @@ public final class ReferenceBackend implements Backend {
         ReferenceLoss.register(kernels);
         // ---- dtypes ----
         ReferenceCast.register(kernels);
+        // ---- layers ----
+        ReferenceResampling.register(kernels);
     }
 
     @Override

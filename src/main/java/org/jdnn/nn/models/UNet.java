@@ -1,0 +1,98 @@
+package org.jdnn.nn.models;
+
+import org.jdnn.autograd.F;
+import org.jdnn.nn.BatchNorm2d;
+import org.jdnn.nn.Conv2d;
+import org.jdnn.nn.MaxPool2d;
+import org.jdnn.nn.Module;
+import org.jdnn.nn.ReLU;
+import org.jdnn.nn.Sequential;
+import org.jdnn.nn.Upsample;
+import org.jdnn.ops.UpsampleMode;
+import org.jdnn.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A small U-Net (Ronneberger et al. 2015) for per-pixel classification, in the common bilinear form: {@code depth}
+ * times (double convolution, 2x2 max pooling) down, a double convolution at the bottom, then {@code depth} times
+ * (bilinear 2x upsampling, concatenation with the encoder's output of that size, double convolution) up, and a 1x1
+ * convolution to {@code numClasses} logits per pixel. A double convolution is twice (3x3 convolution with padding 1,
+ * no bias, batch norm, ReLU), so sizes are kept; level {@code d} has {@code baseWidth * 2^d} channels. The input's
+ * height and width must be multiples of {@code 2^depth}.
+ *
+ * <p>Children: {@code down0..}, {@code bottom}, {@code up0..} (the double convolutions, {@code up0} the outermost),
+ * {@code pool}, {@code upsample}, {@code head}.
+ */
+public class UNet extends Module {
+    private final int depth;
+    private final List<Sequential> down = new ArrayList<>();
+    private final List<Sequential> up = new ArrayList<>();
+    private final Sequential bottom;
+    private final MaxPool2d pool;
+    private final Upsample upsample;
+    private final Conv2d head;
+
+    public UNet(long inChannels, long numClasses, long baseWidth, int depth) {
+        this(inChannels, numClasses, baseWidth, depth, org.jdnn.nn.init.Init.DEFAULT_SEED);
+    }
+
+    public UNet(long inChannels, long numClasses, long baseWidth, int depth, long seed) {
+        if (inChannels < 1 || numClasses < 1 || baseWidth < 1) {
+            throw new IllegalArgumentException("UNet: inChannels, numClasses and baseWidth must be >= 1, got "
+                    + inChannels + ", " + numClasses + ", " + baseWidth);
+        }
+        if (depth < 1 || depth > 8) {
+            throw new IllegalArgumentException("UNet: depth must be in [1, 8], got " + depth);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        this.depth = depth;
+        long in = inChannels;
+        for (int d = 0; d < depth; d++) {
+            long width = baseWidth << d;
+            down.add(registerModule("down" + d, doubleConv(in, width, random)));
+            in = width;
+        }
+        bottom = registerModule("bottom", doubleConv(in, baseWidth << depth, random));
+        for (int d = depth - 1; d >= 0; d--) {
+            long width = baseWidth << d;
+            // The upsampled deeper level (2 * width channels) next to the skip connection (width channels).
+            up.add(0, doubleConv(3 * width, width, random));
+        }
+        for (int d = 0; d < depth; d++) {
+            registerModule("up" + d, up.get(d));
+        }
+        pool = registerModule("pool", new MaxPool2d(2));
+        upsample = registerModule("upsample", new Upsample(2, UpsampleMode.BILINEAR, false));
+        head = registerModule("head", new Conv2d(baseWidth, numClasses, 1, 1, 0, 1, 1, true, random));
+    }
+
+    private static Sequential doubleConv(long in, long out, SplittableRandom random) {
+        return new Sequential(new Conv2d(in, out, 3, 1, 1, 1, 1, false, random), new BatchNorm2d(out), new ReLU(),
+                new Conv2d(out, out, 3, 1, 1, 1, 1, false, random), new BatchNorm2d(out), new ReLU());
+    }
+
+    /** Logits (N, numClasses, H, W) of images (N, inChannels, H, W). */
+    @Override
+    public Tensor forward(Tensor input) {
+        long multiple = 1L << depth;
+        if (input.rank() != 4 || input.size(2) % multiple != 0 || input.size(3) % multiple != 0) {
+            throw new IllegalArgumentException("UNet: input must be (N, C, H, W) with H and W multiples of " + multiple
+                    + ", got " + input.shape());
+        }
+        List<Tensor> skips = new ArrayList<>();
+        Tensor x = input;
+        for (int d = 0; d < depth; d++) {
+            x = down.get(d).forward(x);
+            skips.add(x);
+            x = pool.forward(x);
+        }
+        x = bottom.forward(x);
+        for (int d = depth - 1; d >= 0; d--) {
+            x = up.get(d).forward(F.concat(1, upsample.forward(x), skips.get(d)));
+        }
+        return head.forward(x);
+    }
+}
