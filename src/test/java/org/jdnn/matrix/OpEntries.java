@@ -21,6 +21,8 @@ final class OpEntries {
         all.addAll(BatchNormEntries.all());
         all.addAll(OptimizerEntries.all());
         all.addAll(SignEntries.all());
+        // ---- integer- and bool-valued ops ----
+        all.addAll(IntegerOpsEntries.all());
         return all;
     }
 }

@@ -74,6 +74,10 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnEltwise.register(this, kernels);
         OneDnnSoftmax.register(this, kernels);
         OneDnnSign.register(kernels);
+        // ---- integer- and bool-valued ops ----
+        OneDnnArgReduction.register(kernels);
+        OneDnnComparison.register(kernels);
+        OneDnnIndexing.register(kernels);
         try {
             kernels.requireKnownDisabled(DISABLE_PROPERTY);
         } catch (IllegalArgumentException e) {

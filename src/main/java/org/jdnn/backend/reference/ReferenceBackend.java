@@ -33,6 +33,10 @@ public final class ReferenceBackend implements Backend {
         ReferenceEltwise.register(kernels);
         ReferenceSoftmax.register(kernels);
         ReferenceSign.register(kernels);
+        // ---- integer- and bool-valued ops ----
+        ReferenceArgReduction.register(kernels);
+        ReferenceComparison.register(kernels);
+        ReferenceIndexing.register(kernels);
     }
 
     @Override
