@@ -297,6 +297,11 @@ final class IntegerOpsEntries {
         samples.add(Sample.of("NaN/+Inf/-Inf", NoParams.INSTANCE, bools(r, 4, 5),
                 Samples.withSpecials(r, randn(r, 4, 5)), Samples.withSpecials(r, randn(r, 5))));
         samples.add(Sample.of("empty", NoParams.INSTANCE, bools(r, 0, 2), randn(r, 2), randn(r, 1)));
+        // Other dtypes: compared across backends (no finite differences in int64; the gradient is float32).
+        samples.add(Sample.of("int64", NoParams.INSTANCE, bools(r, 2, 3), as(DType.INT64, SampleValues.ties(r, 9, 3)),
+                as(DType.INT64, SampleValues.ties(r, 9, 2, 1))).comparedOnly());
+        samples.add(Sample.of("float64", NoParams.INSTANCE, bools(r, 3), as(DType.FLOAT64, randn(r, 2, 3)),
+                as(DType.FLOAT64, randn(r, 2, 3))).comparedOnly());
         samples.add(Sample.rejected("a float32 condition", "condition has dtype float32", NoParams.INSTANCE,
                 randn(r, 3), randn(r, 3), randn(r, 3)));
         samples.add(Sample.rejected("input and other of two dtypes", "dtype", NoParams.INSTANCE, bools(r, 3),
@@ -324,6 +329,9 @@ final class IntegerOpsEntries {
             samples.add(Double.isFinite(value) ? sample : sample.comparedOnly()); // a NaN loss has no slope
         }
         samples.add(Sample.of("empty", new FillParams(1), randn(r, 0, 3), bools(r, 3)));
+        samples.add(Sample.of("int64", new FillParams(-7), as(DType.INT64, SampleValues.ties(r, 9, 2, 3)),
+                bools(r, 3)).comparedOnly());
+        samples.add(Sample.of("bool", new FillParams(1), bools(r, 2, 3), bools(r, 2, 1)).comparedOnly());
         samples.add(Sample.rejected("a mask that does not broadcast to input", "does not broadcast",
                 new FillParams(0), randn(r, 3), bools(r, 2, 3)));
         samples.add(Sample.rejected("a float32 mask", "mask has dtype float32", new FillParams(0), randn(r, 3),
@@ -350,6 +358,7 @@ final class IntegerOpsEntries {
         samples.add(Sample.of("NaN/+Inf/-Inf", new IndexOps.DimParams(1), Samples.withSpecials(r, randn(r, 3, 4)),
                 indices(r, 4, 5)));
         samples.add(Sample.of("no indices", new IndexOps.DimParams(0), randn(r, 3, 2), indices(r, 3, 0)));
+        samples.add(Sample.of("bool rows", new IndexOps.DimParams(0), bools(r, 4, 2), indices(r, 4, 6)).comparedOnly());
         samples.add(Sample.rejected("index 3 of size 3", "index 3 is out of range", new IndexOps.DimParams(0),
                 randn(r, 3, 2), longs(dims(2), 0, 3)));
         samples.add(Sample.rejected("index 5 with nothing to copy", "index 5 is out of range",
@@ -425,6 +434,8 @@ final class IntegerOpsEntries {
         samples.add(Sample.of("NaN/+Inf/-Inf", new IndexOps.DimParams(0), Samples.withSpecials(r, randn(r, 3, 4)),
                 indices(r, 3, 2, 4)));
         samples.add(Sample.of("an empty index", new IndexOps.DimParams(1), randn(r, 3, 4), indices(r, 4, 3, 0)));
+        samples.add(Sample.of("int64 data", new IndexOps.DimParams(0), as(DType.INT64, SampleValues.ties(r, 9, 3, 2)),
+                indices(r, 3, 5, 2)).comparedOnly());
         samples.add(Sample.rejected("index 4 of size 4", "index 4 is out of range for dimension 1 with size 4",
                 new IndexOps.DimParams(1), randn(r, 2, 4), longs(dims(1, 2), 0, 4)));
         samples.add(Sample.rejected("index larger than input elsewhere", "larger than",
@@ -473,6 +484,14 @@ final class IntegerOpsEntries {
                 distinctIndex(r, new long[] {3, 2}, 1, 4), Samples.withSpecials(r, randn(r, 3, 3))));
         samples.add(Sample.of("an empty index", new IndexOps.DimParams(0), randn(r, 2, 3), indices(r, 2, 0, 3),
                 randn(r, 1, 3)));
+        if (op.equals("scatter")) {
+            samples.add(Sample.of("bool data", new IndexOps.DimParams(0), bools(r, 3, 2), indices(r, 3, 2, 2),
+                    bools(r, 2, 2)).comparedOnly());
+        } else {
+            samples.add(Sample.of("int64 data (exact sums)", new IndexOps.DimParams(0),
+                    as(DType.INT64, SampleValues.ties(r, 9, 3, 2)), indices(r, 3, 4, 2),
+                    as(DType.INT64, SampleValues.ties(r, 9, 4, 2))).comparedOnly());
+        }
         samples.add(Sample.rejected("index 3 of size 3", "index 3 is out of range for dimension 0 with size 3",
                 new IndexOps.DimParams(0), randn(r, 3, 2), longs(dims(1, 2), 1, 3), randn(r, 1, 2)));
         samples.add(Sample.rejected("index larger than src", "larger than src", new IndexOps.DimParams(0),
