@@ -125,7 +125,7 @@ public final class Autograd {
                         + " != output shape " + root.shape());
             }
             try (NoGrad ignored = noGrad(); Scope scope = Scope.open()) {
-                Tensor seed = gradient != null ? gradient : Tensor.ones(root.device(), root.dims());
+                Tensor seed = gradient != null ? gradient : Tensor.ones(root.dtype(), root.device(), root.dims());
                 if (root.isLeaf()) {
                     accumulateIntoLeaf(root, seed);
                     return;

@@ -429,4 +429,18 @@ public final class F {
     private static Tensor scalarLike(Tensor like, double value) {
         return Tensor.full(value, like.dtype(), like.device());
     }
+
+    // ---- dtypes ----
+
+    /**
+     * {@code x.to(dtype)}: {@code x} converted to {@code dtype} (float32, float64, int64, bool) as PyTorch converts
+     * (to int64 truncates toward zero, to bool is {@code != 0}); the gradient flows back between floating dtypes,
+     * cast to the input's dtype. The same dtype gives a view of {@code x}, as PyTorch returns {@code x} itself.
+     */
+    public static Tensor to(Tensor x, org.jdnn.tensor.DType dtype) {
+        if (x != null && x.dtype() == dtype) {
+            return x.reshape(x.dims());
+        }
+        return Calls.call(org.jdnn.ops.CastOps.CAST, new org.jdnn.ops.CastOps.CastParams(dtype), x);
+    }
 }

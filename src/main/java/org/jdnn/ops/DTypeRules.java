@@ -20,11 +20,11 @@ public final class DTypeRules {
     }
 
     /**
-     * The rule of an op that declares none: every present input float32, every output float32 (the native
-     * kernels' dtype).
+     * The rule of an op that declares none: {@link #sameFloat()}, every present input of one floating dtype, float32
+     * or float64, the outputs that dtype. The reference backend computes both; oneDNN falls back to it for float64.
      */
     public static <P> Op.DTypeRule<P> defaultRule() {
-        return float32Only();
+        return sameFloat();
     }
 
     /** Every present input float32; every output float32. */

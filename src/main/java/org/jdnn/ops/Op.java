@@ -333,8 +333,8 @@ public final class Op<P> {
         }
 
         /**
-         * The rule for the inputs' and outputs' dtypes (default {@link DTypeRules#defaultRule()}: float32 inputs,
-         * float32 outputs).
+         * The rule for the inputs' and outputs' dtypes (default {@link DTypeRules#defaultRule()}: inputs of one
+         * floating dtype, float32 or float64, outputs that dtype).
          */
         public Builder<P> dtypes(DTypeRule<P> rule) {
             this.dtypeRule = rule;

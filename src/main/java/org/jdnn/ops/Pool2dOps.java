@@ -1,5 +1,6 @@
 package org.jdnn.ops;
 
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
@@ -41,6 +42,8 @@ public final class Pool2dOps {
     public static final Op<BackwardParams> BACKWARD = Op.<BackwardParams>declare("pool2d_backward",
                     "gradOutput", "workspace?")
             .family("pool2d").outputs("gradInput")
+            // The workspace is the kernel's own bytes, of no dtype to match: only gradOutput's dtype counts.
+            .dtypes((p, in) -> DTypeRules.<BackwardParams>sameFloat().outputDTypes(p, new DType[] {in[0]}))
             .shapes((p, in) -> {
                 Pool2dShapes s = Pool2dShapes.infer(p.pool(), p.input());
                 String op = p.pool().algorithm().opName() + " backward";

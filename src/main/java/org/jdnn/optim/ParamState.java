@@ -38,7 +38,7 @@ public final class ParamState implements AutoCloseable {
     public Tensor buffer(String name, float initial) {
         Tensor b = buffers.get(name);
         if (b == null) {
-            b = Scope.untracked(() -> Tensor.full(initial, param.device(), param.dims()));
+            b = Scope.untracked(() -> Tensor.full(initial, param.dtype(), param.device(), param.dims()));
             buffers.put(name, b);
         }
         return b;
@@ -54,7 +54,7 @@ public final class ParamState implements AutoCloseable {
             throw new IllegalArgumentException("optimizer: state '" + name + "' has shape " + value.shape()
                     + " but its parameter has shape " + param.shape());
         }
-        Tensor copy = Scope.untracked(() -> Tensor.empty(param.shape(), param.device()).copyFrom(value)); // any device
+        Tensor copy = Scope.untracked(() -> Tensor.empty(param.shape(), param.dtype(), param.device()).copyFrom(value)); // any device
         Tensor old = buffers.put(name, copy);
         if (old != null) {
             old.close();

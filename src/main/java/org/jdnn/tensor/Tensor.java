@@ -1072,4 +1072,11 @@ public final class Tensor implements AutoCloseable {
     public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
         return org.jdnn.autograd.F.scatterAdd(this, dim, index, src);
     }
+
+    // ---- fluent: dtypes ----
+
+    /** This tensor converted to {@code dtype} ({@code x.to(torch.int64)}); see {@link org.jdnn.autograd.F#to(Tensor, DType)}. */
+    public Tensor to(DType dtype) {
+        return org.jdnn.autograd.F.to(this, dtype);
+    }
 }

@@ -23,6 +23,8 @@ final class OpEntries {
         all.addAll(SignEntries.all());
         // ---- integer- and bool-valued ops ----
         all.addAll(IntegerOpsEntries.all());
+        // ---- dtypes ----
+        all.addAll(CastEntries.all());
         return all;
     }
 }

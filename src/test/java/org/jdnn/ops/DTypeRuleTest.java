@@ -31,13 +31,21 @@ class DTypeRuleTest {
     }
 
     @Test
-    void theDefaultRuleTakesFloat32OnlyAndNamesOpInputAndDType() {
+    void theDefaultRuleTakesOneFloatingDTypeAndNamesOpInputAndDType() {
         Op<NoParams> op = op("dtype_test_default", null, "a", "bias?");
         assertArrayEquals(new DType[] {FLOAT32}, op.outputDTypes(NoParams.INSTANCE, new DType[] {FLOAT32, null}));
-        assertEquals("dtype_test_default: bias has dtype int64, only float32 is supported",
+        assertArrayEquals(new DType[] {FLOAT64}, op.outputDTypes(NoParams.INSTANCE, new DType[] {FLOAT64, FLOAT64}));
+        assertEquals("dtype_test_default: bias has dtype int64, expected float32 or float64",
                 refusal(op, FLOAT32, INT64));
-        assertEquals("dtype_test_default: a has dtype float64, only float32 is supported", refusal(op, FLOAT64, null));
+        assertTrue(refusal(op, FLOAT64, FLOAT32).startsWith(
+                "dtype_test_default: a has dtype float64 but bias has dtype float32"));
         assertEquals("dtype_test_default: a is null", refusal(op, null, FLOAT32));
+    }
+
+    @Test
+    void float32OnlyNamesTheDType() {
+        Op<NoParams> op = op("dtype_test_float32", DTypeRules.float32Only(), "a");
+        assertEquals("dtype_test_float32: a has dtype float64, only float32 is supported", refusal(op, FLOAT64));
     }
 
     @Test
@@ -47,7 +55,7 @@ class DTypeRuleTest {
         String message = assertThrows(IllegalArgumentException.class,
                 () -> MatmulOps.MATMUL.outputDTypes(MatmulParams.PLAIN, new DType[] {FLOAT32, BOOL, null}))
                 .getMessage();
-        assertEquals("matmul: b has dtype bool, only float32 is supported", message);
+        assertEquals("matmul: b has dtype bool, expected float32 or float64", message);
     }
 
     @Test

@@ -78,6 +78,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnArgReduction.register(kernels);
         OneDnnComparison.register(kernels);
         OneDnnIndexing.register(kernels);
+        // ---- dtypes ----
+        OneDnnCast.register(kernels);
         try {
             kernels.requireKnownDisabled(DISABLE_PROPERTY);
         } catch (IllegalArgumentException e) {

@@ -4,7 +4,6 @@ import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.ops.CompareAlgorithm;
 import org.jdnn.ops.ComparisonOps;
-import org.jdnn.ops.DTypeRules;
 import org.jdnn.ops.LogicalAlgorithm;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Tensor;
@@ -14,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Set;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -22,23 +20,26 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Comparisons with a bool result, logical ops, where and masked_fill on the CPU: plain loops. oneDNN's binary
  * comparisons write float32 0/1, not bool bytes, and it has no select primitive; a loop over the output with running
  * operand offsets ({@link StridedWalk}) reads each operand once per element. Comparisons here take two operands of one
- * dtype among float32, int64 and bool; mixed dtypes (which promote) and float64 run on the reference (declared).
+ * dtype among float32, int64 and bool; mixed dtypes (which promote) run on the reference (declared), float64 as on
+ * every oneDNN op.
  */
 final class OneDnnComparison {
     private OneDnnComparison() {
     }
 
+    /** float32, int64 and bool operands; float64 takes the table's dtype fallback, as on every oneDNN op. */
+    private static final Set<DType> TAKES = Set.of(DType.FLOAT32, DType.INT64, DType.BOOL);
+
     static void register(KernelTable table) {
-        Set<DType> all = DTypeRules.SUPPORTED;
+        Set<DType> all = TAKES;
         table.putAccepting(ComparisonOps.COMPARE, all, (p, in, out) -> compare(p.algorithm(), in[0], in[1], out[0]),
-                        Fallback.toReference("operands of two dtypes, or float64 (promotion runs on the reference)",
-                                (p, in, out) -> in[0].dtype() != in[1].dtype() || in[0].dtype() == DType.FLOAT64))
+                        Fallback.toReference("operands of two dtypes (promotion runs on the reference)",
+                                (p, in, out) -> in[0].dtype() != in[1].dtype()))
                 .putAccepting(ComparisonOps.COMPARE_SCALAR, all, (p, in, out) -> compareScalar(p.algorithm(),
                                 p.scalar(), in[0], out[0]),
-                        Fallback.toReference("a scalar the tensor's dtype does not hold, or float64 (promotion runs "
-                                + "on the reference)", (p, in, out) ->
-                                in[0].dtype() == DType.FLOAT64 || (in[0].dtype() != DType.FLOAT32
-                                        && ComparisonOps.scalarType(in[0].dtype(), p.scalar()) != DType.INT64)))
+                        Fallback.toReference("a scalar the tensor's dtype does not hold (promotion runs on the "
+                                + "reference)", (p, in, out) -> in[0].dtype() != DType.FLOAT32
+                                && ComparisonOps.scalarType(in[0].dtype(), p.scalar()) != DType.INT64))
                 .putAccepting(ComparisonOps.LOGICAL, all, (p, in, out) -> logical(p.algorithm(), in[0], in[1], out[0]))
                 .putAccepting(ComparisonOps.LOGICAL_NOT, all, (p, in, out) -> logicalNot(in[0], out[0]))
                 .putAccepting(ComparisonOps.WHERE, all, (p, in, out) -> where(in[0], in[1], in[2], out[0]))
@@ -117,7 +118,6 @@ final class OneDnnComparison {
     private static boolean truth(MemorySegment s, DType type, long i) {
         return switch (type) {
             case FLOAT32 -> s.getAtIndex(JAVA_FLOAT, i) != 0;
-            case FLOAT64 -> s.getAtIndex(JAVA_DOUBLE, i) != 0;
             case INT64 -> s.getAtIndex(JAVA_LONG, i) != 0;
             default -> s.get(JAVA_BYTE, i) != 0;
         };
@@ -166,7 +166,6 @@ final class OneDnnComparison {
         MemorySegment fill = MemorySegment.ofArray(new long[1]);
         switch (out.dtype()) {
             case FLOAT32 -> fill.set(JAVA_FLOAT, 0, (float) value);
-            case FLOAT64 -> fill.set(JAVA_DOUBLE, 0, value);
             case INT64 -> fill.set(JAVA_LONG, 0, (long) value);
             default -> fill.set(JAVA_BYTE, 0, value != 0 ? (byte) 1 : (byte) 0);
         }

@@ -2,7 +2,6 @@ package org.jdnn.backend.onednn;
 
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
-import org.jdnn.ops.DTypeRules;
 import org.jdnn.ops.IndexOps;
 import org.jdnn.ops.IndexShapes;
 import org.jdnn.tensor.DType;
@@ -19,16 +18,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * index_select, gather, scatter and their backward ops on the CPU. oneDNN has no gather or scatter primitive, so these
  * are plain loops: index_select copies whole rows (one bulk copy per index and outer position), gather and scatter walk
- * the index with running offsets ({@link StridedWalk}). Data movement takes every dtype (element bytes are copied);
- * the sums (scatter_add and the backward ops) are float32 here, accumulated in float in index order, and run on the
- * reference for other dtypes (declared). Every index read is checked.
+ * the index with running offsets ({@link StridedWalk}). Data movement takes float32, int64 and bool (element bytes
+ * are copied); the sums (scatter_add and the backward ops) are float32 here, accumulated in float in index order, and
+ * run on the reference for int64 (declared); float64 runs on the reference, as for every oneDNN op. Every index read
+ * is checked.
  */
 final class OneDnnIndexing {
     private OneDnnIndexing() {
     }
 
     static void register(KernelTable table) {
-        Set<DType> all = DTypeRules.SUPPORTED;
+        Set<DType> all = TAKES;
         Fallback<IndexOps.DimShapeParams> sumsOfOthers = Fallback.toReference(SUMS,
                 (p, in, out) -> in[0].dtype() != DType.FLOAT32);
         table.putAccepting(IndexOps.INDEX_SELECT, all, (p, in, out) -> indexSelect(p.dim(), in[0], in[1], out[0]))
@@ -46,7 +46,10 @@ final class OneDnnIndexing {
                         out[1]));
     }
 
-    private static final String SUMS = "a sum of float64 or int64 values (the loops here add float32)";
+    /** float32, int64 and bool data, int64 indices; float64 takes the table's dtype fallback, as every oneDNN op. */
+    private static final Set<DType> TAKES = Set.of(DType.FLOAT32, DType.INT64, DType.BOOL);
+
+    private static final String SUMS = "a sum of int64 values (the loops here add float32)";
 
     private static long checked(String op, long v, long size, int dim) {
         if (v < 0 || v >= size) {

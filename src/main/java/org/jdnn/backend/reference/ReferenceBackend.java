@@ -22,7 +22,7 @@ public final class ReferenceBackend implements Backend {
         // One line per op family; each family's class registers its kernels.
         ReferenceConvolution.register(kernels);
         kernels.put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> ReferenceBinary.sumToShape(in[0].shape(),
-                TensorAccess.segment(in[0]), out[0].shape(), TensorAccess.segment(out[0])));
+                Values.of(in[0]), out[0].shape(), Values.of(out[0])));
         ReferenceBinary.register(kernels);
         ReferenceReduction.register(kernels);
         ReferenceConcat.register(kernels);
@@ -37,6 +37,8 @@ public final class ReferenceBackend implements Backend {
         ReferenceArgReduction.register(kernels);
         ReferenceComparison.register(kernels);
         ReferenceIndexing.register(kernels);
+        // ---- dtypes ----
+        ReferenceCast.register(kernels);
     }
 
     @Override

@@ -5,11 +5,8 @@ import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BatchNormShapes;
 import org.jdnn.tensor.Tensor;
-import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Batch normalization from the textbook formulas, per channel c over its m = N*H*W values x_i:
@@ -30,34 +27,31 @@ final class ReferenceBatchNorm {
     /** Registers the batchnorm kernels; the training forward folds the batch statistics into running ones when given. */
     static void register(KernelTable table) {
         table.put(BatchNormOps.INFERENCE, (p, in, out) -> forward(p, false, BatchNormShapes.infer(in[0].shape(), false),
-                        TensorAccess.segment(in[0]), segmentOrNull(in[1]), segmentOrNull(in[2]),
-                        TensorAccess.segment(in[3]), TensorAccess.segment(in[4]), TensorAccess.segment(out[0])))
+                        Values.of(in[0]), Values.of(in[1]), Values.of(in[2]),
+                        Values.of(in[3]), Values.of(in[4]), Values.of(out[0])))
                 .put(BatchNormOps.TRAINING, (p, in, out) -> {
                     BatchNormShapes s = BatchNormShapes.infer(in[0].shape(), true);
-                    forward(p, true, s, TensorAccess.segment(in[0]), segmentOrNull(in[1]), segmentOrNull(in[2]),
-                            TensorAccess.segment(out[1]), TensorAccess.segment(out[2]), TensorAccess.segment(out[0]));
+                    forward(p, true, s, Values.of(in[0]), Values.of(in[1]), Values.of(in[2]),
+                            Values.of(out[1]), Values.of(out[2]), Values.of(out[0]));
                     if (in[3] != null) {
-                        updateRunningStats(p, s.count(), s.channels(), TensorAccess.segment(out[1]),
-                                TensorAccess.segment(out[2]), TensorAccess.segment(in[3]), TensorAccess.segment(in[4]));
+                        updateRunningStats(p, s.count(), s.channels(), Values.of(out[1]),
+                                Values.of(out[2]), Values.of(in[3]), Values.of(in[4]));
                     }
                 })
                 .put(BatchNormOps.BACKWARD, (p, in, out) -> backward(p.norm(), p.training(),
-                        BatchNormShapes.infer(in[0].shape(), p.training()), TensorAccess.segment(in[0]),
-                        TensorAccess.segment(in[1]), segmentOrNull(in[2]), TensorAccess.segment(in[3]),
-                        TensorAccess.segment(in[4]), TensorAccess.segment(out[0]), segmentOrNull(out[1]),
-                        segmentOrNull(out[2])))
+                        BatchNormShapes.infer(in[0].shape(), p.training()), Values.of(in[0]),
+                        Values.of(in[1]), Values.of(in[2]), Values.of(in[3]),
+                        Values.of(in[4]), Values.of(out[0]), Values.of(out[1]),
+                        Values.of(out[2])))
                 .put(BatchNormOps.RUNNING_STATS, (p, in, out) -> updateRunningStats(p.norm(), p.count(),
-                        in[0].size(0), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
-                        TensorAccess.segment(in[2]), TensorAccess.segment(in[3])));
+                        in[0].size(0), Values.of(in[0]), Values.of(in[1]),
+                        Values.of(in[2]), Values.of(in[3])));
     }
 
-    private static MemorySegment segmentOrNull(Tensor t) {
-        return t == null ? null : TensorAccess.segment(t);
-    }
 
-    static void forward(BatchNormParams p, boolean training, BatchNormShapes s, MemorySegment src,
-                        MemorySegment scale, MemorySegment shift, MemorySegment mean, MemorySegment variance,
-                        MemorySegment dst) {
+    static void forward(BatchNormParams p, boolean training, BatchNormShapes s, Values src,
+                        Values scale, Values shift, Values mean, Values variance,
+                        Values dst) {
         long m = s.count();
         for (long c = 0; c < s.channels(); c++) {
             double mu, var;
@@ -65,88 +59,87 @@ final class ReferenceBatchNorm {
                 double sum = 0;
                 for (long n = 0; n < s.batch(); n++) {
                     for (long i = 0; i < s.spatial(); i++) {
-                        sum += src.getAtIndex(JAVA_FLOAT, index(s, n, c, i));
+                        sum += src.get(index(s, n, c, i));
                     }
                 }
                 mu = sum / m;
                 double squares = 0;
                 for (long n = 0; n < s.batch(); n++) {
                     for (long i = 0; i < s.spatial(); i++) {
-                        double d = src.getAtIndex(JAVA_FLOAT, index(s, n, c, i)) - mu;
+                        double d = src.get(index(s, n, c, i)) - mu;
                         squares += d * d;
                     }
                 }
                 var = squares / m;
-                mean.setAtIndex(JAVA_FLOAT, c, (float) mu);
-                variance.setAtIndex(JAVA_FLOAT, c, (float) var);
+                mean.set(c, mu);
+                variance.set(c, var);
             } else {
-                mu = mean.getAtIndex(JAVA_FLOAT, c);
-                var = variance.getAtIndex(JAVA_FLOAT, c);
+                mu = mean.get(c);
+                var = variance.get(c);
             }
             double invStd = 1.0 / Math.sqrt(var + p.epsilon());
-            double gamma = scale == null ? 1.0 : scale.getAtIndex(JAVA_FLOAT, c);
-            double beta = shift == null ? 0.0 : shift.getAtIndex(JAVA_FLOAT, c);
+            double gamma = scale == null ? 1.0 : scale.get(c);
+            double beta = shift == null ? 0.0 : shift.get(c);
             for (long n = 0; n < s.batch(); n++) {
                 for (long i = 0; i < s.spatial(); i++) {
                     long at = index(s, n, c, i);
-                    double xhat = (src.getAtIndex(JAVA_FLOAT, at) - mu) * invStd;
-                    dst.setAtIndex(JAVA_FLOAT, at, (float) (gamma * xhat + beta));
+                    double xhat = (src.get(at) - mu) * invStd;
+                    dst.set(at, gamma * xhat + beta);
                 }
             }
         }
     }
 
-    static void backward(BatchNormParams p, boolean training, BatchNormShapes s, MemorySegment src,
-                         MemorySegment diffDst, MemorySegment scale, MemorySegment mean, MemorySegment variance,
-                         MemorySegment diffSrc, MemorySegment diffScale, MemorySegment diffShift) {
+    static void backward(BatchNormParams p, boolean training, BatchNormShapes s, Values src,
+                         Values diffDst, Values scale, Values mean, Values variance,
+                         Values diffSrc, Values diffScale, Values diffShift) {
         long m = s.count();
         for (long c = 0; c < s.channels(); c++) {
-            double mu = mean.getAtIndex(JAVA_FLOAT, c);
-            double invStd = 1.0 / Math.sqrt(variance.getAtIndex(JAVA_FLOAT, c) + p.epsilon());
-            double gamma = scale == null ? 1.0 : scale.getAtIndex(JAVA_FLOAT, c);
+            double mu = mean.get(c);
+            double invStd = 1.0 / Math.sqrt(variance.get(c) + p.epsilon());
+            double gamma = scale == null ? 1.0 : scale.get(c);
             double sumG = 0, sumGXhat = 0;
             for (long n = 0; n < s.batch(); n++) {
                 for (long i = 0; i < s.spatial(); i++) {
                     long at = index(s, n, c, i);
-                    double g = diffDst.getAtIndex(JAVA_FLOAT, at);
+                    double g = diffDst.get(at);
                     sumG += g;
-                    sumGXhat += g * (src.getAtIndex(JAVA_FLOAT, at) - mu) * invStd;
+                    sumGXhat += g * (src.get(at) - mu) * invStd;
                 }
             }
             if (diffScale != null) {
-                diffScale.setAtIndex(JAVA_FLOAT, c, (float) sumGXhat);
+                diffScale.set(c, sumGXhat);
             }
             if (diffShift != null) {
-                diffShift.setAtIndex(JAVA_FLOAT, c, (float) sumG);
+                diffShift.set(c, sumG);
             }
             for (long n = 0; n < s.batch(); n++) {
                 for (long i = 0; i < s.spatial(); i++) {
                     long at = index(s, n, c, i);
-                    double g = diffDst.getAtIndex(JAVA_FLOAT, at);
+                    double g = diffDst.get(at);
                     double dx;
                     if (training) {
-                        double xhat = (src.getAtIndex(JAVA_FLOAT, at) - mu) * invStd;
+                        double xhat = (src.get(at) - mu) * invStd;
                         dx = gamma * invStd * (g - sumG / m - xhat * sumGXhat / m);
                     } else {
                         dx = gamma * invStd * g;
                     }
-                    diffSrc.setAtIndex(JAVA_FLOAT, at, (float) dx);
+                    diffSrc.set(at, dx);
                 }
             }
         }
     }
 
     /** {@code running = (1 - m) running + m statistic}, the variance made unbiased by {@code count / (count - 1)}. */
-    static void updateRunningStats(BatchNormParams p, long count, long channels, MemorySegment mean,
-                                   MemorySegment variance, MemorySegment runningMean, MemorySegment runningVariance) {
+    static void updateRunningStats(BatchNormParams p, long count, long channels, Values mean,
+                                   Values variance, Values runningMean, Values runningVariance) {
         double momentum = p.momentum();
         double unbias = (double) count / (count - 1);
         for (long c = 0; c < channels; c++) {
-            double rm = runningMean.getAtIndex(JAVA_FLOAT, c);
-            double rv = runningVariance.getAtIndex(JAVA_FLOAT, c);
-            runningMean.setAtIndex(JAVA_FLOAT, c, (float) ((1 - momentum) * rm + momentum * mean.getAtIndex(JAVA_FLOAT, c)));
-            runningVariance.setAtIndex(JAVA_FLOAT, c,
-                    (float) ((1 - momentum) * rv + momentum * variance.getAtIndex(JAVA_FLOAT, c) * unbias));
+            double rm = runningMean.get(c);
+            double rv = runningVariance.get(c);
+            runningMean.set(c, (1 - momentum) * rm + momentum * mean.get(c));
+            runningVariance.set(c, (1 - momentum) * rv + momentum * variance.get(c) * unbias);
         }
     }
 

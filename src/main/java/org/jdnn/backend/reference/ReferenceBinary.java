@@ -8,11 +8,9 @@ import org.jdnn.ops.DropoutMask;
 import org.jdnn.ops.DropoutOps;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.tensor.Shape;
-import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Binary arithmetic with broadcasting, element by element, and its backward helper sum-to-shape (a
@@ -25,43 +23,54 @@ final class ReferenceBinary {
 
     /** Registers binary (and its in-place use), binary_scalar, compare, copy and dropout. */
     static void register(KernelTable table) {
-        table.put(BinaryOps.BINARY, (p, in, out) -> forward(p.algorithm(), in[0].shape(), TensorAccess.segment(in[0]),
-                        in[1].shape(), TensorAccess.segment(in[1]), out[0].shape(), TensorAccess.segment(out[0])))
-                .put(BinaryOps.BINARY_SCALAR, (p, in, out) -> scalar(p.algorithm(), TensorAccess.segment(in[0]),
-                        p.scalar(), TensorAccess.segment(out[0]), in[0].numel()))
-                .put(BinaryOps.COMPARE, (p, in, out) -> compare(p.algorithm(), in[0].shape(), TensorAccess.segment(in[0]),
-                        in[1].shape(), TensorAccess.segment(in[1]), out[0].shape(), TensorAccess.segment(out[0])))
-                .put(BinaryOps.COPY, (p, in, out) -> copy(TensorAccess.segment(in[0]), TensorAccess.segment(out[0]),
+        table.put(BinaryOps.BINARY, (p, in, out) -> forward(p.algorithm(), in[0].shape(), Values.of(in[0]),
+                        in[1].shape(), Values.of(in[1]), out[0].shape(), Values.of(out[0])))
+                .put(BinaryOps.BINARY_SCALAR, (p, in, out) -> scalar(p.algorithm(), Values.of(in[0]),
+                        p.scalar(), Values.of(out[0]), in[0].numel()))
+                .put(BinaryOps.COMPARE, (p, in, out) -> compare(p.algorithm(), in[0].shape(), Values.of(in[0]),
+                        in[1].shape(), Values.of(in[1]), out[0].shape(), Values.of(out[0])))
+                .put(BinaryOps.COPY, (p, in, out) -> copy(Values.of(in[0]), Values.of(out[0]),
                         in[0].numel()))
-                .put(DropoutOps.DROPOUT, (p, in, out) -> dropout(p, TensorAccess.segment(in[0]),
-                        TensorAccess.segment(out[0]), in[0].numel()));
+                .put(DropoutOps.DROPOUT, (p, in, out) -> dropout(p, Values.of(in[0]),
+                        Values.of(out[0]), in[0].numel()));
     }
 
-    static void compare(CompareAlgorithm algorithm, Shape aShape, MemorySegment a, Shape bShape, MemorySegment b,
-                        Shape outShape, MemorySegment out) {
+    static void compare(CompareAlgorithm algorithm, Shape aShape, Values a, Shape bShape, Values b,
+                        Shape outShape, Values out) {
         BroadcastIndex ia = new BroadcastIndex(aShape, outShape);
         BroadcastIndex ib = new BroadcastIndex(bShape, outShape);
         for (long i = 0, n = outShape.numel(); i < n; i++) {
-            boolean holds = algorithm.test(a.getAtIndex(JAVA_FLOAT, ia.of(i)), b.getAtIndex(JAVA_FLOAT, ib.of(i)));
-            out.setAtIndex(JAVA_FLOAT, i, holds ? 1f : 0f);
+            boolean holds = holds(algorithm, a.get(ia.of(i)), b.get(ib.of(i)));
+            out.set(i, holds ? 1 : 0);
         }
     }
 
-    static void copy(MemorySegment source, MemorySegment out, long n) {
-        for (long i = 0; i < n; i++) {
-            out.setAtIndex(JAVA_FLOAT, i, source.getAtIndex(JAVA_FLOAT, i));
-        }
+    /** {@code a op b} in double (float32 operands compare as they would as floats), IEEE: NaN only NE. */
+    private static boolean holds(CompareAlgorithm algorithm, double a, double b) {
+        return switch (algorithm) {
+            case EQ -> a == b;
+            case NE -> a != b;
+            case LT -> a < b;
+            case LE -> a <= b;
+            case GT -> a > b;
+            case GE -> a >= b;
+        };
+    }
+
+    /** The bytes as they are (NaN payloads kept). */
+    static void copy(Values source, Values out, long n) {
+        MemorySegment.copy(source.segment, 0, out.segment, 0, n * source.dtype().byteSize());
     }
 
     /** Training: each element times its mask value (0 or 1/(1-p), one rounding as a float multiply); else a copy. */
-    static void dropout(DropoutParams params, MemorySegment x, MemorySegment out, long n) {
+    static void dropout(DropoutParams params, Values x, Values out, long n) {
         if (!params.training()) {
             copy(x, out, n);
             return;
         }
         float[] mask = DropoutMask.generate(params, n);
         for (int i = 0; i < mask.length; i++) {
-            out.setAtIndex(JAVA_FLOAT, i, (float) ((double) x.getAtIndex(JAVA_FLOAT, i) * mask[i]));
+            out.set(i, x.get(i) * mask[i]);
         }
     }
 
@@ -76,31 +85,31 @@ final class ReferenceBinary {
         };
     }
 
-    static void forward(BinaryAlgorithm algorithm, Shape aShape, MemorySegment a, Shape bShape, MemorySegment b,
-                        Shape outShape, MemorySegment out) {
+    static void forward(BinaryAlgorithm algorithm, Shape aShape, Values a, Shape bShape, Values b,
+                        Shape outShape, Values out) {
         BroadcastIndex ia = new BroadcastIndex(aShape, outShape);
         BroadcastIndex ib = new BroadcastIndex(bShape, outShape);
         for (long i = 0, n = outShape.numel(); i < n; i++) {
-            float x = a.getAtIndex(JAVA_FLOAT, ia.of(i));
-            float y = b.getAtIndex(JAVA_FLOAT, ib.of(i));
-            out.setAtIndex(JAVA_FLOAT, i, (float) apply(algorithm, x, y));
+            double x = a.get(ia.of(i));
+            double y = b.get(ib.of(i));
+            out.set(i, apply(algorithm, x, y));
         }
     }
 
-    static void scalar(BinaryAlgorithm algorithm, MemorySegment a, float scalar, MemorySegment out, long n) {
+    static void scalar(BinaryAlgorithm algorithm, Values a, float scalar, Values out, long n) {
         for (long i = 0; i < n; i++) {
-            out.setAtIndex(JAVA_FLOAT, i, (float) apply(algorithm, a.getAtIndex(JAVA_FLOAT, i), scalar));
+            out.set(i, apply(algorithm, a.get(i), scalar));
         }
     }
 
-    static void sumToShape(Shape gradShape, MemorySegment grad, Shape targetShape, MemorySegment out) {
+    static void sumToShape(Shape gradShape, Values grad, Shape targetShape, Values out) {
         double[] sums = new double[Math.toIntExact(targetShape.numel())];
         BroadcastIndex target = new BroadcastIndex(targetShape, gradShape);
         for (long i = 0, n = gradShape.numel(); i < n; i++) {
-            sums[(int) target.of(i)] += grad.getAtIndex(JAVA_FLOAT, i);
+            sums[(int) target.of(i)] += grad.get(i);
         }
         for (int i = 0; i < sums.length; i++) {
-            out.setAtIndex(JAVA_FLOAT, i, (float) sums[i]);
+            out.set(i, sums[i]);
         }
     }
 }

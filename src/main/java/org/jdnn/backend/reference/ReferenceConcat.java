@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Concat and split over an (outer, axis, inner) view: part {@code p} occupies axis positions
@@ -23,9 +22,9 @@ final class ReferenceConcat {
     /** Registers concat and split. */
     static void register(KernelTable table) {
         table.put(ConcatOps.CONCAT, (p, in, out) -> copy(shapes(p.axis(), in), TensorAccess.segment(out[0]),
-                        segments(in), true))
+                        segments(in), true, out[0].dtype().byteSize()))
                 .put(ConcatOps.SPLIT, (p, in, out) -> copy(shapes(p.axis(), out), TensorAccess.segment(in[0]),
-                        segments(out), false));
+                        segments(out), false, in[0].dtype().byteSize()));
     }
 
     private static ConcatShapes shapes(int axis, Tensor[] parts) {
@@ -36,8 +35,11 @@ final class ReferenceConcat {
         return Arrays.stream(parts).map(TensorAccess::segment).toList();
     }
 
-    /** concat when {@code toWhole}, else split: copies between the whole tensor and its parts. */
-    static void copy(ConcatShapes s, MemorySegment whole, List<MemorySegment> parts, boolean toWhole) {
+    /**
+     * concat when {@code toWhole}, else split: copies between the whole tensor and its parts, a run of {@code inner}
+     * elements of {@code bytes} bytes at a time (any dtype).
+     */
+    static void copy(ConcatShapes s, MemorySegment whole, List<MemorySegment> parts, boolean toWhole, long bytes) {
         long total = s.output().dim(s.axis());
         long inner = s.inner();
         for (int p = 0; p < parts.size(); p++) {
@@ -45,14 +47,12 @@ final class ReferenceConcat {
             long size = s.sizes()[p], offset = s.offset(p);
             for (long o = 0; o < s.outer(); o++) {
                 for (long j = 0; j < size; j++) {
-                    for (long i = 0; i < inner; i++) {
-                        long w = (o * total + offset + j) * inner + i;
-                        long q = (o * size + j) * inner + i;
-                        if (toWhole) {
-                            whole.setAtIndex(JAVA_FLOAT, w, part.getAtIndex(JAVA_FLOAT, q));
-                        } else {
-                            part.setAtIndex(JAVA_FLOAT, q, whole.getAtIndex(JAVA_FLOAT, w));
-                        }
+                    long w = (o * total + offset + j) * inner * bytes;
+                    long q = (o * size + j) * inner * bytes;
+                    if (toWhole) {
+                        MemorySegment.copy(part, q, whole, w, inner * bytes);
+                    } else {
+                        MemorySegment.copy(whole, w, part, q, inner * bytes);
                     }
                 }
             }

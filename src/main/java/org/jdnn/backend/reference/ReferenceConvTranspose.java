@@ -6,11 +6,7 @@ import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
-import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * conv_transpose2d as the textbook loop nest, in double: every input element scatters through the kernel,
@@ -53,29 +49,29 @@ final class ReferenceConvTranspose {
     /** Registers the conv_transpose2d kernels: forward, input gradient, weight (and bias) gradients. */
     static void register(KernelTable table) {
         table.put(ConvTranspose2dOps.FORWARD, (p, in, out) -> forward(p, shapes(p, in[0].shape(), in[1].shape(), in[2]),
-                        TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
-                        ReferenceConvolution.segmentOrNull(in[2]), TensorAccess.segment(out[0])))
+                        Values.of(in[0]), Values.of(in[1]),
+                        Values.of(in[2]), Values.of(out[0])))
                 .put(ConvTranspose2dOps.BACKWARD_DATA, (p, in, out) -> backwardData(p.conv(),
-                        shapes(p.conv(), p.input(), in[1].shape(), null), TensorAccess.segment(in[0]),
-                        TensorAccess.segment(in[1]), TensorAccess.segment(out[0])))
+                        shapes(p.conv(), p.input(), in[1].shape(), null), Values.of(in[0]),
+                        Values.of(in[1]), Values.of(out[0])))
                 .put(ConvTranspose2dOps.BACKWARD_WEIGHTS, (p, in, out) -> backwardWeights(p.conv(),
-                        shapes(p.conv(), in[0].shape(), p.weight(), out[1]), TensorAccess.segment(in[0]),
-                        TensorAccess.segment(in[1]), TensorAccess.segment(out[0]),
-                        ReferenceConvolution.segmentOrNull(out[1])));
+                        shapes(p.conv(), in[0].shape(), p.weight(), out[1]), Values.of(in[0]),
+                        Values.of(in[1]), Values.of(out[0]),
+                        Values.of(out[1])));
     }
 
     private static ConvTranspose2dShapes shapes(ConvTranspose2dParams p, Shape input, Shape weight, Tensor bias) {
         return ConvTranspose2dShapes.infer(input, weight, bias == null ? null : bias.shape(), p);
     }
 
-    static void forward(ConvTranspose2dParams p, ConvTranspose2dShapes s, MemorySegment src, MemorySegment weights,
-                        MemorySegment bias, MemorySegment dst) {
+    static void forward(ConvTranspose2dParams p, ConvTranspose2dShapes s, Values src, Values weights,
+                        Values bias, Values dst) {
         Geometry g = Geometry.of(s, p);
-        float[] x = src.toArray(JAVA_FLOAT);
-        float[] w = weights.toArray(JAVA_FLOAT);
+        double[] x = src.toArray();
+        double[] w = weights.toArray();
         double[] y = new double[g.n() * g.o() * g.oh() * g.ow()];
         if (bias != null) {
-            float[] b = bias.toArray(JAVA_FLOAT);
+            double[] b = bias.toArray();
             for (int n = 0; n < g.n(); n++) {
                 for (int o = 0; o < g.o(); o++) {
                     for (int oy = 0; oy < g.oh(); oy++) {
@@ -112,11 +108,11 @@ final class ReferenceConvTranspose {
     }
 
     /** {@code dx[n,ci,iy,ix] = sum_{co,ky,kx} dy[n,o,oy,ox] * w[ci,co,ky,kx]} over the taps the forward scattered to. */
-    static void backwardData(ConvTranspose2dParams p, ConvTranspose2dShapes s, MemorySegment diffDst,
-                             MemorySegment weights, MemorySegment diffSrc) {
+    static void backwardData(ConvTranspose2dParams p, ConvTranspose2dShapes s, Values diffDst,
+                             Values weights, Values diffSrc) {
         Geometry g = Geometry.of(s, p);
-        float[] dy = diffDst.toArray(JAVA_FLOAT);
-        float[] w = weights.toArray(JAVA_FLOAT);
+        double[] dy = diffDst.toArray();
+        double[] w = weights.toArray();
         double[] dx = new double[g.n() * g.c() * g.h() * g.w()];
         for (int n = 0; n < g.n(); n++) {
             for (int ci = 0; ci < g.c(); ci++) {
@@ -145,11 +141,11 @@ final class ReferenceConvTranspose {
     }
 
     /** {@code dw[ci,co,ky,kx] = sum_{n,iy,ix} x[n,ci,iy,ix] * dy[n,o,oy,ox]}; {@code db[o] = sum_{n,oy,ox} dy[n,o,oy,ox]}. */
-    static void backwardWeights(ConvTranspose2dParams p, ConvTranspose2dShapes s, MemorySegment src,
-                                MemorySegment diffDst, MemorySegment diffWeights, MemorySegment diffBias) {
+    static void backwardWeights(ConvTranspose2dParams p, ConvTranspose2dShapes s, Values src,
+                                Values diffDst, Values diffWeights, Values diffBias) {
         Geometry g = Geometry.of(s, p);
-        float[] x = src.toArray(JAVA_FLOAT);
-        float[] dy = diffDst.toArray(JAVA_FLOAT);
+        double[] x = src.toArray();
+        double[] dy = diffDst.toArray();
         double[] dw = new double[g.c() * g.og() * g.kh() * g.kw()];
         for (int ci = 0; ci < g.c(); ci++) {
             int group = ci / g.cg();

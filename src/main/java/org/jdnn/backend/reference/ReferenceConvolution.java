@@ -6,11 +6,7 @@ import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
-import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * conv2d as the textbook loop nest, in double:
@@ -53,14 +49,14 @@ final class ReferenceConvolution {
     /** Registers the conv2d kernels: forward, input gradient, weight (and bias) gradients. */
     static void register(KernelTable table) {
         table.put(Conv2dOps.FORWARD, (p, in, out) -> forward(p, shapes(p, in[0].shape(), in[1].shape(), in[2]),
-                        TensorAccess.segment(in[0]), TensorAccess.segment(in[1]), segmentOrNull(in[2]),
-                        TensorAccess.segment(out[0])))
+                        Values.of(in[0]), Values.of(in[1]), Values.of(in[2]),
+                        Values.of(out[0])))
                 .put(Conv2dOps.BACKWARD_DATA, (p, in, out) -> backwardData(p.conv(),
-                        shapes(p.conv(), p.input(), in[1].shape(), null), TensorAccess.segment(in[0]),
-                        TensorAccess.segment(in[1]), TensorAccess.segment(out[0])))
+                        shapes(p.conv(), p.input(), in[1].shape(), null), Values.of(in[0]),
+                        Values.of(in[1]), Values.of(out[0])))
                 .put(Conv2dOps.BACKWARD_WEIGHTS, (p, in, out) -> backwardWeights(p.conv(),
-                        shapes(p.conv(), in[0].shape(), p.weight(), out[1]), TensorAccess.segment(in[0]),
-                        TensorAccess.segment(in[1]), TensorAccess.segment(out[0]), segmentOrNull(out[1])));
+                        shapes(p.conv(), in[0].shape(), p.weight(), out[1]), Values.of(in[0]),
+                        Values.of(in[1]), Values.of(out[0]), Values.of(out[1])));
         ReferenceConvTranspose.register(table);
     }
 
@@ -68,17 +64,13 @@ final class ReferenceConvolution {
         return Conv2dShapes.infer(input, weight, bias == null ? null : bias.shape(), p);
     }
 
-    static MemorySegment segmentOrNull(Tensor t) {
-        return t == null ? null : TensorAccess.segment(t);
-    }
-
-    static void forward(Conv2dParams p, Conv2dShapes s, MemorySegment src, MemorySegment weights, MemorySegment bias,
-                        MemorySegment dst) {
+    static void forward(Conv2dParams p, Conv2dShapes s, Values src, Values weights, Values bias,
+                        Values dst) {
         Geometry g = Geometry.of(s, p);
-        float[] x = src.toArray(JAVA_FLOAT);
-        float[] w = weights.toArray(JAVA_FLOAT);
-        float[] b = bias == null ? null : bias.toArray(JAVA_FLOAT);
-        float[] y = new float[g.n() * g.o() * g.oh() * g.ow()];
+        double[] x = src.toArray();
+        double[] w = weights.toArray();
+        double[] b = bias == null ? null : bias.toArray();
+        double[] y = new double[g.n() * g.o() * g.oh() * g.ow()];
         for (int n = 0; n < g.n(); n++) {
             for (int o = 0; o < g.o(); o++) {
                 int group = o / g.og();
@@ -97,20 +89,20 @@ final class ReferenceConvolution {
                                 }
                             }
                         }
-                        y[g.dst(n, o, oy, ox)] = (float) sum;
+                        y[g.dst(n, o, oy, ox)] = sum; // rounded to the dtype by store
                     }
                 }
             }
         }
-        MemorySegment.copy(y, 0, dst, JAVA_FLOAT, 0, y.length);
+        store(y, dst);
     }
 
     /** {@code dx[n,c,iy,ix] = sum over the forward taps that read x[n,c,iy,ix] of dy[n,o,oy,ox] * w[o,ci,ky,kx]}. */
-    static void backwardData(Conv2dParams p, Conv2dShapes s, MemorySegment diffDst, MemorySegment weights,
-                             MemorySegment diffSrc) {
+    static void backwardData(Conv2dParams p, Conv2dShapes s, Values diffDst, Values weights,
+                             Values diffSrc) {
         Geometry g = Geometry.of(s, p);
-        float[] dy = diffDst.toArray(JAVA_FLOAT);
-        float[] w = weights.toArray(JAVA_FLOAT);
+        double[] dy = diffDst.toArray();
+        double[] w = weights.toArray();
         double[] dx = new double[g.n() * g.c() * g.h() * g.w()];
         for (int n = 0; n < g.n(); n++) {
             for (int o = 0; o < g.o(); o++) {
@@ -138,11 +130,11 @@ final class ReferenceConvolution {
     }
 
     /** {@code dw[o,ci,ky,kx] = sum_{n,oy,ox} dy[n,o,oy,ox] * x[n,c,iy,ix]} and {@code db[o] = sum_{n,oy,ox} dy[n,o,oy,ox]}. */
-    static void backwardWeights(Conv2dParams p, Conv2dShapes s, MemorySegment src, MemorySegment diffDst,
-                                MemorySegment diffWeights, MemorySegment diffBias) {
+    static void backwardWeights(Conv2dParams p, Conv2dShapes s, Values src, Values diffDst,
+                                Values diffWeights, Values diffBias) {
         Geometry g = Geometry.of(s, p);
-        float[] x = src.toArray(JAVA_FLOAT);
-        float[] dy = diffDst.toArray(JAVA_FLOAT);
+        double[] x = src.toArray();
+        double[] dy = diffDst.toArray();
         double[] dw = new double[g.o() * g.cg() * g.kh() * g.kw()];
         for (int o = 0; o < g.o(); o++) {
             int group = o / g.og();
@@ -183,9 +175,9 @@ final class ReferenceConvolution {
         }
     }
 
-    static void store(double[] values, MemorySegment out) {
+    static void store(double[] values, Values out) {
         for (int i = 0; i < values.length; i++) {
-            out.setAtIndex(JAVA_FLOAT, i, (float) values[i]);
+            out.set(i, values[i]);
         }
     }
 }

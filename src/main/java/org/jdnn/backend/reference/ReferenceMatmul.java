@@ -5,13 +5,8 @@ import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
 import org.jdnn.tensor.Tensor;
-import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
-/** matmul as the triple loop {@code C[i][j] = bias[j] + sum_p op(A)[i][p] op(B)[p][j]}, per batch, in double. */
+/** matmul as the triple loop {@code C[i][j] = bias[j] + sum_p op(A)[i][p] op(B)[p][j]}, per batch, in double (float32 or float64). */
 final class ReferenceMatmul {
     private ReferenceMatmul() {
     }
@@ -22,10 +17,10 @@ final class ReferenceMatmul {
 
     private static void matmul(MatmulParams params, Tensor a, Tensor b, Tensor bias, Tensor out) {
         MatmulShapes s = MatmulShapes.infer(a.shape(), b.shape(), bias == null ? null : bias.shape(), params);
-        MemorySegment A = TensorAccess.segment(a);
-        MemorySegment B = TensorAccess.segment(b);
-        MemorySegment C = TensorAccess.segment(out);
-        MemorySegment bi = bias == null ? null : TensorAccess.segment(bias);
+        Values A = Values.of(a);
+        Values B = Values.of(b);
+        Values C = Values.of(out);
+        Values bi = Values.of(bias);
         long m = s.m(), k = s.k(), n = s.n();
         for (long batch = 0; batch < s.batch(); batch++) {
             long aBase = (s.batchA() == 1 ? 0 : batch) * m * k;
@@ -33,14 +28,14 @@ final class ReferenceMatmul {
             long cBase = batch * m * n;
             for (long i = 0; i < m; i++) {
                 for (long j = 0; j < n; j++) {
-                    double sum = bi == null ? 0.0 : bi.getAtIndex(JAVA_FLOAT, j);
+                    double sum = bi == null ? 0.0 : bi.get(j);
                     for (long p = 0; p < k; p++) {
                         // A is (M,K) row-major, or (K,M) when transposed; likewise B is (K,N) or (N,K).
                         long ai = params.transposeA() ? p * m + i : i * k + p;
                         long bj = params.transposeB() ? j * k + p : p * n + j;
-                        sum += (double) A.getAtIndex(JAVA_FLOAT, aBase + ai) * B.getAtIndex(JAVA_FLOAT, bBase + bj);
+                        sum += A.get(aBase + ai) * B.get(bBase + bj);
                     }
-                    C.setAtIndex(JAVA_FLOAT, cBase + i * n + j, (float) sum);
+                    C.set(cBase + i * n + j, sum);
                 }
             }
         }

@@ -10,11 +10,8 @@ import org.jdnn.ops.RmspropParams;
 import org.jdnn.ops.SgdOps;
 import org.jdnn.ops.SgdParams;
 import org.jdnn.tensor.Tensor;
-import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Optimizer updates written as PyTorch documents them, one element at a time in double precision; state is
@@ -26,92 +23,89 @@ final class ReferenceOptimizers {
 
     /** Registers the sgd, adagrad, rmsprop and adam updates: inputs param, grad, then the state, written in place. */
     static void register(KernelTable table) {
-        table.put(SgdOps.UPDATE, (p, in, out) -> sgd(p.sgd(), in[0].numel(), TensorAccess.segment(in[0]),
-                        TensorAccess.segment(in[1]), segmentOrNull(in[2]), p.firstStep()))
+        table.put(SgdOps.UPDATE, (p, in, out) -> sgd(p.sgd(), in[0].numel(), Values.of(in[0]),
+                        Values.of(in[1]), Values.of(in[2]), p.firstStep()))
                 .put(AdagradOps.UPDATE, (p, in, out) -> adagrad(p.adagrad(), p.step(), in[0].numel(),
-                        TensorAccess.segment(in[0]), TensorAccess.segment(in[1]), TensorAccess.segment(in[2])))
-                .put(RmspropOps.UPDATE, (p, in, out) -> rmsprop(p, in[0].numel(), TensorAccess.segment(in[0]),
-                        TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), segmentOrNull(in[3]),
-                        segmentOrNull(in[4])))
+                        Values.of(in[0]), Values.of(in[1]), Values.of(in[2])))
+                .put(RmspropOps.UPDATE, (p, in, out) -> rmsprop(p, in[0].numel(), Values.of(in[0]),
+                        Values.of(in[1]), Values.of(in[2]), Values.of(in[3]),
+                        Values.of(in[4])))
                 .put(AdamOps.UPDATE, (p, in, out) -> adam(p.adam(), p.step(), in[0].numel(),
-                        TensorAccess.segment(in[0]), TensorAccess.segment(in[1]), TensorAccess.segment(in[2]),
-                        TensorAccess.segment(in[3])));
+                        Values.of(in[0]), Values.of(in[1]), Values.of(in[2]),
+                        Values.of(in[3])));
     }
 
-    private static MemorySegment segmentOrNull(Tensor t) {
-        return t == null ? null : TensorAccess.segment(t);
-    }
 
-    static void sgd(SgdParams h, long n, MemorySegment param, MemorySegment grad, MemorySegment buf, boolean firstStep) {
+    static void sgd(SgdParams h, long n, Values param, Values grad, Values buf, boolean firstStep) {
         for (long i = 0; i < n; i++) {
-            double p = param.getAtIndex(JAVA_FLOAT, i);
-            double d = grad.getAtIndex(JAVA_FLOAT, i) + h.weightDecay() * p;
+            double p = param.get(i);
+            double d = grad.get(i) + h.weightDecay() * p;
             if (h.momentum() != 0) {
-                double b = firstStep ? d : h.momentum() * buf.getAtIndex(JAVA_FLOAT, i) + (1 - h.dampening()) * d;
-                buf.setAtIndex(JAVA_FLOAT, i, (float) b);
+                double b = firstStep ? d : h.momentum() * buf.get(i) + (1 - h.dampening()) * d;
+                buf.set(i, b);
                 d = h.nesterov() ? d + h.momentum() * b : b;
             }
-            param.setAtIndex(JAVA_FLOAT, i, (float) (p - h.lr() * d));
+            param.set(i, p - h.lr() * d);
         }
     }
 
-    static void adagrad(AdagradParams h, long step, long n, MemorySegment param, MemorySegment grad, MemorySegment sum) {
+    static void adagrad(AdagradParams h, long step, long n, Values param, Values grad, Values sum) {
         double clr = h.lr() / (1 + (step - 1) * h.lrDecay());
         for (long i = 0; i < n; i++) {
-            double p = param.getAtIndex(JAVA_FLOAT, i);
-            double g = grad.getAtIndex(JAVA_FLOAT, i) + h.weightDecay() * p;
-            double s = sum.getAtIndex(JAVA_FLOAT, i) + g * g;
-            sum.setAtIndex(JAVA_FLOAT, i, (float) s);
-            param.setAtIndex(JAVA_FLOAT, i, (float) (p - clr * g / (Math.sqrt(s) + h.eps())));
+            double p = param.get(i);
+            double g = grad.get(i) + h.weightDecay() * p;
+            double s = sum.get(i) + g * g;
+            sum.set(i, s);
+            param.set(i, p - clr * g / (Math.sqrt(s) + h.eps()));
         }
     }
 
-    static void rmsprop(RmspropParams h, long n, MemorySegment param, MemorySegment grad, MemorySegment squareAvg,
-                        MemorySegment gradAvg, MemorySegment buf) {
+    static void rmsprop(RmspropParams h, long n, Values param, Values grad, Values squareAvg,
+                        Values gradAvg, Values buf) {
         double a = h.alpha();
         for (long i = 0; i < n; i++) {
-            double p = param.getAtIndex(JAVA_FLOAT, i);
-            double g = grad.getAtIndex(JAVA_FLOAT, i) + h.weightDecay() * p;
-            double sq = a * squareAvg.getAtIndex(JAVA_FLOAT, i) + (1 - a) * g * g;
-            squareAvg.setAtIndex(JAVA_FLOAT, i, (float) sq);
+            double p = param.get(i);
+            double g = grad.get(i) + h.weightDecay() * p;
+            double sq = a * squareAvg.get(i) + (1 - a) * g * g;
+            squareAvg.set(i, sq);
             double avg;
             if (h.centered()) {
-                double ga = a * gradAvg.getAtIndex(JAVA_FLOAT, i) + (1 - a) * g;
-                gradAvg.setAtIndex(JAVA_FLOAT, i, (float) ga);
+                double ga = a * gradAvg.get(i) + (1 - a) * g;
+                gradAvg.set(i, ga);
                 avg = Math.sqrt(sq - ga * ga) + h.eps();
             } else {
                 avg = Math.sqrt(sq) + h.eps();
             }
             double update = g / avg;
             if (h.momentum() > 0) {
-                update = h.momentum() * buf.getAtIndex(JAVA_FLOAT, i) + update;
-                buf.setAtIndex(JAVA_FLOAT, i, (float) update);
+                update = h.momentum() * buf.get(i) + update;
+                buf.set(i, update);
             }
-            param.setAtIndex(JAVA_FLOAT, i, (float) (p - h.lr() * update));
+            param.set(i, p - h.lr() * update);
         }
     }
 
-    static void adam(AdamParams h, long step, long n, MemorySegment param, MemorySegment grad, MemorySegment expAvg,
-                     MemorySegment expAvgSq) {
+    static void adam(AdamParams h, long step, long n, Values param, Values grad, Values expAvg,
+                     Values expAvgSq) {
         double b1 = h.beta1(), b2 = h.beta2();
         double biasCorrection1 = 1 - Math.pow(b1, step);
         double biasCorrection2 = 1 - Math.pow(b2, step);
         for (long i = 0; i < n; i++) {
-            double p = param.getAtIndex(JAVA_FLOAT, i);
-            double g = grad.getAtIndex(JAVA_FLOAT, i);
+            double p = param.get(i);
+            double g = grad.get(i);
             if (h.decoupled()) {
                 p *= 1 - h.lr() * h.weightDecay();
             } else {
                 g += h.weightDecay() * p;
             }
-            double m = b1 * expAvg.getAtIndex(JAVA_FLOAT, i) + (1 - b1) * g;
-            double v = b2 * expAvgSq.getAtIndex(JAVA_FLOAT, i) + (1 - b2) * g * g;
-            expAvg.setAtIndex(JAVA_FLOAT, i, (float) m);
-            expAvgSq.setAtIndex(JAVA_FLOAT, i, (float) v);
+            double m = b1 * expAvg.get(i) + (1 - b1) * g;
+            double v = b2 * expAvgSq.get(i) + (1 - b2) * g * g;
+            expAvg.set(i, m);
+            expAvgSq.set(i, v);
             double mHat = m / biasCorrection1;
             double vHat = v / biasCorrection2;
             // PyTorch adds eps to sqrt(v) / sqrt(1 - beta2^t), i.e. to sqrt(vHat).
-            param.setAtIndex(JAVA_FLOAT, i, (float) (p - h.lr() * mHat / (Math.sqrt(vHat) + h.eps())));
+            param.set(i, p - h.lr() * mHat / (Math.sqrt(vHat) + h.eps()));
         }
     }
 }

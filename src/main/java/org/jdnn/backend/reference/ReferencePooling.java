@@ -11,7 +11,6 @@ import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -32,13 +31,13 @@ final class ReferencePooling {
     /** Registers the pool2d kernels; max pooling's training forward makes the workspace its backward checks. */
     static void register(KernelTable table) {
         table.put(Pool2dOps.FORWARD, (p, in, out) -> forward(p, Pool2dShapes.infer(p, in[0].shape()),
-                        TensorAccess.segment(in[0]), TensorAccess.segment(out[0]), null))
+                        Values.of(in[0]), Values.of(out[0]), null))
                 .put(Pool2dOps.TRAINING, (p, in, out) -> {
                     Pool2dShapes s = Pool2dShapes.infer(p, in[0].shape());
                     if (p.algorithm() == PoolAlgorithm.MAX) {
                         out[1] = Pool2dWorkspace.allocate(workspaceBytes(s), in[0].device());
                     }
-                    forward(p, s, TensorAccess.segment(in[0]), TensorAccess.segment(out[0]),
+                    forward(p, s, Values.of(in[0]), Values.of(out[0]),
                             out[1] == null ? null : TensorAccess.segment(out[1]));
                     if (out[1] != null) {
                         Pool2dWorkspace.filled(out[1], FORMAT, p, in[0].shape());
@@ -50,8 +49,8 @@ final class ReferencePooling {
                         Pool2dWorkspace.check(p.pool().algorithm().opName() + " backward", workspace, FORMAT, p.pool(),
                                 p.input());
                     }
-                    backward(p.pool(), Pool2dShapes.infer(p.pool(), p.input()), TensorAccess.segment(in[0]),
-                            workspace == null ? null : TensorAccess.segment(workspace), TensorAccess.segment(out[0]));
+                    backward(p.pool(), Pool2dShapes.infer(p.pool(), p.input()), Values.of(in[0]),
+                            workspace == null ? null : TensorAccess.segment(workspace), Values.of(out[0]));
                 });
     }
 
@@ -60,7 +59,7 @@ final class ReferencePooling {
         return Math.multiplyExact(s.output().numel(), 4L);
     }
 
-    static void forward(Pool2dParams p, Pool2dShapes s, MemorySegment src, MemorySegment dst, MemorySegment argmax) {
+    static void forward(Pool2dParams p, Pool2dShapes s, Values src, Values dst, MemorySegment argmax) {
         long planes = s.batch() * s.channels();
         for (long plane = 0; plane < planes; plane++) {
             long inBase = plane * s.inH() * s.inW();
@@ -78,7 +77,7 @@ final class ReferencePooling {
                                 if (ih < 0 || ih >= s.inH() || iw < 0 || iw >= s.inW()) {
                                     continue; // padding is minus infinity: never the maximum
                                 }
-                                float v = src.getAtIndex(JAVA_FLOAT, inBase + ih * s.inW() + iw);
+                                double v = src.get(inBase + ih * s.inW() + iw);
                                 // Strictly greater: the first maximum wins ties; a NaN beats every number, the first
                                 // NaN stays (PyTorch's max pooling propagates NaN).
                                 if (bestIndex < 0 || !Double.isNaN(best) && (Double.isNaN(v) || v > best)) {
@@ -87,7 +86,7 @@ final class ReferencePooling {
                                 }
                             }
                         }
-                        dst.setAtIndex(JAVA_FLOAT, out, (float) best);
+                        dst.set(out, best);
                         if (argmax != null) {
                             argmax.setAtIndex(JAVA_INT, out, (int) bestIndex);
                         }
@@ -98,19 +97,19 @@ final class ReferencePooling {
                             for (long kw = 0; kw < p.kernelW(); kw++) {
                                 long iw = ow * p.strideW() - p.padLeft() + kw * p.dilationW();
                                 if (ih >= 0 && ih < s.inH() && iw >= 0 && iw < s.inW()) {
-                                    sum += src.getAtIndex(JAVA_FLOAT, inBase + ih * s.inW() + iw);
+                                    sum += src.get(inBase + ih * s.inW() + iw);
                                 }
                             }
                         }
-                        dst.setAtIndex(JAVA_FLOAT, out, (float) (sum / divisor(p, s, oh, ow)));
+                        dst.set(out, sum / divisor(p, s, oh, ow));
                     }
                 }
             }
         }
     }
 
-    static void backward(Pool2dParams p, Pool2dShapes s, MemorySegment diffDst, MemorySegment argmax,
-                         MemorySegment diffSrc) {
+    static void backward(Pool2dParams p, Pool2dShapes s, Values diffDst, MemorySegment argmax,
+                         Values diffSrc) {
         long planes = s.batch() * s.channels();
         long planeIn = s.inH() * s.inW();
         // Accumulate in double: overlapping windows add several gradients into one input element.
@@ -121,7 +120,7 @@ final class ReferencePooling {
             for (long oh = 0; oh < s.outH(); oh++) {
                 for (long ow = 0; ow < s.outW(); ow++) {
                     long out = outBase + oh * s.outW() + ow;
-                    double g = diffDst.getAtIndex(JAVA_FLOAT, out);
+                    double g = diffDst.get(out);
                     if (p.algorithm() == PoolAlgorithm.MAX) {
                         plane[argmax.getAtIndex(JAVA_INT, out)] += g; // only the maximum passed the value on
                         continue;
@@ -139,7 +138,7 @@ final class ReferencePooling {
                 }
             }
             for (int i = 0; i < plane.length; i++) {
-                diffSrc.setAtIndex(JAVA_FLOAT, c * planeIn + i, (float) plane[i]);
+                diffSrc.set(c * planeIn + i, plane[i]);
             }
         }
     }

@@ -3,12 +3,8 @@ package org.jdnn.backend.reference;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.ops.SignOps;
 import org.jdnn.tensor.Tensor;
-import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.MemorySegment;
 import java.util.function.DoubleUnaryOperator;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /** sign and abs as their definitions, element by element. */
 final class ReferenceSign {
@@ -21,10 +17,10 @@ final class ReferenceSign {
     }
 
     private static void map(Tensor src, Tensor dst, DoubleUnaryOperator f) {
-        MemorySegment x = TensorAccess.segment(src);
-        MemorySegment y = TensorAccess.segment(dst);
+        Values x = Values.of(src);
+        Values y = Values.of(dst);
         for (long i = 0, n = src.numel(); i < n; i++) {
-            y.setAtIndex(JAVA_FLOAT, i, (float) f.applyAsDouble(x.getAtIndex(JAVA_FLOAT, i)));
+            y.set(i, f.applyAsDouble(x.get(i)));
         }
     }
 }
