@@ -1,11 +1,13 @@
 package org.jdnn.autograd;
 
 import org.jdnn.ops.Axes;
+import org.jdnn.ops.ArgReductionOps;
 import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
+import org.jdnn.ops.ComparisonOps;
 import org.jdnn.ops.ConcatOps;
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
@@ -16,6 +18,7 @@ import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.IndexOps;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.NoParams;
@@ -32,6 +35,7 @@ import org.jdnn.ops.ViewOps;
 import org.jdnn.tensor.Idx;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.ValuesIndices;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -855,6 +859,95 @@ public final class F {
      */
     public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target) {
         return Calls.call(org.jdnn.ops.LossOps.BINARY_CROSS_ENTROPY, NoParams.INSTANCE, probabilities, target);
+    }
+
+    // ---- integer- and bool-valued ops ----
+
+    /**
+     * The maximum along {@code dim} and its int64 index, as {@code torch.max(x, dim, keepdim)}: the first index among
+     * ties, NaN as the maximum. Differentiable in the values: the gradient goes to the index position.
+     */
+    public static ValuesIndices max(Tensor x, int dim, boolean keepDim) {
+        Tensor[] out = Calls.callVisible(ArgReductionOps.MAX_DIM, new ArgReductionOps.DimParams(dim, keepDim), x);
+        return new ValuesIndices(out[0], out[1]);
+    }
+
+    /** {@link #max(Tensor, int, boolean)} without keepdim. */
+    public static ValuesIndices max(Tensor x, int dim) {
+        return max(x, dim, false);
+    }
+
+    /** The minimum along {@code dim} and its int64 index ({@code torch.min(x, dim, keepdim)}); NaN as the minimum. */
+    public static ValuesIndices min(Tensor x, int dim, boolean keepDim) {
+        Tensor[] out = Calls.callVisible(ArgReductionOps.MIN_DIM, new ArgReductionOps.DimParams(dim, keepDim), x);
+        return new ValuesIndices(out[0], out[1]);
+    }
+
+    /** {@link #min(Tensor, int, boolean)} without keepdim. */
+    public static ValuesIndices min(Tensor x, int dim) {
+        return min(x, dim, false);
+    }
+
+    /**
+     * {@code condition ? input : other} element-wise with broadcasting ({@code torch.where}); condition is bool, input and
+     * other share a dtype. The gradient of each goes where it was chosen.
+     */
+    public static Tensor where(Tensor condition, Tensor input, Tensor other) {
+        return Calls.call(ComparisonOps.WHERE, NoParams.INSTANCE, condition, input, other);
+    }
+
+    /** {@code where(condition, input, other)} with a scalar {@code other} of input's dtype. */
+    public static Tensor where(Tensor condition, Tensor input, double other) {
+        try (Tensor scalar = scalarLike(input, other)) {
+            return where(condition, input, scalar);
+        }
+    }
+
+    /** {@code where(condition, input, other)} with a scalar {@code input} of other's dtype. */
+    public static Tensor where(Tensor condition, double input, Tensor other) {
+        try (Tensor scalar = scalarLike(other, input)) {
+            return where(condition, scalar, other);
+        }
+    }
+
+    /**
+     * {@code input} with {@code value} where {@code mask} (bool, broadcasting to input's shape) is true
+     * ({@code torch.masked_fill}); the gradient is zero where filled.
+     */
+    public static Tensor maskedFill(Tensor input, Tensor mask, double value) {
+        return Calls.call(ComparisonOps.MASKED_FILL, new ComparisonOps.FillParams(value), input, mask);
+    }
+
+    /** The slices of {@code input} along {@code dim} at the int64 {@code index} (rank 0 or 1): {@code torch.index_select}. */
+    public static Tensor indexSelect(Tensor input, int dim, Tensor index) {
+        return Calls.call(IndexOps.INDEX_SELECT, new IndexOps.DimParams(dim), input, index);
+    }
+
+    /** {@code out[i][j] = input[index[i][j]][j]} for dim 0 (and likewise for the others): {@code torch.gather}. */
+    public static Tensor gather(Tensor input, int dim, Tensor index) {
+        return Calls.call(IndexOps.GATHER, new IndexOps.DimParams(dim), input, index);
+    }
+
+    /** A copy of {@code input} with {@code src}'s values written where {@code index} points: {@code torch.scatter}. */
+    public static Tensor scatter(Tensor input, int dim, Tensor index, Tensor src) {
+        return Calls.call(IndexOps.SCATTER, new IndexOps.DimParams(dim), input, index, src);
+    }
+
+    /** A copy of {@code input} with {@code value} written where {@code index} points: {@code torch.scatter(.., value)}. */
+    public static Tensor scatter(Tensor input, int dim, Tensor index, double value) {
+        try (Tensor src = Tensor.full(value, input.dtype(), input.device(), index.dims())) {
+            return scatter(input, dim, index, src);
+        }
+    }
+
+    /** A copy of {@code input} with {@code src}'s values added where {@code index} points: {@code torch.scatter_add}. */
+    public static Tensor scatterAdd(Tensor input, int dim, Tensor index, Tensor src) {
+        return Calls.call(IndexOps.SCATTER_ADD, new IndexOps.DimParams(dim), input, index, src);
+    }
+
+    /** A rank-0 tensor of {@code value} with {@code like}'s dtype, on its device (PyTorch's wrapped scalar). */
+    private static Tensor scalarLike(Tensor like, double value) {
+        return Tensor.full(value, like.dtype(), like.device());
     }
 
     // ---- dtypes ----

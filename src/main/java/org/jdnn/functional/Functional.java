@@ -2,18 +2,21 @@ package org.jdnn.functional;
 
 import org.jdnn.backend.Backends;
 import org.jdnn.backend.Dispatch;
+import org.jdnn.ops.ArgReductionOps;
 import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
 import org.jdnn.ops.BinaryAlgorithm;
 import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.BinaryParams;
 import org.jdnn.ops.CompareAlgorithm;
+import org.jdnn.ops.ComparisonOps;
 import org.jdnn.ops.ConcatOps;
 import org.jdnn.ops.DropoutMask;
 import org.jdnn.ops.DropoutOps;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.LogicalAlgorithm;
 import org.jdnn.ops.NoParams;
 import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
@@ -77,14 +80,6 @@ public final class Functional {
     /** The gradient wrt the reduction input {@code x}, given its output {@code y} and {@code gradOutput}. */
     public static Tensor reduceBackward(ReductionParams params, Tensor x, Tensor y, Tensor gradOutput) {
         return Dispatch.call1(ReductionOps.REDUCE_BACKWARD, params, x, y, gradOutput);
-    }
-
-    /**
-     * The index of the maximum along {@code axis} as float32 values (PyTorch's {@code argmax(dim, keepdim)}: the
-     * first maximum on ties, a NaN counts as the maximum).
-     */
-    public static Tensor argmax(Tensor x, int axis, boolean keepDim) {
-        return Dispatch.call1(ReductionOps.ARGMAX, new ReductionOps.ArgmaxParams(axis, keepDim), x);
     }
 
     // ---- concat ----
@@ -218,5 +213,115 @@ public final class Functional {
      */
     public static Tensor maxPool2dIndices(Tensor x, Pool2dParams params) {
         return Dispatch.call1(org.jdnn.ops.MaxUnpool2dOps.INDICES, params, x);
+    }
+
+    // ---- integer- and bool-valued ops ----
+
+    /**
+     * The int64 index of the maximum along {@code dim} ({@code torch.argmax(x, dim, keepdim)}): the first maximum on
+     * ties, a NaN counts as the maximum (the first NaN wins).
+     */
+    public static Tensor argmax(Tensor x, int dim, boolean keepDim) {
+        return Dispatch.call1(ArgReductionOps.ARGMAX, new ArgReductionOps.DimParams(dim, keepDim), x);
+    }
+
+    /** The int64 index of the maximum of all elements, in row-major order ({@code torch.argmax(x)}); rank 0. */
+    public static Tensor argmax(Tensor x) {
+        try (Tensor detached = x.detach(); Tensor flat = detached.reshape(-1)) {
+            return argmax(flat, 0, false);
+        }
+    }
+
+    /** The int64 index of the minimum along {@code dim} ({@code torch.argmin}): the first on ties, NaN as the minimum. */
+    public static Tensor argmin(Tensor x, int dim, boolean keepDim) {
+        return Dispatch.call1(ArgReductionOps.ARGMIN, new ArgReductionOps.DimParams(dim, keepDim), x);
+    }
+
+    /** The int64 index of the minimum of all elements, in row-major order ({@code torch.argmin(x)}); rank 0. */
+    public static Tensor argmin(Tensor x) {
+        try (Tensor detached = x.detach(); Tensor flat = detached.reshape(-1)) {
+            return argmin(flat, 0, false);
+        }
+    }
+
+    /**
+     * {@code a op b} with broadcasting, as bool ({@code torch.eq}, ...): PyTorch's type promotion, then IEEE (NaN compares
+     * false except for NE).
+     */
+    public static Tensor compareBool(CompareAlgorithm algorithm, Tensor a, Tensor b) {
+        return Dispatch.call1(ComparisonOps.COMPARE, new ComparisonOps.CompareParams(algorithm), a, b);
+    }
+
+    /** {@code a op scalar} as bool; the scalar takes a's dtype as a Python number does (see {@link ComparisonOps}). */
+    public static Tensor compareBool(CompareAlgorithm algorithm, Tensor a, double scalar) {
+        return Dispatch.call1(ComparisonOps.COMPARE_SCALAR, new ComparisonOps.CompareScalarParams(algorithm, scalar), a);
+    }
+
+    public static Tensor eq(Tensor a, Tensor b) {
+        return compareBool(CompareAlgorithm.EQ, a, b);
+    }
+
+    public static Tensor ne(Tensor a, Tensor b) {
+        return compareBool(CompareAlgorithm.NE, a, b);
+    }
+
+    public static Tensor lt(Tensor a, Tensor b) {
+        return compareBool(CompareAlgorithm.LT, a, b);
+    }
+
+    public static Tensor le(Tensor a, Tensor b) {
+        return compareBool(CompareAlgorithm.LE, a, b);
+    }
+
+    public static Tensor gt(Tensor a, Tensor b) {
+        return compareBool(CompareAlgorithm.GT, a, b);
+    }
+
+    public static Tensor ge(Tensor a, Tensor b) {
+        return compareBool(CompareAlgorithm.GE, a, b);
+    }
+
+    public static Tensor eq(Tensor a, double b) {
+        return compareBool(CompareAlgorithm.EQ, a, b);
+    }
+
+    public static Tensor ne(Tensor a, double b) {
+        return compareBool(CompareAlgorithm.NE, a, b);
+    }
+
+    public static Tensor lt(Tensor a, double b) {
+        return compareBool(CompareAlgorithm.LT, a, b);
+    }
+
+    public static Tensor le(Tensor a, double b) {
+        return compareBool(CompareAlgorithm.LE, a, b);
+    }
+
+    public static Tensor gt(Tensor a, double b) {
+        return compareBool(CompareAlgorithm.GT, a, b);
+    }
+
+    public static Tensor ge(Tensor a, double b) {
+        return compareBool(CompareAlgorithm.GE, a, b);
+    }
+
+    /** {@code a && b} on truth values (nonzero is true, NaN included), with broadcasting, as bool. */
+    public static Tensor logicalAnd(Tensor a, Tensor b) {
+        return Dispatch.call1(ComparisonOps.LOGICAL, new ComparisonOps.LogicalParams(LogicalAlgorithm.AND), a, b);
+    }
+
+    /** {@code a || b} on truth values, with broadcasting, as bool. */
+    public static Tensor logicalOr(Tensor a, Tensor b) {
+        return Dispatch.call1(ComparisonOps.LOGICAL, new ComparisonOps.LogicalParams(LogicalAlgorithm.OR), a, b);
+    }
+
+    /** {@code a ^ b} on truth values, with broadcasting, as bool. */
+    public static Tensor logicalXor(Tensor a, Tensor b) {
+        return Dispatch.call1(ComparisonOps.LOGICAL, new ComparisonOps.LogicalParams(LogicalAlgorithm.XOR), a, b);
+    }
+
+    /** {@code !a} on truth values (zero is false), as bool. */
+    public static Tensor logicalNot(Tensor a) {
+        return Dispatch.call1(ComparisonOps.LOGICAL_NOT, NoParams.INSTANCE, a);
     }
 }

@@ -48,37 +48,4 @@ public final class ReductionOps {
                 s.checkOutput(op, in[2], "gradOutput");
                 return new Shape[] {in[0]};
             });
-
-    /** The params of {@link #ARGMAX}: the axis (negative counts from the end) and whether it stays as size 1. */
-    public record ArgmaxParams(int axis, boolean keepDim) {
-    }
-
-    /**
-     * The index of the maximum along one axis, as PyTorch's {@code argmax(dim, keepdim)}: the first one on ties,
-     * and a NaN counts as larger than every number (the first NaN wins). Indices are float32 values, exact below
-     * 2^24. Not differentiable.
-     */
-    public static final Op<ArgmaxParams> ARGMAX = Op.<ArgmaxParams>declare("argmax", "input")
-            .family("reduction").outputs("indices")
-            .shapes((p, in) -> {
-                int axis = Axes.normalize("argmax", p.axis(), in[0]);
-                if (in[0].dim(axis) == 0) {
-                    throw new IllegalArgumentException("argmax: cannot take the argmax over zero elements (shape "
-                            + in[0] + ", axis " + p.axis() + ")");
-                }
-                if (in[0].dim(axis) > 1L << 24) {
-                    throw new IllegalArgumentException("argmax: axis " + p.axis() + " of shape " + in[0] + " has more than "
-                            + "2^24 elements, whose indices float32 cannot hold exactly");
-                }
-                long[] dims = in[0].dims();
-                long[] out = new long[p.keepDim() ? dims.length : dims.length - 1];
-                for (int i = 0, j = 0; i < dims.length; i++) {
-                    if (i != axis) {
-                        out[j++] = dims[i];
-                    } else if (p.keepDim()) {
-                        out[j++] = 1;
-                    }
-                }
-                return new Shape[] {Shape.of(out)};
-            });
 }

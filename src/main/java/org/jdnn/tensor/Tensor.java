@@ -1373,6 +1373,157 @@ public final class Tensor implements AutoCloseable {
         };
     }
 
+    // ---- fluent: integer- and bool-valued ops ----
+
+    /** The int64 index of the maximum of all elements ({@code x.argmax()}). */
+    public Tensor argmax() {
+        return org.jdnn.functional.Functional.argmax(this);
+    }
+
+    /** The int64 indices of the maxima along {@code dim} ({@code x.argmax(dim)}). */
+    public Tensor argmax(int dim) {
+        return org.jdnn.functional.Functional.argmax(this, dim, false);
+    }
+
+    public Tensor argmax(int dim, boolean keepDim) {
+        return org.jdnn.functional.Functional.argmax(this, dim, keepDim);
+    }
+
+    /** The int64 index of the minimum of all elements ({@code x.argmin()}). */
+    public Tensor argmin() {
+        return org.jdnn.functional.Functional.argmin(this);
+    }
+
+    public Tensor argmin(int dim) {
+        return org.jdnn.functional.Functional.argmin(this, dim, false);
+    }
+
+    public Tensor argmin(int dim, boolean keepDim) {
+        return org.jdnn.functional.Functional.argmin(this, dim, keepDim);
+    }
+
+    /** The maxima along {@code dim} and their int64 indices ({@code x.max(dim)}). */
+    public ValuesIndices max(int dim) {
+        return org.jdnn.autograd.F.max(this, dim, false);
+    }
+
+    public ValuesIndices max(int dim, boolean keepDim) {
+        return org.jdnn.autograd.F.max(this, dim, keepDim);
+    }
+
+    /** The minima along {@code dim} and their int64 indices ({@code x.min(dim)}). */
+    public ValuesIndices min(int dim) {
+        return org.jdnn.autograd.F.min(this, dim, false);
+    }
+
+    public ValuesIndices min(int dim, boolean keepDim) {
+        return org.jdnn.autograd.F.min(this, dim, keepDim);
+    }
+
+    /** {@code this == other} element-wise with broadcasting, as bool. */
+    public Tensor eq(Tensor other) {
+        return org.jdnn.functional.Functional.eq(this, other);
+    }
+
+    public Tensor eq(double other) {
+        return org.jdnn.functional.Functional.eq(this, other);
+    }
+
+    public Tensor ne(Tensor other) {
+        return org.jdnn.functional.Functional.ne(this, other);
+    }
+
+    public Tensor ne(double other) {
+        return org.jdnn.functional.Functional.ne(this, other);
+    }
+
+    public Tensor lt(Tensor other) {
+        return org.jdnn.functional.Functional.lt(this, other);
+    }
+
+    public Tensor lt(double other) {
+        return org.jdnn.functional.Functional.lt(this, other);
+    }
+
+    public Tensor le(Tensor other) {
+        return org.jdnn.functional.Functional.le(this, other);
+    }
+
+    public Tensor le(double other) {
+        return org.jdnn.functional.Functional.le(this, other);
+    }
+
+    public Tensor gt(Tensor other) {
+        return org.jdnn.functional.Functional.gt(this, other);
+    }
+
+    public Tensor gt(double other) {
+        return org.jdnn.functional.Functional.gt(this, other);
+    }
+
+    public Tensor ge(Tensor other) {
+        return org.jdnn.functional.Functional.ge(this, other);
+    }
+
+    public Tensor ge(double other) {
+        return org.jdnn.functional.Functional.ge(this, other);
+    }
+
+    public Tensor logicalAnd(Tensor other) {
+        return org.jdnn.functional.Functional.logicalAnd(this, other);
+    }
+
+    public Tensor logicalOr(Tensor other) {
+        return org.jdnn.functional.Functional.logicalOr(this, other);
+    }
+
+    public Tensor logicalXor(Tensor other) {
+        return org.jdnn.functional.Functional.logicalXor(this, other);
+    }
+
+    public Tensor logicalNot() {
+        return org.jdnn.functional.Functional.logicalNot(this);
+    }
+
+    /** This where {@code condition} holds, else {@code other}: PyTorch's {@code x.where(condition, other)}. */
+    public Tensor where(Tensor condition, Tensor other) {
+        return org.jdnn.autograd.F.where(condition, this, other);
+    }
+
+    public Tensor where(Tensor condition, double other) {
+        return org.jdnn.autograd.F.where(condition, this, other);
+    }
+
+    /** A copy with {@code value} where {@code mask} (bool) is true ({@code x.masked_fill(mask, value)}). */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return org.jdnn.autograd.F.maskedFill(this, mask, value);
+    }
+
+    /** {@code x.index_select(dim, index)}. */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return org.jdnn.autograd.F.indexSelect(this, dim, index);
+    }
+
+    /** {@code x.gather(dim, index)}. */
+    public Tensor gather(int dim, Tensor index) {
+        return org.jdnn.autograd.F.gather(this, dim, index);
+    }
+
+    /** {@code x.scatter(dim, index, src)} (a new tensor; this one is unchanged). */
+    public Tensor scatter(int dim, Tensor index, Tensor src) {
+        return org.jdnn.autograd.F.scatter(this, dim, index, src);
+    }
+
+    /** {@code x.scatter(dim, index, value)} (a new tensor; this one is unchanged). */
+    public Tensor scatter(int dim, Tensor index, double value) {
+        return org.jdnn.autograd.F.scatter(this, dim, index, value);
+    }
+
+    /** {@code x.scatter_add(dim, index, src)} (a new tensor; this one is unchanged). */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return org.jdnn.autograd.F.scatterAdd(this, dim, index, src);
+    }
+
     // ---- fluent: dtypes ----
 
     /** This tensor converted to {@code dtype} ({@code x.to(torch.int64)}); see {@link org.jdnn.autograd.F#to(Tensor, DType)}. */

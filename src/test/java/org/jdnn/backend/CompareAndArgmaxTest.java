@@ -2,10 +2,8 @@ package org.jdnn.backend;
 
 import org.jdnn.autograd.F;
 import org.jdnn.backend.reference.ReferenceBackend;
-import org.jdnn.functional.Functional;
 import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.CompareAlgorithm;
-import org.jdnn.ops.ReductionOps;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
@@ -20,13 +18,11 @@ import java.util.SplittableRandom;
 import static org.jdnn.testing.Kernels.in;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The comparison op (a 0/1 mask, with broadcasting, IEEE on NaN) and argmax along one axis (PyTorch's: first maximum
- * on ties, NaN is the maximum), on every CPU backend: closed-form values, NaN, ties, broadcasting, then seeded random
- * parity of oneDNN against the reference (exact: both produce 0/1 or integer indices).
+ * The float mask comparison op (a 0/1 mask, with broadcasting, IEEE on NaN) on every CPU backend: closed-form values,
+ * NaN, broadcasting, then seeded random parity of oneDNN against the reference (exact: both produce 0/1). The int64
+ * argmax and the bool comparisons are tested in {@code org.jdnn.ops.IntegerAndBoolOpsTest} and the op matrix.
  */
 class CompareAndArgmaxTest {
     private static final float NAN = Float.NaN;
@@ -133,86 +129,6 @@ class CompareAndArgmaxTest {
                     assertArrayEquals(new float[] {0, 2, 3}, d.grad().toFloatArray(), backend.name() + " scalar max");
                 }
             });
-        }
-    }
-
-    private static float[] argmax(Backend backend, Tensor x, int axis, boolean keepDim, long... outDims) {
-        Tensor out = Tensor.full(-1f, outDims);
-        Kernels.run(backend, ReductionOps.ARGMAX, new ReductionOps.ArgmaxParams(axis, keepDim), in(x), out);
-        return out.toFloatArray();
-    }
-
-    @Test
-    void argmaxTakesTheFirstMaximumAndNaNAsTheMaximum() {
-        try (Scope scope = Scope.open()) {
-            Tensor x = Tensor.of(new float[] {
-                    1, 3, 3, 0,                 // a tie: the first
-                    5, NAN, 9, NAN,             // NaN is the maximum: the first NaN
-                    NAN, NAN, NAN, NAN,         // all NaN: 0
-                    Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, -1, -1}, 4, 4);
-            for (Backend backend : backends()) {
-                assertArrayEquals(new float[] {1, 1, 0, 2}, argmax(backend, x, 1, false, 4), backend.name());
-                assertArrayEquals(new float[] {1, 1, 0, 2}, argmax(backend, x, -1, true, 4, 1), backend.name() + " keepDim");
-                // Over rows (inner size 4): columns {1,5,NaN,-inf} {3,NaN,NaN,-inf} {3,9,NaN,-1} {0,NaN,NaN,-1}.
-                assertArrayEquals(new float[] {2, 1, 2, 1}, argmax(backend, x, 0, false, 4), backend.name() + " axis 0");
-                assertArrayEquals(new float[] {2, 1, 2, 1}, argmax(backend, x, -2, true, 1, 4), backend.name());
-                Tensor ties = Tensor.of(new float[] {2, 2, 2, 1, 2, 2}, 2, 3);
-                assertArrayEquals(new float[] {0, 0, 0}, argmax(backend, ties, 0, false, 3), backend.name() + " ties");
-            }
-        }
-    }
-
-    @Test
-    void argmaxOverAMiddleAxisAndLongAxesIsExact() {
-        try (Scope scope = Scope.open()) {
-            // (2, 3, 2): the maximum along axis 1 for each (outer, inner).
-            Tensor x = Tensor.of(new float[] {0, 9, 4, 9, 4, 1, /**/ 7, NAN, 7, 0, 8, 0}, 2, 3, 2);
-            int n = 70_001;
-            float[] ramp = new float[n];
-            for (int i = 0; i < n; i++) {
-                ramp[i] = i % 1000;
-            }
-            ramp[n - 2] = 1000; // the last maximum is near the end: its index needs 17 bits
-            Tensor long_ = Tensor.of(ramp, 1, n);
-            for (Backend backend : backends()) {
-                assertArrayEquals(new float[] {1, 0, 2, 0}, argmax(backend, x, 1, false, 2, 2), backend.name());
-                assertArrayEquals(new float[] {n - 2}, argmax(backend, long_, 1, false, 1), backend.name());
-                assertArrayEquals(new float[] {0}, argmax(backend, Tensor.of(new float[] {5}, 1), 0, false), backend.name());
-            }
-        }
-    }
-
-    @Test
-    void argmaxMatchesTheReferenceOnRandomShapes() {
-        SplittableRandom random = new SplittableRandom(62);
-        try (Scope scope = Scope.open()) {
-            for (int i = 0; i < 40; i++) {
-                int rank = 1 + random.nextInt(4);
-                long[] dims = RandomShapes.shape(random, rank, 3000);
-                int axis = random.nextInt(-rank, rank);
-                boolean keepDim = random.nextBoolean();
-                Tensor x = values(random, dims);
-                Tensor expected = Functional.argmax(x, axis, keepDim);
-                long[] out = expected.dims();
-                assertArrayEquals(expected.toFloatArray(), argmax(ReferenceBackend.INSTANCE, x, axis, keepDim, out));
-                assertArrayEquals(expected.toFloatArray(), argmax(Parity.onednn("reduction"), x, axis, keepDim, out),
-                        x.shape() + " axis " + axis);
-            }
-        }
-    }
-
-    @Test
-    void argmaxRejectsBadArguments() {
-        try (Scope scope = Scope.open()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Functional.argmax(Tensor.randn(1, 2, 3), 2, false));
-            assertTrue(e.getMessage().startsWith("argmax: axis 2 is out of range for shape [2, 3]"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> Functional.argmax(Tensor.empty(2, 0), 1, false));
-            assertTrue(e.getMessage().contains("argmax: cannot take the argmax over zero elements"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> Functional.argmax(Tensor.scalar(1f), 0, false));
-            assertTrue(e.getMessage().contains("rank >= 1"), e.getMessage());
-            // An empty batch has empty indices.
-            assertEquals(Shape.of(0), Functional.argmax(Tensor.empty(0, 3), 1, false).shape());
         }
     }
 }

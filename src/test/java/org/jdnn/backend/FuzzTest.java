@@ -605,29 +605,6 @@ class FuzzTest {
         });
     }
 
-    @Test
-    void argmax() {
-        fuzz("argmax", 12, 300, c -> {
-            SplittableRandom r = c.r;
-            int rank = r.nextInt(5);
-            long[] dims = shape(r, rank, 7);
-            int axis = r.nextInt(4) > 0 && rank > 0 ? r.nextInt(2 * rank) - rank : r.nextInt(2 * rank + 5) - rank - 2;
-            boolean keepDim = r.nextBoolean();
-            ReductionOps.ArgmaxParams params = orNull(r, () -> new ReductionOps.ArgmaxParams(axis, keepDim));
-            c.params = String.valueOf(params);
-            c.names.add("argmax");
-            long[] out;
-            try {
-                out = ReductionOps.ARGMAX.outputShapes(new ReductionOps.ArgmaxParams(axis, keepDim),
-                        new Shape[] {Shape.of(dims)})[0].dims();
-            } catch (IllegalArgumentException e) {
-                out = null;
-            }
-            int src = c.data(dims), dst = c.output(small(r, out, Math.max(0, rank - 1)));
-            c.op = (backend, t) -> Kernels.run(backend, ReductionOps.ARGMAX, params, in(t[src]), t[dst]);
-        });
-    }
-
     // ---- concat / split ----
 
     @Test

@@ -27,6 +27,8 @@ final class OpEntries {
         all.addAll(EltwiseMathEntries.all());
         // ---- losses ----
         all.addAll(LossEntries.all());
+        // ---- integer- and bool-valued ops ----
+        all.addAll(IntegerOpsEntries.all());
         // ---- dtypes ----
         all.addAll(CastEntries.all());
         // ---- layers ----

@@ -1,7 +1,6 @@
 package org.jdnn.matrix;
 
 import org.jdnn.ops.ReductionAlgorithm;
-import org.jdnn.ops.ReductionOps.ArgmaxParams;
 import org.jdnn.ops.ReductionOps.SumToShapeParams;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
@@ -15,17 +14,17 @@ import java.util.SplittableRandom;
 import static org.jdnn.matrix.Samples.randn;
 
 /**
- * The matrix entries of the reductions: sum_to_shape, reduction (sum, mean, max over axes), reduction_backward and
- * argmax. Bounds: sums {@code 1e-5 |ref| + 1e-5 sqrt(K)}, K the number of elements summed into each output element,
- * as the parity suites (mean and max: K = 1); the backward, a copy or one multiply, {@code 1e-6 |ref| + 1e-7}; argmax
- * exact.
+ * The matrix entries of the reductions: sum_to_shape, reduction (sum, mean, max over axes) and reduction_backward
+ * (argmax is in {@link IntegerOpsEntries}). Bounds: sums {@code 1e-5 |ref| + 1e-5 sqrt(K)}, K the number of elements
+ * summed into each output element, as the parity suites (mean and max: K = 1); the backward, a copy or one multiply,
+ * {@code 1e-6 |ref| + 1e-7}.
  */
 final class ReductionEntries {
     private ReductionEntries() {
     }
 
     static List<OpInfo<?>> all() {
-        return List.of(reduction(), reductionBackward(), argmax(), sumToShape());
+        return List.of(reduction(), reductionBackward(), sumToShape());
     }
 
     private static OpInfo<SumToShapeParams> sumToShape() {
@@ -160,61 +159,6 @@ final class ReductionEntries {
         }
         Sample.Operand y = SampleValues.reference(ReductionOps.REDUCE, p, 0, x);
         return Sample.of(description, p, x, y, randn(r, y.shape().dims()));
-    }
-
-    // ---- argmax ----
-
-    /** Not differentiable; on oneDNN a plain loop (no primitive). Exact. */
-    private static OpInfo<ArgmaxParams> argmax() {
-        return OpInfo.of(ReductionOps.ARGMAX).tolerance(0, 0)
-                .samples(ReductionEntries::argmaxSamples)
-                .primitiveOptional((p, in) -> true)
-                .build();
-    }
-
-    /**
-     * Every axis of random shapes of rank 1..5 (negative half the time, keepDim at random), distinct values and ties
-     * (the first maximum wins), NaN (larger than every number: the first NaN wins), all NaN, infinities, an empty
-     * non-reduced axis; refused: a rank-0 input, an empty axis, an axis out of range.
-     */
-    private static List<Sample<ArgmaxParams>> argmaxSamples(SplittableRandom r) {
-        List<Sample<ArgmaxParams>> samples = new ArrayList<>();
-        for (int rank = 1; rank <= 5; rank++) {
-            long[] dims = Samples.shape(r, rank, 7, 400);
-            for (int axis = 0; axis < rank; axis++) {
-                int given = r.nextBoolean() ? axis : axis - rank;
-                Sample.Operand x = switch (r.nextInt(3)) {
-                    case 0 -> randn(r, dims);
-                    case 1 -> SampleValues.ties(r, 3, dims);
-                    default -> Samples.withSpecials(r, randn(r, dims));
-                };
-                samples.add(argmax("rank " + rank, new ArgmaxParams(given, r.nextBoolean()), x));
-            }
-        }
-        samples.add(argmax("ties: the first maximum", new ArgmaxParams(1, false),
-                SampleValues.of(new float[] {1, 3, 3, 0, 2, 2, 2, 2, 5, 1, 5, 5}, 3, 4)));
-        samples.add(argmax("ties along the leading axis", new ArgmaxParams(0, true), SampleValues.ties(r, 2, 6, 3, 5)));
-        samples.add(argmax("NaN wins, the first of two", new ArgmaxParams(-1, false),
-                SampleValues.of(new float[] {1, Float.NaN, 9, Float.NaN, Float.POSITIVE_INFINITY, 2}, 1, 6)));
-        samples.add(argmax("all NaN", new ArgmaxParams(0, false), SampleValues.filled(Float.NaN, 4, 3)));
-        samples.add(argmax("+Inf beats numbers, -Inf everywhere", new ArgmaxParams(1, false),
-                SampleValues.of(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 3,
-                        Float.POSITIVE_INFINITY, 7, Float.NEGATIVE_INFINITY}, 2, 3)));
-        samples.add(argmax("a size-1 axis", new ArgmaxParams(1, true), randn(r, 3, 1, 2)));
-        samples.add(argmax("an empty non-reduced axis", new ArgmaxParams(1, false), randn(r, 0, 4)));
-        samples.add(argmax("long rows (the loop along the innermost axis)", new ArgmaxParams(-1, false),
-                randn(r, 3, 257)));
-        samples.add(Sample.rejected("rank 0", "out of range", new ArgmaxParams(0, false), randn(r)));
-        samples.add(Sample.rejected("an empty axis", "zero elements", new ArgmaxParams(0, false), randn(r, 0, 4)));
-        samples.add(Sample.rejected("axis 2 of a rank-2 tensor", "out of range", new ArgmaxParams(2, false),
-                randn(r, 2, 3)));
-        samples.add(Sample.rejected("axis -3 of a rank-2 tensor", "out of range", new ArgmaxParams(-3, false),
-                randn(r, 2, 3)));
-        return samples;
-    }
-
-    private static Sample<ArgmaxParams> argmax(String name, ArgmaxParams p, Sample.Operand x) {
-        return Sample.of(name + ": " + x.shape() + " axis " + p.axis() + (p.keepDim() ? " keepDim" : ""), p, x);
     }
 
     /**

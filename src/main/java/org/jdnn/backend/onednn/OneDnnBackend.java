@@ -83,6 +83,10 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         OneDnnPow.register(kernels);
         // ---- losses ----
         OneDnnLoss.register(kernels);
+        // ---- integer- and bool-valued ops ----
+        OneDnnArgReduction.register(kernels);
+        OneDnnComparison.register(kernels);
+        OneDnnIndexing.register(kernels);
         // ---- dtypes ----
         OneDnnCast.register(kernels);
         // ---- layers ----

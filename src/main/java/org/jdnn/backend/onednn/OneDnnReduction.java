@@ -6,7 +6,6 @@ import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.HostMemory;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
-import org.jdnn.ops.Axes;
 import org.jdnn.ops.BroadcastShapes;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
@@ -57,7 +56,7 @@ final class OneDnnReduction {
     }
 
     /**
-     * Registers reduction, its backward and argmax. A reduction over nothing (an empty source, a non-empty result:
+     * Registers reduction and its backward. A reduction over nothing (an empty source, a non-empty result:
      * sum 0, mean NaN) and a max backward with ties or NaN in some slice fall back to the reference.
      */
     void register(KernelTable table) {
@@ -69,9 +68,7 @@ final class OneDnnReduction {
                 .put(ReductionOps.REDUCE_BACKWARD, (p, in, out) -> reduceBackward(p, in[0], in[1], in[2], out[0]),
                         Fallback.toReference("a max with ties or NaN in some slice (the first-max rule)",
                                 (p, in, out) -> p.algorithm() == ReductionAlgorithm.MAX
-                                        && tiedOrNaNMaximum(ReductionShapes.infer(p, in[0].shape()), in[0])))
-                .put(ReductionOps.ARGMAX, (p, in, out) -> argmax(Axes.normalize("argmax", p.axis(), in[0].shape()),
-                        in[0].shape(), TensorAccess.segment(in[0]), TensorAccess.segment(out[0])));
+                                        && tiedOrNaNMaximum(ReductionShapes.infer(p, in[0].shape()), in[0])));
     }
 
     /**
@@ -167,49 +164,6 @@ final class OneDnnReduction {
             }
         }
         return false;
-    }
-
-    /**
-     * argmax along {@code axis} as PyTorch (first maximum, the first NaN wins): a contiguous scan per row when the
-     * axis is innermost (a classifier's [N, C] logits), else one pass over the axis keeping a row of running maxima.
-     */
-    static void argmax(int axis, Shape shape, MemorySegment src, MemorySegment dst) {
-        long outer = Axes.outerSize(shape, axis), inner = Axes.innerSize(shape, axis), size = shape.dim(axis);
-        if (inner == 1) {
-            for (long o = 0; o < outer; o++) {
-                long base = o * size, index = 0;
-                float best = src.getAtIndex(JAVA_FLOAT, base);
-                for (long k = 1; k < size && best == best; k++) {
-                    float v = src.getAtIndex(JAVA_FLOAT, base + k);
-                    if (v > best || v != v) {
-                        best = v;
-                        index = k;
-                    }
-                }
-                dst.setAtIndex(JAVA_FLOAT, o, index);
-            }
-            return;
-        }
-        int width = Math.toIntExact(inner);
-        float[] best = new float[width];
-        float[] index = new float[width];
-        for (long o = 0; o < outer; o++) {
-            long base = o * size * inner;
-            MemorySegment.copy(src, JAVA_FLOAT, base * Float.BYTES, best, 0, width);
-            Arrays.fill(index, 0f);
-            for (long k = 1; k < size; k++) {
-                long row = base + k * inner;
-                for (int i = 0; i < width; i++) {
-                    float v = src.getAtIndex(JAVA_FLOAT, row + i);
-                    // Once a NaN is the best, nothing replaces it: v > NaN and NaN != NaN are both false there.
-                    if (v > best[i] || (v != v && best[i] == best[i])) {
-                        best[i] = v;
-                        index[i] = k;
-                    }
-                }
-            }
-            MemorySegment.copy(index, 0, dst, JAVA_FLOAT, o * inner * Float.BYTES, width);
-        }
     }
 
     /** The matmul (1, m) x (m, n) -> (1, n) that sums (or averages) m rows of n. */

@@ -39,6 +39,10 @@ public final class ReferenceBackend implements Backend {
         ReferencePow.register(kernels);
         // ---- losses ----
         ReferenceLoss.register(kernels);
+        // ---- integer- and bool-valued ops ----
+        ReferenceArgReduction.register(kernels);
+        ReferenceComparison.register(kernels);
+        ReferenceIndexing.register(kernels);
         // ---- dtypes ----
         ReferenceCast.register(kernels);
         // ---- layers ----

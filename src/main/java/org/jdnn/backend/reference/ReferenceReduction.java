@@ -1,7 +1,6 @@
 package org.jdnn.backend.reference;
 
 import org.jdnn.backend.KernelTable;
-import org.jdnn.ops.Axes;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionShapes;
@@ -19,37 +18,13 @@ final class ReferenceReduction {
     private ReferenceReduction() {
     }
 
-    /** Registers reduction, its backward and argmax. */
+    /** Registers reduction and its backward. */
     static void register(KernelTable table) {
         table.put(ReductionOps.REDUCE, (p, in, out) -> forward(p.algorithm(), ReductionShapes.infer(p, in[0].shape()),
                         in[0].shape(), Values.of(in[0]), Values.of(out[0])))
                 .put(ReductionOps.REDUCE_BACKWARD, (p, in, out) -> backward(p.algorithm(),
                         ReductionShapes.infer(p, in[0].shape()), in[0].shape(), Values.of(in[0]),
-                        Values.of(in[2]), Values.of(out[0])))
-                .put(ReductionOps.ARGMAX, (p, in, out) -> argmax(Axes.normalize("argmax", p.axis(), in[0].shape()),
-                        in[0].shape(), Values.of(in[0]), Values.of(out[0])));
-    }
-
-    /**
-     * PyTorch's argmax along {@code axis}: for each (outer, inner) position, the index of the first maximum of the
-     * slice, where a NaN is larger than every number (so the first NaN wins).
-     */
-    static void argmax(int axis, Shape shape, Values src, Values dst) {
-        long outer = Axes.outerSize(shape, axis), inner = Axes.innerSize(shape, axis), size = shape.dim(axis);
-        for (long o = 0; o < outer; o++) {
-            for (long i = 0; i < inner; i++) {
-                long best = 0;
-                double bestValue = src.get(o * size * inner + i);
-                for (long k = 1; k < size && !Double.isNaN(bestValue); k++) {
-                    double v = src.get((o * size + k) * inner + i);
-                    if (Double.isNaN(v) || v > bestValue) {
-                        best = k;
-                        bestValue = v;
-                    }
-                }
-                dst.set(o * inner + i, best);
-            }
-        }
+                        Values.of(in[2]), Values.of(out[0])));
     }
 
     static void forward(ReductionAlgorithm algorithm, ReductionShapes s, Shape srcShape, Values src, Values dst) {

@@ -26,10 +26,10 @@ public final class Metrics {
     /** The arg-max of every row, computed by the backend; only the indices come to the host. */
     static int[] predictions(Tensor logits) {
         try (Tensor indices = Functional.argmax(logits, 1, false)) {
-            float[] values = indices.toFloatArray();
+            long[] values = indices.toLongArray();
             int[] out = new int[values.length];
             for (int i = 0; i < values.length; i++) {
-                out[i] = (int) values[i];
+                out[i] = Math.toIntExact(values[i]);
             }
             return out;
         }
