@@ -8,6 +8,7 @@ import org.jdnn.ops.Conv2dParams;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.GradCheck;
 import org.jdnn.testing.GradientCheck;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,20 @@ class Float64GradCheckTest {
             Tensor values = randn(r, 2, 4).detach();
             gradcheck("mse_loss", in -> Losses.mseLoss(in[0], values), randn(r, 2, 4));
         }
+    }
+
+    @Test
+    void gradCheckOfOneOpInDouble() {
+        SplittableRandom r = new SplittableRandom(5);
+        Backends.with(ReferenceBackend.INSTANCE, () -> {
+            try (Scope scope = Scope.open()) {
+                Tensor x = randn(r, 2, 5);
+                Tensor c = randn(r, 2, 5).detach();
+                F.sum(F.mul(F.softmax(x, 1), c)).backward();
+                GradCheck.check(in -> F.softmax(in, 1), x.detach(), c, x.grad(), STEP, TOLERANCE, TOLERANCE,
+                        "softmax through GradCheck");
+            }
+        });
     }
 
     @Test

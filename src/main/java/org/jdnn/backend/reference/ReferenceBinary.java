@@ -62,7 +62,7 @@ final class ReferenceBinary {
         MemorySegment.copy(source.segment, 0, out.segment, 0, n * source.dtype().byteSize());
     }
 
-    /** Training: each element times its mask value (0 or 1/(1-p), one rounding as a float multiply); else a copy. */
+    /** Training: each element times its mask value (0 or 1/(1-p), one rounding to the dtype); else a copy. */
     static void dropout(DropoutParams params, Values x, Values out, long n) {
         if (!params.training()) {
             copy(x, out, n);

@@ -15,7 +15,8 @@ import org.jdnn.tensor.Tensor;
 
 /**
  * Optimizer updates written as PyTorch documents them, one element at a time in double precision; state is
- * stored back as float. The oneDNN backend has its own float loops (oneDNN has no optimizer primitives).
+ * stored back in the parameter's dtype. The oneDNN backend has its own float loops (oneDNN has no optimizer
+ * primitives).
  */
 final class ReferenceOptimizers {
     private ReferenceOptimizers() {
