@@ -223,13 +223,13 @@ final class IntegerOpsEntries {
 
     private static List<Sample<CompareScalarParams>> compareScalarSamples(SplittableRandom r) {
         List<Sample<CompareScalarParams>> samples = new ArrayList<>();
-        double[] scalars = {0, 1, -0.5, 0.1, Double.NaN, Double.POSITIVE_INFINITY};
+        double[] scalars = {0, 1, -0.5, 0.25, Double.NaN, Double.POSITIVE_INFINITY};
         for (CompareAlgorithm algorithm : CompareAlgorithm.values()) {
             for (double s : scalars) {
                 int rank = r.nextInt(6);
                 Sample.Operand x = SampleValues.ties(r, 3, Samples.shape(r, rank, 5, 200));
                 samples.add(Sample.of(algorithm.opName() + " " + s + ", rank " + rank,
-                        new CompareScalarParams(algorithm, s), s == 0.1 ? SampleValues.filled(0.1f, 3) : x));
+                        new CompareScalarParams(algorithm, s), s == 0.25 ? SampleValues.filled(0.25f, 3) : x));
             }
             samples.add(Sample.of(algorithm.opName() + " int64 with 2", new CompareScalarParams(algorithm, 2),
                     as(DType.INT64, SampleValues.ties(r, 4, 5))));
