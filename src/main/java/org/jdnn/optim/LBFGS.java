@@ -445,9 +445,13 @@ public final class LBFGS extends Optimizer {
         return (lower + upper) / 2;
     }
 
-    /** The parameters' gradients as one flat vector (zeros for a parameter without one), owned by the caller. */
+    /**
+     * The parameters' gradients as one flat vector, owned by the caller: zeros for a parameter without one and for a
+     * frozen one, so a frozen parameter's direction, and with it its step, stays 0.
+     */
     private Tensor flatGrad() {
-        return owned(() -> flat(p -> p.grad() == null ? Tensor.zeros(p.device(), p.numel()) : p.grad().reshape(-1)));
+        return owned(() -> flat(p -> p.grad() == null || !p.requiresGrad() ? Tensor.zeros(p.device(), p.numel())
+                : p.grad().reshape(-1)));
     }
 
     /** The parameters' values as one flat vector, owned by the caller. */

@@ -5,6 +5,7 @@ import org.jdnn.nn.init.Init;
 import org.jdnn.ops.AdamParams;
 import org.jdnn.ops.SgdParams;
 import org.jdnn.optim.Adam;
+import org.jdnn.optim.LBFGS;
 import org.jdnn.optim.Optimizer;
 import org.jdnn.optim.SGD;
 import org.jdnn.tensor.Scope;
@@ -147,6 +148,27 @@ class ModuleTreeTest {
                 assertFalse(p.requiresGrad());
             }
             net.head.parameters().forEach(p -> assertTrue(p.requiresGrad()));
+        }
+    }
+
+    @Test
+    void lbfgsLeavesAFrozenParameterWithAStaleGradientWhereItIs() {
+        try (Net net = new Net(7); Scope scope = Scope.open()) {
+            Tensor x = Tensor.randn(8, 8, 4);
+            F.sum(F.square(net.forward(x))).backward(); // every parameter now holds a gradient
+            net.features.freeze();
+            float[] before = net.features.parameters().getFirst().toFloatArray();
+            float[] headBefore = net.head.weight().toFloatArray();
+            try (LBFGS lbfgs = new LBFGS(net.parameters(), LBFGS.Options.defaults(LBFGS.LineSearch.STRONG_WOLFE))) {
+                lbfgs.step(() -> {
+                    net.head.zeroGrad(); // the frozen layers keep their stale gradients
+                    Tensor loss = F.sum(F.square(net.forward(x)));
+                    loss.backward();
+                    return loss;
+                });
+            }
+            assertArrayEquals(before, net.features.parameters().getFirst().toFloatArray());
+            assertFalse(java.util.Arrays.equals(headBefore, net.head.weight().toFloatArray()), "the head trained");
         }
     }
 }
