@@ -224,21 +224,4 @@ class ElementwiseMathTest {
         check("leaky relu", t -> F.leakyRelu(t, 0.1f), new float[] {NAN, -2f, 3f}, new float[] {NAN, -0.2f, 3f},
                 new float[] {0.1f, 0.1f, 1f});
     }
-
-    @Test
-    void reluSelectsItsGradientEvenWhenTheIncomingOneIsNaN() {
-        // PyTorch's threshold_backward: where x <= 0 the gradient is 0, whatever arrives; where x > 0 it passes as is.
-        float[] x = {-2f, 0f, 3f, -0.5f, 4f, NAN};
-        float[] incoming = {NAN, NAN, NAN, 1f, INF, 2f};
-        for (Backend backend : backends()) {
-            Backends.with(backend, () -> {
-                try (Scope scope = Scope.open()) {
-                    Tensor t = Tensor.of(x).requiresGrad(true);
-                    F.sum(F.mul(F.relu(t), Tensor.of(incoming))).backward();
-                    assertClose(new float[] {0f, 0f, NAN, 0f, INF, 2f}, t.grad().toFloatArray(), 0,
-                            "relu's gradient on " + backend.name());
-                }
-            });
-        }
-    }
 }

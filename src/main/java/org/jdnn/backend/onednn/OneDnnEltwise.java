@@ -32,10 +32,9 @@ final class OneDnnEltwise {
     }
 
     /**
-     * Registers the eltwise, eltwise_backward, log and log_backward kernels. Two fallbacks: leaky ReLU's backward at a
+     * Registers the eltwise, eltwise_backward, log and log_backward kernels. One fallback: leaky ReLU's backward at a
      * NaN input, where oneDNN passes the gradient with slope 1 and PyTorch scales it by the negative slope (NaN > 0 is
-     * false); and ReLU's backward with a NaN in its incoming gradient, which PyTorch zeroes where x <= 0. The second
-     * scan runs on every ReLU backward: a vectorised pass over the gradient, where it is held.
+     * false); the scan runs only for a leaky ReLU's backward, never for ReLU's.
      */
     static void register(OneDnnBackend backend, KernelTable table) {
         OneDnnEltwise kernels = new OneDnnEltwise(backend);
@@ -44,11 +43,7 @@ final class OneDnnEltwise {
                         Fallback.toReference("leaky ReLU's backward at a NaN input: oneDNN's slope there is 1, "
                                         + "PyTorch's the negative slope",
                                 (p, in, out) -> p.algorithm() == EltwiseAlgorithm.RELU && p.alpha() != 0
-                                        && SpecialValues.anyNaN(in[0])),
-                        Fallback.toReference("ReLU's backward with a NaN in its incoming gradient: oneDNN gives "
-                                        + "0 * NaN = NaN where x <= 0, PyTorch's threshold_backward 0",
-                                (p, in, out) -> p.algorithm() == EltwiseAlgorithm.RELU && p.alpha() == 0
-                                        && SpecialValues.anyNaN(backend, in[1])))
+                                        && SpecialValues.anyNaN(in[0])))
                 .put(EltwiseOps.LOG, (p, in, out) -> log(p.min(), in[0], out[0]))
                 .put(EltwiseOps.LOG_BACKWARD, (p, in, out) -> logBackward(p.min(), in[0], in[1], out[0]));
     }

@@ -69,29 +69,4 @@ final class SpecialValues {
         }
         return flags < 0;
     }
-
-    /**
-     * Whether {@code t} holds a NaN, read where it is (plain or held blocked), branch-free like
-     * {@link #anyNaNOrNegativeInfinity(OneDnnBackend, Tensor)}: ReLU's backward scans its incoming gradient with it on
-     * every call. A float is NaN exactly when adding 0x007fffff to its magnitude bits sets the sign bit.
-     */
-    static boolean anyNaN(OneDnnBackend backend, Tensor t) {
-        BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
-        if (copy == null) {
-            return anyNaN(TensorAccess.segment(t), t.numel());
-        }
-        try {
-            return anyNaN(copy.buffer(), copy.bytes() / Float.BYTES);
-        } finally {
-            copy.done();
-        }
-    }
-
-    static boolean anyNaN(MemorySegment s, long count) {
-        int flags = 0;
-        for (long i = 0; i < count; i++) {
-            flags |= (s.getAtIndex(JAVA_INT, i) & 0x7fffffff) + 0x007fffff;
-        }
-        return flags < 0;
-    }
 }

@@ -1,6 +1,5 @@
 package org.jdnn.backend.reference;
 
-import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 
@@ -57,9 +56,6 @@ final class Activations {
 
     /** {@code dy * f'(x)}; the math functions as PyTorch writes their backward (some select rather than multiply). */
     static double gradient(EltwiseParams p, double x, double dy) {
-        if (p.algorithm() == EltwiseAlgorithm.RELU && p.alpha() == 0 && x <= 0) {
-            return 0; // PyTorch's threshold_backward: 0 where x <= 0, even for a NaN or infinite gradient
-        }
         return p.algorithm().isMath() ? ElementwiseMath.gradient(p, x, dy) : derivative(p, x) * dy;
     }
 
