@@ -68,17 +68,17 @@ public final class Autograd {
         return previous;
     }
 
-    /** Ends a {@link #noGrad()} region, restoring the mode it began in. */
-    public static final class NoGrad implements AutoCloseable {
+    /** Ends a region that set the recording mode, restoring the mode it began in (once; closing again does nothing). */
+    private abstract static class GradModeRegion implements AutoCloseable {
         private final boolean previous;
         private boolean closed;
 
-        private NoGrad(boolean previous) {
+        private GradModeRegion(boolean previous) {
             this.previous = previous;
         }
 
         @Override
-        public void close() {
+        public final void close() {
             if (!closed) {
                 closed = true;
                 GRAD_DISABLED.get()[0] = previous;
@@ -86,21 +86,17 @@ public final class Autograd {
         }
     }
 
-    /** Ends an {@link #enableGrad()} region, restoring the mode it began in. */
-    public static final class EnableGrad implements AutoCloseable {
-        private final boolean previous;
-        private boolean closed;
-
-        private EnableGrad(boolean previous) {
-            this.previous = previous;
+    /** Ends a {@link #noGrad()} region, restoring the mode it began in. */
+    public static final class NoGrad extends GradModeRegion {
+        private NoGrad(boolean previous) {
+            super(previous);
         }
+    }
 
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                GRAD_DISABLED.get()[0] = previous;
-            }
+    /** Ends an {@link #enableGrad()} region, restoring the mode it began in. */
+    public static final class EnableGrad extends GradModeRegion {
+        private EnableGrad(boolean previous) {
+            super(previous);
         }
     }
 

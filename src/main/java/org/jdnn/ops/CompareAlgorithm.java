@@ -14,8 +14,23 @@ public enum CompareAlgorithm {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Whether {@code a op b} holds. */
-    public boolean test(float a, float b) {
+    /**
+     * Whether {@code a op b} holds, IEEE (NaN only NE). Float operands widen exactly, so float32 compares as floats do;
+     * every backend's comparison kernels use this one definition.
+     */
+    public boolean test(double a, double b) {
+        return switch (this) {
+            case EQ -> a == b;
+            case NE -> a != b;
+            case LT -> a < b;
+            case LE -> a <= b;
+            case GT -> a > b;
+            case GE -> a >= b;
+        };
+    }
+
+    /** Whether {@code a op b} holds for integers (int64 compared exactly, not through double). */
+    public boolean test(long a, long b) {
         return switch (this) {
             case EQ -> a == b;
             case NE -> a != b;

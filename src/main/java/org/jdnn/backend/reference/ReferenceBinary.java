@@ -40,21 +40,9 @@ final class ReferenceBinary {
         BroadcastIndex ia = new BroadcastIndex(aShape, outShape);
         BroadcastIndex ib = new BroadcastIndex(bShape, outShape);
         for (long i = 0, n = outShape.numel(); i < n; i++) {
-            boolean holds = holds(algorithm, a.get(ia.of(i)), b.get(ib.of(i)));
+            boolean holds = algorithm.test(a.get(ia.of(i)), b.get(ib.of(i)));
             out.set(i, holds ? 1 : 0);
         }
-    }
-
-    /** {@code a op b} in double (float32 operands compare as they would as floats), IEEE: NaN only NE. */
-    private static boolean holds(CompareAlgorithm algorithm, double a, double b) {
-        return switch (algorithm) {
-            case EQ -> a == b;
-            case NE -> a != b;
-            case LT -> a < b;
-            case LE -> a <= b;
-            case GT -> a > b;
-            case GE -> a >= b;
-        };
     }
 
     /** The bytes as they are (NaN payloads kept). */

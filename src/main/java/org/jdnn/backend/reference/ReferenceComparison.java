@@ -37,11 +37,11 @@ final class ReferenceComparison {
         for (long i = 0, n = out.numel(); i < n; i++) {
             long ai = ia.of(i), bi = ib.of(i);
             boolean holds = switch (common) {
-                case INT64 -> test(algorithm, ReferenceElements.getLong(x, a.dtype(), ai),
+                case INT64 -> algorithm.test(ReferenceElements.getLong(x, a.dtype(), ai),
                         ReferenceElements.getLong(y, b.dtype(), bi));
                 case FLOAT32 -> algorithm.test((float) ReferenceElements.getDouble(x, a.dtype(), ai),
                         (float) ReferenceElements.getDouble(y, b.dtype(), bi));
-                default -> test(algorithm, ReferenceElements.getDouble(x, a.dtype(), ai),
+                default -> algorithm.test(ReferenceElements.getDouble(x, a.dtype(), ai),
                         ReferenceElements.getDouble(y, b.dtype(), bi));
             };
             ReferenceElements.setBool(o, i, holds);
@@ -53,34 +53,12 @@ final class ReferenceComparison {
         MemorySegment x = TensorAccess.segment(a), o = TensorAccess.segment(out);
         for (long i = 0, n = out.numel(); i < n; i++) {
             boolean holds = switch (type) {
-                case INT64 -> test(algorithm, ReferenceElements.getLong(x, a.dtype(), i), (long) scalar);
+                case INT64 -> algorithm.test(ReferenceElements.getLong(x, a.dtype(), i), (long) scalar);
                 case FLOAT32 -> algorithm.test((float) ReferenceElements.getDouble(x, a.dtype(), i), (float) scalar);
-                default -> test(algorithm, ReferenceElements.getDouble(x, a.dtype(), i), scalar);
+                default -> algorithm.test(ReferenceElements.getDouble(x, a.dtype(), i), scalar);
             };
             ReferenceElements.setBool(o, i, holds);
         }
-    }
-
-    static boolean test(CompareAlgorithm algorithm, double a, double b) {
-        return switch (algorithm) {
-            case EQ -> a == b;
-            case NE -> a != b;
-            case LT -> a < b;
-            case LE -> a <= b;
-            case GT -> a > b;
-            case GE -> a >= b;
-        };
-    }
-
-    static boolean test(CompareAlgorithm algorithm, long a, long b) {
-        return switch (algorithm) {
-            case EQ -> a == b;
-            case NE -> a != b;
-            case LT -> a < b;
-            case LE -> a <= b;
-            case GT -> a > b;
-            case GE -> a >= b;
-        };
     }
 
     private static void logical(LogicalAlgorithm algorithm, Tensor a, Tensor b, Tensor out) {
