@@ -15,6 +15,8 @@ import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,11 +56,15 @@ class DTypeDispatchTest {
         }
     };
 
-    static {
-        KernelTable reference = ReferenceBackend.INSTANCE.kernels();
-        if (reference.entry(EQUAL) == null) {
-            reference.put(EQUAL, EQUAL_KERNEL);
-        }
+    /** The reference gets the test op's kernel for these tests only: other tests see the table as the library builds it. */
+    @BeforeAll
+    static void registerTheTestOp() {
+        ReferenceBackend.INSTANCE.kernels().put(EQUAL, EQUAL_KERNEL);
+    }
+
+    @AfterAll
+    static void removeTheTestOp() {
+        ReferenceBackend.INSTANCE.kernels().remove(EQUAL);
     }
 
     /** A CPU backend whose kernels take float32 (and bool, for this op's output) only, as oneDNN's. */
