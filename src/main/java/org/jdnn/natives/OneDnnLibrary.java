@@ -7,25 +7,27 @@ import java.lang.foreign.SymbolLookup;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Properties;
 
 /**
- * Finds and loads oneDNN ({@code libdnnl.so.3}) and the OpenMP runtime it was built with
+ * Finds and loads oneDNN ({@code libdnnl.so.3} on Linux) and the OpenMP runtime it was built with
  * ({@code libgomp.so.1}), in that dependency order, from one of two places:
  * <ol>
  *   <li>an override directory: {@code -Djdnn.dnnl.path=DIR} or {@code JDNN_DNNL_PATH=DIR};</li>
- *   <li>the class path: the {@code org.bytedeco:dnnl:*:linux-x86_64} jar, whose two libraries are extracted
- *       once into {@code <cache>/native/dnnl-<version>-linux-x86_64/}.</li>
+ *   <li>the class path: the {@code org.bytedeco:dnnl} jar for this {@link NativePlatform} (e.g. classifier
+ *       {@code linux-x86_64}), whose two libraries are extracted once into
+ *       {@code <cache>/native/dnnl-<version>-<classifier>/}.</li>
  * </ol>
  * Nothing is ever downloaded. A failure names what was looked for, where, and the real dlerror text.
  */
 public final class OneDnnLibrary {
-    public static final String DNNL_FILE = "libdnnl.so.3";
-    public static final String GOMP_FILE = "libgomp.so.1";
+    /** The file names an override directory holds: the current platform's, or Linux's where jdnn ships none. */
+    public static final String DNNL_FILE = NativePlatform.of(System.getProperty("os.name", ""),
+            System.getProperty("os.arch", "")).orElse(NativePlatform.LINUX_X86_64).dnnlFile();
+    public static final String GOMP_FILE = NativePlatform.of(System.getProperty("os.name", ""),
+            System.getProperty("os.arch", "")).orElse(NativePlatform.LINUX_X86_64).openMpFile();
     public static final String OVERRIDE_PROPERTY = "jdnn.dnnl.path";
     public static final String OVERRIDE_ENV = "JDNN_DNNL_PATH";
-    static final String RESOURCE_DIR = "org/bytedeco/dnnl/linux-x86_64/";
     static final String ARTIFACT_PROPERTIES = "META-INF/maven/org.bytedeco/dnnl/pom.properties";
 
     private static final System.Logger LOG = System.getLogger(OneDnnLibrary.class.getName());
@@ -92,29 +94,24 @@ public final class OneDnnLibrary {
             Path gomp = dir.resolve(GOMP_FILE);
             return new Location(dnnl, Files.isRegularFile(gomp) ? gomp : null, "override directory " + dir.toAbsolutePath());
         }
-        checkPlatform();
-        URL dnnlResource = loader.getResource(RESOURCE_DIR + DNNL_FILE);
-        URL gompResource = loader.getResource(RESOURCE_DIR + GOMP_FILE);
-        if (dnnlResource == null || gompResource == null) {
-            throw new NativeLibraryException("oneDNN: class path resource " + RESOURCE_DIR
-                    + (dnnlResource == null ? DNNL_FILE : GOMP_FILE) + " not found; add org.bytedeco:dnnl:<version>:linux-x86_64"
-                    + " to the class path, or set -D" + OVERRIDE_PROPERTY + " (or " + OVERRIDE_ENV
-                    + ") to a directory holding " + DNNL_FILE);
-        }
-        Path dir = cacheRoot.resolve("native").resolve("dnnl-" + artifactVersion(loader) + "-linux-x86_64");
-        Path gomp = LibraryExtractor.extract(gompResource, dir, GOMP_FILE);
-        Path dnnl = LibraryExtractor.extract(dnnlResource, dir, DNNL_FILE);
-        return new Location(dnnl, gomp, "class path " + dnnlResource + ", extracted to " + dir);
+        return extract(NativePlatform.current(), cacheRoot, loader);
     }
 
-    private static void checkPlatform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            throw new NativeLibraryException("oneDNN: jdnn bundles oneDNN for linux-x86_64 only, this is "
-                    + os + "/" + arch + "; set -D" + OVERRIDE_PROPERTY + " (or " + OVERRIDE_ENV
-                    + ") to a directory holding " + DNNL_FILE + " built for this platform");
+    /** Extracts {@code platform}'s two libraries from its dnnl jar on the class path into the cache. */
+    static Location extract(NativePlatform platform, Path cacheRoot, ClassLoader loader) {
+        String resources = platform.resourceDirectory();
+        URL dnnlResource = loader.getResource(resources + platform.dnnlFile());
+        URL gompResource = loader.getResource(resources + platform.openMpFile());
+        if (dnnlResource == null || gompResource == null) {
+            throw new NativeLibraryException("oneDNN: class path resource " + resources
+                    + (dnnlResource == null ? platform.dnnlFile() : platform.openMpFile()) + " not found; add "
+                    + "org.bytedeco:dnnl:<version>:" + platform.classifier() + " to the class path, or set -D"
+                    + OVERRIDE_PROPERTY + " (or " + OVERRIDE_ENV + ") to a directory holding " + platform.dnnlFile());
         }
+        Path dir = cacheRoot.resolve("native").resolve("dnnl-" + artifactVersion(loader) + "-" + platform.classifier());
+        Path gomp = LibraryExtractor.extract(gompResource, dir, platform.openMpFile());
+        Path dnnl = LibraryExtractor.extract(dnnlResource, dir, platform.dnnlFile());
+        return new Location(dnnl, gomp, "class path " + dnnlResource + ", extracted to " + dir);
     }
 
     /** The version of the jar the libraries come from, so a new version extracts to a new directory. */

@@ -32,7 +32,7 @@ class OneDnnLibraryTest {
         OneDnnLibrary.Location location = OneDnnLibrary.locate(null, cache, LOADER);
 
         assertTrue(location.dnnl().startsWith(cache.resolve("native")), location.toString());
-        assertTrue(location.dnnl().getParent().getFileName().toString().matches("dnnl-3\\.13-.*-linux-x86_64"),
+        assertTrue(location.dnnl().getParent().getFileName().toString().matches("dnnl-3\\.13-.*-" + NativePlatform.current().classifier()),
                 location.toString());
         assertEquals(resourceSize(OneDnnLibrary.DNNL_FILE), Files.size(location.dnnl()));
         assertEquals(resourceSize(OneDnnLibrary.GOMP_FILE), Files.size(location.gomp()));
@@ -51,7 +51,7 @@ class OneDnnLibraryTest {
 
     @Test
     void concurrentExtractionsAllSeeTheWholeFile(@TempDir Path cache) throws Exception {
-        URL resource = LOADER.getResource(OneDnnLibrary.RESOURCE_DIR + OneDnnLibrary.GOMP_FILE);
+        URL resource = LOADER.getResource(NativePlatform.current().resourceDirectory() + OneDnnLibrary.GOMP_FILE);
         long expected = resourceSize(OneDnnLibrary.GOMP_FILE);
         int threads = 8;
         CountDownLatch start = new CountDownLatch(1);
@@ -103,7 +103,7 @@ class OneDnnLibraryTest {
         try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
             NativeLibraryException e = assertThrows(NativeLibraryException.class,
                     () -> OneDnnLibrary.locate(null, cache, empty));
-            assertTrue(e.getMessage().contains("org/bytedeco/dnnl/linux-x86_64/libdnnl.so.3 not found"), e.getMessage());
+            assertTrue(e.getMessage().contains(NativePlatform.current().resourceDirectory() + OneDnnLibrary.DNNL_FILE + " not found"), e.getMessage());
             assertTrue(e.getMessage().contains("org.bytedeco:dnnl"), e.getMessage());
         }
     }
@@ -127,6 +127,6 @@ class OneDnnLibraryTest {
     }
 
     private static long resourceSize(String file) throws Exception {
-        return LOADER.getResource(OneDnnLibrary.RESOURCE_DIR + file).openConnection().getContentLengthLong();
+        return LOADER.getResource(NativePlatform.current().resourceDirectory() + file).openConnection().getContentLengthLong();
     }
 }
