@@ -9,8 +9,8 @@ main=org.jdnn.examples.Demo
 if [ $# -gt 0 ] && [[ "$1" != -* ]]; then main=$1; shift; fi
 # The build's output is shown only if it fails (Maven 3.8 prints stray terminal codes even when quiet).
 log=$(mktemp)
-if ! mvn -B -ntp -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
+if ! mvn -B -ntp -q -DskipTests package -pl src/cli -am dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
   cat "$log" >&2; rm -f "$log"; exit 1
 fi
 rm -f "$log"
-exec java --enable-native-access=ALL-UNNAMED -cp "target/classes:$(cat target/classpath.txt)" "$main" "$@"
+exec java --enable-native-access=ALL-UNNAMED -cp "src/cli/target/classes:$(cat src/cli/target/classpath.txt)" "$main" "$@"
