@@ -800,7 +800,7 @@ public final class F {
         return clamp(x, min, Float.POSITIVE_INFINITY);
     }
 
-    /** {@code clamp(x, None, max)}: min(x, max) with gradient where x <= max. */
+    /** {@code clamp(x, None, max)}: min(x, max) with gradient where {@code x <= max}. */
     public static Tensor clampMax(Tensor x, float max) {
         return clamp(x, Float.NEGATIVE_INFINITY, max);
     }

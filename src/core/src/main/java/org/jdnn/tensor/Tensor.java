@@ -1078,7 +1078,7 @@ public final class Tensor implements AutoCloseable {
         return F.transpose(this, dim0, dim1);
     }
 
-    /** The transpose of a matrix (rank <= 2). See {@link org.jdnn.autograd.F#t}. */
+    /** The transpose of a matrix (rank {@code <=} 2). See {@link org.jdnn.autograd.F#t}. */
     public Tensor t() {
         return F.t(this);
     }
