@@ -67,7 +67,7 @@ public final class DataLoader implements AutoCloseable {
 
     /** The running prefetcher, held apart from the loader so that the cleaner can stop it. */
     private static final class Worker implements Runnable {
-        private Prefetcher current;
+        private volatile Prefetcher current; // volatile: the cleaner may stop it from its own thread
 
         void replace(Prefetcher next) {
             stop();

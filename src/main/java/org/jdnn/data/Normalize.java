@@ -126,11 +126,22 @@ public final class Normalize implements Transform {
     /** As {@link #apply(float[], int, int)}, checking first that per-channel statistics match the sample's C. */
     @Override
     public void apply(float[] values, int offset, long[] shape, RandomGenerator random) {
+        checkChannels(shape);
+        apply(values, offset, Shapes.sampleSize("Normalize", shape));
+    }
+
+    /** The input shape; checks the channel count, so that a loader with a mismatched Normalize fails at build(). */
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        checkChannels(inputShape);
+        return inputShape.clone();
+    }
+
+    private void checkChannels(long[] shape) {
         if (mean.length > 1 && (shape.length == 0 || shape[0] != mean.length)) {
             throw new IllegalArgumentException("Normalize: " + mean.length + " channel means for a sample of shape "
                     + Arrays.toString(shape) + " (its first dimension is the channel count)");
         }
-        apply(values, offset, Shapes.sampleSize("Normalize", shape));
     }
 
     @Override

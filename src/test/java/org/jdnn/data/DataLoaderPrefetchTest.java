@@ -154,6 +154,25 @@ class DataLoaderPrefetchTest {
     }
 
     @Test
+    void aDroppedLoaderHasItsThreadStoppedWhenCollected() throws InterruptedException {
+        CountingDataset data = new CountingDataset(400, -1);
+        startAndDrop(data);
+        assertTrue(data.awaitReads(8));
+        Thread worker = data.lastThread.get();
+        // The thread refers to no loader, so the loader can be collected while the thread waits for a buffer.
+        for (int i = 0; i < 100 && worker.isAlive(); i++) {
+            System.gc();
+            worker.join(100);
+        }
+        assertFalse(worker.isAlive(), "the thread of an unreachable loader still runs");
+    }
+
+    private static void startAndDrop(Dataset data) {
+        DataLoader loader = DataLoader.builder(data).batchSize(4).prefetch(1).build();
+        loader.epoch(0).iterator().next();
+    }
+
+    @Test
     void theThreadEndsWithTheEpoch() throws InterruptedException {
         CountingDataset data = new CountingDataset(10, -1);
         try (DataLoader loader = DataLoader.builder(data).batchSize(4).prefetch(4).build()) {

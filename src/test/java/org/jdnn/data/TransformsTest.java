@@ -122,6 +122,12 @@ class TransformsTest {
         e = assertThrows(IllegalArgumentException.class, () -> RandomCrop.of(3, -1));
         assertTrue(e.getMessage().contains("padding -1"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RandomCrop.of(0, 2));
+        // A loader checks its transform against the dataset's sample shape when it is built, not at the first batch.
+        var builder = DataLoader.builder(DataLoaderTest.counting(2)).prefetch(1);
+        e = assertThrows(IllegalArgumentException.class, () -> builder.transform(RandomCrop.of(5, 1)).build());
+        assertTrue(e.getMessage().contains("sample shape [1, 2, 2]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> builder.transform(Cifar10.NORMALIZE).build());
+        assertTrue(e.getMessage().contains("3 channel means for a sample of shape [1, 2, 2]"), e.getMessage());
     }
 
     @Test
