@@ -39,7 +39,8 @@ import java.util.SplittableRandom;
  * <p>Batches are assembled in reused {@link Batch} objects with no allocation per sample: a batch is valid
  * until the iterator's next call to {@code next()}. Hence one epoch runs at a time: starting another epoch
  * invalidates the previous epoch's iterator, whose next use throws {@link ConcurrentModificationException}.
- * A loader is meant for one thread.
+ * A loader is meant for one thread; only {@link #close()} may be called from another (a reader waiting for
+ * a prefetched batch then gets an {@link IllegalStateException}).
  */
 public final class DataLoader implements AutoCloseable {
     /** Stops the prefetch thread of a loader that was dropped without {@link #close()}. */
@@ -63,7 +64,7 @@ public final class DataLoader implements AutoCloseable {
     private Batch lastBatch;
     private Batch[] pool;
     private long generation;
-    private boolean closed;
+    private volatile boolean closed; // close() may come from another thread than the reader's
 
     /** The running prefetcher, held apart from the loader so that the cleaner can stop it. */
     private static final class Worker implements Runnable {

@@ -17,6 +17,9 @@ final class Prefetcher implements Runnable {
     private record Failure(int batchIndex, Throwable cause) {
     }
 
+    /** What stop() queues last, so that a reader waiting on another thread wakes up. */
+    private static final Object STOPPED = new Object();
+
     private final BatchAssembler assembler;
     private final int[] order;
     private final int epoch;
@@ -26,6 +29,7 @@ final class Prefetcher implements Runnable {
     private final BlockingQueue<Batch> free;
     private final BlockingQueue<Object> ready;
     private final Thread thread;
+    private volatile boolean stopping;
     private Batch held;
 
     /**
@@ -43,7 +47,8 @@ final class Prefetcher implements Runnable {
         for (Batch b : pool) {
             free.add(b);
         }
-        this.ready = new ArrayBlockingQueue<>(pool.length + 2); // every pooled batch, the partial one, a failure
+        // Room for every pooled batch, the partial one, a failure and STOPPED: the thread never blocks on it.
+        this.ready = new ArrayBlockingQueue<>(pool.length + 3);
         this.thread = Thread.ofPlatform().daemon().name("jdnn-data-prefetch-epoch-" + epoch).unstarted(this);
     }
 
@@ -72,7 +77,9 @@ final class Prefetcher implements Runnable {
         } catch (InterruptedException e) {
             // stop() was called: the epoch was abandoned.
         } catch (Throwable t) {
-            ready.offer(new Failure(b, t)); // never blocks: the queue has room for every batch plus this
+            if (!stopping) { // what the interrupt of stop() made a dataset read throw is no failure
+                ready.offer(new Failure(b, t));
+            }
         }
     }
 
@@ -93,6 +100,11 @@ final class Prefetcher implements Runnable {
             throw new IllegalStateException("DataLoader: interrupted while waiting for batch " + index + " of epoch "
                     + epoch, e);
         }
+        if (item == STOPPED) {
+            ready.offer(item);
+            throw new IllegalStateException("DataLoader: epoch " + epoch + " was stopped while waiting for batch "
+                    + index + " (the loader was closed)");
+        }
         if (item instanceof Failure(int batchIndex, Throwable cause)) {
             ready.offer(item); // later calls fail the same way
             throw new DataLoaderException("DataLoader: the prefetch thread failed assembling batch " + batchIndex
@@ -104,6 +116,7 @@ final class Prefetcher implements Runnable {
 
     /** Stops the thread and waits for it: afterwards no buffer of this epoch is being written. */
     void stop() {
+        stopping = true;
         thread.interrupt();
         boolean interrupted = false;
         while (true) {
@@ -114,6 +127,7 @@ final class Prefetcher implements Runnable {
                 interrupted = true; // keep waiting: buffers must not be reused while the thread may write them
             }
         }
+        ready.offer(STOPPED);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

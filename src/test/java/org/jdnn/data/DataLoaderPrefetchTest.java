@@ -139,6 +139,41 @@ class DataLoaderPrefetchTest {
     }
 
     @Test
+    void closeFromAnotherThreadWakesAWaitingReader() throws InterruptedException {
+        CountDownLatch never = new CountDownLatch(1);
+        Dataset slow = new Dataset() { // samples from 4 on never arrive (until interrupted)
+            @Override public int size() { return 10; }
+            @Override public long[] sampleShape() { return new long[] {1}; }
+            @Override public int label(int index) { return 0; }
+            @Override public void copyFeatures(int index, float[] dst, int offset) {
+                if (index >= 4) {
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted reading sample " + index, e);
+                    }
+                }
+                dst[offset] = index;
+            }
+        };
+        DataLoader loader = DataLoader.builder(slow).batchSize(4).prefetch(1).build();
+        Iterator<Batch> it = loader.epoch(0).iterator();
+        assertEquals(3f, it.next().featureArray()[3]);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread reader = new Thread(() -> thrown.set(assertThrows(RuntimeException.class, it::next)));
+        reader.start();
+        while (reader.getState() != Thread.State.WAITING && reader.isAlive()) {
+            Thread.sleep(5);
+        }
+        loader.close();
+        reader.join(10_000);
+        assertFalse(reader.isAlive(), "the reader still waits after close()");
+        assertTrue(thrown.get() instanceof IllegalStateException && thrown.get().getMessage().contains("closed"),
+                "not the closed loader's exception: " + thrown.get());
+    }
+
+    @Test
     void startingAnotherEpochStopsTheAbandonedOne() throws InterruptedException {
         CountingDataset data = new CountingDataset(400, -1);
         try (DataLoader loader = DataLoader.builder(data).batchSize(4).prefetch(1).build()) {
