@@ -1,5 +1,8 @@
 package org.jdnn.data;
 
+import org.jdnn.natives.HostMemory;
+import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -67,6 +70,28 @@ class DataLoaderPrefetchTest {
                 read(three, epoch).assertSameAs(expected, "prefetch 3, epoch " + epoch);
             }
         }
+    }
+
+    @Test
+    void tensorsMadeFromPrefetchedBatchesAreTheCallersAndNothingLeaks() {
+        long live = HostMemory.stats().liveBytes();
+        float sum = 0;
+        try (DataLoader loader = augmented().prefetch(2).build()) {
+            for (int epoch = 0; epoch < 2; epoch++) {
+                for (Batch b : loader.epoch(epoch)) {
+                    try (Scope scope = Scope.open()) {
+                        Tensor x = b.features();
+                        assertArrayEquals(b.featureShape(), x.dims());
+                        assertArrayEquals(b.featureArray(), x.toFloatArray(), "the tensor copies the batch");
+                        sum += b.labels().sum().item();
+                    }
+                }
+            }
+            Iterator<Batch> abandoned = loader.epoch(2).iterator(); // closed mid-epoch
+            abandoned.next();
+        }
+        assertEquals(2 * (34 + 2 * 34), sum, "labels i % 3 of 103 samples, twice");
+        assertTrue(HostMemory.stats().liveBytes() <= live, "reading epochs with prefetching leaked native memory");
     }
 
     @Test
