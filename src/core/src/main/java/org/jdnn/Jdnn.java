@@ -2,6 +2,7 @@ package org.jdnn;
 
 import org.jdnn.backend.Backends;
 import org.jdnn.backend.Fallbacks;
+import org.jdnn.natives.HostMemory;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
 
@@ -54,5 +55,13 @@ public final class Jdnn {
     /** Sets the number of threads native kernels use; -Djdnn.threads / JDNN_NUM_THREADS set the initial value. */
     public static void setNumThreads(int threads) {
         ThreadCount.set(threads);
+    }
+
+    /**
+     * Bytes of host memory that live tensors hold now (allocated and not yet freed; the allocator's cache of freed
+     * blocks not counted), as {@code torch.cuda.memory_allocated} reports for a GPU.
+     */
+    public static long hostMemoryInUse() {
+        return HostMemory.stats().liveBytes();
     }
 }

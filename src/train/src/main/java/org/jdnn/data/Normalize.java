@@ -1,11 +1,12 @@
 package org.jdnn.data;
 
 import java.util.Arrays;
+import java.util.random.RandomGenerator;
 
 /**
  * {@code x -> (x - mean) / std}, with one mean/std for all values or one pair per channel, the channel
  * being the first dimension of the sample shape (C of a CHW image: each channel is a contiguous block of
- * {@code sampleSize / C} values).
+ * {@code sampleSize / C} values). torchvision's {@code Normalize(mean, std)} is {@link #perChannel}.
  */
 public final class Normalize implements Transform {
     private final float[] mean;
@@ -119,6 +120,27 @@ public final class Normalize implements Transform {
             for (int j = offset + c * block, end = j + block; j < end; j++) {
                 values[j] = (values[j] - m) * inv;
             }
+        }
+    }
+
+    /** As {@link #apply(float[], int, int)}, checking first that per-channel statistics match the sample's C. */
+    @Override
+    public void apply(float[] values, int offset, long[] shape, RandomGenerator random) {
+        checkChannels(shape);
+        apply(values, offset, Shapes.sampleSize("Normalize", shape));
+    }
+
+    /** The input shape; checks the channel count, so that a loader with a mismatched Normalize fails at build(). */
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        checkChannels(inputShape);
+        return inputShape.clone();
+    }
+
+    private void checkChannels(long[] shape) {
+        if (mean.length > 1 && (shape.length == 0 || shape[0] != mean.length)) {
+            throw new IllegalArgumentException("Normalize: " + mean.length + " channel means for a sample of shape "
+                    + Arrays.toString(shape) + " (its first dimension is the channel count)");
         }
     }
 
