@@ -42,7 +42,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Exports a model to an <a href="https://onnx.ai">ONNX</a> file (opset {@value OnnxGraph#OPSET}) that ONNX Runtime,
+ * Exports a model to an <a href="https://onnx.ai">ONNX</a> file (opset {@value #OPSET}) that ONNX Runtime,
  * PyTorch's {@code onnx} tools and Netron open. The graph is the model's inference (eval-mode) computation: batch norm
  * uses its running statistics and dropout is the identity, whatever mode the model is in (the mode is restored).
  *

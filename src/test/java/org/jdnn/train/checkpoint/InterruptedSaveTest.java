@@ -53,7 +53,9 @@ class InterruptedSaveTest {
             SGD sgd = new SGD(model.parameters(), new SgdParams(0.1, 0.9, 0, false, 0));
             Checkpoint.save(dir, 1, model, sgd, null, Map.of(), 5);
             Tensor weight = model.namedParameters().get("0.weight");
-            weight.copyFrom(Tensor.full(0.25f, 3, 4));
+            try (Tensor quarter = Tensor.full(0.25f, 3, 4)) {
+                weight.copyFrom(quarter);
+            }
             Checkpoint.save(dir, 2, model, sgd, null, Map.of(), 5);
             float[] saved = weight.toFloatArray();
 
@@ -66,7 +68,9 @@ class InterruptedSaveTest {
             Path notes = Files.writeString(root.resolve("notes.tmp"), "the user's");
             Path hidden = Files.writeString(root.resolve(".keep.tmp"), "the user's");
 
-            weight.copyFrom(Tensor.zeros(3, 4));
+            try (Tensor zeros = Tensor.zeros(3, 4)) {
+                weight.copyFrom(zeros);
+            }
             Path latest = Checkpoint.latest(dir);
             assertEquals(root.resolve("epoch-0002"), latest, "the interrupted epoch 3 never became the latest");
             assertEquals(List.of(), temporaries(root), "strays removed on the next start");
