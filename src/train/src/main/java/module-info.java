@@ -1,4 +1,4 @@
-/** The training workflow: data sets and loaders, the trainer, checkpoints, metrics, plots and progress. */
+/** The training workflow: data sets and loaders, the trainer, checkpoints, metrics, plots, progress; ONNX export. */
 module org.jdnn.train {
     requires transitive org.jdnn.core;
     requires java.desktop; // ImageIO for the plots and image files
@@ -9,4 +9,5 @@ module org.jdnn.train {
     exports org.jdnn.train;
     exports org.jdnn.train.checkpoint;
     exports org.jdnn.train.report;
+    exports org.jdnn.onnx;
 }

@@ -23,6 +23,10 @@ public class ELU extends Module {
         return F.elu(input, alpha);
     }
 
+    public float alpha() {
+        return alpha;
+    }
+
     @Override
     protected String extraRepr() {
         return "alpha=" + Repr.number(alpha);

@@ -30,6 +30,16 @@ public class Flatten extends Module {
         return endDim == -1 ? F.flatten(input, startDim) : F.flatten(input, startDim, endDim);
     }
 
+    /** The first dimension flattened, as given (negative counts from the end). */
+    public int startDim() {
+        return startDim;
+    }
+
+    /** The last dimension flattened, as given (negative counts from the end). */
+    public int endDim() {
+        return endDim;
+    }
+
     @Override
     protected String extraRepr() {
         return "start_dim=" + startDim + ", end_dim=" + endDim;

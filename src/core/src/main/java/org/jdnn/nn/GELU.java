@@ -27,6 +27,11 @@ public class GELU extends Module {
         return tanh ? F.geluTanh(input) : F.gelu(input);
     }
 
+    /** {@code "none"} (exact) or {@code "tanh"}. */
+    public String approximate() {
+        return tanh ? "tanh" : "none";
+    }
+
     @Override
     protected String extraRepr() {
         return "approximate='" + (tanh ? "tanh" : "none") + "'";

@@ -36,6 +36,14 @@ public class Softplus extends Module {
         return F.softplus(input, beta, threshold);
     }
 
+    public float beta() {
+        return beta;
+    }
+
+    public float threshold() {
+        return threshold;
+    }
+
     @Override
     protected String extraRepr() {
         return "beta=" + Repr.number(beta) + ", threshold=" + Repr.number(threshold);

@@ -49,6 +49,7 @@ public final class Checkpoint {
                             Map<String, String> settings, int keep) throws IOException {
         Path root = dir.resolve("checkpoints");
         Path target = root.resolve(String.format("epoch-%04d", epoch));
+        StrayTemporaries.removeUnder(root);
         Files.createDirectories(target);
         SafeTensors.write(target.resolve(MODEL_FILE), model.stateDict());
         try (StateDict optimizerState = optimizer.stateDict()) {
@@ -69,6 +70,7 @@ public final class Checkpoint {
     public static Path latest(Path dir) throws IOException {
         Path root = dir.resolve("checkpoints");
         Path pointer = root.resolve(LATEST);
+        StrayTemporaries.removeUnder(root);
         if (!Files.isRegularFile(pointer)) {
             throw new NoSuchFileException(pointer.toString(), null, "no checkpoint to resume from in " + dir
                     + " (run train with --out " + dir + " first)");
@@ -92,7 +94,7 @@ public final class Checkpoint {
 
     /** Loads the model's weights only (e.g. to evaluate); shapes and names are checked. */
     public static void loadModel(Path checkpoint, Module model) throws IOException {
-        try (NamedTensors weights = SafeTensors.read(checkpoint.resolve(MODEL_FILE))) {
+        try (NamedTensors weights = SafeTensors.readVerified(checkpoint.resolve(MODEL_FILE))) {
             model.loadStateDict(weights.tensors());
         }
     }
@@ -101,7 +103,7 @@ public final class Checkpoint {
     public static State restore(Path checkpoint, Module model, Optimizer optimizer, LrScheduler scheduler) throws IOException {
         State state = readState(checkpoint);
         loadModel(checkpoint, model);
-        try (NamedTensors saved = SafeTensors.read(checkpoint.resolve(OPTIMIZER_FILE))) {
+        try (NamedTensors saved = SafeTensors.readVerified(checkpoint.resolve(OPTIMIZER_FILE))) {
             Map<String, Double> values = new LinkedHashMap<>();
             saved.metadata().forEach((k, v) -> {
                 if (!k.startsWith("jdnn.")) {

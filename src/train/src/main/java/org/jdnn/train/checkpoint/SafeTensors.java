@@ -1,5 +1,6 @@
 package org.jdnn.train.checkpoint;
 
+import org.jdnn.train.io.AtomicFiles;
 import org.jdnn.train.io.Json;
 
 import org.jdnn.tensor.DType;
@@ -26,6 +27,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -39,17 +41,30 @@ import java.util.zip.CRC32C;
  * relative to the data start, back to back in insertion order.
  *
  * <p>Writing is atomic: the file is built under a temporary name in the target directory, forced to disk,
- * then renamed over the target, so a crash leaves either the old file or the new one, never a torn one.
- * The data section's CRC-32C is stored in the metadata under {@value #CHECKSUM_KEY}.
+ * then renamed over the target, so a crash leaves either the old file or the new one, never a torn one
+ * ({@link AtomicFiles}; the temporary files of a crashed save are removed by the next save in that directory).
  *
- * <p>Reading validates everything before trusting it: header length, UTF-8 and JSON syntax, each entry's
- * dtype, shape and offsets, that offsets lie inside the file and tile the data section without gap or
- * overlap, and the checksum when present (files from other writers have none and are accepted without).
- * Problems throw {@link CheckpointException} naming the file and what is wrong.
+ * <p>The checksum, {@value #CHECKSUM_KEY} in the metadata (8 lowercase hex digits, the last member of the header),
+ * is the CRC-32C of the <em>whole file</em>: the 8-byte length, the header with its padding, and the data, with the
+ * checksum's own 8 digits counted as the ASCII digit '0'. So a damaged header (a shape, a dtype, an offset, a metadata
+ * value such as an optimizer's learning rate) is caught as surely as damaged data. Files written before it carry
+ * {@value #DATA_CHECKSUM_KEY}, the CRC-32C of the data section only: they are still read, with that check.
+ *
+ * <p>Reading validates everything before trusting it: the checksum first (over the raw bytes, so it names the
+ * damage whatever it broke), then the header length, UTF-8 and JSON syntax, each entry's dtype, shape and offsets,
+ * that offsets lie inside the file and tile the data section without gap or overlap. Files from other writers have
+ * no checksum: {@link #read} accepts them, {@link #readVerified} (for jdnn's own checkpoints) does not. Problems throw
+ * {@link CheckpointException} naming the file and what is wrong.
  */
 public final class SafeTensors {
-    /** The metadata key holding the CRC-32C of the data section, 8 lowercase hex digits. */
-    public static final String CHECKSUM_KEY = "jdnn.crc32c";
+    /** The metadata key holding the CRC-32C of the whole file (see the class comment), 8 lowercase hex digits. */
+    public static final String CHECKSUM_KEY = "jdnn.file_crc32c";
+    /** The key of earlier versions' checksum, the CRC-32C of the data section only; still verified when present. */
+    public static final String DATA_CHECKSUM_KEY = "jdnn.crc32c";
+    /** The checksum's value while it is computed, and as it is counted in itself. */
+    private static final String ZERO_CHECKSUM = "00000000";
+    /** The bytes just before the checksum's value in a header jdnn wrote. */
+    private static final byte[] CHECKSUM_PREFIX = ("\"" + CHECKSUM_KEY + "\":\"").getBytes(StandardCharsets.US_ASCII);
     /** Headers above this are refused (the reference implementation's limit): a corrupt length must not allocate gigabytes. */
     public static final long MAX_HEADER_BYTES = 100L << 20;
     private static final String METADATA_KEY = "__metadata__";
@@ -77,8 +92,10 @@ public final class SafeTensors {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         String what = "safetensors write " + file;
-        if (metadata.containsKey(CHECKSUM_KEY)) {
-            throw new IllegalArgumentException(what + ": metadata key " + CHECKSUM_KEY + " is reserved for the checksum");
+        for (String reserved : List.of(CHECKSUM_KEY, DATA_CHECKSUM_KEY)) {
+            if (metadata.containsKey(reserved)) {
+                throw new IllegalArgumentException(what + ": metadata key " + reserved + " is reserved for the checksum");
+            }
         }
         List<Entry> entries = new ArrayList<>();
         long offset = 0;
@@ -105,15 +122,19 @@ public final class SafeTensors {
             }
         }
 
-        // The checksum has a fixed width, so the header length is known before the data is written.
-        byte[] placeholder = header(what, entries, metadata, 0);
+        // The checksum has a fixed width, so the header length is known before the data is written, and the header
+        // with a zero checksum is what the checksum covers.
+        byte[] placeholder = header(what, entries, metadata, ZERO_CHECKSUM);
         long dataStart = 8L + placeholder.length;
-        Path directory = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(directory, "." + file.getFileName() + ".", ".tmp");
+        Path target = file.toAbsolutePath();
+        Path directory = target.getParent();
+        Path temp = AtomicFiles.createTemporary(target);
         boolean done = false;
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 CRC32C crc = new CRC32C();
+                crc.update(lengthBytes(placeholder.length));
+                crc.update(placeholder);
                 ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 long position = dataStart;
                 for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -129,27 +150,29 @@ public final class SafeTensors {
                         position += writeFully(channel, buffer, position);
                     }
                 }
-                byte[] header = header(what, entries, metadata, crc.getValue());
+                byte[] header = header(what, entries, metadata, String.format("%08x", crc.getValue()));
                 if (header.length != placeholder.length) {
                     throw new IllegalStateException(what + ": header length changed from " + placeholder.length + " to " + header.length);
                 }
-                ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
-                head.putLong(header.length).put(header).flip();
+                ByteBuffer head = ByteBuffer.allocate(8 + header.length).put(lengthBytes(header.length)).put(header).flip();
                 writeFully(channel, head, 0);
                 channel.force(true);
             }
             try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException(what + ": the file system of " + directory + " cannot rename atomically", e);
             }
             done = true;
             syncDirectory(directory);
         } finally {
-            if (!done) {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFiles.release(temp, !done);
         }
+    }
+
+    /** The 8-byte little-endian header length that starts the file. */
+    private static byte[] lengthBytes(long headerLength) {
+        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerLength).array();
     }
 
     /** Puts elements [from, from + count) of a tensor's values into a little-endian buffer. */
@@ -192,8 +215,8 @@ public final class SafeTensors {
         throw new IllegalArgumentException("safetensors: no name for dtype " + dtype);
     }
 
-    /** The header JSON, space-padded so that 8 + its length is a multiple of 8. */
-    private static byte[] header(String what, List<Entry> entries, Map<String, String> metadata, long crc) {
+    /** The header JSON, space-padded so that 8 + its length is a multiple of 8; the checksum is its last member. */
+    private static byte[] header(String what, List<Entry> entries, Map<String, String> metadata, String checksum) {
         StringBuilder json = new StringBuilder("{");
         for (Entry e : entries) {
             json.append(Json.quote(e.name)).append(":{\"dtype\":\"").append(safetensorsName(e.dtype))
@@ -207,7 +230,7 @@ public final class SafeTensors {
         for (Map.Entry<String, String> m : metadata.entrySet()) {
             json.append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue())).append(',');
         }
-        json.append(Json.quote(CHECKSUM_KEY)).append(':').append(Json.quote(String.format("%08x", crc))).append("}}");
+        json.append(Json.quote(CHECKSUM_KEY)).append(':').append(Json.quote(checksum)).append("}}");
         byte[] bytes;
         try {
             ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -240,8 +263,23 @@ public final class SafeTensors {
         }
     }
 
-    /** Reads every tensor of {@code file} into new tensors; see the class comment for what is checked. */
+    /**
+     * Reads every tensor of {@code file} into new tensors; see the class comment for what is checked. A file without a
+     * checksum (from another writer) is accepted.
+     */
     public static NamedTensors read(Path file) throws IOException {
+        return read(file, false);
+    }
+
+    /**
+     * Reads {@code file} as {@link #read} does, but only if it carries jdnn's checksum (or an earlier version's): for
+     * files jdnn wrote itself, where a missing checksum means damage (a flipped byte in its key hides it).
+     */
+    public static NamedTensors readVerified(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    private static NamedTensors read(Path file, boolean requireChecksum) throws IOException {
         String name = file.toString();
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(name, null, "no such checkpoint file");
@@ -261,34 +299,114 @@ public final class SafeTensors {
                 throw new CheckpointException(name + ": truncated: the header announces " + headerLength
                         + " bytes but the file has only " + (fileSize - 8) + " after the length");
             }
-            String headerText = decodeUtf8(readFully(channel, 8, (int) headerLength, name), name);
-            if (!headerText.startsWith("{")) {
-                throw new CheckpointException(name + ": header does not start with '{'; not a safetensors file?");
-            }
-            Object parsed;
+            byte[] header = readFully(channel, 8, (int) headerLength, name).array();
+            Checksum checksum = fileChecksum(channel, header, name);
+            Layout layout;
             try {
-                parsed = Json.parse(headerText);
-            } catch (Json.SyntaxException e) {
-                throw new CheckpointException(name + ": malformed JSON header: " + e.getMessage(), e);
+                layout = layout(header, fileSize, checksum.recorded(), requireChecksum, name);
+            } catch (CheckpointException e) {
+                // What the structure says (truncated, a bad shape...) is more precise; the mismatch goes with it.
+                throw checksum.mismatch() == null ? e : new CheckpointException(e.getMessage() + "; " + checksum.mismatch(), e);
             }
-            if (!(parsed instanceof Map<?, ?> top)) {
-                throw new CheckpointException(name + ": header is not a JSON object");
+            if (checksum.mismatch() != null) {
+                throw new CheckpointException(name + ": " + checksum.mismatch());
             }
-            long dataStart = 8 + headerLength;
-            long dataLength = fileSize - dataStart;
-            Map<String, String> metadata = new LinkedHashMap<>();
-            List<Entry> entries = new ArrayList<>();
-            for (Map.Entry<?, ?> e : top.entrySet()) {
-                String key = (String) e.getKey();
-                if (key.equals(METADATA_KEY)) {
-                    metadata = metadata(e.getValue(), name);
-                } else {
-                    entries.add(entry(key, e.getValue(), name));
+            return load(channel, layout.entries(), layout.metadata(), layout.dataStart(), name);
+        }
+    }
+
+    /** What a header says: the tensors' entries, the metadata, where the data starts. */
+    private record Layout(List<Entry> entries, Map<String, String> metadata, long dataStart) {
+    }
+
+    /** Parses and validates the header of a file of {@code fileSize} bytes (see the class comment). */
+    private static Layout layout(byte[] header, long fileSize, String checksum, boolean requireChecksum, String name)
+            throws CheckpointException {
+        long headerLength = header.length;
+        String headerText = decodeUtf8(ByteBuffer.wrap(header), name);
+        if (!headerText.startsWith("{")) {
+            throw new CheckpointException(name + ": header does not start with '{'; not a safetensors file?");
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(headerText);
+        } catch (Json.SyntaxException e) {
+            throw new CheckpointException(name + ": malformed JSON header: " + e.getMessage(), e);
+        }
+        if (!(parsed instanceof Map<?, ?> top)) {
+            throw new CheckpointException(name + ": header is not a JSON object");
+        }
+        long dataStart = 8 + headerLength;
+        long dataLength = fileSize - dataStart;
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<?, ?> e : top.entrySet()) {
+            String key = (String) e.getKey();
+            if (key.equals(METADATA_KEY)) {
+                metadata = metadata(e.getValue(), name);
+            } else {
+                entries.add(entry(key, e.getValue(), name));
+            }
+        }
+        if (!Objects.equals(checksum, metadata.get(CHECKSUM_KEY))) {
+            throw new CheckpointException(name + ": " + METADATA_KEY + "." + CHECKSUM_KEY
+                    + " is not written as jdnn writes it (the last member, unescaped); the checksum cannot be checked");
+        }
+        if (requireChecksum && checksum == null && !metadata.containsKey(DATA_CHECKSUM_KEY)) {
+            throw new CheckpointException(name + ": no checksum (" + METADATA_KEY + "." + CHECKSUM_KEY
+                    + "): not a file jdnn wrote, or its header is damaged");
+        }
+        checkTiling(entries, dataLength, name);
+        return new Layout(entries, metadata, dataStart);
+    }
+
+    /** The checksum the header records (null if none), and a description of the mismatch if it does not hold. */
+    private record Checksum(String recorded, String mismatch) {
+    }
+
+    /**
+     * Computes the whole-file checksum when the header carries one, before anything in the header is believed. See the
+     * class comment for what it covers.
+     */
+    private static Checksum fileChecksum(FileChannel channel, byte[] header, String name) throws IOException {
+        int at = lastIndexOf(header, CHECKSUM_PREFIX);
+        if (at < 0) {
+            return new Checksum(null, null);
+        }
+        int value = at + CHECKSUM_PREFIX.length;
+        String recorded = new String(header, value, Math.min(8, header.length - value), StandardCharsets.US_ASCII);
+        if (value + 8 >= header.length || header[value + 8] != '"' || !recorded.matches("[0-9a-f]{8}")) {
+            throw new CheckpointException(name + ": checksum " + CHECKSUM_KEY + " = '" + recorded + "...' is not 8 hex digits");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(lengthBytes(header.length));
+        byte[] counted = header.clone();
+        Arrays.fill(counted, value, value + 8, (byte) '0');
+        crc.update(counted);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
+        for (long position = 8L + header.length; ; position += chunk.limit()) {
+            chunk.clear();
+            if (channel.read(chunk, position) < 0) {
+                break;
+            }
+            crc.update(chunk.flip());
+        }
+        String actual = String.format("%08x", crc.getValue());
+        return new Checksum(recorded, actual.equals(recorded) ? null : "checksum mismatch: the file's CRC-32C is " + actual
+                + " but its header records " + recorded + " (the header or the data is corrupt)");
+    }
+
+    private static int lastIndexOf(byte[] bytes, byte[] pattern) {
+        outer:
+        for (int i = bytes.length - pattern.length; i >= 0; i--) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (bytes[i + j] != pattern[j]) {
+                    continue outer;
                 }
             }
-            checkTiling(entries, dataLength, name);
-            return load(channel, entries, metadata, dataStart, name);
+            return i;
         }
+        return -1;
     }
 
     private static Map<String, String> metadata(Object value, String name) throws CheckpointException {
@@ -407,11 +525,11 @@ public final class SafeTensors {
 
     private static NamedTensors load(FileChannel channel, List<Entry> entries, Map<String, String> metadata,
                                      long dataStart, String name) throws IOException {
-        String expected = metadata.get(CHECKSUM_KEY);
+        String expected = metadata.get(DATA_CHECKSUM_KEY);
         if (expected != null && !expected.matches("[0-9a-f]{8}")) {
-            throw new CheckpointException(name + ": checksum " + CHECKSUM_KEY + " = '" + expected + "' is not 8 hex digits");
+            throw new CheckpointException(name + ": checksum " + DATA_CHECKSUM_KEY + " = '" + expected + "' is not 8 hex digits");
         }
-        // Read in offset order, so the CRC sees the data section front to back.
+        // Read in offset order, so the data checksum of earlier versions sees the data section front to back.
         List<Entry> byOffset = new ArrayList<>(entries);
         byOffset.sort(Comparator.comparingLong(e -> e.begin));
         Map<String, Tensor> byName = new LinkedHashMap<>();

@@ -79,14 +79,19 @@ class SafeTensorsTest {
         }
         byte[] bytes = Files.readAllBytes(file);
         byte[] data = {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, (byte) 0xc0}; // 1.0f and -2.0f, little-endian
+        String json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"__metadata__\":{\"jdnn.file_crc32c\":\"%s\"}}";
+        int padded = (json.length() - 2 + 8 + 7) / 8 * 8; // %s becomes 8 digits
+        // The checksum covers the whole file, its own 8 digits counted as '0'.
+        byte[] withZeros = file(padded, String.format(json, "00000000"), data);
         CRC32C crc = new CRC32C();
-        crc.update(data);
-        String json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"__metadata__\":{\"jdnn.crc32c\":\""
-                + String.format("%08x", crc.getValue()) + "\"}}";
-        int padded = (json.length() + 7) / 8 * 8;
-        ByteBuffer expected = ByteBuffer.allocate(8 + padded + 8).order(ByteOrder.LITTLE_ENDIAN);
-        expected.putLong(padded).put((json + " ".repeat(padded - json.length())).getBytes(StandardCharsets.US_ASCII)).put(data);
-        assertArrayEquals(expected.array(), bytes);
+        crc.update(withZeros);
+        assertArrayEquals(file(padded, String.format(json, String.format("%08x", crc.getValue())), data), bytes);
+    }
+
+    private static byte[] file(int padded, String json, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(8 + padded + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(padded).put((json + " ".repeat(padded - json.length())).getBytes(StandardCharsets.US_ASCII)).put(data);
+        return b.array();
     }
 
     /** The writer's output read back by the independent reader below, which shares no code with SafeTensors. */
@@ -134,9 +139,14 @@ class SafeTensorsTest {
             }
             assertEquals(List.copyOf(tensors.keySet()), names, "header order is insertion order");
             assertEquals(bytes.length - dataStart, expectedBegin, "tensors fill the data section exactly");
+            String recorded = (String) meta.get("jdnn.file_crc32c");
+            assertTrue(trimmed.endsWith("\"jdnn.file_crc32c\":\"" + recorded + "\"}}"), "the checksum is the last member");
+            byte[] counted = bytes.clone();
+            int at = 8 + trimmed.getBytes(StandardCharsets.UTF_8).length - 11; // the 8 digits before "}}
+            Arrays.fill(counted, at, at + 8, (byte) '0');
             CRC32C crc = new CRC32C();
-            crc.update(bytes, (int) dataStart, (int) (bytes.length - dataStart));
-            assertEquals(String.format("%08x", crc.getValue()), meta.get("jdnn.crc32c"));
+            crc.update(counted);
+            assertEquals(String.format("%08x", crc.getValue()), recorded);
         }
     }
 
@@ -166,6 +176,7 @@ class SafeTensorsTest {
             }
             byte[] before = Files.readAllBytes(file);
             assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(file, Map.of("a", a), Map.of(SafeTensors.CHECKSUM_KEY, "0")));
+            assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(file, Map.of("a", a), Map.of(SafeTensors.DATA_CHECKSUM_KEY, "0")));
             assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(file, Map.of("__metadata__", a)));
             assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(file, Map.of("", a)));
             assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(file, Map.of("bad\ud800", a)));
@@ -262,6 +273,10 @@ class SafeTensorsTest {
                 "overflows");
         assertRejected(write("crcfmt.st", "{\"a\":{" + ok + "},\"__metadata__\":{\"jdnn.crc32c\":\"xyz\"}}", four),
                 "not 8 hex digits");
+        assertRejected(write("filecrcfmt.st", "{\"a\":{" + ok + "},\"__metadata__\":{\"jdnn.file_crc32c\":\"0123456z\"}}", four),
+                "not 8 hex digits");
+        assertRejected(write("escaped.st", "{\"a\":{" + ok + "},\"__metadata__\":{\"jdnn.file_crc32c\" : \"01234567\"}}", four),
+                "not written as jdnn writes it");
         byte[] invalidUtf8 = {'{', '"', (byte) 0xC3, '"', ':', '1', '}'};
         ByteBuffer b = ByteBuffer.allocate(8 + invalidUtf8.length).order(ByteOrder.LITTLE_ENDIAN).putLong(invalidUtf8.length).put(invalidUtf8);
         assertRejected(Files.write(dir.resolve("badutf8.st"), b.array()), "not valid UTF-8");
