@@ -1,7 +1,7 @@
 package org.jdnn.tensor;
 
 import org.jdnn.Jdnn;
-import org.jdnn.examples.TrainOptions;
+import org.jdnn.cli.TrainOptions;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.ops.AdamParams;
 import org.jdnn.ops.SgdParams;
