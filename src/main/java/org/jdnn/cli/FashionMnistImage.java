@@ -46,7 +46,8 @@ final class FashionMnistImage {
             case YES -> true;
             case NO -> false;
         };
-        int[] box = trim(grey, width, height, cornerValue(grey, width, height));
+        double corner = cornerValue(grey, width, height);
+        int[] box = trim(grey, width, height, corner);
         int boxWidth = box[2] - box[0];
         int boxHeight = box[3] - box[1];
         double scale = (double) SIZE / Math.max(boxWidth, boxHeight);
@@ -55,7 +56,7 @@ final class FashionMnistImage {
         double[] scaled = resample(grey, width, box, outWidth, outHeight);
 
         int[] result = new int[SIZE * SIZE];
-        double fill = negate ? 255 - background : background;
+        double fill = negate ? 255 - corner : corner; // the canvas extends the background the trimming removed
         java.util.Arrays.fill(result, (int) Math.round(Math.clamp(fill, 0, 255)));
         int left = (SIZE - outWidth) / 2;
         int top = (SIZE - outHeight) / 2;

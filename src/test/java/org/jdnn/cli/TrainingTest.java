@@ -73,8 +73,12 @@ class TrainingTest {
 
     @Test
     void missingDataSaysHowToGetIt(@TempDir Path dir) {
-        Exception e = assertThrows(java.nio.file.NoSuchFileException.class,
-                () -> new Training(QUIET).train(options(dir.resolve("nothing"), dir.resolve("out"))));
+        // the command line refuses a --data that does not exist; this is the default directory missing
+        TrainOptions o = options(dir, dir.resolve("out"));
+        TrainOptions noData = new TrainOptions(o.model(), o.epochs(), o.batchSize(), o.optimizer(), o.lr(),
+                o.weightDecay(), o.schedule(), o.seed(), o.backend(), dir.resolve("nothing"), o.out(), o.resume(),
+                o.validation(), o.patience(), o.clipGradNorm(), o.labelSmoothing(), o.limit(), o.threads(), o.plain());
+        Exception e = assertThrows(java.nio.file.NoSuchFileException.class, () -> new Training(QUIET).train(noData));
         assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
     }
 
