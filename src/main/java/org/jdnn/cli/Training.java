@@ -55,7 +55,7 @@ import java.util.stream.IntStream;
  */
 public final class Training {
     /** Fashion-MNIST's pixel mean and standard deviation over the training set (pixels scaled to [0, 1]). */
-    public static final Normalize FASHION_MNIST_NORMALIZE = Normalize.of(0.2860f, 0.3530f);
+    static final Normalize FASHION_MNIST_NORMALIZE = Normalize.of(0.2860f, 0.3530f);
 
     /** The test loss: plain cross-entropy, the number PyTorch users compare (see the class comment). */
     static final LossFunction TEST_LOSS = (output, batch) -> Losses.crossEntropy(output, batch.labelArray());

@@ -167,4 +167,21 @@ class CommandLineTest {
         assertEquals(Main.FAILED, r.code(), r.toString());
         assertTrue(r.err().lines().count() > 3 && r.err().contains("\tat org.jdnn."), r.toString());
     }
+
+    @Test
+    void aUsageErrorIsReportedBeforeAnyNativeCodeOrBackendLoads() throws Exception {
+        // a fresh JVM, as the launcher starts one: which classes a bad option makes it load
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-verbose:class", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "--epochs", "-1").redirectErrorStream(false).start();
+        String loaded = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(Main.USAGE, p.waitFor(), err);
+        assertEquals("jdnn train: --epochs must be >= 1, got -1 (see jdnn train --help)", err.strip());
+        assertTrue(loaded.contains("org.jdnn.cli.TrainCommand"), "the class-loading log is there");
+        for (String pkg : new String[] {"org.jdnn.natives.", "org.jdnn.backend.", "org.jdnn.tensor.", "org.jdnn.data."}) {
+            assertFalse(loaded.contains(pkg), pkg + " loaded: "
+                    + loaded.lines().filter(l -> l.contains(pkg)).findFirst().orElse(""));
+        }
+    }
 }
