@@ -10,4 +10,5 @@ module org.jdnn.train {
     exports org.jdnn.train.checkpoint;
     exports org.jdnn.train.report;
     exports org.jdnn.onnx;
+    exports org.jdnn.train.io to org.jdnn.cli; // the JSON and atomic-file helpers, not an API
 }
