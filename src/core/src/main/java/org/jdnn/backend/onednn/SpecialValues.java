@@ -55,7 +55,7 @@ final class SpecialValues {
             return anyNaNOrNegativeInfinity(TensorAccess.segment(t), t.numel());
         }
         try {
-            return anyNaNOrNegativeInfinity(copy.buffer(), copy.bytes() / Float.BYTES);
+            return !copy.holdsNoNaNOrNegativeInfinity() && anyNaNOrNegativeInfinity(copy.buffer(), copy.bytes() / Float.BYTES);
         } finally {
             copy.done();
         }
