@@ -19,6 +19,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * would give NaN), so each primitive is probed once: it runs over buffers full of NaN (either sign) and of -Inf, and
  * its outputs are scanned. Each element is computed alone, so a buffer full of one value covers every position.
  * The answers are kept per primitive key (the layout and size are part of it); a full table is simply cleared.
+ *
+ * <p>PyTorch's ReLU keeps NaN, so the jit kernels' 0 is a difference of the ReLU's own. A ReLU made to keep NaN
+ * would get the answer false here and bring max pooling's scan back, unless it computed the mark in its own pass
+ * (whether its input held a NaN).
  */
 final class ReluOutputProbe {
     private static final int CAPACITY = 64;
