@@ -21,15 +21,12 @@ import java.util.Arrays;
  * [N,6,28,28] and pool2 [N,16,10,10]. It measures what max pooling's NaN/-Inf handling costs on the hot path
  * (finite inputs) and on inputs that hold a NaN. Three inputs per layer: plain random values, the same with one NaN,
  * and the output of the layer's convolution and ReLU as LeNet's training step makes it (on oneDNN held in the blocked
- * layout, which the pooling then reads without reordering). Run, after {@code mvn -o -q -DskipTests compile} in the
- * repository root:
+ * layout, which the pooling then reads without reordering). Run, after {@code mvn -o -q -DskipTests install} in the
+ * repository root (which builds {@code benchmarks/target/benchmarks.jar}):
  * <pre>
- *   javac -cp target/classes -d /tmp/jdnn-timing benchmarks/src/main/java/org/jdnn/benchmarks/MaxPoolTiming.java
- *   java --enable-native-access=ALL-UNNAMED -cp target/classes:/tmp/jdnn-timing \
+ *   OMP_NUM_THREADS=1 java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *        org.jdnn.benchmarks.MaxPoolTiming [backend=onednn] [batch=128] [repetitions=400]
  * </pre>
- * (with oneDNN's jar on the class path: {@code ~/.m2/repository/org/bytedeco/dnnl/3.13-1.5.14/dnnl-3.13-1.5.14-linux-x86_64.jar},
- * or {@code -Djdnn.dnnl.path=DIR}).
  * One thread (OMP_NUM_THREADS=1), batch 128, 300 repetitions, a 2-core AVX-512 machine under a load of about 15:
  * forward best of two runs in us, before then after ReLU outputs were marked free of NaN/-Inf (their scan skipped):
  * <pre>
