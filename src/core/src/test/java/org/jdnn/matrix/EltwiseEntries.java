@@ -196,6 +196,11 @@ final class EltwiseEntries {
             if (algorithm == EltwiseAlgorithm.SOFTPLUS) {
                 mine.addAll(softplusThresholds(r));
             }
+            if (algorithm == EltwiseAlgorithm.RELU) {
+                // The other NaN sample draws a leaky slope, whose formula keeps NaN; plain ReLU's may not.
+                mine.add(Sample.of("plain ReLU at NaN, +-Inf, +-0", EltwiseParams.relu(), values(Float.NaN, -1f, 2f,
+                        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, -Float.NaN)).comparedOnly());
+            }
             samples.addAll(mine);
         }
         samples.addAll(EltwiseMathEntries.forward(r));
