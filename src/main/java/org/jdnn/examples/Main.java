@@ -33,7 +33,12 @@ public final class Main {
                         System.out.print(TrainOptions.HELP);
                         return 0;
                     }
-                    new TrainCommand(System.out).train(TrainOptions.parse(rest));
+                    if (rest.contains("--distributed")) {   // under mpirun: see DistributedTrainCommand
+                        new DistributedTrainCommand(System.out).train(TrainOptions.parse(
+                                rest.stream().filter(a -> !a.equals("--distributed")).toList()));
+                    } else {
+                        new TrainCommand(System.out).train(TrainOptions.parse(rest));
+                    }
                 }
                 case "eval" -> new TrainCommand(System.out).evaluate(TrainOptions.parse(rest));
                 case "info" -> System.out.println(Jdnn.info());

@@ -50,6 +50,8 @@ public record TrainOptions(String model, int epochs, int batchSize, String optim
               --limit N                    use only the first N training and N/6 test images (quick runs)
               --threads N                  native threads (default: the cores the JVM sees)
               --plain                      plain progress lines instead of a progress bar
+              --distributed                data-parallel on every rank of `mpirun -np N ci/train.sh --distributed`
+                                           (--batch-size is the global batch; see docs/DISTRIBUTED.md)
             """;
 
     /** Parses {@code args}; throws IllegalArgumentException naming the bad option. */
