@@ -1,6 +1,5 @@
 package org.jdnn.distributed;
 
-import org.jdnn.natives.mpi.MpiException;
 import org.jdnn.natives.mpi.MpiLibrary;
 import org.jdnn.natives.mpi.MpiTimeoutException;
 import org.jdnn.natives.mpi.MpiWorld;
@@ -163,8 +162,6 @@ public final class ProcessGroup {
         } catch (MpiTimeoutException e) {
             // The message already names the rank.
             world.abort(TIMEOUT_EXIT_CODE, "jdnn distributed: " + e.getMessage() + "; ending all ranks (MPI_Abort)");
-        } catch (MpiException e) {
-            throw e;
         }
     }
 

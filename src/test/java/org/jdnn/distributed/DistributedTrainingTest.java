@@ -81,6 +81,15 @@ class DistributedTrainingTest {
         assertTrue(run.output().contains("rank 1") && run.output().contains("signal 9"), run.output());
     }
 
+    @Test
+    void aParameterWithoutGradientIsNamedInsteadOfHanging() throws Exception {
+        Run run = mpirun(2, List.of("-Djdnn.distributed.timeout=30"), "unused");
+
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("reported: DistributedDataParallel: parameters [unused.bias, unused.weight] got no"
+                + " gradient in the last backward pass"), run.output());
+    }
+
     // ---- helpers ----
 
     private record Run(int exit, String output) {

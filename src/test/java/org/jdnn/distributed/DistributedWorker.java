@@ -28,6 +28,7 @@ import java.util.SplittableRandom;
  *       checkpoint to DIR with --save); --resume starts from DIR's checkpoint.</li>
  *   <li>{@code hang}: rank 1 stops answering before an all-reduce; the others must end with a timeout error.</li>
  *   <li>{@code kill}: rank 1 kills itself (SIGKILL) before an all-reduce; the others must end, not hang.</li>
+ *   <li>{@code unused}: a model with a branch the loss does not use; the second forward must name its parameters.</li>
  * </ul>
  */
 public final class DistributedWorker {
@@ -54,9 +55,111 @@ public final class DistributedWorker {
                 }
                 group.allReduceSum(Tensor.ones(4));
             }
+            case "unused" -> unusedParameter(group);
+            case "bench-allreduce" -> benchAllReduce(group);
+            case "bench-lenet" -> benchLenet(group, Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    args.length > 3 && args[3].equals("--no-sync"));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
         group.finish();
+    }
+
+    private static void unusedParameter(ProcessGroup group) {
+        Module twoHeads = new Module() {
+            private final Linear used = registerModule("used", new Linear(FEATURES, CLASSES, true, new SplittableRandom(1)));
+            private final Linear unused = registerModule("unused", new Linear(FEATURES, CLASSES, true, new SplittableRandom(2)));
+
+            @Override
+            public Tensor forward(Tensor input) {
+                return used.call(input);
+            }
+        };
+        try (DistributedDataParallel ddp = new DistributedDataParallel(twoHeads, group)) {
+            for (int step = 0; step < 2; step++) {
+                try (Scope scope = Scope.open()) {
+                    Tensor loss = ddp.call(Tensor.randn(step, 2, FEATURES)).sum();
+                    loss.backward();
+                }
+            }
+            throw new AssertionError("the second forward did not report the unused parameters");
+        } catch (IllegalStateException e) {
+            if (group.isMain()) {
+                System.out.println("reported: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Prints the mean time of a sum all-reduce per size (for docs/DISTRIBUTED.md: latency and bandwidth here). */
+    private static void benchAllReduce(ProcessGroup group) {
+        for (int floats = 1 << 8; floats <= 1 << 22; floats <<= 2) {
+            try (Tensor t = Tensor.ones(floats)) {
+                for (int i = 0; i < 5; i++) {
+                    group.allReduceSum(t);
+                }
+                int repeats = Math.max(5, (1 << 22) / floats);
+                group.barrier();
+                long start = System.nanoTime();
+                for (int i = 0; i < repeats; i++) {
+                    group.allReduceSum(t);
+                }
+                double micros = (System.nanoTime() - start) / 1e3 / repeats;
+                if (group.isMain()) {
+                    System.out.printf("all-reduce %,11d bytes on %d ranks: %9.1f us  (%.2f GB/s algorithm bandwidth)%n",
+                            floats * 4L, group.worldSize(), micros, floats * 4.0 / micros / 1e3);
+                }
+            }
+        }
+    }
+
+    /**
+     * Times LeNet training steps on random 28x28 images: STEPS steps of a global batch split over the ranks, after 5
+     * warm-up steps. With --no-sync the ranks train independently (no DDP), which separates the cost of sharing the
+     * cores from the cost of communication. Rank 0 prints the job's throughput.
+     */
+    private static void benchLenet(ProcessGroup group, int steps, int globalBatch, boolean noSync) {
+        int share = globalBatch / group.worldSize();
+        Module lenet = org.jdnn.examples.Models.create("lenet", 42);
+        Module model = noSync ? lenet : new DistributedDataParallel(lenet, group);
+        try (model; Optimizer optimizer = new Adam(model.parameters(), new AdamParams(1e-3, 0.9, 0.999, 1e-8, 0, false))) {
+            SplittableRandom random = new SplittableRandom(group.rank());
+            float[] x = new float[share * 28 * 28];
+            int[] y = new int[share];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextGaussian();
+            }
+            for (int i = 0; i < y.length; i++) {
+                y[i] = random.nextInt(10);
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long start = 0;
+            long cpuStart = 0;
+            for (int step = -5; step < steps; step++) {
+                if (step == 0) {
+                    group.barrier();
+                    start = System.nanoTime();
+                    cpuStart = os.getProcessCpuTime();
+                }
+                try (Scope scope = Scope.open()) {
+                    Tensor loss = Losses.crossEntropy(model.call(Tensor.of(x, share, 1, 28, 28)), y);
+                    optimizer.zeroGrad();
+                    loss.backward();
+                    optimizer.step();
+                }
+            }
+            double cpuMillis = (os.getProcessCpuTime() - cpuStart) / 1e6 / steps;
+            group.barrier();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // CPU time per step says what each rank costs whatever else shares the cores; the slowest rank sets the pace.
+            try (Tensor cpu = Tensor.zeros(group.worldSize())) {
+                cpu.set((float) cpuMillis, group.rank());
+                group.allReduceSum(cpu);
+                if (group.isMain()) {
+                    System.out.printf("lenet %d ranks%s, global batch %d: %.1f ms/step, %.0f img/s; CPU ms/step per rank %s%n",
+                            group.worldSize(), noSync ? " (no sync)" : "", globalBatch, seconds * 1e3 / steps,
+                            steps * (double) globalBatch / seconds, java.util.Arrays.toString(cpu.toFloatArray()));
+                }
+            }
+        }
     }
 
     /** A model whose weights depend on the seed: DDP must replace rank 1's with rank 0's. */
