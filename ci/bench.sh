@@ -9,8 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/jdk25.sh
-mvn -B -ntp -q -DskipTests install >&2
-mvn -B -ntp -q -f benchmarks/pom.xml package >&2
+mvn -B -ntp -q -DskipTests package -pl benchmarks -am >&2
 mkdir -p benchmarks/results
 result=${JDNN_BENCH_RESULT:-benchmarks/results/jmh-$(date -u +%Y%m%dT%H%M%SZ).json}
 # The jar's manifest grants native access; the flag quiets JMH's own sun.misc.Unsafe use on JDK 25.

@@ -12,9 +12,9 @@ log=$(mktemp)
 # Ranks started together by mpirun (ci/train.sh --distributed) build one after the other, not over each other.
 mkdir -p target
 if command -v flock >/dev/null 2>&1; then exec 9>target/.build.lock; flock 9; fi
-if ! mvn -B -ntp -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
+if ! mvn -B -ntp -q -DskipTests package -pl src/cli -am dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
   cat "$log" >&2; rm -f "$log"; exit 1
 fi
 rm -f "$log"
 if command -v flock >/dev/null 2>&1; then flock -u 9; exec 9>&-; fi
-exec java --enable-native-access=ALL-UNNAMED -cp "target/classes:$(cat target/classpath.txt)" "$main" "$@"
+exec java --enable-native-access=ALL-UNNAMED -cp "src/cli/target/classes:$(cat src/cli/target/classpath.txt)" "$main" "$@"

@@ -16,25 +16,29 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 limit=$((64 * 1024 * 1024))
-console_version=1.13.4    # JUnit Platform matching junit-jupiter 5.13.4 in pom.xml
+console_version=1.13.4    # JUnit Platform matching junit-jupiter 5.13.4 in the root pom.xml
 
 pack() {
   local dir=${1:-$here/target/gpu-bundle}
   cd "$here"
   source ci/jdk25.sh
-  mvn -B -ntp -q -DskipTests test-compile
+  mvn -B -ntp -q -DskipTests test-compile -pl src/cuda -am
   rm -rf "$dir"
-  mkdir -p "$dir/native"
+  mkdir -p "$dir/native" "$dir/classes" "$dir/test-classes"
   mvn -B -ntp -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$console_version \
       -DoutputDirectory="$dir" -Dmdep.stripVersion=true
-  cp -r target/classes "$dir/classes"
-  cp -r target/test-classes "$dir/test-classes"
+  # The modules the gpu tests need, merged into one class path (the bundle runs without a module path).
+  for module in bindings src/core src/cuda; do
+    cp -r "$module/target/classes/." "$dir/classes/"
+    [ -d "$module/target/test-classes" ] && cp -r "$module/target/test-classes/." "$dir/test-classes/"
+  done
+  rm -f "$dir/classes/module-info.class"
   cp native/cuda-constants.c "$dir/native/"
   # The gpu tests need no oneDNN (their oracle is plain loops / the reference backend), so its 28 MB jar stays here;
   # the console launcher carries JUnit itself. Modules: what jdeps finds, plus what JUnit loads reflectively.
   local modules work
   modules=$(jdeps --ignore-missing-deps --print-module-deps --multi-release 25 \
-      "$dir/junit-platform-console-standalone.jar" target/classes target/test-classes)
+      "$dir/junit-platform-console-standalone.jar" "$dir/classes" "$dir/test-classes")
   modules="$modules,java.logging,java.xml,jdk.unsupported"
   work=$(mktemp -d)
   jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --output "$work/jdk"

@@ -9,8 +9,8 @@ if [ $# -lt 1 ] || [ ! -f "examples/$1.java" ]; then
 fi
 source ci/jdk25.sh
 log=$(mktemp)
-if ! mvn -B -ntp -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
+if ! mvn -B -ntp -q -DskipTests package -pl src/cli -am dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
   cat "$log" >&2; rm -f "$log"; exit 1
 fi
 rm -f "$log"
-exec java --enable-native-access=ALL-UNNAMED -cp "target/classes:$(cat target/classpath.txt)" "examples/$1.java" "${@:2}"
+exec java --enable-native-access=ALL-UNNAMED -cp "src/cli/target/classes:$(cat src/cli/target/classpath.txt)" "examples/$1.java" "${@:2}"

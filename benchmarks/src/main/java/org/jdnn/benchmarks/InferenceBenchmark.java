@@ -3,7 +3,7 @@ package org.jdnn.benchmarks;
 import org.jdnn.autograd.Autograd;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
-import org.jdnn.examples.Models;
+import org.jdnn.nn.models.Models;
 import org.jdnn.nn.Module;
 import org.jdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;

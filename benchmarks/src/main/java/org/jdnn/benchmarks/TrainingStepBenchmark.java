@@ -2,7 +2,7 @@ package org.jdnn.benchmarks;
 
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
-import org.jdnn.examples.Models;
+import org.jdnn.nn.models.Models;
 import org.jdnn.loss.Losses;
 import org.jdnn.nn.Module;
 import org.jdnn.ops.AdamParams;

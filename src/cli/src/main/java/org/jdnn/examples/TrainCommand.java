@@ -1,0 +1,229 @@
+package org.jdnn.examples;
+
+import org.jdnn.nn.models.Models;
+import org.jdnn.Jdnn;
+import org.jdnn.backend.Backend;
+import org.jdnn.backend.Backends;
+import org.jdnn.data.DataLoader;
+import org.jdnn.data.Dataset;
+import org.jdnn.data.FashionMnist;
+import org.jdnn.data.Normalize;
+import org.jdnn.data.TrainValidationSplit;
+import org.jdnn.loss.Losses;
+import org.jdnn.loss.Reduction;
+import org.jdnn.nn.Module;
+import org.jdnn.ops.AdagradParams;
+import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.RmspropParams;
+import org.jdnn.ops.SgdParams;
+import org.jdnn.optim.Adagrad;
+import org.jdnn.optim.Adam;
+import org.jdnn.optim.AdamW;
+import org.jdnn.optim.Optimizer;
+import org.jdnn.optim.RMSprop;
+import org.jdnn.optim.SGD;
+import org.jdnn.optim.schedule.CosineAnnealingLR;
+import org.jdnn.optim.schedule.CosineAnnealingWarmRestarts;
+import org.jdnn.optim.schedule.LinearWarmup;
+import org.jdnn.optim.schedule.LrScheduler;
+import org.jdnn.optim.schedule.ReduceLROnPlateau;
+import org.jdnn.optim.schedule.StepLR;
+import org.jdnn.train.Evaluation;
+import org.jdnn.train.LossFunction;
+import org.jdnn.train.Trainer;
+import org.jdnn.train.checkpoint.Checkpoint;
+import org.jdnn.train.report.History;
+import org.jdnn.train.report.Plots;
+import org.jdnn.train.report.ProgressReporter;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/** The {@code train} and {@code eval} commands: Fashion-MNIST with a model from {@link Models}. */
+public final class TrainCommand {
+    /** Fashion-MNIST's pixel mean and standard deviation over the training set (pixels scaled to [0, 1]). */
+    static final Normalize FASHION_MNIST_NORMALIZE = Normalize.of(0.2860f, 0.3530f);
+
+    private final PrintStream out;
+
+    public TrainCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Trains as {@code options} say; returns the final test evaluation. */
+    public Evaluation train(TrainOptions given) throws IOException {
+        TrainOptions options = given;
+        Path checkpoint = null;
+        if (given.resume()) {
+            checkpoint = Checkpoint.latest(given.out());
+            options = given.withSettings(Checkpoint.readState(checkpoint).settings());
+        }
+        TrainOptions o = options;
+        applyThreads(o);
+        Backend backend = o.backend() == null ? Backends.defaultBackend() : Backends.get(o.backend());
+        Path resumeFrom = checkpoint;
+        return onBackend(backend, () -> trainOn(o, resumeFrom));
+    }
+
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    /** Runs {@code body} with {@code backend} as this thread's backend, letting its IOException through. */
+    private static <T> T onBackend(Backend backend, IoSupplier<T> body) throws IOException {
+        try {
+            return Backends.with(backend, () -> {
+                try {
+                    return body.get();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private Evaluation trainOn(TrainOptions o, Path resumeFrom) throws IOException {
+        Path data = o.data() != null ? o.data() : FashionMnist.defaultDirectory();
+        Dataset all = limit(FashionMnist.load(data, FashionMnist.Part.TRAIN), o.limit());
+        Dataset test = limit(FashionMnist.load(data, FashionMnist.Part.TEST), o.limit() / 6);
+        TrainValidationSplit split = TrainValidationSplit.of(all, Math.min(o.validation(), all.size() / 5), o.seed());
+        DataLoader train = loader(split.train(), o.batchSize(), o.seed());
+        DataLoader validation = split.validation().size() == 0 ? null : loader(split.validation(), 1000, -1);
+        DataLoader testLoader = loader(test, 1000, -1);
+
+        try (Module model = Models.create(o.model(), o.seed());
+             Optimizer optimizer = optimizer(o, model.parameters())) {
+            LrScheduler scheduler = scheduler(o, optimizer);
+            ReduceLROnPlateau plateau = o.schedule().equals("plateau") ? ReduceLROnPlateau.defaults(optimizer) : null;
+            History history = new History();
+            int firstEpoch = 1;
+            if (resumeFrom != null) {
+                Checkpoint.State state = Checkpoint.restore(resumeFrom, model, optimizer, scheduler);
+                firstEpoch = state.epoch() + 1;
+                history = History.readJson(o.out().resolve("metrics.json")).upTo(state.epoch());
+                out.println("resuming from " + resumeFrom + " after epoch " + state.epoch());
+            }
+            Files.createDirectories(o.out());
+            out.println(Jdnn.info().toString().lines().findFirst().orElse("") + ", backend in use: " + Backends.current().name());
+            out.printf("model %s (%,d parameters), %s lr %.3g, batch %d, %d training / %d validation / %d test images%n",
+                    o.model(), model.numParameters(), o.optimizer(), o.lr(), o.batchSize(), split.train().size(),
+                    split.validation().size(), test.size());
+            History recorded = history;
+            LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray(), Reduction.MEAN,
+                    o.labelSmoothing());
+            try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true)) {
+                Trainer trainer = Trainer.builder(model, optimizer, loss)
+                        .scheduler(scheduler).reduceOnPlateau(plateau)
+                        .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)
+                        .progress(progress)
+                        .onEpochEnd(record -> {
+                            recorded.add(record);
+                            saveEpoch(o, record.epoch(), model, optimizer, scheduler, recorded);
+                        })
+                        .build();
+                trainer.fit(train, validation, firstEpoch, o.epochs());
+                Evaluation result = trainer.evaluate(testLoader);
+                Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
+                out.printf("test accuracy %.2f%% (loss %.4f) on %d images%n", 100 * result.accuracy(), result.loss(),
+                        result.samples());
+                out.println("metrics: " + o.out().resolve("metrics.json") + ", " + o.out().resolve("metrics.csv"));
+                out.println("plots: " + o.out().resolve("loss.png") + ", " + o.out().resolve("accuracy.png") + ", "
+                        + o.out().resolve("confusion.png"));
+                out.println("checkpoint: " + Checkpoint.latest(o.out()));
+                return result;
+            }
+        }
+    }
+
+    /** Evaluates the newest checkpoint in {@code options.out()} on the test set. */
+    public Evaluation evaluate(TrainOptions given) throws IOException {
+        Path checkpoint = Checkpoint.latest(given.out());
+        TrainOptions o = given.withSettings(Checkpoint.readState(checkpoint).settings());
+        applyThreads(o);
+        Backend backend = o.backend() == null ? Backends.defaultBackend() : Backends.get(o.backend());
+        Path data = o.data() != null ? o.data() : FashionMnist.defaultDirectory();
+        Dataset test = limit(FashionMnist.load(data, FashionMnist.Part.TEST), o.limit() / 6);
+        return onBackend(backend, () -> {
+            try (Module model = Models.create(o.model(), o.seed())) {
+                Checkpoint.loadModel(checkpoint, model);
+                LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray());
+                Evaluation result = Trainer.evaluate(model, loss, FashionMnist.CLASSES.size(), loader(test, 1000, -1));
+                Path png = o.out().resolve("confusion.png");
+                Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, png);
+                out.printf("%s: test accuracy %.2f%% (loss %.4f) on %d images; confusion matrix: %s%n", checkpoint,
+                        100 * result.accuracy(), result.loss(), result.samples(), png);
+                return result;
+            }
+        });
+    }
+
+    static void saveEpoch(TrainOptions o, int epoch, Module model, Optimizer optimizer, LrScheduler scheduler,
+                                  History history) {
+        try {
+            history.writeJson(o.out().resolve("metrics.json"));
+            history.writeCsv(o.out().resolve("metrics.csv"));
+            Plots.lossCurves(history, o.out().resolve("loss.png"));
+            Plots.accuracyCurves(history, o.out().resolve("accuracy.png"));
+            Map<String, String> settings = o.settings();
+            Checkpoint.save(o.out(), epoch, model, optimizer, scheduler, settings, 2);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the results of epoch " + epoch + " to " + o.out(), e);
+        }
+    }
+
+    static void applyThreads(TrainOptions o) {
+        if (o.threads() > 0) {
+            Jdnn.setNumThreads(o.threads());
+        }
+    }
+
+    static Dataset limit(Dataset dataset, int limit) {
+        if (limit <= 0 || limit >= dataset.size()) {
+            return dataset;
+        }
+        return dataset.subset(IntStream.range(0, limit).toArray());
+    }
+
+    static DataLoader loader(Dataset dataset, int batchSize, long shuffleSeed) {
+        DataLoader.Builder builder = DataLoader.builder(dataset).batchSize(batchSize).transform(FASHION_MNIST_NORMALIZE);
+        if (shuffleSeed >= 0) {
+            builder.shuffle(shuffleSeed);
+        }
+        return builder.build();
+    }
+
+    static Optimizer optimizer(TrainOptions o, List<org.jdnn.tensor.Tensor> params) {
+        double lr = o.lr();
+        double wd = o.weightDecay();
+        return switch (o.optimizer()) {
+            case "sgd" -> new SGD(params, new SgdParams(lr, 0, 0, false, wd));
+            case "momentum" -> new SGD(params, new SgdParams(lr, 0.9, 0, false, wd));
+            case "nesterov" -> new SGD(params, new SgdParams(lr, 0.9, 0, true, wd));
+            case "adam" -> new Adam(params, new AdamParams(lr, 0.9, 0.999, 1e-8, wd, false));
+            case "adamw" -> new AdamW(params, new AdamParams(lr, 0.9, 0.999, 1e-8, wd == 0 ? 0.01 : wd, true));
+            case "rmsprop" -> new RMSprop(params, new RmspropParams(lr, 0.99, 1e-8, wd, 0, false));
+            case "adagrad" -> new Adagrad(params, new AdagradParams(lr, 0, wd, 0, 1e-10));
+            default -> throw new IllegalArgumentException("--optimizer: unknown '" + o.optimizer() + "'");
+        };
+    }
+
+    static LrScheduler scheduler(TrainOptions o, Optimizer optimizer) {
+        return switch (o.schedule()) {
+            case "none", "plateau" -> null;
+            case "step" -> new LrScheduler(optimizer, new StepLR(Math.max(1, o.epochs() / 3), 0.1));
+            case "cosine" -> new LrScheduler(optimizer, new CosineAnnealingLR(o.epochs(), 0));
+            case "warmup-cosine" -> new LrScheduler(optimizer,
+                    new LinearWarmup(1, 0.1, new CosineAnnealingLR(Math.max(1, o.epochs() - 1), 0)));
+            case "restarts" -> new LrScheduler(optimizer, new CosineAnnealingWarmRestarts(2, 2, 0));
+            default -> throw new IllegalArgumentException("--schedule: unknown '" + o.schedule() + "'");
+        };
+    }
+}

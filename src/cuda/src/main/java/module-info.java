@@ -1,0 +1,7 @@
+/** The NVIDIA GPU backend, found by the core through its service; unavailable, with the reason, without a GPU. */
+module org.jdnn.cuda {
+    requires org.jdnn.core;
+    requires org.jdnn.bindings;
+
+    provides org.jdnn.backend.BackendProvider with org.jdnn.backend.cuda.CudaBackendProvider;
+}
