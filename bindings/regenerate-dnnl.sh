@@ -24,14 +24,14 @@ include=$work/jar/org/bytedeco/dnnl/linux-x86_64/include
 
 package=org.jdnn.bindings.dnnl
 out=$work/out
-# -l :libdnnl.so.3 makes the generated lookup dlopen("libdnnl.so.3"), which resolves to the copy
-# NativeLibraryLoader has already loaded by full path (glibc matches loaded libraries by soname).
+# No --library option: oneDNN's file name differs per platform (libdnnl.so.3, libdnnl.3.dylib), so the generated
+# code looks symbols up with SymbolLookup.loaderLookup(), and org.jdnn.natives.OneDnnLibrary loads the platform's
+# file with System.load (after a dlopen(RTLD_GLOBAL) that reports dlerror text) before any binding is called.
 "$jextract" \
   --include-dir "$include" \
   --output "$out" \
   --target-package "$package" \
   --header-class-name dnnl_h \
-  --library :libdnnl.so.3 \
   @"$here/dnnl.includes" \
   "$include/oneapi/dnnl/dnnl.h"
 

@@ -58,6 +58,8 @@ public final class OneDnnLibrary {
                 dlopen(location.gomp(), location);
             }
             dlopen(location.dnnl(), location);
+            // The bindings find their symbols through the loader lookup (the file name differs per platform).
+            System.load(location.dnnl().toAbsolutePath().toString());
             SymbolLookup gomp = SymbolLookup.libraryLookup(
                     location.gomp() != null ? location.gomp().toString() : GOMP_FILE, Arena.global());
             ThreadCount.bindOpenMp(gomp);

@@ -23,13 +23,16 @@ final class BlockedCopy implements NativeLayout {
     private final OneDnnBackend backend;
     private final LayoutReorder toPlain;
     private final MemorySegment buffer;
+    private final boolean noNaNOrNegativeInfinity;
     private final AtomicInteger uses = new AtomicInteger(1);
 
     /** Takes ownership of {@code buffer} and one reference of {@code toPlain} (which reorders its layout to plain). */
-    private BlockedCopy(OneDnnBackend backend, LayoutReorder toPlain, MemorySegment buffer) {
+    private BlockedCopy(OneDnnBackend backend, LayoutReorder toPlain, MemorySegment buffer,
+                        boolean noNaNOrNegativeInfinity) {
         this.backend = backend;
         this.toPlain = toPlain;
         this.buffer = buffer;
+        this.noNaNOrNegativeInfinity = noNaNOrNegativeInfinity;
     }
 
     /**
@@ -37,9 +40,14 @@ final class BlockedCopy implements NativeLayout {
      * layout; the tensor owns the buffer from now on (if this throws, the caller still does).
      */
     static void hold(OneDnnBackend backend, Tensor tensor, LayoutReorder toPlain, MemorySegment buffer) {
+        hold(backend, tensor, toPlain, buffer, false);
+    }
+
+    private static void hold(OneDnnBackend backend, Tensor tensor, LayoutReorder toPlain, MemorySegment buffer,
+                             boolean noNaNOrNegativeInfinity) {
         toPlain.retain(); // before the tensor has it: a reader may copy it back and let go at once
         try {
-            TensorAccess.holdInNativeLayout(tensor, new BlockedCopy(backend, toPlain, buffer));
+            TensorAccess.holdInNativeLayout(tensor, new BlockedCopy(backend, toPlain, buffer, noNaNOrNegativeInfinity));
         } catch (RuntimeException e) {
             toPlain.release();
             throw e;
@@ -93,9 +101,22 @@ final class BlockedCopy implements NativeLayout {
         return buffer.byteSize();
     }
 
-    /** A new held copy of the same layout for another tensor of the same shape (e.g. an eltwise op's output). */
-    void holdLike(Tensor tensor, MemorySegment filled) {
-        hold(backend, tensor, toPlain, filled);
+    /**
+     * A new held copy of the same layout for another tensor of the same shape (e.g. an eltwise op's output);
+     * {@code noNaNOrNegativeInfinity}: its writer guarantees {@code filled} holds neither (see
+     * {@link #holdsNoNaNOrNegativeInfinity()}).
+     */
+    void holdLike(Tensor tensor, MemorySegment filled, boolean noNaNOrNegativeInfinity) {
+        hold(backend, tensor, toPlain, filled, noNaNOrNegativeInfinity);
+    }
+
+    /**
+     * Whether the primitive that wrote the buffer guarantees it holds no NaN and no -Inf ({@link ReluOutputProbe}),
+     * so max pooling needs no scan for them. A held buffer is never written again (writing the tensor copies it back
+     * to plain and lets this go), so the guarantee lasts as long as the copy.
+     */
+    boolean holdsNoNaNOrNegativeInfinity() {
+        return noNaNOrNegativeInfinity;
     }
 
     @Override

@@ -129,13 +129,23 @@ final class OneDnnEltwise {
         boolean handedOver = false;
         try {
             backend.execute("eltwise", key, () -> create(key, layout.md()), data);
-            layout.holdLike(out, buffer);
+            layout.holdLike(out, buffer, writesNoNaNOrNegativeInfinity(key, layout));
             handedOver = true;
         } finally {
             if (!handedOver) {
                 HostMemory.release(buffer);
             }
         }
+    }
+
+    /**
+     * Whether the primitive for {@code key} never writes NaN or -Inf: ReLU's forward, where its implementation maps
+     * both to 0 ({@link ReluOutputProbe}), so that the max pooling commonly next skips its scan for them.
+     */
+    private boolean writesNoNaNOrNegativeInfinity(Key key, BlockedCopy layout) {
+        return key.algorithm() == EltwiseAlgorithm.RELU && key.alpha() == 0 && !key.backward()
+                && ReluOutputProbe.neverWritesNaNOrNegativeInfinity(backend, key, () -> create(key, layout.md()),
+                layout.bytes());
     }
 
     /** The eltwise primitive for {@code key}, on {@code layoutMd} when the key has a layout, else on plain memory. */

@@ -82,12 +82,19 @@ final class OneDnnPooling {
     /**
      * oneDNN's max pooling skips NaN (a window's maximum is its largest number, and the gradient goes there) and
      * gives the lowest float for a window of -Inf only; PyTorch, and the reference, propagate NaN and give -Inf. An
-     * input with either value runs on the reference, forward and backward (the workspace says which ran). The scan
-     * ({@link SpecialValues#anyNaNOrNegativeInfinity}) is one vectorised pass over the input (25 us over pool1's 602k
-     * floats alone). Measured with {@code benchmarks/.../MaxPoolTiming} (one thread, batch 128, best of 500 on a
-     * loaded 2-core machine), forward / backward in us, without the scan then with it: LeNet pool1 [128,6,28,28]
-     * 351-367 / 206-214 then 461-464 / 230-245; pool2 [128,16,10,10] 47-50 / 35-37 then 57 / 35-36. An input with a
-     * NaN then takes the reference: about 5 ms forward for pool1.
+     * input with either value runs on the reference, forward and backward (the workspace says which ran).
+     *
+     * <p>Knowing costs nothing for the output of oneDNN's ReLU, the input of every pooling in LeNet: its held copy
+     * is marked as holding neither value ({@link BlockedCopy#holdsNoNaNOrNegativeInfinity()}), because that primitive,
+     * probed once ({@link ReluOutputProbe}), maps both to 0. Any other input is scanned
+     * ({@link SpecialValues#anyNaNOrNegativeInfinity}): one vectorised pass over it, its blocked copy where held,
+     * which pads pool1's 6 channels to 16 (6.4 MB): about 100-170 us after the ReLU that wrote it, at memory speed.
+     * Measured in a conv - ReLU - pool loop (one thread, batch 128, 300 steps, loaded 2-core AVX-512 machine, median
+     * (best) in us), the check before then after the mark: pool1 [128,6,28,28] 166-172 (101-104) then 2.3-2.5
+     * (0.7-1.0); pool2 [128,16,10,10] 9-12 (8-10) then 0.7-0.8 (0.4); the pooling itself 200-450. Rejected: the
+     * pooled output shows a window of -Inf only (the lowest float) but no NaN, which oneDNN drops; a scan split over
+     * threads or fused with the pooling by batch slices still reads every input byte once more (at least 40 us from
+     * L2 for pool1). An input with a NaN takes the reference: about 5 ms forward for pool1.
      */
     static final String NAN_OR_MINUS_INF = "max pooling of an input holding NaN or -Inf (oneDNN skips NaN and gives "
             + "the lowest float for a window of -Inf only; PyTorch propagates NaN and gives -Inf)";

@@ -47,7 +47,8 @@ final class SpecialValues {
      * {@link BlockedCopy} of {@code backend} (copying one back to plain would cost a reorder, and the next primitive
      * its blocked input), and it is a branch-free OR over the bits, which the JIT vectorises: a float is NaN or -Inf
      * exactly when {@code (bits & 0x7fffffff) + (bits >>> 31) > 0x7f800000} (unsigned), i.e. when adding 0x007fffff
-     * sets the sign bit. Blocked layouts pad channels with zeros, which are neither.
+     * sets the sign bit. Blocked layouts pad channels with zeros, which are neither. A blocked copy whose writer
+     * guarantees neither value (oneDNN's ReLU, {@link ReluOutputProbe}) is not read at all.
      */
     static boolean anyNaNOrNegativeInfinity(OneDnnBackend backend, Tensor t) {
         BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
@@ -55,7 +56,7 @@ final class SpecialValues {
             return anyNaNOrNegativeInfinity(TensorAccess.segment(t), t.numel());
         }
         try {
-            return anyNaNOrNegativeInfinity(copy.buffer(), copy.bytes() / Float.BYTES);
+            return !copy.holdsNoNaNOrNegativeInfinity() && anyNaNOrNegativeInfinity(copy.buffer(), copy.bytes() / Float.BYTES);
         } finally {
             copy.done();
         }

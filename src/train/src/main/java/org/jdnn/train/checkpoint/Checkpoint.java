@@ -85,11 +85,7 @@ public final class Checkpoint {
     /** Reads a checkpoint's {@code state.json}. */
     public static State readState(Path checkpoint) throws IOException {
         Path file = checkpoint.resolve(STATE_FILE);
-        try {
-            return fromJson(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (Json.SyntaxException | ClassCastException | NullPointerException e) {
-            throw new CheckpointException(file + ": not a jdnn checkpoint state (" + e.getMessage() + ")");
-        }
+        return StateJson.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     }
 
     /** Loads the model's weights only (e.g. to evaluate); shapes and names are checked. */
@@ -172,15 +168,8 @@ public final class Checkpoint {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static State fromJson(String text) throws Json.SyntaxException {
-        Map<String, Object> root = (Map<String, Object>) Json.parse(text);
-        Map<String, Double> scheduler = new LinkedHashMap<>();
-        ((Map<String, Object>) root.get("scheduler")).forEach((k, v) -> scheduler.put(k, ((Number) v).doubleValue()));
-        Map<String, Long> calls = new LinkedHashMap<>();
-        ((Map<String, Object>) root.get("dropout_calls")).forEach((k, v) -> calls.put(k, ((Number) v).longValue()));
-        Map<String, String> settings = new LinkedHashMap<>();
-        ((Map<String, Object>) root.get("settings")).forEach((k, v) -> settings.put(k, (String) v));
-        return new State(((Number) root.get("epoch")).intValue(), scheduler, calls, settings);
+    /** Parses {@code state.json}; every field is checked (type and range), and an error names it and its value. */
+    static State fromJson(String text) throws CheckpointException {
+        return StateJson.parse(text, STATE_FILE);
     }
 }

@@ -1,4 +1,4 @@
-package org.jdnn.examples;
+package org.jdnn.cli;
 
 import org.jdnn.testdata.IdxFiles;
 

@@ -1,4 +1,4 @@
-package org.jdnn.examples;
+package org.jdnn.cli;
 
 import org.jdnn.train.Evaluation;
 import org.jdnn.train.report.EpochRecord;
@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The train and eval commands end to end, on a small synthetic data set in Fashion-MNIST's file layout. */
-class TrainCommandTest {
+/** Training and evaluation end to end, on a small synthetic data set in Fashion-MNIST's file layout. */
+class TrainingTest {
 
     private static TrainOptions options(Path data, Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--out", out.toString(), "--plain",
@@ -36,7 +36,7 @@ class TrainCommandTest {
     void oneShortEpochLearnsFarBeyondChance(String model, String backend, @TempDir Path dir) throws Exception {
         Path data = SyntheticFashionMnist.write(dir.resolve("data"), 2000, 600, 1);
         Path out = dir.resolve("run");
-        Evaluation result = new TrainCommand(QUIET).train(options(data, out, "--model", model, "--backend", backend,
+        Evaluation result = new Training(QUIET).train(options(data, out, "--model", model, "--backend", backend,
                 "--epochs", "1", "--batch-size", "32"));
 
         History history = History.readJson(out.resolve("metrics.json"));
@@ -55,9 +55,9 @@ class TrainCommandTest {
         Path straight = dir.resolve("straight");
         Path resumed = dir.resolve("resumed");
         String[] run = {"--model", "cnn", "--batch-size", "64", "--optimizer", "adam"};
-        new TrainCommand(QUIET).train(options(data, straight, concat(run, "--epochs", "3")));
-        new TrainCommand(QUIET).train(options(data, resumed, concat(run, "--epochs", "1")));
-        new TrainCommand(QUIET).train(options(data, resumed, concat(run, "--epochs", "3", "--resume")));
+        new Training(QUIET).train(options(data, straight, concat(run, "--epochs", "3")));
+        new Training(QUIET).train(options(data, resumed, concat(run, "--epochs", "1")));
+        new Training(QUIET).train(options(data, resumed, concat(run, "--epochs", "3", "--resume")));
 
         List<EpochRecord> a = History.readJson(straight.resolve("metrics.json")).records();
         List<EpochRecord> b = History.readJson(resumed.resolve("metrics.json")).records();
@@ -67,14 +67,18 @@ class TrainCommandTest {
             assertEquals(a.get(i).validationLoss(), b.get(i).validationLoss(), 0, "validation loss of epoch " + (i + 1));
             assertEquals(a.get(i).learningRate(), b.get(i).learningRate(), 0, "learning rate of epoch " + (i + 1));
         }
-        Evaluation evaluated = new TrainCommand(QUIET).evaluate(options(data, resumed));
+        Evaluation evaluated = evaluate(resumed, data);
         assertTrue(evaluated.accuracy() > 0.6, "eval of the saved checkpoint: " + evaluated.accuracy());
     }
 
     @Test
     void missingDataSaysHowToGetIt(@TempDir Path dir) {
-        Exception e = assertThrows(java.nio.file.NoSuchFileException.class,
-                () -> new TrainCommand(QUIET).train(options(dir.resolve("nothing"), dir.resolve("out"))));
+        // the command line refuses a --data that does not exist; this is the default directory missing
+        TrainOptions o = options(dir, dir.resolve("out"));
+        TrainOptions noData = new TrainOptions(o.model(), o.epochs(), o.batchSize(), o.optimizer(), o.lr(),
+                o.weightDecay(), o.schedule(), o.seed(), o.backend(), dir.resolve("nothing"), o.out(), o.resume(),
+                o.validation(), o.patience(), o.clipGradNorm(), o.labelSmoothing(), o.limit(), o.threads(), o.plain());
+        Exception e = assertThrows(java.nio.file.NoSuchFileException.class, () -> new Training(QUIET).train(noData));
         assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
     }
 
@@ -87,6 +91,29 @@ class TrainCommandTest {
         assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(List.of("--lr", "abc")));
         assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(List.of("--bogus")));
         assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(List.of("--epochs")));
+    }
+
+    @Test
+    void trainResumeAndEvalReportTheSameTestLossWithoutLabelSmoothing(@TempDir Path dir) throws Exception {
+        Path data = SyntheticFashionMnist.write(dir.resolve("data"), 600, 300, 3);
+        Path out = dir.resolve("run");
+        String[] run = {"--model", "mlp", "--batch-size", "32", "--label-smoothing", "0.3", "--epochs", "1"};
+        Evaluation trained = new Training(QUIET).train(options(data, out, run));
+        Evaluation resumed = new Training(QUIET).train(options(data, out, concat(run, "--resume")));
+        Evaluation evaluated = evaluate(out, data);
+
+        assertEquals(trained.loss(), evaluated.loss(), 0, "test loss of train vs eval of its checkpoint");
+        assertEquals(trained.loss(), resumed.loss(), 0, "test loss of train vs a resume with no epoch left");
+        assertEquals(trained.accuracy(), evaluated.accuracy(), 0, "test accuracy of train vs eval");
+        // Plain cross-entropy: with smoothing 0.3 over 10 classes the smoothed loss of the same outputs is much
+        // higher, so a train loss computed with smoothing would stand far above the test loss of the same weights.
+        EpochRecord epoch = History.readJson(out.resolve("metrics.json")).last();
+        assertTrue(evaluated.loss() < epoch.trainLoss() - 0.2,
+                "test loss " + evaluated.loss() + " vs smoothed train loss " + epoch.trainLoss());
+    }
+
+    private static Evaluation evaluate(Path run, Path data) throws Exception {
+        return new Training(QUIET).evaluate(org.jdnn.train.checkpoint.Checkpoint.latest(run), run, data, null, 0);
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -1,4 +1,4 @@
-package org.jdnn.examples;
+package org.jdnn.cli;
 
 import org.jdnn.nn.models.Models;
 import org.jdnn.Jdnn;
@@ -9,6 +9,7 @@ import org.jdnn.data.Dataset;
 import org.jdnn.data.FashionMnist;
 import org.jdnn.data.Normalize;
 import org.jdnn.data.TrainValidationSplit;
+import org.jdnn.nn.models.Models;
 import org.jdnn.loss.Losses;
 import org.jdnn.loss.Reduction;
 import org.jdnn.nn.Module;
@@ -45,14 +46,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-/** The {@code train} and {@code eval} commands: Fashion-MNIST with a model from {@link Models}. */
-public final class TrainCommand {
+/**
+ * What {@code train} and {@code eval} do: Fashion-MNIST with a model from {@link Models}.
+ *
+ * <p>The test loss both report is plain cross-entropy, whatever label smoothing training used, so that eval of a
+ * checkpoint, a resumed run and PyTorch's usual {@code F.cross_entropy} on the test set all give the same number.
+ * Training and validation losses use the training criterion (with smoothing), as early stopping and the
+ * plateau schedule compare them with each other.
+ */
+public final class Training {
     /** Fashion-MNIST's pixel mean and standard deviation over the training set (pixels scaled to [0, 1]). */
     static final Normalize FASHION_MNIST_NORMALIZE = Normalize.of(0.2860f, 0.3530f);
 
+    /** The test loss: plain cross-entropy, the number PyTorch users compare (see the class comment). */
+    static final LossFunction TEST_LOSS = (output, batch) -> Losses.crossEntropy(output, batch.labelArray());
+
     private final PrintStream out;
 
-    public TrainCommand(PrintStream out) {
+    public Training(PrintStream out) {
         this.out = out;
     }
 
@@ -62,7 +73,8 @@ public final class TrainCommand {
         Path checkpoint = null;
         if (given.resume()) {
             checkpoint = Checkpoint.latest(given.out());
-            options = given.withSettings(Checkpoint.readState(checkpoint).settings());
+            options = given.withSettings(Checkpoint.readState(checkpoint).settings(),
+                    checkpoint.resolve("state.json").toString());
         }
         TrainOptions o = options;
         applyThreads(o);
@@ -130,7 +142,7 @@ public final class TrainCommand {
                         })
                         .build();
                 trainer.fit(train, validation, firstEpoch, o.epochs());
-                Evaluation result = trainer.evaluate(testLoader);
+                Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
                 out.printf("test accuracy %.2f%% (loss %.4f) on %d images%n", 100 * result.accuracy(), result.loss(),
                         result.samples());
@@ -143,10 +155,11 @@ public final class TrainCommand {
         }
     }
 
-    /** Evaluates the newest checkpoint in {@code options.out()} on the test set. */
-    public Evaluation evaluate(TrainOptions given) throws IOException {
-        Path checkpoint = Checkpoint.latest(given.out());
-        TrainOptions o = given.withSettings(Checkpoint.readState(checkpoint).settings());
+    /** Evaluates {@code checkpoint} on the test set; the confusion matrix goes to {@code runDirectory}. */
+    public Evaluation evaluate(Path checkpoint, Path runDirectory, Path dataDirectory, String backendName, int threads)
+            throws IOException {
+        TrainOptions o = TrainOptions.forCheckpoint(runDirectory, dataDirectory, backendName, threads)
+                .withSettings(Checkpoint.readState(checkpoint).settings(), checkpoint.resolve("state.json").toString());
         applyThreads(o);
         Backend backend = o.backend() == null ? Backends.defaultBackend() : Backends.get(o.backend());
         Path data = o.data() != null ? o.data() : FashionMnist.defaultDirectory();
@@ -154,8 +167,7 @@ public final class TrainCommand {
         return onBackend(backend, () -> {
             try (Module model = Models.create(o.model(), o.seed())) {
                 Checkpoint.loadModel(checkpoint, model);
-                LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray());
-                Evaluation result = Trainer.evaluate(model, loss, FashionMnist.CLASSES.size(), loader(test, 1000, -1));
+                Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(), loader(test, 1000, -1));
                 Path png = o.out().resolve("confusion.png");
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, png);
                 out.printf("%s: test accuracy %.2f%% (loss %.4f) on %d images; confusion matrix: %s%n", checkpoint,

@@ -1,4 +1,4 @@
-package org.jdnn.examples;
+package org.jdnn.cli;
 
 import org.jdnn.Jdnn;
 import org.jdnn.backend.Backend;
@@ -33,17 +33,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code train --distributed}: the {@code train} command on every rank of an {@code mpirun} job, data-parallel.
+ * {@code jdnn train --distributed}: the {@code train} command on every rank of an {@code mpirun} job, data-parallel.
  * {@code --batch-size} stays the global batch (each of N ranks takes batch / N samples of it), so a run's settings,
  * learning rate and checkpoints mean the same whatever N: a checkpoint resumes with any number of ranks, or without
  * --distributed. Every rank trains on its {@link DistributedSampler} share of each epoch and evaluates the whole
  * validation and test sets (so early stopping and plateau decisions agree); only rank 0 prints, and writes metrics,
  * plots and checkpoints. Without {@code --threads}, each rank takes its share of the machine's cores.
  */
-final class DistributedTrainCommand {
+final class DistributedTraining {
     private final PrintStream out;
 
-    DistributedTrainCommand(PrintStream out) {
+    DistributedTraining(PrintStream out) {
         this.out = out;
     }
 
@@ -53,7 +53,8 @@ final class DistributedTrainCommand {
         Path checkpoint = null;
         if (given.resume()) {
             checkpoint = Checkpoint.latest(given.out());
-            options = given.withSettings(Checkpoint.readState(checkpoint).settings());
+            options = given.withSettings(Checkpoint.readState(checkpoint).settings(),
+                    checkpoint.resolve("state.json").toString());
         }
         TrainOptions o = options;
         if (o.batchSize() % group.worldSize() != 0) {
@@ -90,18 +91,18 @@ final class DistributedTrainCommand {
         boolean main = group.isMain();
         PrintStream say = main ? out : new PrintStream(OutputStream.nullOutputStream());
         Path data = o.data() != null ? o.data() : FashionMnist.defaultDirectory();
-        Dataset all = TrainCommand.limit(FashionMnist.load(data, FashionMnist.Part.TRAIN), o.limit());
-        Dataset test = TrainCommand.limit(FashionMnist.load(data, FashionMnist.Part.TEST), o.limit() / 6);
+        Dataset all = Training.limit(FashionMnist.load(data, FashionMnist.Part.TRAIN), o.limit());
+        Dataset test = Training.limit(FashionMnist.load(data, FashionMnist.Part.TEST), o.limit() / 6);
         TrainValidationSplit split = TrainValidationSplit.of(all, Math.min(o.validation(), all.size() / 5), o.seed());
         DistributedSampler sampler = DistributedSampler.of(split.train(), group, o.seed());
         // The sampler shuffles (the same permutation on every rank); the loader keeps the share's order.
-        DataLoader train = TrainCommand.loader(sampler.dataset(), o.batchSize() / group.worldSize(), -1);
-        DataLoader validation = split.validation().size() == 0 ? null : TrainCommand.loader(split.validation(), 1000, -1);
-        DataLoader testLoader = TrainCommand.loader(test, 1000, -1);
+        DataLoader train = Training.loader(sampler.dataset(), o.batchSize() / group.worldSize(), -1);
+        DataLoader validation = split.validation().size() == 0 ? null : Training.loader(split.validation(), 1000, -1);
+        DataLoader testLoader = Training.loader(test, 1000, -1);
 
         try (DistributedDataParallel model = new DistributedDataParallel(Models.create(o.model(), o.seed()), group);
-             Optimizer optimizer = TrainCommand.optimizer(o, model.parameters())) {
-            LrScheduler scheduler = TrainCommand.scheduler(o, optimizer);
+             Optimizer optimizer = Training.optimizer(o, model.parameters())) {
+            LrScheduler scheduler = Training.scheduler(o, optimizer);
             ReduceLROnPlateau plateau = o.schedule().equals("plateau") ? ReduceLROnPlateau.defaults(optimizer) : null;
             History history = new History();
             int firstEpoch = 1;
@@ -136,12 +137,12 @@ final class DistributedTrainCommand {
                             sampler.setEpoch(record.epoch());   // the next epoch's shuffle
                             recorded.add(record);
                             if (main) {
-                                TrainCommand.saveEpoch(o, record.epoch(), model.module(), optimizer, scheduler, recorded);
+                                Training.saveEpoch(o, record.epoch(), model.module(), optimizer, scheduler, recorded);
                             }
                         })
                         .build();
                 trainer.fit(train, validation, firstEpoch, o.epochs());
-                Evaluation result = trainer.evaluate(testLoader);
+                Evaluation result = Trainer.evaluate(model, Training.TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
                 if (main) {
                     Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
                     out.printf("test accuracy %.2f%% (loss %.4f) on %d images%n", 100 * result.accuracy(), result.loss(),

@@ -1,0 +1,46 @@
+# Sourced by ci/jdnn.sh and ci/demo.sh: `jdnn_exec MainClass args...` runs a jdnn program with JDK 25 straight from
+# the built classes, building first only when the build is missing or out of date. Out of date means a file under
+# src/ or bindings/src/ (tests aside) or a pom.xml is newer than the last build's stamp; then Maven compiles (tests
+# skipped) and writes the dependency classpath to target/jdnn-launch/classpath.txt. Otherwise no Maven runs, so an
+# error in the options shows in well under a second. JDNN_REBUILD=1 forces a build.
+jdnn_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$jdnn_root/ci/jdk25.sh"
+
+jdnn_stale() {
+  local launch=$jdnn_root/target/jdnn-launch
+  [ "${JDNN_REBUILD:-0}" = 1 ] || [ ! -f "$launch/stamp" ] || [ ! -f "$launch/classpath.txt" ] \
+    || [ ! -d "$jdnn_root/src/cli/target/classes/org/jdnn" ] \
+    || [ -n "$(cd "$jdnn_root" && find pom.xml bindings/pom.xml bindings/src src -name test -prune -o -name target -prune \
+          -o -newer "$launch/stamp" -print -quit 2>/dev/null)" ]
+}
+
+jdnn_build() {
+  local launch=$jdnn_root/target/jdnn-launch log
+  mkdir -p "$launch"
+  touch "$launch/stamp.next"  # taken before the build: a source saved during the build still counts as newer
+  log=$(mktemp)
+  echo "jdnn: building (sources changed since the last build)..." >&2
+  # The build's output is shown only if it fails (Maven 3.8 prints stray terminal codes even when quiet).
+  # The cli module and the modules it needs, packaged (the class path names their jars); each module writes the
+  # file in turn and the cli's, the last, stays.
+  if ! (cd "$jdnn_root" && mvn -B -ntp -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip package -pl src/cli -am \
+        dependency:build-classpath -Dmdep.outputFile="$launch/classpath.txt") >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log" "$launch/stamp.next"; return 1
+  fi
+  rm -f "$log"
+  mv "$launch/stamp.next" "$launch/stamp"
+}
+
+jdnn_exec() {
+  local main=$1; shift
+  # Ranks that mpirun starts together (train --distributed) check and build one at a time: the first builds, the
+  # others then find the build fresh.
+  mkdir -p "$jdnn_root/target"
+  if command -v flock >/dev/null 2>&1; then exec 9>"$jdnn_root/target/.build.lock"; flock 9; fi
+  if jdnn_stale; then
+    jdnn_build || exit 1
+  fi
+  if command -v flock >/dev/null 2>&1; then flock -u 9; exec 9>&-; fi
+  exec java --enable-native-access=ALL-UNNAMED -cp "$jdnn_root/src/cli/target/classes:$(cat "$jdnn_root/target/jdnn-launch/classpath.txt")" \
+    "$main" "$@"
+}

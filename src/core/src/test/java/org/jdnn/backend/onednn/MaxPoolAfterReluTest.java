@@ -1,0 +1,170 @@
+package org.jdnn.backend.onednn;
+
+import org.jdnn.backend.reference.ReferenceBackend;
+import org.jdnn.bindings.dnnl.dnnl_h;
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.EltwiseOps;
+import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.Pool2dOps;
+import org.jdnn.ops.Pool2dParams;
+import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.testing.Kernels;
+import org.jdnn.testing.Parity;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static org.jdnn.testing.Kernels.in;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Max pooling of a oneDNN ReLU's output, LeNet's conv - ReLU - pool: the ReLU's held output says it holds no NaN and
+ * no -Inf when its primitive provably writes neither ({@link ReluOutputProbe}), and max pooling then skips its scan for
+ * them; any other input is still scanned and falls back to the reference when it holds one. The convolution makes
+ * [2, 6, 12, 12] from [2, 1, 12, 12] (5x5, padding 2): 6 channels, so the blocked layout pads them.
+ */
+class MaxPoolAfterReluTest {
+    private static final Conv2dParams CONV = Conv2dParams.of(1, 2);
+    private static final Pool2dParams POOL = Pool2dParams.max(2, 2, 0);
+    private static final long[] IMAGES = {2, 1, 12, 12};
+
+    @Test
+    void aReluOfFiniteValuesIsMarkedAndPooledWithoutAFallback() {
+        OneDnnBackend onednn = Parity.onednn("pool2d");
+        try (Scope scope = Scope.open()) {
+            Tensor relu = convRelu(onednn, Tensor.randn(1, IMAGES));
+            assertEquals(new Mark(true, false), mark(onednn, relu),
+                    "oneDNN's ReLU maps NaN and -Inf to 0 (jit vmaxps), so its output is marked; should that change, "
+                            + "max pooling after it scans again: update this test and OneDnnPooling's figures");
+            assertPooledLikeTheReference(onednn, relu, true);
+        }
+    }
+
+    @Test
+    void aMarkIsNeverWrongWhateverTheConvolutionMade() {
+        OneDnnBackend onednn = Parity.onednn("pool2d");
+        try (Scope scope = Scope.open()) {
+            float[] x = Tensor.randn(2, IMAGES).toFloatArray();
+            SplittableRandom random = new SplittableRandom(3);
+            float[] specials = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+            for (int i = 0; i < 6; i++) {
+                x[random.nextInt(x.length)] = specials[i % 3];
+            }
+            Tensor conv = conv(onednn, Tensor.of(x, IMAGES));
+            assertTrue(mark(onednn, conv).scanFinds(), "the convolution's output holds NaN or -Inf for this test");
+            Tensor relu = relu(onednn, conv);
+            Mark mark = mark(onednn, relu);
+            assertFalse(mark.marked() && mark.scanFinds(), "a ReLU output marked free of NaN/-Inf holds one: " + mark);
+            assertPooledLikeTheReference(onednn, relu, mark.marked() || !mark.scanFinds());
+            float[] values = relu.toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                assertFalse(mark.marked() && (Float.isNaN(values[i]) || values[i] == Float.NEGATIVE_INFINITY),
+                        "marked ReLU output [2, 6, 12, 12] holds " + values[i] + " at " + i);
+            }
+        }
+    }
+
+    @Test
+    void anUnmarkedHeldInputHoldingNaNStillFallsBack() {
+        OneDnnBackend onednn = Parity.onednn("pool2d");
+        try (Scope scope = Scope.open()) {
+            float[] x = Tensor.randn(4, IMAGES).toFloatArray();
+            x[77] = Float.NaN;
+            Tensor conv = conv(onednn, Tensor.of(x, IMAGES));
+            assertEquals(new Mark(false, true), mark(onednn, conv), "a convolution's output is held unmarked");
+            assertPooledLikeTheReference(onednn, conv, false);
+        }
+    }
+
+    @Test
+    void theProbeRejectsAPrimitiveThatWritesNaNOrMinusInfinity() {
+        OneDnnBackend onednn = Parity.onednn("eltwise");
+        long elements = 1000;
+        record IdentityKey(long elements) {
+        }
+        // linear with alpha 1, beta 0: the identity, which passes NaN and -Inf on.
+        assertFalse(ReluOutputProbe.neverWritesNaNOrNegativeInfinity(onednn, new IdentityKey(elements),
+                () -> eltwise(onednn, dnnl_h.dnnl_eltwise_linear(), 1f, elements), elements * Float.BYTES),
+                "the identity writes NaN and -Inf");
+    }
+
+    /** Whether a held tensor is marked free of NaN/-Inf, and whether a scan of its buffer finds one. */
+    private record Mark(boolean marked, boolean scanFinds) {
+    }
+
+    private static Mark mark(OneDnnBackend onednn, Tensor held) {
+        BlockedCopy copy = BlockedCopy.acquire(onednn, held, null);
+        assertNotNull(copy, "tensor " + held.shape() + " is not held in a blocked layout");
+        try {
+            return new Mark(copy.holdsNoNaNOrNegativeInfinity(),
+                    SpecialValues.anyNaNOrNegativeInfinity(copy.buffer(), copy.bytes() / Float.BYTES));
+        } finally {
+            copy.done();
+        }
+    }
+
+    /**
+     * Max pooling of the held {@code input} on oneDNN, forward for training and backward, equals the reference's on
+     * the same values exactly; {@code natively}: whether oneDNN ran it (else the NaN/-Inf fallback did). oneDNN goes
+     * first: reading the values for the reference copies the input back to plain.
+     */
+    private static void assertPooledLikeTheReference(OneDnnBackend onednn, Tensor input, boolean natively) {
+        Shape out = Shape.of(2, 6, 6, 6);
+        Tensor dy = Tensor.randn(5, out.dims());
+        long native0 = onednn.nativeExecutions("pool2d");
+        Tensor actual = Tensor.empty(out);
+        Tensor workspace = Kernels.poolTraining(onednn, POOL, input, actual);
+        assertEquals(natively, onednn.nativeExecutions("pool2d") > native0,
+                "max pooling of " + input.shape() + " ran on " + (natively ? "the reference, not oneDNN" : "oneDNN"));
+        Tensor dx = Tensor.full(Float.NaN, input.shape().dims());
+        Kernels.run(onednn, Pool2dOps.BACKWARD, Kernels.poolGrad(POOL, dx), in(dy, workspace), dx);
+
+        Tensor plain = Tensor.of(input.toFloatArray(), input.shape().dims());
+        Tensor expected = Tensor.empty(out);
+        Tensor refWorkspace = Kernels.poolTraining(ReferenceBackend.INSTANCE, POOL, plain, expected);
+        Tensor expectedDx = Tensor.empty(input.shape());
+        Kernels.run(ReferenceBackend.INSTANCE, Pool2dOps.BACKWARD, Kernels.poolGrad(POOL, expectedDx),
+                in(dy, refWorkspace), expectedDx);
+        assertArrayEquals(expected.toFloatArray(), actual.toFloatArray(), "pool of " + input.shape() + " forward");
+        assertArrayEquals(expectedDx.toFloatArray(), dx.toFloatArray(), "pool of " + input.shape() + " backward");
+    }
+
+    private static Tensor convRelu(OneDnnBackend onednn, Tensor x) {
+        return relu(onednn, conv(onednn, x));
+    }
+
+    private static Tensor conv(OneDnnBackend onednn, Tensor x) {
+        Tensor w = Tensor.randn(7, 6, 1, 5, 5), b = Tensor.randn(8, 6);
+        Tensor y = Tensor.empty(2, 6, 12, 12);
+        Kernels.run(onednn, Conv2dOps.FORWARD, CONV, in(x, w, b), y);
+        return y;
+    }
+
+    private static Tensor relu(OneDnnBackend onednn, Tensor src) {
+        Tensor y = Tensor.empty(src.shape());
+        Kernels.run(onednn, EltwiseOps.FORWARD, EltwiseParams.relu(), in(src), y);
+        return y;
+    }
+
+    /** A plain f32 eltwise primitive over {@code elements}, for the probe. */
+    private static CachedPrimitive eltwise(OneDnnBackend onednn, int algorithm, float alpha, long elements) {
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment md = d.plain(elements);
+            MemorySegment slot = d.handleSlot();
+            Dnnl.check(dnnl_h.dnnl_eltwise_forward_primitive_desc_create(slot, onednn.engine().handle(),
+                    dnnl_h.dnnl_forward_inference(), algorithm, md, md, alpha, 0f, d.userScratchpadAttr()), "dnnl_eltwise_forward_primitive_desc_create", "test");
+            return new CachedPrimitive(onednn.engine(), slot.get(ADDRESS, 0),
+                    new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_DST()}, "test eltwise");
+        }
+    }
+}
