@@ -13,4 +13,14 @@ for jar in target/lib/*.jar; do
     *) modules=$modules:$jar ;;
   esac
 done
-exec java --enable-native-access=org.jdnn.core -p "$modules" -cp "$natives" -m org.example.consumer/org.example.consumer.Main
+# Native access goes to jdnn's own modules only: the core (loading, memory) and the generated bindings (downcalls).
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+java --enable-native-access=org.jdnn.core,org.jdnn.bindings -p "$modules" -cp "$natives" \
+    -m org.example.consumer/org.example.consumer.Main 2>&1 | tee "$log" || status=$?
+if grep -q "restricted method" "$log"; then
+  echo "consumer: the JVM warned about native access (see above)" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,8 +1,8 @@
 /**
  * jdnn's core: tensors, autograd, the op table, nn modules, losses, optimizers, and the CPU backends (oneDNN and
  * the pure-Java reference). Backend implementations and native loading stay internal; a GPU backend module gets
- * the native layer through a qualified export. Applications grant native access to this module alone:
- * {@code --enable-native-access=org.jdnn.core}.
+ * the native layer through a qualified export. Applications grant native access to jdnn's modules alone:
+ * {@code --enable-native-access=org.jdnn.core,org.jdnn.bindings}.
  */
 module org.jdnn.core {
     requires org.jdnn.bindings;
