@@ -33,9 +33,14 @@ jdnn_build() {
 
 jdnn_exec() {
   local main=$1; shift
+  # Ranks that mpirun starts together (train --distributed) check and build one at a time: the first builds, the
+  # others then find the build fresh.
+  mkdir -p "$jdnn_root/target"
+  if command -v flock >/dev/null 2>&1; then exec 9>"$jdnn_root/target/.build.lock"; flock 9; fi
   if jdnn_stale; then
     jdnn_build || exit 1
   fi
+  if command -v flock >/dev/null 2>&1; then flock -u 9; exec 9>&-; fi
   exec java --enable-native-access=ALL-UNNAMED -cp "$jdnn_root/src/cli/target/classes:$(cat "$jdnn_root/target/jdnn-launch/classpath.txt")" \
     "$main" "$@"
 }

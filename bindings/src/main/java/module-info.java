@@ -2,4 +2,5 @@
 module org.jdnn.bindings {
     exports org.jdnn.bindings.dnnl to org.jdnn.core;
     exports org.jdnn.bindings.cudart to org.jdnn.cuda;
+    exports org.jdnn.bindings.mpi to org.jdnn.core;
 }

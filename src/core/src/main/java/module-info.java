@@ -20,7 +20,8 @@ module org.jdnn.core {
     exports org.jdnn.loss;
     exports org.jdnn.optim;
     exports org.jdnn.optim.schedule;
-    exports org.jdnn.natives to org.jdnn.cuda, org.jdnn.cli;
+    exports org.jdnn.natives to org.jdnn.cuda, org.jdnn.cli, org.jdnn.train;
+    exports org.jdnn.natives.mpi to org.jdnn.train; // MPI for org.jdnn.distributed
 
     uses org.jdnn.backend.BackendProvider;
     uses org.jdnn.tensor.DeviceMemory;

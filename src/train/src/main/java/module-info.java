@@ -9,6 +9,7 @@ module org.jdnn.train {
     exports org.jdnn.train;
     exports org.jdnn.train.checkpoint;
     exports org.jdnn.train.report;
+    exports org.jdnn.distributed;
     exports org.jdnn.onnx;
     exports org.jdnn.train.io to org.jdnn.cli; // the JSON and atomic-file helpers, not an API
 }

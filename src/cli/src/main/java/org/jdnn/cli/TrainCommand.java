@@ -89,6 +89,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "plain progress lines instead of a progress bar")
     boolean plain;
 
+    @Option(names = "--distributed", description = "data-parallel on every rank of `mpirun -np N ci/train.sh --distributed`;"
+            + " --batch-size is then the global batch (see docs/DISTRIBUTED.md)")
+    boolean distributed;
+
     /** The checked options; throws a usage error naming the first bad option and its value. */
     TrainOptions options() {
         Checks.oneOf(spec, "--model", model, Models.NAMES);
@@ -113,7 +117,11 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainOptions options = options();
-        new Training(parent.out()).train(options);
+        if (distributed) {
+            new DistributedTraining(parent.out()).train(options);
+        } else {
+            new Training(parent.out()).train(options);
+        }
         return 0;
     }
 }

@@ -177,7 +177,7 @@ public final class Training {
         });
     }
 
-    private static void saveEpoch(TrainOptions o, int epoch, Module model, Optimizer optimizer, LrScheduler scheduler,
+    static void saveEpoch(TrainOptions o, int epoch, Module model, Optimizer optimizer, LrScheduler scheduler,
                                   History history) {
         try {
             history.writeJson(o.out().resolve("metrics.json"));
@@ -191,20 +191,20 @@ public final class Training {
         }
     }
 
-    private static void applyThreads(TrainOptions o) {
+    static void applyThreads(TrainOptions o) {
         if (o.threads() > 0) {
             Jdnn.setNumThreads(o.threads());
         }
     }
 
-    private static Dataset limit(Dataset dataset, int limit) {
+    static Dataset limit(Dataset dataset, int limit) {
         if (limit <= 0 || limit >= dataset.size()) {
             return dataset;
         }
         return dataset.subset(IntStream.range(0, limit).toArray());
     }
 
-    private static DataLoader loader(Dataset dataset, int batchSize, long shuffleSeed) {
+    static DataLoader loader(Dataset dataset, int batchSize, long shuffleSeed) {
         DataLoader.Builder builder = DataLoader.builder(dataset).batchSize(batchSize).transform(FASHION_MNIST_NORMALIZE);
         if (shuffleSeed >= 0) {
             builder.shuffle(shuffleSeed);

@@ -1,0 +1,157 @@
+package org.jdnn.cli;
+
+import org.jdnn.Jdnn;
+import org.jdnn.backend.Backend;
+import org.jdnn.backend.Backends;
+import org.jdnn.data.DataLoader;
+import org.jdnn.data.Dataset;
+import org.jdnn.data.FashionMnist;
+import org.jdnn.data.TrainValidationSplit;
+import org.jdnn.distributed.DistributedDataParallel;
+import org.jdnn.distributed.DistributedSampler;
+import org.jdnn.distributed.ProcessGroup;
+import org.jdnn.loss.Losses;
+import org.jdnn.loss.Reduction;
+import org.jdnn.natives.ThreadCount;
+import org.jdnn.nn.models.Models;
+import org.jdnn.optim.Optimizer;
+import org.jdnn.optim.schedule.LrScheduler;
+import org.jdnn.optim.schedule.ReduceLROnPlateau;
+import org.jdnn.train.Evaluation;
+import org.jdnn.train.LossFunction;
+import org.jdnn.train.Trainer;
+import org.jdnn.train.checkpoint.Checkpoint;
+import org.jdnn.train.report.History;
+import org.jdnn.train.report.Plots;
+import org.jdnn.train.report.ProgressReporter;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code jdnn train --distributed}: the {@code train} command on every rank of an {@code mpirun} job, data-parallel.
+ * {@code --batch-size} stays the global batch (each of N ranks takes batch / N samples of it), so a run's settings,
+ * learning rate and checkpoints mean the same whatever N: a checkpoint resumes with any number of ranks, or without
+ * --distributed. Every rank trains on its {@link DistributedSampler} share of each epoch and evaluates the whole
+ * validation and test sets (so early stopping and plateau decisions agree); only rank 0 prints, and writes metrics,
+ * plots and checkpoints. Without {@code --threads}, each rank takes its share of the machine's cores.
+ */
+final class DistributedTraining {
+    private final PrintStream out;
+
+    DistributedTraining(PrintStream out) {
+        this.out = out;
+    }
+
+    Evaluation train(TrainOptions given) throws IOException {
+        ProcessGroup group = ProcessGroup.init();
+        TrainOptions options = given;
+        Path checkpoint = null;
+        if (given.resume()) {
+            checkpoint = Checkpoint.latest(given.out());
+            options = given.withSettings(Checkpoint.readState(checkpoint).settings(),
+                    checkpoint.resolve("state.json").toString());
+        }
+        TrainOptions o = options;
+        if (o.batchSize() % group.worldSize() != 0) {
+            throw new IllegalArgumentException("--batch-size " + o.batchSize() + " is the global batch: it must be a"
+                    + " multiple of the " + group.worldSize() + " ranks");
+        }
+        Jdnn.setNumThreads(o.threads() > 0 ? o.threads() : sharedThreads());
+        Backend backend = o.backend() == null ? Backends.defaultBackend() : Backends.get(o.backend());
+        Path resumeFrom = checkpoint;
+        Evaluation result;
+        try {
+            result = Backends.with(backend, () -> {
+                try {
+                    return trainOn(o, resumeFrom, group);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        group.finish();
+        return result;
+    }
+
+    /** This rank's share of the cores: the JVM's count divided by the ranks on this host (at least 1). */
+    private static int sharedThreads() {
+        String local = System.getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+        int ranksHere = local == null ? 1 : Integer.parseInt(local);
+        return Math.max(1, Math.min(ThreadCount.MAX, Runtime.getRuntime().availableProcessors() / ranksHere));
+    }
+
+    private Evaluation trainOn(TrainOptions o, Path resumeFrom, ProcessGroup group) throws IOException {
+        boolean main = group.isMain();
+        PrintStream say = main ? out : new PrintStream(OutputStream.nullOutputStream());
+        Path data = o.data() != null ? o.data() : FashionMnist.defaultDirectory();
+        Dataset all = Training.limit(FashionMnist.load(data, FashionMnist.Part.TRAIN), o.limit());
+        Dataset test = Training.limit(FashionMnist.load(data, FashionMnist.Part.TEST), o.limit() / 6);
+        TrainValidationSplit split = TrainValidationSplit.of(all, Math.min(o.validation(), all.size() / 5), o.seed());
+        DistributedSampler sampler = DistributedSampler.of(split.train(), group, o.seed());
+        // The sampler shuffles (the same permutation on every rank); the loader keeps the share's order.
+        DataLoader train = Training.loader(sampler.dataset(), o.batchSize() / group.worldSize(), -1);
+        DataLoader validation = split.validation().size() == 0 ? null : Training.loader(split.validation(), 1000, -1);
+        DataLoader testLoader = Training.loader(test, 1000, -1);
+
+        try (DistributedDataParallel model = new DistributedDataParallel(Models.create(o.model(), o.seed()), group);
+             Optimizer optimizer = Training.optimizer(o, model.parameters())) {
+            LrScheduler scheduler = Training.scheduler(o, optimizer);
+            ReduceLROnPlateau plateau = o.schedule().equals("plateau") ? ReduceLROnPlateau.defaults(optimizer) : null;
+            History history = new History();
+            int firstEpoch = 1;
+            if (resumeFrom != null) {
+                // Every rank reads the checkpoint (a folder all hosts see), so optimizer state agrees too.
+                Checkpoint.State state = Checkpoint.restore(resumeFrom, model.module(), optimizer, scheduler);
+                firstEpoch = state.epoch() + 1;
+                history = History.readJson(o.out().resolve("metrics.json")).upTo(state.epoch());
+                say.println("resuming from " + resumeFrom + " after epoch " + state.epoch());
+            }
+            sampler.setEpoch(firstEpoch - 1);
+            if (main) {
+                Files.createDirectories(o.out());
+            }
+            say.println(Jdnn.info().toString().lines().findFirst().orElse("") + ", backend in use: "
+                    + Backends.current().name());
+            say.printf("distributed: %d ranks, %d samples per rank and step (global batch %d), %d native threads per rank%n",
+                    group.worldSize(), o.batchSize() / group.worldSize(), o.batchSize(), ThreadCount.get());
+            say.printf("model %s (%,d parameters), %s lr %.3g, %d training (%d per rank) / %d validation / %d test images%n",
+                    o.model(), model.numParameters(), o.optimizer(), o.lr(), split.train().size(),
+                    sampler.samplesPerRank(), split.validation().size(), test.size());
+            History recorded = history;
+            LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray(), Reduction.MEAN,
+                    o.labelSmoothing());
+            try (ProgressReporter progress = !main ? ProgressReporter.plain(say)
+                    : o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true)) {
+                Trainer trainer = Trainer.builder(model, optimizer, loss)
+                        .scheduler(scheduler).reduceOnPlateau(plateau)
+                        .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)
+                        .progress(progress)
+                        .onEpochEnd(record -> {
+                            sampler.setEpoch(record.epoch());   // the next epoch's shuffle
+                            recorded.add(record);
+                            if (main) {
+                                Training.saveEpoch(o, record.epoch(), model.module(), optimizer, scheduler, recorded);
+                            }
+                        })
+                        .build();
+                trainer.fit(train, validation, firstEpoch, o.epochs());
+                Evaluation result = Trainer.evaluate(model, Training.TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
+                if (main) {
+                    Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
+                    out.printf("test accuracy %.2f%% (loss %.4f) on %d images%n", 100 * result.accuracy(), result.loss(),
+                            result.samples());
+                    out.println("metrics: " + o.out().resolve("metrics.json") + ", " + o.out().resolve("metrics.csv"));
+                    out.println("checkpoint: " + Checkpoint.latest(o.out()));
+                }
+                return result;
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.jdnn.distributed;
+
+import org.jdnn.nn.Module;
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.RemovableHandle;
+import org.jdnn.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Data-parallel training over the ranks of a {@link ProcessGroup}, as PyTorch's
+ * {@code DistributedDataParallel}: each rank runs the wrapped module on its own share of the batch, and after
+ * {@code loss.backward()} every rank holds the same gradients, the average of all ranks' — so the optimizer steps
+ * keep the replicas identical.
+ *
+ * <ul>
+ *   <li>At construction, rank 0's parameters and buffers are copied to every rank.</li>
+ *   <li>Gradients are packed into buckets (see {@link DdpOptions}) in the order backward produces them; a bucket's
+ *       all-reduce starts, non-blocking, as soon as its last gradient is accumulated (the parameters'
+ *       post-accumulate-grad hooks), so communication overlaps the rest of backward. When the last bucket has
+ *       started, the hook waits for all of them and writes sum / worldSize into each gradient.</li>
+ *   <li>Batch normalisation uses each rank's own batch statistics; with {@code broadcastBuffers} (the default)
+ *       the running statistics are rank 0's, copied before each training forward.</li>
+ *   <li>Every parameter must receive a gradient in every backward pass; one that does not (an unused branch) is
+ *       named in the exception of the next forward.</li>
+ * </ul>
+ *
+ * <p>Parameter and state-dict names get the prefix {@code module.}, as in PyTorch; save and load {@link #module()}
+ * to keep checkpoints interchangeable with single-process runs.
+ *
+ * <pre>{@code
+ * ProcessGroup group = ProcessGroup.init();
+ * try (var model = new DistributedDataParallel(Models.create("lenet", 42), group)) {
+ *     Optimizer opt = new Adam(model.parameters(), ...);
+ *     Tensor loss = lossFn(model.call(x), y);   // x: this rank's part of the batch
+ *     opt.zeroGrad();
+ *     loss.backward();                          // gradients now averaged over all ranks
+ *     opt.step();
+ * }
+ * }</pre>
+ */
+public final class DistributedDataParallel extends Module {
+    private final Module module;
+    private final ProcessGroup group;
+    private final DdpOptions options;
+    private final List<GradientBucket> buckets = new ArrayList<>();
+    /** For each parameter tensor: its bucket and index there. */
+    private final Map<Tensor, int[]> slots = new IdentityHashMap<>();
+    private final List<RemovableHandle> hooks = new ArrayList<>();
+    private int started;
+
+    public DistributedDataParallel(Module module, ProcessGroup group) {
+        this(module, group, DdpOptions.defaults());
+    }
+
+    public DistributedDataParallel(Module module, ProcessGroup group, DdpOptions options) {
+        if (module == null || group == null || options == null) {
+            throw new IllegalArgumentException("DistributedDataParallel: module, group and options must not be null");
+        }
+        this.module = registerModule("module", module);
+        this.group = group;
+        this.options = options;
+        LinkedHashMap<String, Tensor> parameters = module.namedParameters();
+        LinkedHashMap<String, Tensor> trained = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> {
+            checkTensor("parameter", name, p);
+            if (p.requiresGrad()) {
+                trained.put(name, p);
+            }
+        });
+        module.namedBuffers().forEach((name, b) -> checkTensor("buffer", name, b));
+        synchronizeState();
+        buildBuckets(trained);
+        for (Map.Entry<String, Tensor> e : trained.entrySet()) {
+            hooks.add(e.getValue().registerPostAccumulateGradHook(this::gradientReady));
+        }
+    }
+
+    /** The wrapped module (save and load this one in checkpoints). */
+    public Module module() {
+        return module;
+    }
+
+    public ProcessGroup processGroup() {
+        return group;
+    }
+
+    public DdpOptions options() {
+        return options;
+    }
+
+    /** The parameter names in each bucket, in bucket order (the order their reductions start). */
+    public List<List<String>> bucketNames() {
+        return buckets.stream().map(GradientBucket::names).toList();
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        checkPreviousPass();
+        if (options.broadcastBuffers() && isTraining() && group.worldSize() > 1) {
+            module.namedBuffers().values().forEach(b -> group.broadcast(b, 0));
+        }
+        return module.call(input);
+    }
+
+    /** Copies rank 0's parameters and buffers to every rank (done at construction; call again after loading state on rank 0 only). */
+    public void synchronizeState() {
+        if (group.worldSize() == 1) {
+            return;
+        }
+        for (Tensor p : module.parameters()) {
+            group.broadcast(p, 0);
+        }
+        for (Tensor b : module.namedBuffers().values()) {
+            group.broadcast(b, 0);
+        }
+    }
+
+    private void buildBuckets(LinkedHashMap<String, Tensor> trained) {
+        // Backward produces the last layers' gradients first: bucket in reverse registration order.
+        List<Map.Entry<String, Tensor>> reversed = new ArrayList<>(trained.entrySet()).reversed();
+        LinkedHashMap<String, Tensor> current = new LinkedHashMap<>();
+        long bytes = 0;
+        for (Map.Entry<String, Tensor> e : reversed) {
+            long size = e.getValue().numel() * 4;
+            long cap = buckets.isEmpty() ? options.firstBucketBytes() : options.bucketCapBytes();
+            if (!current.isEmpty() && bytes + size > cap) {
+                addBucket(current);
+                current = new LinkedHashMap<>();
+                bytes = 0;
+            }
+            current.put(e.getKey(), e.getValue());
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            addBucket(current);
+        }
+    }
+
+    private void addBucket(LinkedHashMap<String, Tensor> parameters) {
+        int bucket = buckets.size();
+        buckets.add(new GradientBucket(parameters));
+        int index = 0;
+        for (Tensor p : parameters.values()) {
+            slots.put(p, new int[]{bucket, index++});
+        }
+    }
+
+    /** A parameter's gradient is complete for this pass: pack it, start its bucket when full, finish after the last. */
+    private void gradientReady(Tensor parameter) {
+        if (group.worldSize() == 1) {
+            return;
+        }
+        int[] slot = slots.get(parameter);
+        GradientBucket bucket = buckets.get(slot[0]);
+        if (bucket.add(slot[1])) {
+            bucket.start(group);
+            started++;
+        }
+        for (GradientBucket b : buckets) {
+            b.poll(group);
+        }
+        if (started == buckets.size()) {
+            started = 0;
+            for (GradientBucket b : buckets) {
+                b.finish(group);
+            }
+        }
+    }
+
+    /** A pass that left buckets unfilled had parameters without a gradient: say which, instead of hanging. */
+    private void checkPreviousPass() {
+        List<String> missing = new ArrayList<>();
+        for (GradientBucket b : buckets) {
+            if (b.partlyFilled() || b.started()) {
+                missing.addAll(b.missing());
+            }
+        }
+        if (!missing.isEmpty() || started > 0) {
+            buckets.forEach(GradientBucket::reset);
+            started = 0;
+            throw new IllegalStateException("DistributedDataParallel: parameters " + missing + " got no gradient in"
+                    + " the last backward pass, so their gradients were not averaged over the ranks; every trained"
+                    + " parameter must contribute to the loss (freeze the others with requiresGrad(false) before"
+                    + " wrapping)");
+        }
+    }
+
+    private static void checkTensor(String kind, String name, Tensor t) {
+        if (t.dtype() != DType.FLOAT32 || !t.device().isHost()) {
+            throw new IllegalArgumentException("DistributedDataParallel: " + kind + " '" + name + "' is " + t.dtype()
+                    + " on " + t.device() + "; only float32 host (cpu) tensors are synchronised over MPI yet");
+        }
+    }
+
+    @Override
+    public void close() {
+        hooks.forEach(RemovableHandle::remove);
+        hooks.clear();
+        buckets.forEach(GradientBucket::close);
+        buckets.clear();
+        super.close();
+    }
+}
