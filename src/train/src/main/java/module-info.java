@@ -4,6 +4,7 @@ module org.jdnn.train {
     requires java.desktop; // ImageIO for the plots and image files
     requires xchart; // no module descriptor: its file name is its automatic module name
     requires me.tongfei.progressbar;
+    requires com.google.protobuf; // TensorBoard's event messages, generated from src/main/proto
 
     exports org.jdnn.data;
     exports org.jdnn.train;
@@ -11,5 +12,6 @@ module org.jdnn.train {
     exports org.jdnn.train.report;
     exports org.jdnn.distributed;
     exports org.jdnn.onnx;
+    exports org.jdnn.train.tensorboard;
     exports org.jdnn.train.io to org.jdnn.cli; // the JSON and atomic-file helpers, not an API
 }
