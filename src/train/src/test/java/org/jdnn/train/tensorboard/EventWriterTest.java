@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Random;
+import org.jdnn.train.report.EpochRecord;
 import org.jdnn.train.tensorboard.EventFileReader.Histo;
 import org.jdnn.train.tensorboard.EventFileReader.ReadEvent;
 import org.junit.jupiter.api.Test;
@@ -172,6 +173,30 @@ class EventWriterTest {
         EventWriter closed = EventWriter.create(dir.resolve("closed"), CLOCK, "box");
         closed.close();
         assertThrows(IllegalStateException.class, () -> closed.scalar("loss", 1, 1f));
+    }
+
+    @Test
+    void theLoggerWritesEachEpochsMetricsWithTheEpochAsStep() throws IOException {
+        Path file;
+        try (EventWriter writer = EventWriter.create(dir, CLOCK, "box")) {
+            file = writer.file();
+            TensorBoardLogger logger = new TensorBoardLogger(writer);
+            logger.accept(new EpochRecord(1, 0.75, 0.5, 0.875, 0.625, 1e-3, 2.0, 1500));
+            logger.accept(new EpochRecord(2, 0.5, 0.75, Double.NaN, Double.NaN, 5e-4, 2.0, 1600));
+            // Flushed after every epoch: the records are in the file before it is closed.
+            assertEquals(1 + 6 + 4, EventFileReader.read(file).size());
+        }
+        List<ReadEvent> events = EventFileReader.read(file);
+        assertScalar(events.get(1), "loss/train", 1, 0.75f);
+        assertScalar(events.get(2), "accuracy/train", 1, 0.5f);
+        assertScalar(events.get(3), "loss/validation", 1, 0.875f);
+        assertScalar(events.get(4), "accuracy/validation", 1, 0.625f);
+        assertScalar(events.get(5), "learning_rate", 1, 1e-3f);
+        assertScalar(events.get(6), "images_per_second", 1, 1500f);
+        assertScalar(events.get(7), "loss/train", 2, 0.5f);
+        assertScalar(events.get(8), "accuracy/train", 2, 0.75f);
+        assertScalar(events.get(9), "learning_rate", 2, 5e-4f);
+        assertScalar(events.get(10), "images_per_second", 2, 1600f);
     }
 
     private static void assertScalar(ReadEvent event, String tag, long step, float value) {
