@@ -93,6 +93,11 @@ final class TrainCommand implements Callable<Integer> {
             + " --batch-size is then the global batch (see docs/DISTRIBUTED.md)")
     boolean distributed;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "also write TensorBoard event files here: per-epoch losses, accuracies, learning rate, "
+                    + "images/s (view with `tensorboard --logdir DIR`)")
+    Path tensorboard;
+
     /** The checked options; throws a usage error naming the first bad option and its value. */
     TrainOptions options() {
         Checks.oneOf(spec, "--model", model, Models.NAMES);
@@ -117,10 +122,13 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainOptions options = options();
+        if (distributed && tensorboard != null) {
+            throw Checks.usage(spec, "--tensorboard is not supported with --distributed yet");
+        }
         if (distributed) {
             new DistributedTraining(parent.out()).train(options);
         } else {
-            new Training(parent.out()).train(options);
+            new Training(parent.out()).tensorBoard(tensorboard).train(options);
         }
         return 0;
     }

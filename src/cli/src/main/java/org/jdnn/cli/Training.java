@@ -36,6 +36,8 @@ import org.jdnn.train.checkpoint.Checkpoint;
 import org.jdnn.train.report.History;
 import org.jdnn.train.report.Plots;
 import org.jdnn.train.report.ProgressReporter;
+import org.jdnn.train.tensorboard.EventWriter;
+import org.jdnn.train.tensorboard.TensorBoardLogger;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,9 +64,16 @@ public final class Training {
     static final LossFunction TEST_LOSS = (output, batch) -> Losses.crossEntropy(output, batch.labelArray());
 
     private final PrintStream out;
+    private Path tensorBoard;
 
     public Training(PrintStream out) {
         this.out = out;
+    }
+
+    /** Also writes TensorBoard event files to {@code logDir} ({@code null}: none). */
+    public Training tensorBoard(Path logDir) {
+        this.tensorBoard = logDir;
+        return this;
     }
 
     /** Trains as {@code options} say; returns the final test evaluation. */
@@ -131,7 +140,9 @@ public final class Training {
             History recorded = history;
             LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray(), Reduction.MEAN,
                     o.labelSmoothing());
-            try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true)) {
+            try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true);
+                 EventWriter events = tensorBoard == null ? null : EventWriter.create(tensorBoard)) {
+                TensorBoardLogger board = events == null ? null : new TensorBoardLogger(events);
                 Trainer trainer = Trainer.builder(model, optimizer, loss)
                         .scheduler(scheduler).reduceOnPlateau(plateau)
                         .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)
@@ -139,6 +150,9 @@ public final class Training {
                         .onEpochEnd(record -> {
                             recorded.add(record);
                             saveEpoch(o, record.epoch(), model, optimizer, scheduler, recorded);
+                            if (board != null) {
+                                board.accept(record);
+                            }
                         })
                         .build();
                 trainer.fit(train, validation, firstEpoch, o.epochs());
@@ -150,6 +164,9 @@ public final class Training {
                 out.println("plots: " + o.out().resolve("loss.png") + ", " + o.out().resolve("accuracy.png") + ", "
                         + o.out().resolve("confusion.png"));
                 out.println("checkpoint: " + Checkpoint.latest(o.out()));
+                if (events != null) {
+                    out.println("tensorboard: " + events.file() + " (tensorboard --logdir " + tensorBoard + ")");
+                }
                 return result;
             }
         }
