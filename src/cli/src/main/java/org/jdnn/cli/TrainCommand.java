@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -124,6 +125,10 @@ final class TrainCommand implements Callable<Integer> {
         TrainOptions options = options();
         if (distributed && tensorboard != null) {
             throw Checks.usage(spec, "--tensorboard is not supported with --distributed yet");
+        }
+        if (tensorboard != null && Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
+            // Checked before the data loads; a missing directory is created.
+            throw Checks.usage(spec, "--tensorboard: " + tensorboard + " is not a directory");
         }
         if (distributed) {
             new DistributedTraining(parent.out()).train(options);

@@ -73,6 +73,14 @@ class TensorBoardTrainingTest {
         assertTrue(e.getMessage().contains("--tensorboard"), e.getMessage());
     }
 
+    @Test
+    void aTensorBoardPathThatIsAFileIsRejected(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> parseAndCheck("--tensorboard", file.toString(), "--data", dir.toString()));
+        assertTrue(e.getMessage().contains("--tensorboard: " + file + " is not a directory"), e.getMessage());
+    }
+
     private static void parseAndCheck(String... args) throws Exception {
         TrainCommand command = new TrainCommand();
         try {
