@@ -152,6 +152,7 @@ public final class Training {
                             saveEpoch(o, record.epoch(), model, optimizer, scheduler, recorded);
                             if (board != null) {
                                 board.accept(record);
+                                board.weights(record.epoch(), model.namedParameters());
                             }
                         })
                         .build();

@@ -45,14 +45,23 @@ class TensorBoardTrainingTest {
         List<byte[]> events = read(files.get(0));
         assertEquals("brain.Event:2", new String(fields(events.get(0)).get(3)));
         Map<String, Float> scalars = new LinkedHashMap<>();
+        List<String> histograms = new ArrayList<>();
         for (byte[] event : events.subList(1, events.size())) {
-            // Event.step = 2, Event.summary = 5; Summary.value = 1; Value.tag = 1, Value.simple_value = 2
+            // Event.step = 2, Event.summary = 5; Summary.value = 1; Value.tag = 1, simple_value = 2, histo = 5
             Map<Integer, byte[]> e = fields(event);
             Map<Integer, byte[]> value = fields(fields(e.get(5)).get(1));
             long step = ByteBuffer.wrap(e.get(2)).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            float v = ByteBuffer.wrap(value.get(2)).order(ByteOrder.LITTLE_ENDIAN).getFloat();
-            scalars.put(new String(value.get(1)) + "@" + step, v);
+            String tag = new String(value.get(1));
+            if (value.containsKey(5)) {
+                histograms.add(tag + "@" + step);
+            } else {
+                scalars.put(tag + "@" + step, ByteBuffer.wrap(value.get(2)).order(ByteOrder.LITTLE_ENDIAN).getFloat());
+            }
         }
+        // The MLP's weight and bias of each layer, once per epoch.
+        assertTrue(histograms.contains("weights/" + firstParameter() + "@1"), histograms.toString());
+        assertEquals(histograms.size() / 2, histograms.stream().filter(h -> h.endsWith("@2")).count(),
+                histograms.toString());
         List<EpochRecord> history = History.readJson(out.resolve("metrics.json")).records();
         assertEquals(2, history.size());
         assertEquals(12, scalars.size(), "six series over two epochs: " + scalars.keySet());
@@ -63,6 +72,12 @@ class TensorBoardTrainingTest {
                     "accuracy/validation epoch " + e);
             assertEquals((float) epoch.learningRate(), scalars.get("learning_rate@" + e), "learning_rate epoch " + e);
             assertTrue(scalars.get("images_per_second@" + e) > 0, "images/s epoch " + e);
+        }
+    }
+
+    private static String firstParameter() {
+        try (var model = org.jdnn.nn.models.Models.create("mlp", 7)) {
+            return model.namedParameters().keySet().iterator().next();
         }
     }
 

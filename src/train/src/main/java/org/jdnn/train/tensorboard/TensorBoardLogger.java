@@ -1,6 +1,8 @@
 package org.jdnn.train.tensorboard;
 
+import java.util.Map;
 import java.util.function.Consumer;
+import org.jdnn.tensor.Tensor;
 import org.jdnn.train.report.EpochRecord;
 
 /**
@@ -32,5 +34,28 @@ public final class TensorBoardLogger implements Consumer<EpochRecord> {
         writer.scalar("learning_rate", step, (float) record.learningRate());
         writer.scalar("images_per_second", step, (float) record.imagesPerSecond());
         writer.flush();
+    }
+
+    /**
+     * A histogram of every parameter, tagged {@code weights/NAME}, at {@code step}. A tensor holding NaN or infinity
+     * has no meaningful histogram and is left out (the loss series shows the divergence).
+     */
+    public void weights(long step, Map<String, Tensor> parameters) {
+        for (Map.Entry<String, Tensor> entry : parameters.entrySet()) {
+            float[] values = entry.getValue().toFloatArray();
+            if (values.length > 0 && allFinite(values)) {
+                writer.histogram("weights/" + entry.getKey(), step, values);
+            }
+        }
+        writer.flush();
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.jdnn.tensor.Tensor;
 import org.jdnn.train.report.EpochRecord;
 import org.jdnn.train.tensorboard.EventFileReader.Histo;
 import org.jdnn.train.tensorboard.EventFileReader.ReadEvent;
@@ -197,6 +200,35 @@ class EventWriterTest {
         assertScalar(events.get(8), "accuracy/train", 2, 0.75f);
         assertScalar(events.get(9), "learning_rate", 2, 5e-4f);
         assertScalar(events.get(10), "images_per_second", 2, 1600f);
+    }
+
+    @Test
+    void theLoggerWritesAHistogramPerFiniteParameter() throws IOException {
+        Path file;
+        Map<String, Tensor> parameters = new LinkedHashMap<>();
+        try (Tensor weight = Tensor.of(new float[] {-1f, 0f, 1f, 2f}, 2, 2);
+             Tensor bias = Tensor.of(0.5f, 0.5f);
+             Tensor broken = Tensor.of(1f, Float.NaN);
+             EventWriter writer = EventWriter.create(dir, CLOCK, "box")) {
+            file = writer.file();
+            parameters.put("fc1.weight", weight);
+            parameters.put("fc1.bias", bias);
+            parameters.put("fc2.weight", broken);
+            new TensorBoardLogger(writer).weights(3, parameters);
+        }
+        List<ReadEvent> events = EventFileReader.read(file);
+        assertEquals(3, events.size(), "file version and two histograms; the NaN tensor is left out");
+        assertEquals("weights/fc1.weight", events.get(1).tag());
+        assertEquals(3, events.get(1).step());
+        Histo w = events.get(1).histogram();
+        assertEquals(-1, w.min());
+        assertEquals(2, w.max());
+        assertEquals(4, w.num());
+        assertEquals(2, w.sum());
+        assertEquals(6, w.sumSquares());
+        assertEquals("weights/fc1.bias", events.get(2).tag());
+        assertEquals(List.of(0.5), events.get(2).histogram().bucketLimits());
+        assertEquals(List.of(2.0), events.get(2).histogram().buckets());
     }
 
     private static void assertScalar(ReadEvent event, String tag, long step, float value) {
