@@ -30,6 +30,7 @@ import org.jdnn.optim.schedule.LrScheduler;
 import org.jdnn.optim.schedule.ReduceLROnPlateau;
 import org.jdnn.optim.schedule.StepLR;
 import org.jdnn.train.Evaluation;
+import org.jdnn.train.GradientHealth;
 import org.jdnn.train.LossFunction;
 import org.jdnn.train.Trainer;
 import org.jdnn.train.checkpoint.Checkpoint;
@@ -132,15 +133,19 @@ public final class Training {
             LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray(), Reduction.MEAN,
                     o.labelSmoothing());
             try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true)) {
+                Trainer[] built = new Trainer[1]; // the epoch listener needs the trainer's gradient-health rows
                 Trainer trainer = Trainer.builder(model, optimizer, loss)
                         .scheduler(scheduler).reduceOnPlateau(plateau)
                         .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)
+                        .gradientHealth(o.gradHealth())
                         .progress(progress)
                         .onEpochEnd(record -> {
                             recorded.add(record);
                             saveEpoch(o, record.epoch(), model, optimizer, scheduler, recorded);
+                            saveGradientHealth(o, built[0].gradientHealth());
                         })
                         .build();
+                built[0] = trainer;
                 trainer.fit(train, validation, firstEpoch, o.epochs());
                 Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
@@ -175,6 +180,19 @@ public final class Training {
                 return result;
             }
         });
+    }
+
+    /** Writes the gradient norms so far to grad-norms.csv and grad-norms.png (when the check is on). */
+    static void saveGradientHealth(TrainOptions o, GradientHealth health) {
+        if (health == null) {
+            return;
+        }
+        try {
+            health.writeCsv(o.out().resolve("grad-norms.csv"));
+            health.writePlot(o.out().resolve("grad-norms.png"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the gradient norms to " + o.out(), e);
+        }
     }
 
     static void saveEpoch(TrainOptions o, int epoch, Module model, Optimizer optimizer, LrScheduler scheduler,

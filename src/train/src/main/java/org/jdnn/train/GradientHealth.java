@@ -6,6 +6,7 @@ import org.jdnn.nn.Module;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.train.io.AtomicFiles;
+import org.jdnn.train.report.Plots;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -179,6 +180,17 @@ public final class GradientHealth {
     /** Writes {@link #toCsv()} to {@code file} atomically (a reader never sees half a file). */
     public void writeCsv(Path file) throws IOException {
         AtomicFiles.writeString(file, toCsv());
+    }
+
+    /** Plots the gradient norms per layer against the step to {@code png} (see {@link Plots#gradientNorms}). */
+    public void writePlot(Path png) throws IOException {
+        Map<String, List<LayerNorms>> byLayer = new LinkedHashMap<>();
+        rows.forEach(r -> byLayer.computeIfAbsent(r.layer(), k -> new ArrayList<>()).add(r));
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        byLayer.forEach((layer, list) -> series.put(layer, new double[][] {
+                list.stream().mapToDouble(LayerNorms::step).toArray(),
+                list.stream().mapToDouble(LayerNorms::gradNorm).toArray()}));
+        Plots.gradientNorms(series, png);
     }
 
     private static String number(double v) {

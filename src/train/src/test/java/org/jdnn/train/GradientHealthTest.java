@@ -161,6 +161,9 @@ class GradientHealthTest {
             assertEquals("step,layer,grad_norm,weight_norm", lines.getFirst());
             assertEquals(5, lines.size(), "header and 4 checks: " + lines);
             assertTrue(lines.get(1).startsWith("2,model,"), lines.get(1));
+            Path png = dir.resolve("grad-norms.png");
+            health.writePlot(png);
+            assertEquals(org.jdnn.train.report.Plots.CURVE_WIDTH, javax.imageio.ImageIO.read(png.toFile()).getWidth());
         }
     }
 
