@@ -45,12 +45,14 @@ public final class GradientHealth {
 
     /** Why a layer's gradient is unhealthy. */
     public enum Condition {
-        VANISHING("vanishing"), EXPLODING("exploding"), NOT_FINITE("not finite");
+        VANISHING("vanishing", " < 1e-7"), EXPLODING("exploding", " > 1e3"), NOT_FINITE("not finite", "");
 
         private final String words;
+        private final String threshold;
 
-        Condition(String words) {
+        Condition(String words, String threshold) {
             this.words = words;
+            this.threshold = threshold;
         }
     }
 
@@ -150,9 +152,8 @@ public final class GradientHealth {
                 : n.gradNorm() < VANISH ? Condition.VANISHING : null;
         if (condition != null && warned.add(n.layer() + "\n" + condition)) {
             warnings.accept(String.format(Locale.ROOT,
-                    "warning: %s gradient in layer %s at step %d: norm %s (vanish < %s, explode > %s; weight norm %s)",
-                    condition.words, n.layer(), n.step(), number(n.gradNorm()), number(VANISH), number(EXPLODE),
-                    number(n.weightNorm())));
+                    "warning: %s gradient in layer %s at step %d: norm %s%s (weight norm %s)", condition.words,
+                    n.layer(), n.step(), number(n.gradNorm()), condition.threshold, number(n.weightNorm())));
         }
     }
 
