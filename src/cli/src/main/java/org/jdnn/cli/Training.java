@@ -33,6 +33,7 @@ import org.jdnn.train.Evaluation;
 import org.jdnn.train.GradientHealth;
 import org.jdnn.train.LossFunction;
 import org.jdnn.train.Trainer;
+import org.jdnn.train.TrainingDivergedException;
 import org.jdnn.train.checkpoint.Checkpoint;
 import org.jdnn.train.report.History;
 import org.jdnn.train.report.Plots;
@@ -146,7 +147,12 @@ public final class Training {
                         })
                         .build();
                 built[0] = trainer;
-                trainer.fit(train, validation, firstEpoch, o.epochs());
+                try {
+                    trainer.fit(train, validation, firstEpoch, o.epochs());
+                } catch (TrainingDivergedException e) {
+                    saveGradientHealth(o, trainer.gradientHealth()); // the norms that led up to it
+                    throw e;
+                }
                 Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
                 out.printf("test accuracy %.2f%% (loss %.4f) on %d images%n", 100 * result.accuracy(), result.loss(),
@@ -154,6 +160,10 @@ public final class Training {
                 out.println("metrics: " + o.out().resolve("metrics.json") + ", " + o.out().resolve("metrics.csv"));
                 out.println("plots: " + o.out().resolve("loss.png") + ", " + o.out().resolve("accuracy.png") + ", "
                         + o.out().resolve("confusion.png"));
+                if (trainer.gradientHealth() != null) {
+                    out.println("gradient norms: " + o.out().resolve("grad-norms.csv") + ", "
+                            + o.out().resolve("grad-norms.png"));
+                }
                 out.println("checkpoint: " + Checkpoint.latest(o.out()));
                 return result;
             }
