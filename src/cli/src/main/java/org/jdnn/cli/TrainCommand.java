@@ -84,6 +84,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "use only the first N training and N/6 test images (default: 0, all)")
     int limit;
 
+    @Option(names = "--grad-health", paramLabel = "N", defaultValue = "0",
+            description = "every N steps, per-layer gradient and weight norms into grad-norms.csv, with a warning when "
+                    + "one vanishes, explodes or turns NaN (default: 0, off)")
+    int gradHealth;
+
     @Mixin
     RuntimeOptions runtime;
 
@@ -114,10 +119,11 @@ final class TrainCommand implements Callable<Integer> {
         Checks.nonNegative(spec, "--clip", clip, true);
         Checks.fraction(spec, "--label-smoothing", labelSmoothing);
         Checks.atLeast(spec, "--limit", limit, 0);
+        Checks.atLeast(spec, "--grad-health", gradHealth, 0);
         runtime.check(spec);
         return new TrainOptions(model, epochs, batchSize, optimizer, rate, weightDecay, schedule, seed, runtime.backend,
                 data, out != null ? out : Path.of("runs", model), resume, validation, patience, clip, labelSmoothing,
-                limit, runtime.threads, plain);
+                limit, runtime.threads, plain, gradHealth);
     }
 
     @Override

@@ -30,8 +30,10 @@ import org.jdnn.optim.schedule.LrScheduler;
 import org.jdnn.optim.schedule.ReduceLROnPlateau;
 import org.jdnn.optim.schedule.StepLR;
 import org.jdnn.train.Evaluation;
+import org.jdnn.train.GradientHealth;
 import org.jdnn.train.LossFunction;
 import org.jdnn.train.Trainer;
+import org.jdnn.train.TrainingDivergedException;
 import org.jdnn.train.checkpoint.Checkpoint;
 import org.jdnn.train.report.History;
 import org.jdnn.train.report.Plots;
@@ -143,20 +145,29 @@ public final class Training {
             try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true);
                  EventWriter events = tensorBoard == null ? null : EventWriter.create(tensorBoard)) {
                 TensorBoardLogger board = events == null ? null : new TensorBoardLogger(events);
+                Trainer[] built = new Trainer[1]; // the epoch listener needs the trainer's gradient-health rows
                 Trainer trainer = Trainer.builder(model, optimizer, loss)
                         .scheduler(scheduler).reduceOnPlateau(plateau)
                         .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)
+                        .gradientHealth(o.gradHealth())
                         .progress(progress)
                         .onEpochEnd(record -> {
                             recorded.add(record);
                             saveEpoch(o, record.epoch(), model, optimizer, scheduler, recorded);
+                            saveGradientHealth(o, built[0].gradientHealth());
                             if (board != null) {
                                 board.accept(record);
                                 board.weights(record.epoch(), model.namedParameters());
                             }
                         })
                         .build();
-                trainer.fit(train, validation, firstEpoch, o.epochs());
+                built[0] = trainer;
+                try {
+                    trainer.fit(train, validation, firstEpoch, o.epochs());
+                } catch (TrainingDivergedException e) {
+                    saveGradientHealth(o, trainer.gradientHealth()); // the norms that led up to it
+                    throw e;
+                }
                 Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
                 out.printf("test accuracy %.2f%% (loss %.4f) on %d images%n", 100 * result.accuracy(), result.loss(),
@@ -164,6 +175,10 @@ public final class Training {
                 out.println("metrics: " + o.out().resolve("metrics.json") + ", " + o.out().resolve("metrics.csv"));
                 out.println("plots: " + o.out().resolve("loss.png") + ", " + o.out().resolve("accuracy.png") + ", "
                         + o.out().resolve("confusion.png"));
+                if (trainer.gradientHealth() != null) {
+                    out.println("gradient norms: " + o.out().resolve("grad-norms.csv") + ", "
+                            + o.out().resolve("grad-norms.png"));
+                }
                 out.println("checkpoint: " + Checkpoint.latest(o.out()));
                 if (events != null) {
                     out.println("tensorboard: " + events.file() + " (tensorboard --logdir " + tensorBoard + ")");
@@ -193,6 +208,19 @@ public final class Training {
                 return result;
             }
         });
+    }
+
+    /** Writes the gradient norms so far to grad-norms.csv and grad-norms.png (when the check is on). */
+    static void saveGradientHealth(TrainOptions o, GradientHealth health) {
+        if (health == null) {
+            return;
+        }
+        try {
+            health.writeCsv(o.out().resolve("grad-norms.csv"));
+            health.writePlot(o.out().resolve("grad-norms.png"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the gradient norms to " + o.out(), e);
+        }
     }
 
     static void saveEpoch(TrainOptions o, int epoch, Module model, Optimizer optimizer, LrScheduler scheduler,

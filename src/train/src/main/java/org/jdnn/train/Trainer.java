@@ -39,6 +39,7 @@ public final class Trainer {
     private final double minDelta;
     private final ProgressReporter progress;
     private final List<Consumer<EpochRecord>> epochListeners;
+    private final GradientHealth gradientHealth;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -52,6 +53,13 @@ public final class Trainer {
         this.minDelta = b.minDelta;
         this.progress = b.progress;
         this.epochListeners = List.copyOf(b.epochListeners);
+        this.gradientHealth = b.gradientHealthEvery > 0
+                ? new GradientHealth(model, b.gradientHealthEvery, progress::message) : null;
+    }
+
+    /** The gradient-health checker, or null when {@link Builder#gradientHealth} was not set. */
+    public GradientHealth gradientHealth() {
+        return gradientHealth;
     }
 
     public static Builder builder(Module model, Optimizer optimizer, LossFunction loss) {
@@ -126,6 +134,9 @@ public final class Trainer {
                 }
                 optimizer.zeroGrad();
                 batchLoss.backward();
+                if (gradientHealth != null) { // before clipping, which would hide an explosion
+                    gradientHealth.maybeCheck((long) (epoch - 1) * train.batchesPerEpoch() + batchIndex);
+                }
                 if (clipGradNorm > 0) {
                     ClipGrad.clipGradNorm(model.parameters(), clipGradNorm, 2);
                 }
@@ -213,6 +224,7 @@ public final class Trainer {
         private double minDelta;
         private ProgressReporter progress = ProgressReporter.create(false);
         private final List<Consumer<EpochRecord>> epochListeners = new ArrayList<>();
+        private int gradientHealthEvery;
 
         private Builder(Module model, Optimizer optimizer, LossFunction loss) {
             if (model == null || optimizer == null || loss == null) {
@@ -260,6 +272,18 @@ public final class Trainer {
             }
             this.patience = patience;
             this.minDelta = minDelta;
+            return this;
+        }
+
+        /**
+         * Checks per-layer gradient and weight norms every {@code everySteps} steps (0 = off), warning through the
+         * progress reporter; see {@link GradientHealth}. Steps count from 1 across epochs.
+         */
+        public Builder gradientHealth(int everySteps) {
+            if (everySteps < 0) {
+                throw new IllegalArgumentException("Trainer: gradientHealth steps must be >= 0, got " + everySteps);
+            }
+            this.gradientHealthEvery = everySteps;
             return this;
         }
 

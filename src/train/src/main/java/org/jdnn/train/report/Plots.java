@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 import javax.imageio.ImageIO;
@@ -85,6 +86,41 @@ public final class Plots {
             throw new IOException("Plots.confusionMatrix: no PNG writer in this JDK");
         }
         AtomicFiles.write(png, bytes.toByteArray());
+    }
+
+    /**
+     * Gradient norms against the training step, one line per layer, on a logarithmic axis (vanishing and exploding
+     * norms are decades apart). {@code layers} maps a layer to its {steps, norms}; zero and non-finite norms cannot
+     * sit on a log axis and are left out (the CSV has them).
+     */
+    public static void gradientNorms(Map<String, double[][]> layers, Path png) throws IOException {
+        XYChart chart = new XYChartBuilder().width(CURVE_WIDTH).height(CURVE_HEIGHT).title("Gradient norm per layer")
+                .xAxisTitle("step").yAxisTitle("L2 norm").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        boolean any = false;
+        for (Map.Entry<String, double[][]> layer : layers.entrySet()) {
+            double[] steps = layer.getValue()[0];
+            double[] norms = layer.getValue()[1];
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < steps.length; i++) {
+                if (Double.isFinite(norms[i]) && norms[i] > 0) {
+                    xs.add(steps[i]);
+                    ys.add(norms[i]);
+                }
+            }
+            if (!xs.isEmpty()) {
+                chart.addSeries(layer.getKey(), xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                        ys.stream().mapToDouble(Double::doubleValue).toArray()).setMarker(SeriesMarkers.NONE);
+                any = true;
+            }
+        }
+        if (any) {
+            chart.getStyler().setYAxisLogarithmic(true);
+        } else {
+            chart.addSeries("no data", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE).setLineColor(Color.WHITE);
+        }
+        write(chart, png);
     }
 
     private static XYChart curves(History history, String title, String yTitle, ToDoubleFunction<EpochRecord> train,
