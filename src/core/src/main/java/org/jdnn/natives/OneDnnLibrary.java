@@ -22,10 +22,10 @@ import java.util.Properties;
  */
 public final class OneDnnLibrary {
     /** The file names an override directory holds: the current platform's, or Linux's where jdnn ships none. */
-    public static final String DNNL_FILE = NativePlatform.of(System.getProperty("os.name", ""),
-            System.getProperty("os.arch", "")).orElse(NativePlatform.LINUX_X86_64).dnnlFile();
-    public static final String GOMP_FILE = NativePlatform.of(System.getProperty("os.name", ""),
-            System.getProperty("os.arch", "")).orElse(NativePlatform.LINUX_X86_64).openMpFile();
+    private static final NativePlatform FILE_NAMES = NativePlatform.of(System.getProperty("os.name", ""),
+            System.getProperty("os.arch", "")).orElse(NativePlatform.LINUX_X86_64);
+    public static final String DNNL_FILE = FILE_NAMES.dnnlFile();
+    public static final String GOMP_FILE = FILE_NAMES.openMpFile();
     public static final String OVERRIDE_PROPERTY = "jdnn.dnnl.path";
     public static final String OVERRIDE_ENV = "JDNN_DNNL_PATH";
     static final String ARTIFACT_PROPERTIES = "META-INF/maven/org.bytedeco/dnnl/pom.properties";
