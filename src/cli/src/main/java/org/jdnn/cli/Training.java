@@ -1,6 +1,5 @@
 package org.jdnn.cli;
 
-import org.jdnn.nn.models.Models;
 import org.jdnn.Jdnn;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;

@@ -32,13 +32,17 @@ final class OneDnnEltwise {
     }
 
     /**
-     * Registers the eltwise, eltwise_backward, log and log_backward kernels. One fallback: leaky ReLU's backward at a
-     * NaN input, where oneDNN passes the gradient with slope 1 and PyTorch scales it by the negative slope (NaN > 0 is
-     * false); the scan runs only for a leaky ReLU's backward, never for ReLU's.
+     * Registers the eltwise, eltwise_backward, log and log_backward kernels. Two fallbacks, each scanning only for its
+     * own function, never for ReLU's: GELU (erf) at -Inf, where oneDNN's AVX2 kernel gives +Inf (its AVX-512 one, the
+     * reference and PyTorch NaN, from {@code -Inf * 0}); leaky ReLU's backward at a NaN input, where oneDNN passes the
+     * gradient with slope 1 and PyTorch scales it by the negative slope (NaN > 0 is false).
      */
     static void register(OneDnnBackend backend, KernelTable table) {
         OneDnnEltwise kernels = new OneDnnEltwise(backend);
-        table.put(EltwiseOps.FORWARD, (p, in, out) -> kernels.forward(p, in[0], out[0]))
+        table.put(EltwiseOps.FORWARD, (p, in, out) -> kernels.forward(p, in[0], out[0]),
+                        Fallback.toReference("GELU (erf) at -Inf: oneDNN's AVX2 kernel gives +Inf, PyTorch NaN",
+                                (p, in, out) -> p.algorithm() == EltwiseAlgorithm.GELU_ERF
+                                        && SpecialValues.anyNegativeInfinity(backend, in[0])))
                 .put(EltwiseOps.BACKWARD, (p, in, out) -> kernels.backward(p, in[0], in[1], out[0]),
                         Fallback.toReference("leaky ReLU's backward at a NaN input: oneDNN's slope there is 1, "
                                         + "PyTorch's the negative slope",

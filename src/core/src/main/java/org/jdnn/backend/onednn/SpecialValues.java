@@ -28,6 +28,31 @@ final class SpecialValues {
         return false;
     }
 
+    /**
+     * Whether {@code t} holds -Inf, read where its elements are: plain, or in a {@link BlockedCopy} (whose zero padding
+     * is no -Inf), so that the check leaves a held layout for the primitive that runs next.
+     */
+    static boolean anyNegativeInfinity(OneDnnBackend backend, Tensor t) {
+        BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
+        if (copy == null) {
+            return anyNegativeInfinity(TensorAccess.segment(t), t.numel());
+        }
+        try {
+            return anyNegativeInfinity(copy.buffer(), copy.bytes() / Float.BYTES);
+        } finally {
+            copy.done();
+        }
+    }
+
+    private static boolean anyNegativeInfinity(MemorySegment s, long count) {
+        for (long i = 0; i < count; i++) {
+            if (s.getAtIndex(JAVA_FLOAT, i) == Float.NEGATIVE_INFINITY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean anyNaNOrPositiveInfinity(Tensor t) {
         MemorySegment s = TensorAccess.segment(t);
         for (long i = 0, n = t.numel(); i < n; i++) {
