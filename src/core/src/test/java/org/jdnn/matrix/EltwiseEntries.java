@@ -197,7 +197,7 @@ final class EltwiseEntries {
                 mine.addAll(softplusThresholds(r));
             }
             if (algorithm == EltwiseAlgorithm.RELU) {
-                // The other NaN sample draws a leaky slope, whose formula keeps NaN; plain ReLU's may not.
+                // The other NaN sample draws a leaky slope, whose formula keeps NaN; oneDNN's plain ReLU needs a fix-up.
                 mine.add(Sample.of("plain ReLU at NaN, +-Inf, +-0", EltwiseParams.relu(), values(Float.NaN, -1f, 2f,
                         Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, -Float.NaN)).comparedOnly());
             }

@@ -14,10 +14,7 @@ import java.util.Optional;
  * @param reason  what differs, as the matrix found it
  */
 record KnownDifferences(String op, String backend, String sample, String reason) {
-    private static final List<KnownDifferences> ALL = List.of(
-            new KnownDifferences("eltwise", "onednn", "plain ReLU at NaN", "oneDNN's ReLU takes max(x, 0), which "
-                    + "gives 0 at NaN where PyTorch keeps NaN (docs/PYTORCH.md; -Djdnn.onednn.disable=eltwise gives "
-                    + "PyTorch's)"));
+    private static final List<KnownDifferences> ALL = List.of(); // none today: oneDNN's ReLU keeps NaN now
 
     /** The reason {@code op} on {@code backend} is known to differ from the reference on the sample labelled so. */
     static Optional<String> of(String op, String backend, String label) {

@@ -111,8 +111,8 @@ final class BlockedCopy implements NativeLayout {
     }
 
     /**
-     * Whether the primitive that wrote the buffer guarantees it holds no NaN and no -Inf ({@link ReluOutputProbe}),
-     * so max pooling needs no scan for them. A held buffer is never written again (writing the tensor copies it back
+     * Whether the kernel that wrote the buffer guarantees it holds no NaN and no -Inf (ReLU's, see
+     * {@link ReluSpecialValues}), so max pooling needs no scan for them. A held buffer is never written again (writing the tensor copies it back
      * to plain and lets this go), so the guarantee lasts as long as the copy.
      */
     boolean holdsNoNaNOrNegativeInfinity() {

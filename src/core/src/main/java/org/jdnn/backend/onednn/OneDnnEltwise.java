@@ -76,8 +76,19 @@ final class OneDnnEltwise {
             return;
         }
         Key key = new Key(params.algorithm(), params.alpha(), src.numel(), false, ThreadCount.get(), null);
-        backend.execute("eltwise", key, () -> create(key, null),
-                TensorAccess.segment(src), TensorAccess.segment(dst));
+        MemorySegment in = TensorAccess.segment(src);
+        MemorySegment out = TensorAccess.segment(dst);
+        Runnable primitive = () -> backend.execute("eltwise", key, () -> create(key, null), in, out);
+        if (isPlainRelu(key)) {
+            ReluSpecialValues.run(in, out, src.numel(), primitive);
+        } else {
+            primitive.run();
+        }
+    }
+
+    /** ReLU's forward with negative slope 0, whose NaN and -Inf {@link ReluSpecialValues} puts right. */
+    private static boolean isPlainRelu(Key key) {
+        return key.algorithm() == EltwiseAlgorithm.RELU && key.alpha() == 0 && !key.backward();
     }
 
     /**
@@ -132,24 +143,21 @@ final class OneDnnEltwise {
         data[inputs.length] = buffer;
         boolean handedOver = false;
         try {
-            backend.execute("eltwise", key, () -> create(key, layout.md()), data);
-            layout.holdLike(out, buffer, writesNoNaNOrNegativeInfinity(key, layout));
+            Runnable primitive = () -> backend.execute("eltwise", key, () -> create(key, layout.md()), data);
+            boolean noNaNOrNegativeInfinity = false;
+            if (isPlainRelu(key)) {
+                noNaNOrNegativeInfinity = ReluSpecialValues.run(inputs[0], buffer, layout.bytes() / Float.BYTES,
+                        primitive);
+            } else {
+                primitive.run();
+            }
+            layout.holdLike(out, buffer, noNaNOrNegativeInfinity);
             handedOver = true;
         } finally {
             if (!handedOver) {
                 HostMemory.release(buffer);
             }
         }
-    }
-
-    /**
-     * Whether the primitive for {@code key} never writes NaN or -Inf: ReLU's forward, where its implementation maps
-     * both to 0 ({@link ReluOutputProbe}), so that the max pooling commonly next skips its scan for them.
-     */
-    private boolean writesNoNaNOrNegativeInfinity(Key key, BlockedCopy layout) {
-        return key.algorithm() == EltwiseAlgorithm.RELU && key.alpha() == 0 && !key.backward()
-                && ReluOutputProbe.neverWritesNaNOrNegativeInfinity(backend, key, () -> create(key, layout.md()),
-                layout.bytes());
     }
 
     /** The eltwise primitive for {@code key}, on {@code layoutMd} when the key has a layout, else on plain memory. */

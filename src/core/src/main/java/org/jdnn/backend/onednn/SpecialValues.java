@@ -73,7 +73,7 @@ final class SpecialValues {
      * its blocked input), and it is a branch-free OR over the bits, which the JIT vectorises: a float is NaN or -Inf
      * exactly when {@code (bits & 0x7fffffff) + (bits >>> 31) > 0x7f800000} (unsigned), i.e. when adding 0x007fffff
      * sets the sign bit. Blocked layouts pad channels with zeros, which are neither. A blocked copy whose writer
-     * guarantees neither value (oneDNN's ReLU, {@link ReluOutputProbe}) is not read at all.
+     * guarantees neither value (ReLU's, {@link ReluSpecialValues}) is not read at all.
      */
     static boolean anyNaNOrNegativeInfinity(OneDnnBackend backend, Tensor t) {
         BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
