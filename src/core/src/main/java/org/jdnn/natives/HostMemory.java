@@ -3,13 +3,16 @@ package org.jdnn.natives;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The caching allocator for host (CPU) memory. Freed blocks go back to per-size-class free lists so a
- * training step reuses the previous step's blocks instead of calling malloc; the cache is capped
- * ({@code jdnn.host.cacheBytes}, default 1 GiB) so varying shapes cannot grow it without bound.
+ * training step reuses the previous step's blocks instead of calling malloc. The cache is capped: by default at the
+ * recent peak of live bytes, so that it holds what a steady-state step needs and returns memory when the working set
+ * shrinks ({@link CacheCap}); {@code jdnn.host.cacheBytes} fixes the cap instead.
  *
  * <p>Blocks are 64-byte aligned (AVX-512 friendly). Sizes are rounded up to a size class at most 25%
  * larger than the request, so a released block serves any later request of the same class.
@@ -27,12 +30,27 @@ public final class HostMemory {
     public record Stats(long liveBlocks, long liveBytes, long cachedBlocks, long cachedBytes, long mallocCalls) {
     }
 
+    /**
+     * The allocator's limits: the cap on cached bytes ({@link #ADAPTIVE}: the recent peak of live bytes, see
+     * {@link CacheCap}) and the budget for live plus cached bytes.
+     */
+    public record Limits(long cacheBytes, long budgetBytes) {
+        public static final long ADAPTIVE = -1;
+
+        public Limits {
+            if ((cacheBytes < 0 && cacheBytes != ADAPTIVE) || budgetBytes <= 0) {
+                throw new IllegalArgumentException("HostMemory limits: cache " + cacheBytes
+                        + " must be >= 0 (or ADAPTIVE) and budget " + budgetBytes + " > 0");
+            }
+        }
+    }
+
     /** Backoff sleeps while waiting for the cleaner: 1, 2, 4, ... 256 ms, about half a second in all (as the JDK). */
     private static final int MAX_SLEEPS = 9;
 
     private static final Map<Long, ArrayDeque<MemorySegment>> FREE = new HashMap<>();
-    private static long cacheLimit = Long.getLong("jdnn.host.cacheBytes", 1L << 30);
     private static long maxBytes = configuredMaxBytes();
+    private static CacheCap cacheCap = configuredCacheCap(maxBytes);
     private static long liveBlocks;
     private static long liveBytes;
     private static long cachedBlocks;
@@ -57,6 +75,19 @@ public final class HostMemory {
                     "jdnn: ignoring jdnn.host.maxBytes '" + configured + "' (not a positive number of bytes)");
         }
         return defaultMaxBytes();
+    }
+
+    /** Fixed when {@code jdnn.host.cacheBytes} is set, else adaptive. */
+    private static CacheCap configuredCacheCap(long budget) {
+        Long fixed = Long.getLong("jdnn.host.cacheBytes");
+        if (fixed != null && fixed >= 0) {
+            return CacheCap.fixed(fixed);
+        }
+        if (fixed != null) {
+            System.getLogger(HostMemory.class.getName()).log(System.Logger.Level.WARNING,
+                    "jdnn: ignoring jdnn.host.cacheBytes " + fixed + " (negative); the cache cap adapts");
+        }
+        return CacheCap.adaptive(budget, System.nanoTime());
     }
 
     /**
@@ -156,6 +187,9 @@ public final class HostMemory {
             }
             liveBlocks++;
             liveBytes += capacity;
+            if (cacheCap.observe(liveBytes, System.nanoTime())) {
+                trimTo(cacheCap.limit());
+            }
             return block;
         }
     }
@@ -174,10 +208,14 @@ public final class HostMemory {
         synchronized (FREE) {
             liveBlocks--;
             liveBytes -= capacity;
-            if (cachedBytes + capacity > cacheLimit || liveBytes + cachedBytes + capacity > maxBytes) {
+            long limit = Math.min(cacheCap.limit(), maxBytes - liveBytes);
+            if (capacity > limit) {
                 LibC.free(block);
                 return;
             }
+            // Room for it first: a block just freed is likelier to be asked for again than the cached ones of other
+            // sizes (left from an earlier phase, say), which would otherwise keep a step's blocks out for good.
+            trimTo(limit - capacity, capacity);
             FREE.computeIfAbsent(capacity, c -> new ArrayDeque<>()).push(block);
             cachedBlocks++;
             cachedBytes += capacity;
@@ -188,6 +226,37 @@ public final class HostMemory {
     public static void trim() {
         synchronized (FREE) {
             trimLocked();
+        }
+    }
+
+    /** Frees cached blocks, the largest first, until the cache holds at most {@code limit} bytes. */
+    private static void trimTo(long limit) {
+        trimTo(limit, -1);
+    }
+
+    /**
+     * Frees cached blocks until the cache holds at most {@code limit} bytes: those of other sizes than
+     * {@code keep} first, the largest first.
+     */
+    private static void trimTo(long limit, long keep) {
+        if (cachedBytes <= limit) {
+            return;
+        }
+        Long[] classes = FREE.keySet().toArray(Long[]::new);
+        Arrays.sort(classes, Comparator.comparing((Long c) -> c == keep).thenComparing(Comparator.reverseOrder()));
+        for (Long capacity : classes) {
+            ArrayDeque<MemorySegment> list = FREE.get(capacity);
+            while (cachedBytes > limit && !list.isEmpty()) {
+                LibC.free(list.pop());
+                cachedBlocks--;
+                cachedBytes -= capacity;
+            }
+            if (list.isEmpty()) {
+                FREE.remove(capacity);
+            }
+            if (cachedBytes <= limit) {
+                return;
+            }
         }
     }
 
@@ -215,10 +284,17 @@ public final class HostMemory {
         }
     }
 
-    /** The cap on cached bytes ({@code jdnn.host.cacheBytes}). */
+    /** The cap on cached bytes now: fixed ({@code jdnn.host.cacheBytes}) or the recent peak of live bytes. */
     public static long cacheLimit() {
         synchronized (FREE) {
-            return cacheLimit;
+            return cacheCap.limit();
+        }
+    }
+
+    /** The limits in force, for {@link #configure(Limits)} to restore. */
+    public static Limits limits() {
+        synchronized (FREE) {
+            return new Limits(cacheCap.isAdaptive() ? Limits.ADAPTIVE : cacheCap.limit(), maxBytes);
         }
     }
 
@@ -227,16 +303,16 @@ public final class HostMemory {
      * budget); trims the cache if it is over the new cap.
      */
     public static void configure(long cacheBytes, long budgetBytes) {
-        if (cacheBytes < 0 || budgetBytes <= 0) {
-            throw new IllegalArgumentException("HostMemory.configure: cache " + cacheBytes + " must be >= 0 and budget "
-                    + budgetBytes + " > 0");
-        }
+        configure(new Limits(cacheBytes, budgetBytes));
+    }
+
+    /** Changes the limits at run time; trims the cache if it is over the new cap. */
+    public static void configure(Limits limits) {
         synchronized (FREE) {
-            cacheLimit = cacheBytes;
-            maxBytes = budgetBytes;
-            if (cachedBytes > cacheLimit) {
-                trimLocked();
-            }
+            maxBytes = limits.budgetBytes();
+            cacheCap = limits.cacheBytes() == Limits.ADAPTIVE
+                    ? CacheCap.adaptive(maxBytes, System.nanoTime()) : CacheCap.fixed(limits.cacheBytes());
+            trimTo(cacheCap.limit());
         }
     }
 }

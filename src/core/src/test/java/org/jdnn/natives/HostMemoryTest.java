@@ -53,4 +53,42 @@ class HostMemoryTest {
         }
         assertEquals(mallocs, HostMemory.stats().mallocCalls());
     }
+
+    @Test
+    void theAdaptiveCacheHoldsAWorkingSetAboveItsFloorSoSteadyStepsStopCallingMalloc() {
+        HostMemory.Limits saved = HostMemory.limits();
+        long block = 16 << 20;
+        int blocks = (int) (3 * CacheCap.FLOOR / block); // a "step" of 192 MiB, three times the floor
+        try {
+            HostMemory.configure(new HostMemory.Limits(HostMemory.Limits.ADAPTIVE, saved.budgetBytes()));
+            long steady = mallocsPerStep(blocks, block, 3, 5);
+            assertEquals(0, steady, "mallocs over 5 steady steps of " + blocks + " x " + block + " bytes");
+            assertTrue(HostMemory.cacheLimit() >= blocks * block, "the cap " + HostMemory.cacheLimit()
+                    + " covers the working set");
+
+            HostMemory.configure(new HostMemory.Limits(CacheCap.FLOOR, saved.budgetBytes()));
+            assertTrue(mallocsPerStep(blocks, block, 3, 5) >= 5 * (blocks - CacheCap.FLOOR / block),
+                    "a fixed cap at the floor cannot hold the working set: every step mallocs what it cannot keep");
+        } finally {
+            HostMemory.configure(saved);
+        }
+    }
+
+    /** The malloc calls of {@code steps} steps (each allocates then frees the working set) after warm-up steps. */
+    private static long mallocsPerStep(int blocks, long bytes, int warmUp, int steps) {
+        MemorySegment[] held = new MemorySegment[blocks];
+        long before = 0;
+        for (int step = 0; step < warmUp + steps; step++) {
+            if (step == warmUp) {
+                before = HostMemory.stats().mallocCalls();
+            }
+            for (int i = 0; i < blocks; i++) {
+                held[i] = HostMemory.allocate(bytes);
+            }
+            for (MemorySegment b : held) {
+                HostMemory.release(b);
+            }
+        }
+        return HostMemory.stats().mallocCalls() - before;
+    }
 }

@@ -40,29 +40,30 @@ import static org.junit.jupiter.api.Assertions.fail;
  * crashes, a kernel that returns normally computed the right value (the same as an undisturbed run), and the only
  * failure is an IllegalStateException saying an operand is closed. Right after closing, the closing thread
  * allocates blocks of the same size filled with NaN: a block freed under a running kernel would be handed out again
- * and show up in its result. Runs with the host allocator's cache on (freed blocks come straight back), off and
- * full (freed blocks go back to the C library), on every available backend (oneDNN includes its held-layout path).
+ * and show up in its result. Runs with the host allocator's cache on (freed blocks come straight back), off (they go
+ * back to the C library) and full (each release first frees a cached block of another size), on every available
+ * backend (oneDNN includes its held-layout path).
  */
 class ConcurrentCloseTest {
     private static final int ROUNDS = 120;
     private static final Conv2dParams CONV = Conv2dParams.of(1, 1);
 
     private static ExecutorService closer;
-    private static long savedCache;
+    private static HostMemory.Limits saved;
     private static long savedBudget;
 
     @BeforeAll
     static void start() {
         closer = Executors.newSingleThreadExecutor();
-        savedCache = HostMemory.cacheLimit();
-        savedBudget = HostMemory.maxBytes();
+        saved = HostMemory.limits();
+        savedBudget = saved.budgetBytes();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         closer.shutdown();
         assertTrue(closer.awaitTermination(10, TimeUnit.SECONDS));
-        HostMemory.configure(savedCache, savedBudget);
+        HostMemory.configure(saved);
     }
 
     enum Cache { ON, OFF, FULL }
@@ -109,7 +110,7 @@ class ConcurrentCloseTest {
                 }
             });
         } finally {
-            HostMemory.configure(savedCache, savedBudget);
+            HostMemory.configure(saved);
         }
     }
 
@@ -118,7 +119,7 @@ class ConcurrentCloseTest {
             case ON -> HostMemory.configure(1L << 30, savedBudget);
             case OFF -> HostMemory.configure(0, savedBudget);
             case FULL -> {
-                // Fill the cache to its cap with blocks of a size no race uses, so every later release frees.
+                // Fill the cache to its cap with blocks of a size no race uses, so every later release evicts one.
                 long cap = 1 << 20;
                 HostMemory.configure(cap, savedBudget);
                 List<MemorySegment> blocks = new ArrayList<>();

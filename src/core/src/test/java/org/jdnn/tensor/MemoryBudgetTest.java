@@ -16,10 +16,10 @@ class MemoryBudgetTest {
 
     @Test
     void aLoopWithoutScopeAllocatingFarMoreThanTheBudgetCompletesWithinIt() {
-        long savedCache = HostMemory.cacheLimit(), savedBudget = HostMemory.maxBytes();
+        HostMemory.Limits saved = HostMemory.limits();
         System.gc();
         long budget = HostMemory.stats().liveBytes() + 48 * MIB;
-        HostMemory.configure(savedCache, budget);
+        HostMemory.configure(new HostMemory.Limits(saved.cacheBytes(), budget));
         try {
             long allocated = 0, peak = 0;
             for (int step = 0; step < 150; step++) {
@@ -32,20 +32,20 @@ class MemoryBudgetTest {
             assertTrue(allocated > 20 * 48 * MIB, "the loop allocates far more than the budget");
             assertTrue(peak <= budget, "live + cached bytes " + peak + " stay within the budget " + budget);
         } finally {
-            HostMemory.configure(savedCache, savedBudget);
+            HostMemory.configure(saved);
         }
     }
 
     @Test
     void aRequestPastTheBudgetIsAnOutOfMemoryErrorNamingTheBudget() {
-        long savedCache = HostMemory.cacheLimit(), savedBudget = HostMemory.maxBytes();
+        HostMemory.Limits saved = HostMemory.limits();
         long budget = HostMemory.stats().liveBytes() + 16 * MIB;
-        HostMemory.configure(savedCache, budget);
+        HostMemory.configure(new HostMemory.Limits(saved.cacheBytes(), budget));
         try {
             OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> Tensor.empty(budget / 4 + 1));
             assertTrue(e.getMessage().contains("jdnn.host.maxBytes"), e.getMessage());
         } finally {
-            HostMemory.configure(savedCache, savedBudget);
+            HostMemory.configure(saved);
         }
     }
 }
