@@ -151,8 +151,9 @@ public final class Training {
                     o.labelSmoothing());
             try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true);
                  EventWriter events = tensorBoard == null ? null : EventWriter.create(tensorBoard)) {
-                TensorBoardLogger board = events == null ? null : new TensorBoardLogger(events, model, tensorBoardEvery);
-                Trainer[] built = new Trainer[1]; // the epoch listener needs the trainer's gradient-health rows
+                TensorBoardLogger board = events == null ? null
+                        : new TensorBoardLogger(events, model, tensorBoardEvery);
+                Trainer[] built = new Trainer[1]; // the epoch listener reads the trainer's gradient health, validation
                 Trainer.Builder builder = Trainer.builder(model, optimizer, loss)
                         .scheduler(scheduler).reduceOnPlateau(plateau)
                         .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)

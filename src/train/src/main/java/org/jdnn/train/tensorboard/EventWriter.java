@@ -21,9 +21,9 @@ import org.jdnn.train.tensorboard.proto.HistogramProto;
 import org.jdnn.train.tensorboard.proto.Summary;
 
 /**
- * Writes one TensorBoard event file, {@code events.out.tfevents.<seconds>.<host>}, in a log directory: scalars and
- * histograms and images, each an {@code Event} protocol-buffer message in a checksummed record. Point TensorBoard at the
- * directory ({@code tensorboard --logdir DIR}) to see them, also while training still runs.
+ * Writes one TensorBoard event file, {@code events.out.tfevents.<seconds>.<host>}, in a log directory: scalars,
+ * histograms and images, each an {@code Event} protocol-buffer message in a checksummed record. Point TensorBoard at
+ * the directory ({@code tensorboard --logdir DIR}) to see them, also while training still runs.
  *
  * <p>Every record is written whole: a record is built in memory, then appended, so a crash leaves at most a missing
  * tail, which TensorBoard reads past. Records reach the disk on {@link #flush} and {@link #close}. Methods are
