@@ -34,7 +34,7 @@ import org.jdnn.train.report.Plots;
 public final class TensorBoardLogger implements StepListener, Consumer<EpochRecord> {
     /**
      * The interval {@code jdnn train --tensorboard} uses: about 9 points per epoch of Fashion-MNIST at batch 128, for
-     * well under 1 % of the training time (docs/TENSORBOARD.md).
+     * about 0.3 % of LeNet-5's training time (docs/TENSORBOARD.md has the measurements).
      */
     public static final int DEFAULT_EVERY = 50;
 
