@@ -1,6 +1,7 @@
 package org.jdnn.cli;
 
 import org.jdnn.nn.models.Models;
+import org.jdnn.train.tensorboard.TensorBoardLogger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,9 +101,15 @@ final class TrainCommand implements Callable<Integer> {
     boolean distributed;
 
     @Option(names = "--tensorboard", paramLabel = "DIR",
-            description = "also write TensorBoard event files here: per-epoch losses, accuracies, learning rate, "
-                    + "images/s (view with `tensorboard --logdir DIR`)")
+            description = "also write TensorBoard event files here: losses, accuracies, learning rate, images/s, "
+                    + "per-layer norms, weight and gradient histograms, confusion matrices "
+                    + "(view with `tensorboard --logdir DIR`)")
     Path tensorboard;
+
+    @Option(names = "--tensorboard-every", paramLabel = "N",
+            description = "with --tensorboard: per-step loss, learning rate, images/s, norms and histograms every N "
+                    + "steps; 0 for per-epoch records only (default: " + TensorBoardLogger.DEFAULT_EVERY + ")")
+    Integer tensorboardEvery;
 
     /** The checked options; throws a usage error naming the first bad option and its value. */
     TrainOptions options() {
@@ -132,6 +139,11 @@ final class TrainCommand implements Callable<Integer> {
         if (distributed && tensorboard != null) {
             throw Checks.usage(spec, "--tensorboard is not supported with --distributed yet");
         }
+        if (tensorboardEvery != null && tensorboard == null) {
+            throw Checks.usage(spec, "--tensorboard-every needs --tensorboard DIR");
+        }
+        int every = tensorboardEvery == null ? TensorBoardLogger.DEFAULT_EVERY
+                : Checks.atLeast(spec, "--tensorboard-every", tensorboardEvery, 0);
         if (tensorboard != null && Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
             // Checked before the data loads; a missing directory is created.
             throw Checks.usage(spec, "--tensorboard: " + tensorboard + " is not a directory");
@@ -139,7 +151,7 @@ final class TrainCommand implements Callable<Integer> {
         if (distributed) {
             new DistributedTraining(parent.out()).train(options);
         } else {
-            new Training(parent.out()).tensorBoard(tensorboard).train(options);
+            new Training(parent.out()).tensorBoard(tensorboard, every).train(options);
         }
         return 0;
     }

@@ -66,6 +66,7 @@ public final class Training {
 
     private final PrintStream out;
     private Path tensorBoard;
+    private int tensorBoardEvery = TensorBoardLogger.DEFAULT_EVERY;
 
     public Training(PrintStream out) {
         this.out = out;
@@ -73,7 +74,13 @@ public final class Training {
 
     /** Also writes TensorBoard event files to {@code logDir} ({@code null}: none). */
     public Training tensorBoard(Path logDir) {
+        return tensorBoard(logDir, TensorBoardLogger.DEFAULT_EVERY);
+    }
+
+    /** Also writes TensorBoard event files to {@code logDir}, with the per-step records every {@code every} steps. */
+    public Training tensorBoard(Path logDir, int every) {
         this.tensorBoard = logDir;
+        this.tensorBoardEvery = every;
         return this;
     }
 
@@ -143,9 +150,10 @@ public final class Training {
                     o.labelSmoothing());
             try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true);
                  EventWriter events = tensorBoard == null ? null : EventWriter.create(tensorBoard)) {
-                TensorBoardLogger board = events == null ? null : new TensorBoardLogger(events);
-                Trainer[] built = new Trainer[1]; // the epoch listener needs the trainer's gradient-health rows
-                Trainer trainer = Trainer.builder(model, optimizer, loss)
+                TensorBoardLogger board = events == null ? null
+                        : new TensorBoardLogger(events, model, tensorBoardEvery);
+                Trainer[] built = new Trainer[1]; // the epoch listener reads the trainer's gradient health, validation
+                Trainer.Builder builder = Trainer.builder(model, optimizer, loss)
                         .scheduler(scheduler).reduceOnPlateau(plateau)
                         .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)
                         .gradientHealth(o.gradHealth())
@@ -156,10 +164,17 @@ public final class Training {
                             saveGradientHealth(o, built[0].gradientHealth());
                             if (board != null) {
                                 board.accept(record);
-                                board.weights(record.epoch(), model.namedParameters());
+                                Evaluation validated = built[0].lastValidation();
+                                if (validated != null) {
+                                    board.confusionMatrix("confusion_matrix/validation", board.lastStep(),
+                                            validated.confusion(), FashionMnist.CLASSES);
+                                }
                             }
-                        })
-                        .build();
+                        });
+                if (board != null) {
+                    builder.onStep(board);
+                }
+                Trainer trainer = builder.build();
                 built[0] = trainer;
                 try {
                     trainer.fit(train, validation, firstEpoch, o.epochs());
@@ -169,6 +184,10 @@ public final class Training {
                 }
                 Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
+                if (board != null) {
+                    board.confusionMatrix("confusion_matrix/test", board.lastStep(), result.confusion(),
+                            FashionMnist.CLASSES);
+                }
                 out.printf("test accuracy %.2f%% (loss %.4f) on %d images%n", 100 * result.accuracy(), result.loss(),
                         result.samples());
                 out.println("metrics: " + o.out().resolve("metrics.json") + ", " + o.out().resolve("metrics.csv"));

@@ -6,6 +6,8 @@ import org.jdnn.train.report.History;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -13,27 +15,36 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code train --tensorboard DIR}: the event file holds the same per-epoch numbers as metrics.json. */
+/**
+ * {@code train --tensorboard DIR}: the event file holds per-step series and histograms every N steps, the same
+ * per-epoch numbers as metrics.json at each epoch's last step, and the confusion matrices as PNG images.
+ */
 class TensorBoardTrainingTest {
 
     @Test
-    void trainingWritesEachEpochsMetricsToAnEventFile(@TempDir Path dir) throws Exception {
+    void trainingWritesPerStepAndPerEpochRecordsToAnEventFile(@TempDir Path dir) throws Exception {
         Path data = SyntheticFashionMnist.write(dir.resolve("data"), 600, 120, 3);
         Path out = dir.resolve("run");
         Path board = dir.resolve("tb");
         TrainOptions options = TrainOptions.parse(List.of("--data", data.toString(), "--out", out.toString(),
                 "--plain", "--validation", "100", "--seed", "7", "--model", "mlp", "--epochs", "2",
                 "--batch-size", "32"));
-        new Training(new PrintStream(new ByteArrayOutputStream())).tensorBoard(board).train(options);
+        new Training(new PrintStream(new ByteArrayOutputStream())).tensorBoard(board, 5).train(options);
 
         List<Path> files;
         try (Stream<Path> list = Files.list(board)) {
@@ -45,40 +56,81 @@ class TensorBoardTrainingTest {
         List<byte[]> events = read(files.get(0));
         assertEquals("brain.Event:2", new String(fields(events.get(0)).get(3)));
         Map<String, Float> scalars = new LinkedHashMap<>();
-        List<String> histograms = new ArrayList<>();
+        Map<String, TreeSet<Long>> steps = new TreeMap<>();
+        Map<String, Map<Integer, byte[]>> images = new LinkedHashMap<>();
         for (byte[] event : events.subList(1, events.size())) {
-            // Event.step = 2, Event.summary = 5; Summary.value = 1; Value.tag = 1, simple_value = 2, histo = 5
+            // Event.step = 2, Event.summary = 5; Summary.value = 1; Value.tag = 1, simple_value = 2, image = 4,
+            // histo = 5; Image.height = 1, width = 2, colorspace = 3, encoded_image_string = 4
             Map<Integer, byte[]> e = fields(event);
             Map<Integer, byte[]> value = fields(fields(e.get(5)).get(1));
             long step = ByteBuffer.wrap(e.get(2)).order(ByteOrder.LITTLE_ENDIAN).getLong();
             String tag = new String(value.get(1));
-            if (value.containsKey(5)) {
-                histograms.add(tag + "@" + step);
-            } else {
+            assertTrue(steps.computeIfAbsent(tag, t -> new TreeSet<>()).add(step), tag + " twice at step " + step);
+            if (value.containsKey(2)) {
                 scalars.put(tag + "@" + step, ByteBuffer.wrap(value.get(2)).order(ByteOrder.LITTLE_ENDIAN).getFloat());
+            } else if (value.containsKey(4)) {
+                images.put(tag + "@" + step, fields(value.get(4)));
+            } else {
+                assertTrue(value.containsKey(5), "a scalar, image or histogram: " + tag);
             }
         }
-        // The MLP's weight and bias of each layer, once per epoch.
-        assertTrue(histograms.contains("weights/" + firstParameter() + "@1"), histograms.toString());
-        assertEquals(histograms.size() / 2, histograms.stream().filter(h -> h.endsWith("@2")).count(),
-                histograms.toString());
+        // 500 training images in batches of 32: 16 steps per epoch; epoch records sit at each epoch's last step.
+        assertEquals(new TreeSet<>(List.of(16L, 32L)), steps.get("epoch"), "epoch records: " + steps);
+        TreeSet<Long> everyFive = new TreeSet<>(List.of(5L, 10L, 15L, 20L, 25L, 30L));
+        TreeSet<Long> histogramSteps = new TreeSet<>(everyFive);
+        histogramSteps.addAll(List.of(16L, 32L));
+        for (String tag : List.of("loss/train_step", "learning_rate/step", "images_per_second/step")) {
+            assertEquals(everyFive, steps.get(tag), tag);
+        }
+        for (String parameter : parameters()) {
+            String layer = parameter.substring(0, parameter.lastIndexOf('.'));
+            assertEquals(everyFive, steps.get("grad_norm/" + layer), "grad_norm/" + layer);
+            assertEquals(everyFive, steps.get("weight_norm/" + layer), "weight_norm/" + layer);
+            assertEquals(histogramSteps, steps.get("weights/" + parameter), "weights/" + parameter);
+            assertEquals(histogramSteps, steps.get("gradients/" + parameter), "gradients/" + parameter);
+        }
+        assertEquals(Set.of("confusion_matrix/validation@16", "confusion_matrix/validation@32",
+                "confusion_matrix/test@32"), images.keySet());
+        for (Map.Entry<String, Map<Integer, byte[]>> image : images.entrySet()) {
+            Map<Integer, byte[]> fields = image.getValue();
+            byte[] png = fields.get(4);
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'},
+                    Arrays.copyOf(png, 8), image.getKey() + " is a PNG");
+            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
+            assertEquals(decoded.getHeight(), ByteBuffer.wrap(fields.get(1)).order(ByteOrder.LITTLE_ENDIAN).getLong(),
+                    image.getKey() + " height");
+            assertEquals(decoded.getWidth(), ByteBuffer.wrap(fields.get(2)).order(ByteOrder.LITTLE_ENDIAN).getLong(),
+                    image.getKey() + " width");
+            assertEquals(3, ByteBuffer.wrap(fields.get(3)).order(ByteOrder.LITTLE_ENDIAN).getLong(), "RGB");
+        }
+
         List<EpochRecord> history = History.readJson(out.resolve("metrics.json")).records();
         assertEquals(2, history.size());
-        assertEquals(12, scalars.size(), "six series over two epochs: " + scalars.keySet());
         for (EpochRecord epoch : history) {
             int e = epoch.epoch();
-            assertEquals((float) epoch.trainLoss(), scalars.get("loss/train@" + e), "loss/train epoch " + e);
-            assertEquals((float) epoch.validationAccuracy(), scalars.get("accuracy/validation@" + e),
+            long step = 16L * e;
+            assertEquals((float) e, scalars.get("epoch@" + step), "epoch at step " + step);
+            assertEquals((float) epoch.trainLoss(), scalars.get("loss/train@" + step), "loss/train epoch " + e);
+            assertEquals((float) epoch.validationAccuracy(), scalars.get("accuracy/validation@" + step),
                     "accuracy/validation epoch " + e);
-            assertEquals((float) epoch.learningRate(), scalars.get("learning_rate@" + e), "learning_rate epoch " + e);
-            assertTrue(scalars.get("images_per_second@" + e) > 0, "images/s epoch " + e);
+            assertEquals((float) epoch.learningRate(), scalars.get("learning_rate@" + step), "learning_rate epoch " + e);
+            assertTrue(scalars.get("images_per_second@" + step) > 0, "images/s epoch " + e);
         }
     }
 
-    private static String firstParameter() {
+    private static List<String> parameters() {
         try (var model = org.jdnn.nn.models.Models.create("mlp", 7)) {
-            return model.namedParameters().keySet().iterator().next();
+            return List.copyOf(model.namedParameters().keySet());
         }
+    }
+
+    @Test
+    void tensorBoardEveryIsCheckedAndNeedsTensorBoard(@TempDir Path dir) {
+        var negative = assertThrows(IllegalArgumentException.class,
+                () -> parseAndCheck("--tensorboard", dir.toString(), "--tensorboard-every", "-1"));
+        assertTrue(negative.getMessage().contains("--tensorboard-every must be >= 0, got -1"), negative.getMessage());
+        var alone = assertThrows(IllegalArgumentException.class, () -> parseAndCheck("--tensorboard-every", "10"));
+        assertTrue(alone.getMessage().contains("--tensorboard-every needs --tensorboard"), alone.getMessage());
     }
 
     @Test

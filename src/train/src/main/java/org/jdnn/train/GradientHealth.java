@@ -99,6 +99,18 @@ public final class GradientHealth {
      * counts as a zero gradient.
      */
     public List<LayerNorms> check(long step) {
+        List<LayerNorms> out = measure(model, step);
+        out.forEach(this::warn);
+        rows.addAll(out);
+        return out;
+    }
+
+    /**
+     * Every layer's gradient and weight norms of {@code model} now, in parameter order, without recording or warning:
+     * the measurement {@link #check} makes, for callers that want the numbers only (TensorBoard logging, say). One
+     * copy to the host, whatever the number of layers.
+     */
+    public static List<LayerNorms> measure(Module model, long step) {
         Map<String, List<Tensor>> layers = new LinkedHashMap<>();
         model.namedParameters().forEach((name, p) -> {
             if (p.requiresGrad()) {
@@ -118,11 +130,8 @@ public final class GradientHealth {
                 grad += squares[i++];
                 weight += squares[i++];
             }
-            LayerNorms norms = new LayerNorms(step, layer.getKey(), Math.sqrt(grad), Math.sqrt(weight));
-            out.add(norms);
-            warn(norms);
+            out.add(new LayerNorms(step, layer.getKey(), Math.sqrt(grad), Math.sqrt(weight)));
         }
-        rows.addAll(out);
         return out;
     }
 

@@ -39,7 +39,9 @@ public final class Trainer {
     private final double minDelta;
     private final ProgressReporter progress;
     private final List<Consumer<EpochRecord>> epochListeners;
+    private final List<StepListener> stepListeners;
     private final GradientHealth gradientHealth;
+    private Evaluation lastValidation;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -53,6 +55,7 @@ public final class Trainer {
         this.minDelta = b.minDelta;
         this.progress = b.progress;
         this.epochListeners = List.copyOf(b.epochListeners);
+        this.stepListeners = List.copyOf(b.stepListeners);
         this.gradientHealth = b.gradientHealthEvery > 0
                 ? new GradientHealth(model, b.gradientHealthEvery, progress::message) : null;
     }
@@ -60,6 +63,14 @@ public final class Trainer {
     /** The gradient-health checker, or null when {@link Builder#gradientHealth} was not set. */
     public GradientHealth gradientHealth() {
         return gradientHealth;
+    }
+
+    /**
+     * The validation of the last epoch trained (loss, accuracy, confusion matrix), or null before the first epoch or
+     * without a validation set. Epoch listeners see the epoch's own.
+     */
+    public Evaluation lastValidation() {
+        return lastValidation;
     }
 
     public static Builder builder(Module model, Optimizer optimizer, LossFunction loss) {
@@ -120,9 +131,13 @@ public final class Trainer {
         long correct = 0;
         long samples = 0;
         int batchIndex = 0;
-        progress.startEpoch(epoch, epochs, train.batchesPerEpoch());
+        int batches = train.batchesPerEpoch();
+        long stepStart = start;
+        lastValidation = null;
+        progress.startEpoch(epoch, epochs, batches);
         for (Batch batch : train.epoch(epoch - 1)) {
             batchIndex++;
+            long step = (long) (epoch - 1) * batches + batchIndex;
             try (Scope scope = Scope.open()) {
                 Tensor output = model.call(batch.features());
                 Tensor batchLoss = loss.loss(output, batch);
@@ -134,21 +149,33 @@ public final class Trainer {
                 }
                 optimizer.zeroGrad();
                 batchLoss.backward();
-                if (gradientHealth != null) { // before clipping, which would hide an explosion
-                    gradientHealth.maybeCheck((long) (epoch - 1) * train.batchesPerEpoch() + batchIndex);
+                // Norms before clipping, which would hide an explosion; one measurement serves both users.
+                List<GradientHealth.LayerNorms> norms = gradientHealth != null ? gradientHealth.maybeCheck(step)
+                        : List.of();
+                if (norms.isEmpty() && !stepListeners.isEmpty() && wantsNorms(step)) {
+                    norms = GradientHealth.measure(model, step);
                 }
                 if (clipGradNorm > 0) {
                     ClipGrad.clipGradNorm(model.parameters(), clipGradNorm, 2);
                 }
+                double stepLr = optimizer.lr();
                 optimizer.step();
                 lossSum += (double) value * batch.size();
                 correct += Metrics.correct(output, batch.labelArray());
                 samples += batch.size();
                 progress.batchDone(batch.size(), value);
+                if (!stepListeners.isEmpty()) {
+                    // The rate this step used: a step listener may itself change it between steps.
+                    StepRecord record = new StepRecord(step, epoch, batchIndex, batches, batch.size(), value, stepLr,
+                            (System.nanoTime() - stepStart) / 1e9, norms);
+                    stepListeners.forEach(listener -> listener.onStep(record));
+                    stepStart = System.nanoTime(); // the listeners' own time is not the next step's
+                }
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation val = validation == null ? null : evaluate(validation);
+        lastValidation = val;
         if (scheduler != null) {
             scheduler.step();
         }
@@ -196,6 +223,15 @@ public final class Trainer {
                 100 * r.trainAccuracy(), validation, r.learningRate(), r.seconds(), r.imagesPerSecond());
     }
 
+    private boolean wantsNorms(long step) {
+        for (StepListener listener : stepListeners) {
+            if (listener.wantsNorms(step)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Map<String, Tensor> copyOf(Map<String, Tensor> state) {
         Map<String, Tensor> copy = new LinkedHashMap<>();
         Scope.untracked(() -> {
@@ -224,6 +260,7 @@ public final class Trainer {
         private double minDelta;
         private ProgressReporter progress = ProgressReporter.create(false);
         private final List<Consumer<EpochRecord>> epochListeners = new ArrayList<>();
+        private final List<StepListener> stepListeners = new ArrayList<>();
         private int gradientHealthEvery;
 
         private Builder(Module model, Optimizer optimizer, LossFunction loss) {
@@ -295,6 +332,18 @@ public final class Trainer {
         /** Called after every epoch with its record (e.g. to write a checkpoint). */
         public Builder onEpochEnd(Consumer<EpochRecord> listener) {
             epochListeners.add(listener);
+            return this;
+        }
+
+        /**
+         * Called after every optimizer step with a {@link StepRecord} (TensorBoard logging, say); see
+         * {@link StepListener}. Without step listeners a step does no extra work.
+         */
+        public Builder onStep(StepListener listener) {
+            if (listener == null) {
+                throw new IllegalArgumentException("Trainer: onStep needs a listener, got null");
+            }
+            stepListeners.add(listener);
             return this;
         }
 

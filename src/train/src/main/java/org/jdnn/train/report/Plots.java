@@ -72,6 +72,16 @@ public final class Plots {
      * @param classNames one name per class, or an empty list to label classes by their index
      */
     public static void confusionMatrix(ConfusionMatrix matrix, List<String> classNames, Path png) throws IOException {
+        BufferedImage image = confusionMatrixImage(matrix, classNames);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        if (!ImageIO.write(image, "png", bytes)) {
+            throw new IOException("Plots.confusionMatrix: no PNG writer in this JDK");
+        }
+        AtomicFiles.write(png, bytes.toByteArray());
+    }
+
+    /** The picture {@link #confusionMatrix(ConfusionMatrix, List, Path)} writes, in memory (for TensorBoard, say). */
+    public static BufferedImage confusionMatrixImage(ConfusionMatrix matrix, List<String> classNames) {
         int n = matrix.classes();
         if (!classNames.isEmpty() && classNames.size() != n) {
             throw new IllegalArgumentException("Plots.confusionMatrix: " + classNames.size() + " class names for " + n + " classes");
@@ -80,12 +90,7 @@ public final class Plots {
         for (int i = 0; i < n; i++) {
             names.add(classNames.isEmpty() ? Integer.toString(i) : classNames.get(i));
         }
-        BufferedImage image = ConfusionMatrixImage.render(matrix, names);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", bytes)) {
-            throw new IOException("Plots.confusionMatrix: no PNG writer in this JDK");
-        }
-        AtomicFiles.write(png, bytes.toByteArray());
+        return ConfusionMatrixImage.render(matrix, names);
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.jdnn.train.tensorboard;
 
+import com.google.protobuf.ByteString;
+import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,14 +15,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.InstantSource;
+import javax.imageio.ImageIO;
 import org.jdnn.train.tensorboard.proto.Event;
 import org.jdnn.train.tensorboard.proto.HistogramProto;
 import org.jdnn.train.tensorboard.proto.Summary;
 
 /**
- * Writes one TensorBoard event file, {@code events.out.tfevents.<seconds>.<host>}, in a log directory: scalars and
- * histograms, each an {@code Event} protocol-buffer message in a checksummed record. Point TensorBoard at the
- * directory ({@code tensorboard --logdir DIR}) to see them, also while training still runs.
+ * Writes one TensorBoard event file, {@code events.out.tfevents.<seconds>.<host>}, in a log directory: scalars,
+ * histograms and images, each an {@code Event} protocol-buffer message in a checksummed record. Point TensorBoard at
+ * the directory ({@code tensorboard --logdir DIR}) to see them, also while training still runs.
  *
  * <p>Every record is written whole: a record is built in memory, then appended, so a crash leaves at most a missing
  * tail, which TensorBoard reads past. Records reach the disk on {@link #flush} and {@link #close}. Methods are
@@ -28,6 +32,9 @@ import org.jdnn.train.tensorboard.proto.Summary;
 public final class EventWriter implements Closeable {
     /** The version TensorBoard expects in the first record of every event file. */
     public static final String FILE_VERSION = "brain.Event:2";
+    /** {@code Summary.Image.colorspace} of RGB and RGBA images. */
+    private static final int RGB = 3;
+    private static final int RGBA = 4;
 
     private final Path file;
     private final InstantSource clock;
@@ -108,6 +115,32 @@ public final class EventWriter implements Closeable {
         }
         Summary.Value entry = Summary.Value.newBuilder().setTag(tag).setHisto(proto).build();
         write(Event.newBuilder().setSummary(Summary.newBuilder().addValue(entry)), step);
+    }
+
+    /**
+     * The picture {@code image} at {@code step}, PNG-encoded, for TensorBoard's image dashboard (which shows one per
+     * step of a tag, with a slider). Images with an alpha channel are stored as RGBA, the rest as RGB.
+     */
+    public void image(String tag, long step, BufferedImage image) {
+        checkTag(tag);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, "png", png)) {
+                throw new IllegalStateException("tensorboard: image '" + tag + "': no PNG writer in this JDK");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("tensorboard: image '" + tag + "' cannot be encoded as PNG: " + e, e);
+        }
+        Summary.Image proto = Summary.Image.newBuilder()
+                .setHeight(image.getHeight())
+                .setWidth(image.getWidth())
+                .setColorspace(image.getColorModel().hasAlpha() ? RGBA : RGB)
+                .setEncodedImageString(ByteString.copyFrom(png.toByteArray()))
+                .build();
+        synchronized (this) {
+            write(Event.newBuilder().setSummary(Summary.newBuilder()
+                    .addValue(Summary.Value.newBuilder().setTag(tag).setImage(proto))), step);
+        }
     }
 
     /** Pushes the records written so far to the file, so that TensorBoard sees them. */

@@ -16,8 +16,12 @@ import java.util.zip.CRC32C;
  * wrong field number or checksum in the writer shows up here.
  */
 final class EventFileReader {
-    /** One decoded {@code Event}; {@code fileVersion}, {@code scalar} or {@code histogram} is set. */
-    record ReadEvent(double wallTime, long step, String fileVersion, String tag, Float scalar, Histo histogram) {}
+    /** One decoded {@code Event}; {@code fileVersion}, {@code scalar}, {@code histogram} or {@code image} is set. */
+    record ReadEvent(double wallTime, long step, String fileVersion, String tag, Float scalar, Histo histogram,
+                     Image image) {}
+
+    /** A decoded {@code Summary.Image}. */
+    record Image(int height, int width, int colorspace, byte[] encoded) {}
 
     /** A decoded {@code HistogramProto}. */
     record Histo(double min, double max, double num, double sum, double sumSquares, List<Double> bucketLimits,
@@ -77,9 +81,10 @@ final class EventFileReader {
             }
         }
         if (summary == null) {
-            return new ReadEvent(wallTime, step, fileVersion, null, null, null);
+            return new ReadEvent(wallTime, step, fileVersion, null, null, null, null);
         }
-        return new ReadEvent(wallTime, step, fileVersion, summary.tag(), summary.scalar(), summary.histogram());
+        return new ReadEvent(wallTime, step, fileVersion, summary.tag(), summary.scalar(), summary.histogram(),
+                summary.image());
     }
 
     /** A Summary with exactly one Value (field 1), which is what the writer produces. */
@@ -100,15 +105,35 @@ final class EventFileReader {
         String tag = null;
         Float scalar = null;
         Histo histo = null;
+        Image image = null;
         for (int t = in.readTag(); t != 0; t = in.readTag()) {
             switch (t >>> 3) {
                 case 1 -> tag = in.readString();
                 case 2 -> scalar = in.readFloat();
+                case 4 -> image = image(in.readByteArray());
                 case 5 -> histo = histo(in.readByteArray());
                 default -> throw new IOException("unexpected Summary.Value field " + (t >>> 3));
             }
         }
-        return new ReadEvent(0, 0, null, tag, scalar, histo);
+        return new ReadEvent(0, 0, null, tag, scalar, histo, image);
+    }
+
+    private static Image image(byte[] data) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(data);
+        int height = 0;
+        int width = 0;
+        int colorspace = 0;
+        byte[] encoded = null;
+        for (int t = in.readTag(); t != 0; t = in.readTag()) {
+            switch (t >>> 3) {
+                case 1 -> height = in.readInt32();
+                case 2 -> width = in.readInt32();
+                case 3 -> colorspace = in.readInt32();
+                case 4 -> encoded = in.readByteArray();
+                default -> throw new IOException("unexpected Summary.Image field " + (t >>> 3));
+            }
+        }
+        return new Image(height, width, colorspace, encoded);
     }
 
     private static Histo histo(byte[] data) throws IOException {

@@ -6,18 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Dimension;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.jdnn.tensor.Tensor;
-import org.jdnn.train.report.EpochRecord;
+import javax.imageio.ImageIO;
 import org.jdnn.train.tensorboard.EventFileReader.Histo;
+import org.jdnn.train.tensorboard.EventFileReader.Image;
 import org.jdnn.train.tensorboard.EventFileReader.ReadEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,56 +180,42 @@ class EventWriterTest {
     }
 
     @Test
-    void theLoggerWritesEachEpochsMetricsWithTheEpochAsStep() throws IOException {
+    void anImageComesBackAsAPngOfItsSizeAndColourSpace() throws IOException {
+        BufferedImage rgb = new BufferedImage(7, 5, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(0, 0, 0xff0000);
+        rgb.setRGB(6, 4, 0x00ff00);
+        BufferedImage rgba = new BufferedImage(3, 2, BufferedImage.TYPE_INT_ARGB);
+        rgba.setRGB(1, 1, 0x800000ff);
         Path file;
         try (EventWriter writer = EventWriter.create(dir, CLOCK, "box")) {
             file = writer.file();
-            TensorBoardLogger logger = new TensorBoardLogger(writer);
-            logger.accept(new EpochRecord(1, 0.75, 0.5, 0.875, 0.625, 1e-3, 2.0, 1500));
-            logger.accept(new EpochRecord(2, 0.5, 0.75, Double.NaN, Double.NaN, 5e-4, 2.0, 1600));
-            // Flushed after every epoch: the records are in the file before it is closed.
-            assertEquals(1 + 6 + 4, EventFileReader.read(file).size());
+            writer.image("pictures/rgb", 4, rgb);
+            writer.image("pictures/rgba", 5, rgba);
         }
         List<ReadEvent> events = EventFileReader.read(file);
-        assertScalar(events.get(1), "loss/train", 1, 0.75f);
-        assertScalar(events.get(2), "accuracy/train", 1, 0.5f);
-        assertScalar(events.get(3), "loss/validation", 1, 0.875f);
-        assertScalar(events.get(4), "accuracy/validation", 1, 0.625f);
-        assertScalar(events.get(5), "learning_rate", 1, 1e-3f);
-        assertScalar(events.get(6), "images_per_second", 1, 1500f);
-        assertScalar(events.get(7), "loss/train", 2, 0.5f);
-        assertScalar(events.get(8), "accuracy/train", 2, 0.75f);
-        assertScalar(events.get(9), "learning_rate", 2, 5e-4f);
-        assertScalar(events.get(10), "images_per_second", 2, 1600f);
+        assertEquals(3, events.size());
+        ReadEvent first = events.get(1);
+        assertEquals("pictures/rgb", first.tag());
+        assertEquals(4, first.step());
+        assertEquals(new Dimension(7, 5), new Dimension(first.image().width(), first.image().height()));
+        assertEquals(3, first.image().colorspace(), "RGB");
+        assertPng(first.image().encoded());
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(first.image().encoded()));
+        assertEquals(new Dimension(7, 5), new Dimension(decoded.getWidth(), decoded.getHeight()));
+        assertEquals(0xffff0000, decoded.getRGB(0, 0), "pixel (0, 0)");
+        assertEquals(0xff00ff00, decoded.getRGB(6, 4), "pixel (6, 4)");
+        assertEquals(0xff000000, decoded.getRGB(3, 2), "pixel (3, 2)");
+
+        Image second = events.get(2).image();
+        assertEquals(4, second.colorspace(), "RGBA");
+        assertEquals(new Dimension(3, 2), new Dimension(second.width(), second.height()));
+        assertEquals(0x800000ff, ImageIO.read(new ByteArrayInputStream(second.encoded())).getRGB(1, 1));
     }
 
-    @Test
-    void theLoggerWritesAHistogramPerFiniteParameter() throws IOException {
-        Path file;
-        Map<String, Tensor> parameters = new LinkedHashMap<>();
-        try (Tensor weight = Tensor.of(new float[] {-1f, 0f, 1f, 2f}, 2, 2);
-             Tensor bias = Tensor.of(0.5f, 0.5f);
-             Tensor broken = Tensor.of(1f, Float.NaN);
-             EventWriter writer = EventWriter.create(dir, CLOCK, "box")) {
-            file = writer.file();
-            parameters.put("fc1.weight", weight);
-            parameters.put("fc1.bias", bias);
-            parameters.put("fc2.weight", broken);
-            new TensorBoardLogger(writer).weights(3, parameters);
-        }
-        List<ReadEvent> events = EventFileReader.read(file);
-        assertEquals(3, events.size(), "file version and two histograms; the NaN tensor is left out");
-        assertEquals("weights/fc1.weight", events.get(1).tag());
-        assertEquals(3, events.get(1).step());
-        Histo w = events.get(1).histogram();
-        assertEquals(-1, w.min());
-        assertEquals(2, w.max());
-        assertEquals(4, w.num());
-        assertEquals(2, w.sum());
-        assertEquals(6, w.sumSquares());
-        assertEquals("weights/fc1.bias", events.get(2).tag());
-        assertEquals(List.of(0.5), events.get(2).histogram().bucketLimits());
-        assertEquals(List.of(2.0), events.get(2).histogram().buckets());
+    /** The eight bytes every PNG file starts with. */
+    static void assertPng(byte[] bytes) {
+        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        assertArrayEquals(signature, java.util.Arrays.copyOf(bytes, 8), "PNG signature");
     }
 
     private static void assertScalar(ReadEvent event, String tag, long step, float value) {
