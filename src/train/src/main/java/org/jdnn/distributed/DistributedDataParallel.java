@@ -27,6 +27,8 @@ import java.util.Map;
  *       the running statistics are rank 0's, copied before each training forward.</li>
  *   <li>Every parameter must receive a gradient in every backward pass; one that does not (an unused branch) is
  *       named in the exception of the next forward.</li>
+ *   <li>Gradient accumulation: backward passes inside {@link #noSync()} keep their gradients on each rank; the first
+ *       backward after it averages the accumulated sums, so several micro-batches cost one all-reduce.</li>
  * </ul>
  *
  * <p>Parameter and state-dict names get the prefix {@code module.}, as in PyTorch; save and load {@link #module()}
@@ -52,6 +54,13 @@ public final class DistributedDataParallel extends Module {
     private final Map<Tensor, int[]> slots = new IdentityHashMap<>();
     private final List<RemovableHandle> hooks = new ArrayList<>();
     private int started;
+    private boolean syncPaused;
+
+    /** The scope of {@link #noSync()}: closing it turns gradient averaging back on. */
+    public interface NoSync extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     public DistributedDataParallel(Module module, ProcessGroup group) {
         this(module, group, DdpOptions.defaults());
@@ -96,6 +105,29 @@ public final class DistributedDataParallel extends Module {
     /** The parameter names in each bucket, in bucket order (the order their reductions start). */
     public List<List<String>> bucketNames() {
         return buckets.stream().map(GradientBucket::names).toList();
+    }
+
+    /**
+     * Pauses gradient averaging until the returned scope is closed, as PyTorch's {@code no_sync()}: backward passes
+     * inside it accumulate gradients on each rank alone, and the first backward after it averages the accumulated
+     * sums over the ranks.
+     *
+     * <pre>{@code
+     * try (var accumulate = ddp.noSync()) {
+     *     lossOf(firstHalf).mul(0.5f).backward();
+     * }
+     * lossOf(secondHalf).mul(0.5f).backward();   // all-reduces the sum of both halves' gradients
+     * optimizer.step();
+     * }</pre>
+     *
+     * @throws IllegalStateException when averaging is already paused (scopes do not nest)
+     */
+    public NoSync noSync() {
+        if (syncPaused) {
+            throw new IllegalStateException("DistributedDataParallel.noSync: already inside a noSync scope");
+        }
+        syncPaused = true;
+        return () -> syncPaused = false;
     }
 
     @Override
@@ -152,7 +184,7 @@ public final class DistributedDataParallel extends Module {
 
     /** A parameter's gradient is complete for this pass: pack it, start its bucket when full, finish after the last. */
     private void gradientReady(Tensor parameter) {
-        if (group.worldSize() == 1) {
+        if (group.worldSize() == 1 || syncPaused) {
             return;
         }
         int[] slot = slots.get(parameter);

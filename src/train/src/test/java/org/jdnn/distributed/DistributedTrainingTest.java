@@ -47,6 +47,18 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void gradientsAccumulatedUnderNoSyncAreAveragedOnceAndEqualTheGlobalBatch(@TempDir Path dir) throws Exception {
+        Path one = dir.resolve("one.bin");
+        Path accumulated = dir.resolve("accumulated.bin");
+        Run single = mpirun(1, List.of(), "train", "6", one.toString());
+        assertEquals(0, single.exit(), single.output());
+        Run pair = mpirun(2, List.of(), "train-accumulate", "6", accumulated.toString());
+        assertEquals(0, pair.exit(), pair.output());
+
+        assertSameParameters(read(one), read(accumulated), 1e-6);
+    }
+
+    @Test
     void checkpointFromTwoRanksResumesOnOne(@TempDir Path dir) throws Exception {
         Path straight = dir.resolve("straight.bin");
         Path resumed = dir.resolve("resumed.bin");

@@ -26,6 +26,8 @@ import java.util.SplittableRandom;
  *   <li>{@code train STEPS OUT [--save DIR] [--resume DIR]}: trains a small MLP for STEPS steps of a global batch of
  *       {@link #GLOBAL_BATCH} samples, each rank on its share, with Adam; rank 0 writes the parameters to OUT (and a
  *       checkpoint to DIR with --save); --resume starts from DIR's checkpoint.</li>
+ *   <li>{@code train-accumulate STEPS OUT}: as {@code train}, but each rank's share is two micro-batches, the first
+ *       backward inside {@link DistributedDataParallel#noSync()}, each loss halved: the same gradients.</li>
  *   <li>{@code hang}: rank 1 stops answering before an all-reduce; the others must end with a timeout error.</li>
  *   <li>{@code kill}: rank 1 kills itself (SIGKILL) before an all-reduce; the others must end, not hang.</li>
  *   <li>{@code unused}: a model with a branch the loss does not use; the second forward must name its parameters.</li>
@@ -41,6 +43,7 @@ public final class DistributedWorker {
         ProcessGroup group = ProcessGroup.init();
         switch (args[0]) {
             case "train" -> train(group, args);
+            case "train-accumulate" -> train(group, args);
             case "hang" -> {
                 if (group.rank() == 1) {
                     Thread.sleep(Long.MAX_VALUE);
@@ -169,6 +172,24 @@ public final class DistributedWorker {
                 new ReLU(), new Linear(16, CLASSES, true, random));
     }
 
+    /** Fails unless the ranks hold different values of {@code gradient}: it was not averaged (yet). */
+    private static void requireRankLocal(ProcessGroup group, Tensor gradient) {
+        try (Tensor sums = Tensor.zeros(group.worldSize())) {
+            sums.set(gradient.sum().item(), group.rank());
+            group.allReduceSum(sums);
+            float[] perRank = sums.toFloatArray();
+            if (perRank[0] == perRank[1]) {
+                throw new AssertionError("a gradient was averaged inside noSync: " + java.util.Arrays.toString(perRank));
+            }
+        }
+    }
+
+    /** Half the mean loss of samples [from, to): two equal halves' gradients add up to the whole share's. */
+    private static Tensor microBatchLoss(DistributedDataParallel ddp, float[] x, int[] y, int from, int to) {
+        Tensor input = Tensor.of(java.util.Arrays.copyOfRange(x, from * FEATURES, to * FEATURES), to - from, FEATURES);
+        return Losses.crossEntropy(ddp.call(input), java.util.Arrays.copyOfRange(y, from, to)).mul(0.5f);
+    }
+
     private static void train(ProcessGroup group, String[] args) throws IOException {
         int steps = Integer.parseInt(args[1]);
         Path out = Path.of(args[2]);
@@ -206,9 +227,19 @@ public final class DistributedWorker {
                     float[] myX = java.util.Arrays.copyOfRange(x, group.rank() * share * FEATURES,
                             (group.rank() + 1) * share * FEATURES);
                     int[] myY = java.util.Arrays.copyOfRange(y, group.rank() * share, (group.rank() + 1) * share);
-                    Tensor loss = Losses.crossEntropy(ddp.call(Tensor.of(myX, share, FEATURES)), myY);
                     optimizer.zeroGrad();
-                    loss.backward();
+                    if (args[0].equals("train-accumulate")) {
+                        int half = share / 2;
+                        try (DistributedDataParallel.NoSync accumulate = ddp.noSync()) {
+                            microBatchLoss(ddp, myX, myY, 0, half).backward();
+                        }
+                        if (group.worldSize() > 1) {
+                            requireRankLocal(group, ddp.parameters().getFirst().grad());
+                        }
+                        microBatchLoss(ddp, myX, myY, half, share).backward();
+                    } else {
+                        Losses.crossEntropy(ddp.call(Tensor.of(myX, share, FEATURES)), myY).backward();
+                    }
                     optimizer.step();
                 }
             }
