@@ -10,9 +10,13 @@ package org.jdnn.distributed;
  *                         and a small first bucket starts communication early
  * @param broadcastBuffers copy rank 0's buffers (batch-norm running statistics) to every rank before each forward in
  *                         training mode, as PyTorch's {@code broadcast_buffers = True}; batch statistics themselves are
- *                         always per rank (the mean and variance of the rank's own batch)
+ *                         per rank (the mean and variance of the rank's own batch) unless {@code syncBatchNorm}
+ * @param syncBatchNorm    every batch norm of the module normalises with the statistics of the global batch, summed
+ *                         over the ranks in forward and backward (PyTorch's {@code SyncBatchNorm}; see
+ *                         {@link org.jdnn.nn.BatchNorm#synchronizeStatistics}): what one process would compute on the
+ *                         whole batch, at the cost of three small all-reduces per layer forward and two backward
  */
-public record DdpOptions(long bucketCapBytes, long firstBucketBytes, boolean broadcastBuffers) {
+public record DdpOptions(long bucketCapBytes, long firstBucketBytes, boolean broadcastBuffers, boolean syncBatchNorm) {
     public static final long DEFAULT_BUCKET_CAP_BYTES = 25L << 20;
     public static final long DEFAULT_FIRST_BUCKET_BYTES = 1L << 20;
 
@@ -26,14 +30,18 @@ public record DdpOptions(long bucketCapBytes, long firstBucketBytes, boolean bro
     }
 
     public static DdpOptions defaults() {
-        return new DdpOptions(DEFAULT_BUCKET_CAP_BYTES, DEFAULT_FIRST_BUCKET_BYTES, true);
+        return new DdpOptions(DEFAULT_BUCKET_CAP_BYTES, DEFAULT_FIRST_BUCKET_BYTES, true, false);
     }
 
     public DdpOptions withBucketCapBytes(long bytes) {
-        return new DdpOptions(bytes, Math.min(firstBucketBytes, bytes), broadcastBuffers);
+        return new DdpOptions(bytes, Math.min(firstBucketBytes, bytes), broadcastBuffers, syncBatchNorm);
     }
 
     public DdpOptions withBroadcastBuffers(boolean broadcast) {
-        return new DdpOptions(bucketCapBytes, firstBucketBytes, broadcast);
+        return new DdpOptions(bucketCapBytes, firstBucketBytes, broadcast, syncBatchNorm);
+    }
+
+    public DdpOptions withSyncBatchNorm(boolean sync) {
+        return new DdpOptions(bucketCapBytes, firstBucketBytes, broadcastBuffers, sync);
     }
 }

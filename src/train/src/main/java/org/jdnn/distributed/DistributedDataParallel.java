@@ -1,5 +1,6 @@
 package org.jdnn.distributed;
 
+import org.jdnn.nn.BatchNorm;
 import org.jdnn.nn.Module;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.RemovableHandle;
@@ -23,8 +24,9 @@ import java.util.Map;
  *       all-reduce starts, non-blocking, as soon as its last gradient is accumulated (the parameters'
  *       post-accumulate-grad hooks), so communication overlaps the rest of backward. When the last bucket has
  *       started, the hook waits for all of them and writes sum / worldSize into each gradient.</li>
- *   <li>Batch normalisation uses each rank's own batch statistics; with {@code broadcastBuffers} (the default)
- *       the running statistics are rank 0's, copied before each training forward.</li>
+ *   <li>Batch normalisation uses each rank's own batch statistics, or with {@code syncBatchNorm} those of the global
+ *       batch; with {@code broadcastBuffers} (the default) the running statistics are rank 0's, copied before each
+ *       training forward.</li>
  *   <li>Every parameter must receive a gradient in every backward pass; one that does not (an unused branch) is
  *       named in the exception of the next forward.</li>
  *   <li>Gradient accumulation: backward passes inside {@link #noSync()} keep their gradients on each rank; the first
@@ -82,6 +84,9 @@ public final class DistributedDataParallel extends Module {
             }
         });
         module.namedBuffers().forEach((name, b) -> checkTensor("buffer", name, b));
+        if (options.syncBatchNorm() && group.worldSize() > 1) {
+            module.modules(BatchNorm.class).forEach(bn -> bn.synchronizeStatistics(group::allReduceSum));
+        }
         synchronizeState();
         buildBuckets(trained);
         for (Map.Entry<String, Tensor> e : trained.entrySet()) {

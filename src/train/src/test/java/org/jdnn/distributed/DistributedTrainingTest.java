@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -56,6 +57,23 @@ class DistributedTrainingTest {
         assertEquals(0, pair.exit(), pair.output());
 
         assertSameParameters(read(one), read(accumulated), 1e-6);
+    }
+
+    @Test
+    void withSyncBatchNormTwoRanksEndAsOneRankOnTheGlobalBatchAndWithoutItTheyDoNot(@TempDir Path dir) throws Exception {
+        Path one = dir.resolve("one.bin");
+        Run single = mpirun(1, List.of(), "train-bn", "6", one.toString());
+        assertEquals(0, single.exit(), single.output());
+        Path synced = dir.resolve("synced.bin");
+        Run pair = mpirun(2, List.of(), "train-syncbn", "6", synced.toString());
+        assertEquals(0, pair.exit(), pair.output());
+        Path perRank = dir.resolve("per-rank.bin");
+        Run unsynced = mpirun(2, List.of(), "train-bn", "6", perRank.toString());
+        assertEquals(0, unsynced.exit(), unsynced.output());
+
+        assertSameParameters(read(one), read(synced), 1e-5);
+        assertThrows(AssertionError.class, () -> assertSameParameters(read(one), read(perRank), 1e-5),
+                "per-rank batch statistics (4 samples each) differ from the global batch's");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.jdnn.distributed;
 
 import org.jdnn.Jdnn;
 import org.jdnn.loss.Losses;
+import org.jdnn.nn.BatchNorm1d;
 import org.jdnn.nn.Linear;
 import org.jdnn.nn.Module;
 import org.jdnn.nn.ReLU;
@@ -28,6 +29,8 @@ import java.util.SplittableRandom;
  *       checkpoint to DIR with --save); --resume starts from DIR's checkpoint.</li>
  *   <li>{@code train-accumulate STEPS OUT}: as {@code train}, but each rank's share is two micro-batches, the first
  *       backward inside {@link DistributedDataParallel#noSync()}, each loss halved: the same gradients.</li>
+ *   <li>{@code train-bn STEPS OUT} and {@code train-syncbn STEPS OUT}: as {@code train}, with a batch norm after the
+ *       first layer, its statistics per rank or (syncbn) over the global batch; OUT gets the buffers too.</li>
  *   <li>{@code hang}: rank 1 stops answering before an all-reduce; the others must end with a timeout error.</li>
  *   <li>{@code kill}: rank 1 kills itself (SIGKILL) before an all-reduce; the others must end, not hang.</li>
  *   <li>{@code unused}: a model with a branch the loss does not use; the second forward must name its parameters.</li>
@@ -43,7 +46,7 @@ public final class DistributedWorker {
         ProcessGroup group = ProcessGroup.init();
         switch (args[0]) {
             case "train" -> train(group, args);
-            case "train-accumulate" -> train(group, args);
+            case "train-accumulate", "train-bn", "train-syncbn" -> train(group, args);
             case "hang" -> {
                 if (group.rank() == 1) {
                     Thread.sleep(Long.MAX_VALUE);
@@ -190,6 +193,16 @@ public final class DistributedWorker {
         return Losses.crossEntropy(ddp.call(input), java.util.Arrays.copyOfRange(y, from, to)).mul(0.5f);
     }
 
+    /**
+     * {@link #model} with a batch norm after the first layer, which has no bias: the norm removes it, so its gradient
+     * would be rounding noise, which Adam scales up to full steps that no two runs share.
+     */
+    static Module modelWithBatchNorm(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return new Sequential(new Linear(FEATURES, 16, false, random), new BatchNorm1d(16), new ReLU(),
+                new Linear(16, CLASSES, true, random));
+    }
+
     private static void train(ProcessGroup group, String[] args) throws IOException {
         int steps = Integer.parseInt(args[1]);
         Path out = Path.of(args[2]);
@@ -205,8 +218,10 @@ public final class DistributedWorker {
         int world = group.worldSize();
         int share = GLOBAL_BATCH / world;
         // Small buckets: several all-reduces per backward, started while backward goes on.
-        DdpOptions options = DdpOptions.defaults().withBucketCapBytes(600);
-        try (DistributedDataParallel ddp = new DistributedDataParallel(model(42 + group.rank()), group, options);
+        DdpOptions options = DdpOptions.defaults().withBucketCapBytes(600).withSyncBatchNorm(args[0].equals("train-syncbn"));
+        Module model = args[0].startsWith("train-") && args[0].endsWith("bn") ? modelWithBatchNorm(42 + group.rank())
+                : model(42 + group.rank());
+        try (DistributedDataParallel ddp = new DistributedDataParallel(model, group, options);
              Optimizer optimizer = new Adam(ddp.parameters(), new AdamParams(0.01, 0.9, 0.999, 1e-8, 0, false))) {
             int first = 0;
             if (resume != null) {
@@ -248,7 +263,7 @@ public final class DistributedWorker {
                     Checkpoint.save(save, steps, ddp.module(), optimizer, null, Map.of(), 1);
                 }
                 try (DataOutputStream o = new DataOutputStream(Files.newOutputStream(out))) {
-                    for (Map.Entry<String, Tensor> e : ddp.module().namedParameters().entrySet()) {
+                    for (Map.Entry<String, Tensor> e : ddp.module().stateDict().entrySet()) {
                         o.writeUTF(e.getKey());
                         float[] values = e.getValue().toFloatArray();
                         o.writeInt(values.length);
