@@ -40,7 +40,9 @@ final class EltwiseEntries {
                         .primitiveOptional((p, in) -> javaLoop(p, in)).build(),
                 OpInfo.of(EltwiseOps.BACKWARD).tolerance(1e-5, 1e-5)
                         .samples(EltwiseEntries::backward)
-                        .primitiveOptional((p, in) -> javaLoop(p, in)).build(),
+                        // Plain ReLU's backward is a Java select on oneDNN too (ReluBackward).
+                        .primitiveOptional((p, in) -> javaLoop(p, in)
+                                || p.algorithm() == EltwiseAlgorithm.RELU && p.alpha() == 0).build(),
                 OpInfo.of(EltwiseOps.LOG).tolerance(0, 0).differentiable().finiteDifferences(0.01, 1e-3)
                         .samples(EltwiseEntries::log)
                         // oneDNN's log kernel is a Java loop (see OneDnnEltwise): never a primitive.
@@ -256,6 +258,16 @@ final class EltwiseEntries {
                     Samples.withSpecials(r, randn(r, 4, 6))));
             samples.add(Sample.of(describe(p) + ", at and next to 0", p, nearZero(r), randn(r, 3, 8)));
         }
+        // The loop above draws leaky slopes for ReLU; PyTorch's plain ReLU selects (threshold_backward): 0 where the
+        // input is <= 0 whatever the gradient (NaN, +-Inf), the gradient where it is NaN or > 0.
+        samples.add(Sample.of("plain ReLU at NaN, +-Inf, +-0 with NaN/+-Inf gradients", EltwiseParams.relu(),
+                values(Float.NaN, -1f, 2f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, -Float.NaN,
+                        -3f, -0f, 0f, 4f),
+                values(1.5f, Float.NaN, -2f, Float.POSITIVE_INFINITY, 3f, Float.NEGATIVE_INFINITY, Float.NaN, -1f,
+                        Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, Float.NaN)).comparedOnly());
+        samples.add(Sample.of("plain ReLU, [4, 6, 8, 8] with NaN/+Inf/-Inf in input and gradOutput",
+                EltwiseParams.relu(), Samples.withSpecials(r, randn(r, 4, 6, 8, 8)),
+                Samples.withSpecials(r, randn(r, 4, 6, 8, 8))).comparedOnly());
         for (Sample<EltwiseParams> s : softplusThresholds(r)) {
             samples.add(Sample.of(s.description(), s.params(), s.inputs()[0],
                     randn(r, s.inputs()[0].shape().dims())));

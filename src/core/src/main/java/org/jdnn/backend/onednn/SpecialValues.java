@@ -64,6 +64,16 @@ final class SpecialValues {
         return false;
     }
 
+    /** Whether {@code t} holds a NaN or an infinity (a float is either exactly when its exponent bits are all set). */
+    static boolean anyNonFinite(Tensor t) {
+        MemorySegment s = TensorAccess.segment(t);
+        int flags = 0;
+        for (long i = 0, n = t.numel(); i < n; i++) {
+            flags |= ~((s.getAtIndex(JAVA_INT, i) & 0x7fffffff) - 0x7f800000); // sign set: exponent all ones
+        }
+        return flags < 0;
+    }
+
     // ---- layers: max pooling's scan ----
 
     /**

@@ -1,5 +1,6 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 
@@ -56,6 +57,9 @@ final class Activations {
 
     /** {@code dy * f'(x)}; the math functions as PyTorch writes their backward (some select rather than multiply). */
     static double gradient(EltwiseParams p, double x, double dy) {
+        if (p.algorithm() == EltwiseAlgorithm.RELU && p.alpha() == 0) {
+            return x <= 0 ? 0 : dy; // PyTorch's threshold_backward selects: a NaN or infinite dy at x <= 0 gives 0
+        }
         return p.algorithm().isMath() ? ElementwiseMath.gradient(p, x, dy) : derivative(p, x) * dy;
     }
 
