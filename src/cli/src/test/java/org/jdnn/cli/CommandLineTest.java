@@ -45,7 +45,8 @@ class CommandLineTest {
     }
 
     @ParameterizedTest(name = "{0} --help")
-    @CsvSource({"train, --label-smoothing", "eval, --checkpoint", "predict, --top", "info, --version", "demo, --help"})
+    @CsvSource({"train, --label-smoothing", "eval, --checkpoint", "predict, --top", "info, --version", "demo, --help",
+            "playground, --port"})
     void everyCommandHasHelp(String command, String anOption) {
         Result r = run(command, "--help");
         assertEquals(0, r.code(), r.toString());
@@ -58,7 +59,7 @@ class CommandLineTest {
     void topLevelHelpListsTheCommandsAndExitCodes() {
         Result r = run("--help");
         assertEquals(0, r.code(), r.toString());
-        for (String command : new String[] {"train", "eval", "predict", "info", "demo"}) {
+        for (String command : new String[] {"train", "eval", "predict", "info", "demo", "playground"}) {
             assertTrue(r.out().contains("  " + command + " "), command + " missing from: " + r.out());
         }
         assertTrue(r.out().contains("Exit codes: 0 done, 1 failed while running, 2 bad usage"), r.out());
@@ -76,10 +77,21 @@ class CommandLineTest {
 
     @Test
     void noCommandOrAnUnknownOneIsAUsageError() {
-        assertEquals("jdnn: missing command: train, eval, predict, info, demo (see jdnn --help)",
+        assertEquals("jdnn: missing command: train, eval, predict, info, demo, playground (see jdnn --help)",
                 usageError());
-        assertEquals("jdnn: unknown command 'fit', expected one of train, eval, predict, info, demo (see jdnn --help)",
+        assertEquals("jdnn: unknown command 'fit', expected one of train, eval, predict, info, demo, playground "
+                        + "(see jdnn --help)",
                 usageError("fit"));
+    }
+
+    @Test
+    void playgroundChecksItsOptionsBeforeServing() {
+        assertEquals("jdnn playground: --port must be from 0 to 65535, got 70000 (see jdnn playground --help)",
+                usageError("playground", "--port", "70000"));
+        assertEquals("jdnn playground: --port must be from 0 to 65535, got -1 (see jdnn playground --help)",
+                usageError("playground", "--port", "-1"));
+        assertTrue(usageError("playground", "--backend", "tpu").startsWith(
+                "jdnn playground: --backend: unknown 'tpu', expected one of"));
     }
 
     @Test
