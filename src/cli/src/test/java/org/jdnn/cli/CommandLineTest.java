@@ -45,7 +45,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest(name = "{0} --help")
-    @CsvSource({"train, --label-smoothing", "eval, --checkpoint", "predict, --top", "info, --version", "demo, --help"})
+    @CsvSource({"train, --label-smoothing", "search, --prune-after", "eval, --checkpoint", "predict, --top", "info, --version", "demo, --help"})
     void everyCommandHasHelp(String command, String anOption) {
         Result r = run(command, "--help");
         assertEquals(0, r.code(), r.toString());
@@ -58,7 +58,7 @@ class CommandLineTest {
     void topLevelHelpListsTheCommandsAndExitCodes() {
         Result r = run("--help");
         assertEquals(0, r.code(), r.toString());
-        for (String command : new String[] {"train", "eval", "predict", "info", "demo"}) {
+        for (String command : new String[] {"train", "search", "eval", "predict", "info", "demo"}) {
             assertTrue(r.out().contains("  " + command + " "), command + " missing from: " + r.out());
         }
         assertTrue(r.out().contains("Exit codes: 0 done, 1 failed while running, 2 bad usage"), r.out());
@@ -76,9 +76,9 @@ class CommandLineTest {
 
     @Test
     void noCommandOrAnUnknownOneIsAUsageError() {
-        assertEquals("jdnn: missing command: train, eval, predict, info, demo (see jdnn --help)",
+        assertEquals("jdnn: missing command: train, search, eval, predict, info, demo (see jdnn --help)",
                 usageError());
-        assertEquals("jdnn: unknown command 'fit', expected one of train, eval, predict, info, demo (see jdnn --help)",
+        assertEquals("jdnn: unknown command 'fit', expected one of train, search, eval, predict, info, demo (see jdnn --help)",
                 usageError("fit"));
     }
 

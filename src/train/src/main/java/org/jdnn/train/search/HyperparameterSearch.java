@@ -40,7 +40,7 @@ public record HyperparameterSearch(int epochs, MedianPruner pruner) {
             List<Double> accuracies = new ArrayList<>();
             Trial trial;
             try {
-                runner.run(point, (epoch, accuracy) -> {
+                runner.run(number, point, (epoch, accuracy) -> {
                     if (epoch != accuracies.size() + 1) {
                         throw new IllegalStateException("trial " + number + ": epoch " + epoch + " reported after "
                                 + accuracies.size() + " epochs");

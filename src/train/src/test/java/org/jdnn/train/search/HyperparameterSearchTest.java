@@ -31,7 +31,7 @@ class HyperparameterSearchTest {
 
     private final List<Integer> epochsTrained = new ArrayList<>();
 
-    private final TrialRunner fake = (point, observer) -> {
+    private final TrialRunner fake = (number, point, observer) -> {
         double first = point.number("lr");
         for (int epoch = 1; epoch <= 3; epoch++) {
             if (first == 0 && epoch == 2) {
@@ -72,7 +72,7 @@ class HyperparameterSearchTest {
     @Test
     void aTrialIsNeverPrunedAfterItsLastEpoch() throws Exception {
         // epochs 1 and 2 are at the median; after epoch 3 it is below, but then it has finished
-        TrialRunner late = (point, observer) -> {
+        TrialRunner late = (number, point, observer) -> {
             for (int epoch = 1; epoch <= 3; epoch++) {
                 observer.epochEnd(epoch, epoch < 3 || point.number("lr") > 0.1 ? 0.5 : 0.1);
             }
