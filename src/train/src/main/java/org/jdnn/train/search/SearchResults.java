@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * A search's trials as a table, {@code search.csv}, and a plot of their validation accuracy per epoch,
@@ -58,8 +59,17 @@ public final class SearchResults {
         AtomicFiles.writeString(file, toCsv(trials));
     }
 
-    /** Validation accuracy (in percent) per epoch, a line per trial labelled with its number and how it ended. */
+    /**
+     * Validation accuracy (in percent) per epoch, a line per trial labelled with its number, the hyper-parameters
+     * that differ between trials, and how it ended when it did not complete (a failed trial may have no point).
+     */
     public static void writePlot(List<Trial> trials, Path png) throws IOException {
+        List<String> varied = new ArrayList<>();
+        for (String name : trials.getFirst().point().values().keySet()) {
+            if (trials.stream().map(t -> t.point().values().get(name)).distinct().count() > 1) {
+                varied.add(name);
+            }
+        }
         Map<String, double[][]> lines = new LinkedHashMap<>();
         for (Trial t : trials) {
             double[] epochs = new double[t.epochs()];
@@ -68,8 +78,10 @@ public final class SearchResults {
                 epochs[e] = e + 1;
                 percent[e] = 100 * t.validationAccuracy().get(e);
             }
-            String label = "trial " + t.number() + (t.status() == Trial.Status.COMPLETED ? "" : " (" + t.status().label() + ")");
-            lines.put(label, new double[][] {epochs, percent});
+            StringJoiner label = new StringJoiner(", ", "trial " + t.number() + " (", ")").setEmptyValue("trial " + t.number());
+            varied.forEach(name -> label.add(name + " " + Point.format(t.point().values().get(name))));
+            String ended = t.status() == Trial.Status.COMPLETED ? "" : " " + t.status().label();
+            lines.put(label + ended, new double[][] {epochs, percent});
         }
         Plots.lineChart("Validation accuracy per trial", "epoch", "validation accuracy (%)", lines, png);
     }
