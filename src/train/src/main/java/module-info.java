@@ -10,6 +10,7 @@ module org.jdnn.train {
     exports org.jdnn.train;
     exports org.jdnn.train.checkpoint;
     exports org.jdnn.train.report;
+    exports org.jdnn.train.search;
     exports org.jdnn.distributed;
     exports org.jdnn.onnx;
     exports org.jdnn.train.tensorboard;

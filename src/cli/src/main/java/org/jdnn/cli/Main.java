@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The {@code jdnn} command line: {@code train}, {@code eval}, {@code predict}, {@code info}, {@code demo},
+ * The {@code jdnn} command line: {@code train}, {@code search}, {@code eval}, {@code predict}, {@code info}, {@code demo},
  * {@code playground}.
  *
  * <p>Exit codes: 0 done, 1 a failure while running, 2 a usage error. Every error is one line on stderr,
@@ -64,6 +64,7 @@ public final class Main {
 
     static {
         COMMANDS.put("train", TrainCommand::new);
+        COMMANDS.put("search", SearchCommand::new);
         COMMANDS.put("eval", EvalCommand::new);
         COMMANDS.put("predict", PredictCommand::new);
         COMMANDS.put("info", InfoCommand::new);

@@ -83,6 +83,18 @@ public record TrainOptions(String model, int epochs, int batchSize, String optim
                 r.fraction("label_smoothing"), r.integer("limit", 0), threads, plain, gradHealth);
     }
 
+    /** These options with other hyper-parameters (a search trial's). */
+    public TrainOptions withHyperparameters(double lr, int batchSize, double weightDecay, String schedule) {
+        return new TrainOptions(model, epochs, batchSize, optimizer, lr, weightDecay, schedule, seed, backend, data, out,
+                resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth);
+    }
+
+    /** These options writing their results to {@code directory}. */
+    public TrainOptions withOut(Path directory) {
+        return new TrainOptions(model, epochs, batchSize, optimizer, lr, weightDecay, schedule, seed, backend, data,
+                directory, resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth);
+    }
+
     /** Defaults for the settings a checkpoint supplies, with the options {@code eval} and {@code predict} take. */
     static TrainOptions forCheckpoint(Path out, Path data, String backend, int threads) {
         return new TrainOptions("lenet", 1, 128, "adam", 1e-3, 0, "none", 42, backend, data, out, false, 0, 0, 0,

@@ -34,6 +34,7 @@ import org.jdnn.train.LossFunction;
 import org.jdnn.train.Trainer;
 import org.jdnn.train.TrainingDivergedException;
 import org.jdnn.train.checkpoint.Checkpoint;
+import org.jdnn.train.report.EpochRecord;
 import org.jdnn.train.report.History;
 import org.jdnn.train.report.Plots;
 import org.jdnn.train.report.ProgressReporter;
@@ -47,6 +48,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -67,6 +69,7 @@ public final class Training {
     private final PrintStream out;
     private Path tensorBoard;
     private int tensorBoardEvery = TensorBoardLogger.DEFAULT_EVERY;
+    private Consumer<EpochRecord> trialEpochs; // set for a search trial: sees each epoch, never the test split
 
     public Training(PrintStream out) {
         this.out = out;
@@ -98,6 +101,23 @@ public final class Training {
         Backend backend = o.backend() == null ? Backends.defaultBackend() : Backends.get(o.backend());
         Path resumeFrom = checkpoint;
         return onBackend(backend, () -> trainOn(o, resumeFrom));
+    }
+
+    /**
+     * Trains one trial of a hyper-parameter search: as {@link #train}, but {@code onEpochEnd} sees every epoch's
+     * record (after it is saved) and the test split is never evaluated. An exception thrown by {@code onEpochEnd}
+     * stops training and reaches the caller. Returns the last validation evaluation (null without a validation set).
+     */
+    public Evaluation trial(TrainOptions options, Consumer<EpochRecord> onEpochEnd) throws IOException {
+        if (options.resume()) {
+            throw new IllegalArgumentException("a search trial cannot resume: " + options.out());
+        }
+        trialEpochs = onEpochEnd;
+        try {
+            return train(options);
+        } finally {
+            trialEpochs = null;
+        }
     }
 
     private interface IoSupplier<T> {
@@ -162,6 +182,9 @@ public final class Training {
                             recorded.add(record);
                             saveEpoch(o, record.epoch(), model, optimizer, scheduler, recorded);
                             saveGradientHealth(o, built[0].gradientHealth());
+                            if (trialEpochs != null) {
+                                trialEpochs.accept(record);
+                            }
                             if (board != null) {
                                 board.accept(record);
                                 Evaluation validated = built[0].lastValidation();
@@ -181,6 +204,9 @@ public final class Training {
                 } catch (TrainingDivergedException e) {
                     saveGradientHealth(o, trainer.gradientHealth()); // the norms that led up to it
                     throw e;
+                }
+                if (trialEpochs != null) {
+                    return trainer.lastValidation(); // a search scores on validation only
                 }
                 Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));

@@ -45,8 +45,8 @@ class CommandLineTest {
     }
 
     @ParameterizedTest(name = "{0} --help")
-    @CsvSource({"train, --label-smoothing", "eval, --checkpoint", "predict, --top", "info, --version", "demo, --help",
-            "playground, --port"})
+    @CsvSource({"train, --label-smoothing", "search, --prune-after", "eval, --checkpoint", "predict, --top",
+            "info, --version", "demo, --help", "playground, --port"})
     void everyCommandHasHelp(String command, String anOption) {
         Result r = run(command, "--help");
         assertEquals(0, r.code(), r.toString());
@@ -59,7 +59,7 @@ class CommandLineTest {
     void topLevelHelpListsTheCommandsAndExitCodes() {
         Result r = run("--help");
         assertEquals(0, r.code(), r.toString());
-        for (String command : new String[] {"train", "eval", "predict", "info", "demo", "playground"}) {
+        for (String command : new String[] {"train", "search", "eval", "predict", "info", "demo", "playground"}) {
             assertTrue(r.out().contains("  " + command + " "), command + " missing from: " + r.out());
         }
         assertTrue(r.out().contains("Exit codes: 0 done, 1 failed while running, 2 bad usage"), r.out());
@@ -77,9 +77,9 @@ class CommandLineTest {
 
     @Test
     void noCommandOrAnUnknownOneIsAUsageError() {
-        assertEquals("jdnn: missing command: train, eval, predict, info, demo, playground (see jdnn --help)",
+        assertEquals("jdnn: missing command: train, search, eval, predict, info, demo, playground (see jdnn --help)",
                 usageError());
-        assertEquals("jdnn: unknown command 'fit', expected one of train, eval, predict, info, demo, playground "
+        assertEquals("jdnn: unknown command 'fit', expected one of train, search, eval, predict, info, demo, playground "
                         + "(see jdnn --help)",
                 usageError("fit"));
     }

@@ -128,6 +128,42 @@ public final class Plots {
         write(chart, png);
     }
 
+    /**
+     * Lines against the epoch, one per entry of {@code lines} (label to {epochs, values}), in the curve plots'
+     * style; non-finite values are left out. A search draws its trials' validation accuracies with it.
+     */
+    public static void lineChart(String title, String xTitle, String yTitle, Map<String, double[][]> lines, Path png)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(CURVE_WIDTH).height(CURVE_HEIGHT).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setXAxisTickLabelsFormattingFunction(Plots::epochLabel);
+        boolean any = false;
+        for (Map.Entry<String, double[][]> line : lines.entrySet()) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            double[] x = line.getValue()[0];
+            double[] y = line.getValue()[1];
+            for (int i = 0; i < x.length; i++) {
+                if (Double.isFinite(y[i])) {
+                    xs.add(x[i]);
+                    ys.add(y[i]);
+                }
+            }
+            if (!xs.isEmpty()) {
+                XYSeries series = chart.addSeries(line.getKey(), xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                        ys.stream().mapToDouble(Double::doubleValue).toArray());
+                series.setMarker(SeriesMarkers.CIRCLE);
+                series.setLineStyle(new BasicStroke(2f));
+                any = true;
+            }
+        }
+        if (!any) {
+            chart.addSeries("no data", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE).setLineColor(Color.WHITE);
+        }
+        write(chart, png);
+    }
+
     private static XYChart curves(History history, String title, String yTitle, ToDoubleFunction<EpochRecord> train,
                                   ToDoubleFunction<EpochRecord> validation, double scale) {
         XYChart chart = new XYChartBuilder().width(CURVE_WIDTH).height(CURVE_HEIGHT).title(title)
