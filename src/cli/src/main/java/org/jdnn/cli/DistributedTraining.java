@@ -96,9 +96,10 @@ final class DistributedTraining {
         TrainValidationSplit split = TrainValidationSplit.of(all, Math.min(o.validation(), all.size() / 5), o.seed());
         DistributedSampler sampler = DistributedSampler.of(split.train(), group, o.seed());
         // The sampler shuffles (the same permutation on every rank); the loader keeps the share's order.
-        DataLoader train = Training.loader(sampler.dataset(), o.batchSize() / group.worldSize(), -1);
-        DataLoader validation = split.validation().size() == 0 ? null : Training.loader(split.validation(), 1000, -1);
-        DataLoader testLoader = Training.loader(test, 1000, -1);
+        DataLoader train = Training.loader(sampler.dataset(), o.model(), o.batchSize() / group.worldSize(), -1);
+        DataLoader validation = split.validation().size() == 0 ? null
+                : Training.loader(split.validation(), o.model(), 1000, -1);
+        DataLoader testLoader = Training.loader(test, o.model(), 1000, -1);
 
         try (DistributedDataParallel model = new DistributedDataParallel(Models.create(o.model(), o.seed()), group);
              Optimizer optimizer = Training.optimizer(o, model.parameters())) {

@@ -25,7 +25,7 @@ final class TrainCommand implements Callable<Integer> {
     JdnnCommand parent;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "lenet",
-            description = "mlp, lenet or cnn (default: ${DEFAULT-VALUE})")
+            description = "mlp, lenet, cnn or resnet18 (default: ${DEFAULT-VALUE})")
     String model;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "epochs (default: ${DEFAULT-VALUE})")

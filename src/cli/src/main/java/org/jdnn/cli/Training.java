@@ -3,10 +3,13 @@ package org.jdnn.cli;
 import org.jdnn.Jdnn;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
+import org.jdnn.data.Compose;
 import org.jdnn.data.DataLoader;
 import org.jdnn.data.Dataset;
 import org.jdnn.data.FashionMnist;
 import org.jdnn.data.Normalize;
+import org.jdnn.data.Pad;
+import org.jdnn.data.SampleTransform;
 import org.jdnn.data.TrainValidationSplit;
 import org.jdnn.nn.models.Models;
 import org.jdnn.loss.Losses;
@@ -144,9 +147,10 @@ public final class Training {
         Dataset all = limit(FashionMnist.load(data, FashionMnist.Part.TRAIN), o.limit());
         Dataset test = limit(FashionMnist.load(data, FashionMnist.Part.TEST), o.limit() / 6);
         TrainValidationSplit split = TrainValidationSplit.of(all, Math.min(o.validation(), all.size() / 5), o.seed());
-        DataLoader train = loader(split.train(), o.batchSize(), o.seed());
-        DataLoader validation = split.validation().size() == 0 ? null : loader(split.validation(), 1000, -1);
-        DataLoader testLoader = loader(test, 1000, -1);
+        DataLoader train = loader(split.train(), o.model(), o.batchSize(), o.seed());
+        DataLoader validation = split.validation().size() == 0 ? null
+                : loader(split.validation(), o.model(), 1000, -1);
+        DataLoader testLoader = loader(test, o.model(), 1000, -1);
 
         try (Module model = Models.create(o.model(), o.seed());
              Optimizer optimizer = optimizer(o, model.parameters())) {
@@ -244,7 +248,8 @@ public final class Training {
         return onBackend(backend, () -> {
             try (Module model = Models.create(o.model(), o.seed())) {
                 Checkpoint.loadModel(checkpoint, model);
-                Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(), loader(test, 1000, -1));
+                Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(),
+                        loader(test, o.model(), 1000, -1));
                 Path png = o.out().resolve("confusion.png");
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, png);
                 out.printf("%s: test accuracy %.2f%% (loss %.4f) on %d images; confusion matrix: %s%n", checkpoint,
@@ -294,12 +299,29 @@ public final class Training {
         return dataset.subset(IntStream.range(0, limit).toArray());
     }
 
-    static DataLoader loader(Dataset dataset, int batchSize, long shuffleSeed) {
-        DataLoader.Builder builder = DataLoader.builder(dataset).batchSize(batchSize).transform(FASHION_MNIST_NORMALIZE);
+    static DataLoader loader(Dataset dataset, String model, int batchSize, long shuffleSeed) {
+        DataLoader.Builder builder = DataLoader.builder(dataset).batchSize(batchSize).transform(inputTransform(model));
         if (shuffleSeed >= 0) {
             builder.shuffle(shuffleSeed);
         }
         return builder.build();
+    }
+
+    /**
+     * What turns a 28x28 Fashion-MNIST image into the model's input: normalisation, then for a model that takes
+     * more (resnet18: 32x32, {@link Models#inputShape}) zeros around the image, centred. The padding comes after
+     * normalisation, so the ring is 0 in normalised space (the data set's mean), the value the first
+     * convolution's own zero padding feeds in just beyond it: one border value, not a ring of black (-0.81 after
+     * normalisation) inside a ring of zeros.
+     */
+    static SampleTransform inputTransform(String model) {
+        long[] shape = Models.inputShape(model);
+        int height = Math.toIntExact(shape[1]);
+        int width = Math.toIntExact(shape[2]);
+        if (height == FashionMnist.ROWS && width == FashionMnist.COLUMNS) {
+            return FASHION_MNIST_NORMALIZE;
+        }
+        return Compose.of(FASHION_MNIST_NORMALIZE, Pad.to(height, width));
     }
 
     static Optimizer optimizer(TrainOptions o, List<org.jdnn.tensor.Tensor> params) {

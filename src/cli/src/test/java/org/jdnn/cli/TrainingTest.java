@@ -1,5 +1,6 @@
 package org.jdnn.cli;
 
+import org.jdnn.data.SampleTransform;
 import org.jdnn.train.Evaluation;
 import org.jdnn.train.report.EpochRecord;
 import org.jdnn.train.report.History;
@@ -14,8 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +50,26 @@ class TrainingTest {
         for (String file : List.of("metrics.json", "metrics.csv", "loss.png", "accuracy.png", "confusion.png",
                 "checkpoints/latest", "checkpoints/epoch-0001/model.safetensors")) {
             assertTrue(Files.size(out.resolve(file)) > 0, file + " missing");
+        }
+    }
+
+    /** resnet18 takes 32x32: the 28x28 image is normalised, then zeros (the normalised mean) go around it. */
+    @Test
+    void resnet18InputsArePaddedAfterNormalisationTheOthersOnlyNormalised() {
+        for (String model : List.of("mlp", "lenet", "cnn")) {
+            assertSame(Training.FASHION_MNIST_NORMALIZE, Training.inputTransform(model), model);
+        }
+        SampleTransform transform = Training.inputTransform("resnet18");
+        long[] image = {1, 28, 28};
+        assertArrayEquals(new long[] {1, 32, 32}, transform.outputShape(image));
+        float[] values = new float[transform.workingSize(image)]; // a black image
+        transform.apply(values, 0, image, new SplittableRandom(1));
+        float black = (0 - 0.2860f) / 0.3530f;
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                boolean inside = y >= 2 && y < 30 && x >= 2 && x < 30;
+                assertEquals(inside ? black : 0f, values[y * 32 + x], 1e-6f, "(" + y + ", " + x + ")");
+            }
         }
     }
 
