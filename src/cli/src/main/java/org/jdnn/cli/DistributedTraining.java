@@ -38,13 +38,23 @@ import java.nio.file.Path;
  * learning rate and checkpoints mean the same whatever N: a checkpoint resumes with any number of ranks, or without
  * --distributed. Every rank trains on its {@link DistributedSampler} share of each epoch and evaluates the whole
  * validation and test sets (so early stopping and plateau decisions agree); only rank 0 prints, and writes metrics,
- * plots and checkpoints. Without {@code --threads}, each rank takes its share of the machine's cores.
+ * plots, checkpoints and TensorBoard event files (its per-step norms are of the all-reduced gradients, the same on
+ * every rank). Without {@code --threads}, each rank takes its share of the machine's cores.
  */
 final class DistributedTraining {
     private final PrintStream out;
+    private Path tensorBoard;
+    private int tensorBoardEvery;
 
     DistributedTraining(PrintStream out) {
         this.out = out;
+    }
+
+    /** Rank 0 also writes TensorBoard event files to {@code logDir} ({@code null}: none), per-step every {@code every}. */
+    DistributedTraining tensorBoard(Path logDir, int every) {
+        this.tensorBoard = logDir;
+        this.tensorBoardEvery = every;
+        return this;
     }
 
     Evaluation train(TrainOptions given) throws IOException {
@@ -129,8 +139,10 @@ final class DistributedTraining {
             LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray(), Reduction.MEAN,
                     o.labelSmoothing());
             try (ProgressReporter progress = !main ? ProgressReporter.plain(say)
-                    : o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true)) {
-                Trainer trainer = Trainer.builder(model, optimizer, loss)
+                    : o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true);
+                 TensorBoardRun board = TensorBoardRun.open(main ? tensorBoard : null, tensorBoardEvery, model)) {
+                Trainer[] built = new Trainer[1]; // the epoch listener reads the trainer's last validation
+                Trainer.Builder builder = Trainer.builder(model, optimizer, loss)
                         .scheduler(scheduler).reduceOnPlateau(plateau)
                         .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)
                         .progress(progress)
@@ -139,17 +151,23 @@ final class DistributedTraining {
                             recorded.add(record);
                             if (main) {
                                 Training.saveEpoch(o, record.epoch(), model.module(), optimizer, scheduler, recorded);
+                                board.epochEnded(record, built[0].lastValidation());
                             }
-                        })
-                        .build();
+                        });
+                Trainer trainer = board.attach(builder).build();
+                built[0] = trainer;
                 trainer.fit(train, validation, firstEpoch, o.epochs());
                 Evaluation result = Trainer.evaluate(model, Training.TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
                 if (main) {
                     Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
+                    board.tested(result);
                     out.printf("test accuracy %.2f%% (loss %.4f) on %d images%n", 100 * result.accuracy(), result.loss(),
                             result.samples());
                     out.println("metrics: " + o.out().resolve("metrics.json") + ", " + o.out().resolve("metrics.csv"));
                     out.println("checkpoint: " + Checkpoint.latest(o.out()));
+                    if (board.summary() != null) {
+                        out.println(board.summary());
+                    }
                 }
                 return result;
             }

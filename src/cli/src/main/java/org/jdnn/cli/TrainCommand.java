@@ -136,9 +136,6 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainOptions options = options();
-        if (distributed && tensorboard != null) {
-            throw Checks.usage(spec, "--tensorboard is not supported with --distributed yet");
-        }
         if (tensorboardEvery != null && tensorboard == null) {
             throw Checks.usage(spec, "--tensorboard-every needs --tensorboard DIR");
         }
@@ -149,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
             throw Checks.usage(spec, "--tensorboard: " + tensorboard + " is not a directory");
         }
         if (distributed) {
-            new DistributedTraining(parent.out()).train(options);
+            new DistributedTraining(parent.out()).tensorBoard(tensorboard, every).train(options);
         } else {
             new Training(parent.out()).tensorBoard(tensorboard, every).train(options);
         }

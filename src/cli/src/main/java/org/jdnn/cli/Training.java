@@ -41,7 +41,6 @@ import org.jdnn.train.report.EpochRecord;
 import org.jdnn.train.report.History;
 import org.jdnn.train.report.Plots;
 import org.jdnn.train.report.ProgressReporter;
-import org.jdnn.train.tensorboard.EventWriter;
 import org.jdnn.train.tensorboard.TensorBoardLogger;
 
 import java.io.IOException;
@@ -173,9 +172,7 @@ public final class Training {
             LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray(), Reduction.MEAN,
                     o.labelSmoothing());
             try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true);
-                 EventWriter events = tensorBoard == null ? null : EventWriter.create(tensorBoard)) {
-                TensorBoardLogger board = events == null ? null
-                        : new TensorBoardLogger(events, model, tensorBoardEvery);
+                 TensorBoardRun board = TensorBoardRun.open(tensorBoard, tensorBoardEvery, model)) {
                 Trainer[] built = new Trainer[1]; // the epoch listener reads the trainer's gradient health, validation
                 Trainer.Builder builder = Trainer.builder(model, optimizer, loss)
                         .scheduler(scheduler).reduceOnPlateau(plateau)
@@ -189,19 +186,9 @@ public final class Training {
                             if (trialEpochs != null) {
                                 trialEpochs.accept(record);
                             }
-                            if (board != null) {
-                                board.accept(record);
-                                Evaluation validated = built[0].lastValidation();
-                                if (validated != null) {
-                                    board.confusionMatrix("confusion_matrix/validation", board.lastStep(),
-                                            validated.confusion(), FashionMnist.CLASSES);
-                                }
-                            }
+                            board.epochEnded(record, built[0].lastValidation());
                         });
-                if (board != null) {
-                    builder.onStep(board);
-                }
-                Trainer trainer = builder.build();
+                Trainer trainer = board.attach(builder).build();
                 built[0] = trainer;
                 try {
                     trainer.fit(train, validation, firstEpoch, o.epochs());
@@ -214,10 +201,7 @@ public final class Training {
                 }
                 Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
                 Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
-                if (board != null) {
-                    board.confusionMatrix("confusion_matrix/test", board.lastStep(), result.confusion(),
-                            FashionMnist.CLASSES);
-                }
+                board.tested(result);
                 out.printf("test accuracy %.2f%% (loss %.4f) on %d images%n", 100 * result.accuracy(), result.loss(),
                         result.samples());
                 out.println("metrics: " + o.out().resolve("metrics.json") + ", " + o.out().resolve("metrics.csv"));
@@ -228,8 +212,8 @@ public final class Training {
                             + o.out().resolve("grad-norms.png"));
                 }
                 out.println("checkpoint: " + Checkpoint.latest(o.out()));
-                if (events != null) {
-                    out.println("tensorboard: " + events.file() + " (tensorboard --logdir " + tensorBoard + ")");
+                if (board.summary() != null) {
+                    out.println(board.summary());
                 }
                 return result;
             }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code train --tensorboard DIR}: the event file holds per-step series and histograms every N steps, the same
@@ -46,6 +48,60 @@ class TensorBoardTrainingTest {
                 "--batch-size", "32"));
         new Training(new PrintStream(new ByteArrayOutputStream())).tensorBoard(board, 5).train(options);
 
+        assertEventFileMatchesTheRun(board, out, "");
+    }
+
+    /**
+     * The same run on 2 MPI ranks (global batch 32, 16 per rank, so the same 16 steps an epoch): rank 0 alone writes
+     * the one event file, with the records of a single-process run. Skipped, with the reason, without mpirun.
+     */
+    @Test
+    void distributedTrainingWritesOneEventFileFromRankZero(@TempDir Path dir) throws Exception {
+        assumeTrue(onPath("mpirun"), "mpirun not found on the PATH: install openmpi-bin (ci/setup.sh)");
+        Path data = SyntheticFashionMnist.write(dir.resolve("data"), 600, 120, 3);
+        Path out = dir.resolve("run");
+        Path board = dir.resolve("tb");
+        List<String> command = new ArrayList<>(List.of("mpirun", "-np", "2", "--oversubscribe",
+                "--mca", "btl_vader_single_copy_mechanism", "none",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "train", "--distributed", "--threads", "1", "--data", data.toString(), "--out", out.toString(),
+                "--plain", "--validation", "100", "--seed", "7", "--model", "mlp", "--epochs", "2",
+                "--batch-size", "32", "--tensorboard", board.toString(), "--tensorboard-every", "5"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // Open MPI refuses to start as root without these (CI containers run as root).
+        builder.environment().put("OMPI_ALLOW_RUN_AS_ROOT", "1");
+        builder.environment().put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+        Path log = dir.resolve("mpirun.log");
+        builder.redirectOutput(log.toFile());
+        Process process = builder.start();
+        boolean ended = process.waitFor(180, TimeUnit.SECONDS);
+        if (!ended) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+        }
+        String output = Files.readString(log);
+        assertTrue(ended, "mpirun did not end within 180 s:\n" + output);
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("distributed: 2 ranks"), output);
+
+        // Layers are named as in the DistributedDataParallel's state dict, under "module.", as PyTorch's.
+        assertEventFileMatchesTheRun(board, out, "module.");
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        return path != null && Arrays.stream(path.split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    }
+
+    /**
+     * {@code board} holds one event file with the per-step series every 5 steps, histograms, the confusion matrices,
+     * and at each epoch's last step the numbers of {@code out}'s metrics.json (2 epochs of 16 steps); parameter and
+     * layer names start with {@code prefix}.
+     */
+    private static void assertEventFileMatchesTheRun(Path board, Path out, String prefix) throws Exception {
         List<Path> files;
         try (Stream<Path> list = Files.list(board)) {
             files = list.toList();
@@ -82,7 +138,7 @@ class TensorBoardTrainingTest {
         for (String tag : List.of("loss/train_step", "learning_rate/step", "images_per_second/step")) {
             assertEquals(everyFive, steps.get(tag), tag);
         }
-        for (String parameter : parameters()) {
+        for (String parameter : parameters(prefix)) {
             String layer = parameter.substring(0, parameter.lastIndexOf('.'));
             assertEquals(everyFive, steps.get("grad_norm/" + layer), "grad_norm/" + layer);
             assertEquals(everyFive, steps.get("weight_norm/" + layer), "weight_norm/" + layer);
@@ -118,9 +174,9 @@ class TensorBoardTrainingTest {
         }
     }
 
-    private static List<String> parameters() {
+    private static List<String> parameters(String prefix) {
         try (var model = org.jdnn.nn.models.Models.create("mlp", 7)) {
-            return List.copyOf(model.namedParameters().keySet());
+            return model.namedParameters().keySet().stream().map(name -> prefix + name).toList();
         }
     }
 
@@ -131,13 +187,6 @@ class TensorBoardTrainingTest {
         assertTrue(negative.getMessage().contains("--tensorboard-every must be >= 0, got -1"), negative.getMessage());
         var alone = assertThrows(IllegalArgumentException.class, () -> parseAndCheck("--tensorboard-every", "10"));
         assertTrue(alone.getMessage().contains("--tensorboard-every needs --tensorboard"), alone.getMessage());
-    }
-
-    @Test
-    void tensorBoardIsRejectedWithDistributed() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> parseAndCheck("--tensorboard", "tb", "--distributed"));
-        assertTrue(e.getMessage().contains("--tensorboard"), e.getMessage());
     }
 
     @Test
