@@ -159,7 +159,8 @@ final class SearchCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of("--model", model, "--optimizer", optimizer,
                 "--epochs", Integer.toString(epochs), "--seed", Long.toString(seed),
                 "--validation", Integer.toString(validation), "--label-smoothing", Double.toString(labelSmoothing),
-                "--limit", Integer.toString(limit), "--out", (out != null ? out : Path.of("runs", "search-" + model)).toString()));
+                "--limit", Integer.toString(limit),
+                "--out", (out != null ? out : Path.of("runs", "search-" + model)).toString()));
         if (data != null) {
             args.addAll(List.of("--data", data.toString()));
         }
@@ -210,7 +211,8 @@ final class SearchCommand implements Callable<Integer> {
                 }
             }
         };
-        List<Trial> trials = new HyperparameterSearch(base.epochs(), plan.pruner()).run(plan.points(), runner, listener);
+        List<Trial> trials = new HyperparameterSearch(base.epochs(), plan.pruner())
+                .run(plan.points(), runner, listener);
         console.println("results: " + dir.resolve("search.csv") + ", " + dir.resolve("search.png"));
         Optional<Trial> found = HyperparameterSearch.best(trials);
         if (found.isEmpty()) {
@@ -250,7 +252,8 @@ final class SearchCommand implements Callable<Integer> {
                 o.weightDecay(), o.schedule(), o.epochs(), o.seed())
                 + (o.limit() > 0 ? " --limit " + o.limit() : "")
                 + (o.validation() != 5000 ? " --validation " + o.validation() : "")
-                + (o.labelSmoothing() != TrainOptions.DEFAULT_LABEL_SMOOTHING ? " --label-smoothing " + o.labelSmoothing() : "");
+                + (o.labelSmoothing() != TrainOptions.DEFAULT_LABEL_SMOOTHING
+                        ? " --label-smoothing " + o.labelSmoothing() : "");
     }
 
     private static long count(List<Trial> trials, Trial.Status status) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -109,5 +110,23 @@ class SearchCommandTest {
         assertEquals("jdnn search: --trials 4 is too few for --strategy grid: a grid over these choices has 6 points, "
                 + "more than 4 trials (see jdnn search --help)", CommandLineTest.usageError("search", "--strategy",
                 "grid", "--trials", "4", "--batch-size", "64,128,256", "--schedule", "none,cosine"));
+    }
+
+    @Test
+    void theSearchIsPlannedBeforeAnyNativeCodeOrDataLoads() throws Exception {
+        // a fresh JVM, as the launcher starts one; the grid check comes last, after train's options and the space
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-verbose:class", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "search", "--strategy", "grid", "--trials", "2", "--batch-size", "64,128,256")
+                .start();
+        String loaded = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(Main.USAGE, p.waitFor(), err);
+        assertTrue(err.startsWith("jdnn search: --trials 2 is too few for --strategy grid"), err);
+        assertTrue(loaded.contains("org.jdnn.train.search.GridSampler"), "the class-loading log is there");
+        for (String pkg : new String[] {"org.jdnn.natives.", "org.jdnn.backend.", "org.jdnn.tensor.", "org.jdnn.data."}) {
+            assertFalse(loaded.contains(pkg), pkg + " loaded: "
+                    + loaded.lines().filter(l -> l.contains(pkg)).findFirst().orElse(""));
+        }
     }
 }

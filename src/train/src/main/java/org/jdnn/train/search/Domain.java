@@ -42,7 +42,10 @@ public sealed interface Domain permits Domain.LogUniform, Domain.Uniform, Domain
         public List<Object> grid(int points) {
             List<Object> values = new ArrayList<>();
             for (double t : fractions(points)) {
-                values.add(Math.min(high, Math.max(low, Math.exp(Math.log(low) + t * (Math.log(high) - Math.log(low))))));
+                // the ends exactly (exp(log(x)) may miss x by an ulp: 0.39999999999999997 for 0.4)
+                double value = t == 0 ? low : t == 1 ? high
+                        : Math.exp(Math.log(low) + t * (Math.log(high) - Math.log(low)));
+                values.add(value);
             }
             return values;
         }

@@ -78,7 +78,8 @@ public final class SearchResults {
                 epochs[e] = e + 1;
                 percent[e] = 100 * t.validationAccuracy().get(e);
             }
-            StringJoiner label = new StringJoiner(", ", "trial " + t.number() + " (", ")").setEmptyValue("trial " + t.number());
+            StringJoiner label = new StringJoiner(", ", "trial " + t.number() + " (", ")")
+                    .setEmptyValue("trial " + t.number());
             varied.forEach(name -> label.add(name + " " + Point.format(t.point().values().get(name))));
             String ended = t.status() == Trial.Status.COMPLETED ? "" : " " + t.status().label();
             lines.put(label + ended, new double[][] {epochs, percent});

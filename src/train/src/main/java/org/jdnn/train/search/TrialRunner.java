@@ -6,8 +6,8 @@ import java.io.IOException;
 @FunctionalInterface
 public interface TrialRunner {
     /**
-     * Trains trial {@code number} (from 1) at {@code point}, reporting the validation accuracy after every epoch to {@code observer}. A report
-     * may throw {@link TrialPrunedException}, which must reach the caller: it stops the trial. A
+     * Trains trial {@code number} (from 1) at {@code point}, reporting the validation accuracy after every epoch to
+     * {@code observer}. A report may throw {@link TrialPrunedException}, which must reach the caller: it stops the trial. A
      * {@link org.jdnn.train.TrainingDivergedException} marks the trial failed; any other exception ends the search.
      */
     void run(int number, Point point, EpochObserver observer) throws IOException;

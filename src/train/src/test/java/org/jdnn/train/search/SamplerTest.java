@@ -52,6 +52,7 @@ class SamplerTest {
     void aGridOfOnePointPerRangeTakesTheMiddleAndRangesAreSpacedAsTheirScale() {
         assertEquals(1e-3, (Double) new Domain.LogUniform(1e-4, 1e-2).grid(1).getFirst(), 1e-15);
         assertEquals(List.of(0.0, 0.25, 0.5), new Domain.Uniform(0, 0.5).grid(3));
+        assertEquals(List.of(0.02, 0.4), new Domain.LogUniform(0.02, 0.4).grid(2), "the ends exactly");
         assertEquals(List.of(0.001, 0.01, 0.1), new Domain.LogUniform(0.001, 0.1).grid(3).stream()
                 .map(v -> Math.round((Double) v * 1e6) / 1e6).toList());
     }
