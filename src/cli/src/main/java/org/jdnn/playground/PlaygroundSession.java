@@ -167,7 +167,15 @@ public final class PlaygroundSession implements AutoCloseable {
             loopQueued = false;
             return;
         }
-        Backends.with(backend, this::trainEpoch);
+        try {
+            Backends.with(backend, this::trainEpoch);
+        } catch (RuntimeException e) {
+            // Nobody waits on this task: stop, and let the page say why.
+            running = false;
+            loopQueued = false;
+            message = "training stopped at epoch " + epoch + ": " + e.getMessage();
+            return;
+        }
         worker.execute(this::loop);
     }
 
