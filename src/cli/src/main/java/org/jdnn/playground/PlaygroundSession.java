@@ -284,7 +284,7 @@ public final class PlaygroundSession implements AutoCloseable {
         for (int i = 0; i < probabilities.length; i++) {
             probabilities[i] = (float) (1 / (1 + Math.exp(logits[2 * i] - logits[2 * i + 1])));
         }
-        int[] picked = history();
+        int[] picked = historyIndices(epochs.size(), PlaygroundState.MAX_HISTORY);
         int[] historyEpochs = new int[picked.length];
         float[] historyTrain = new float[picked.length];
         float[] historyTest = new float[picked.length];
@@ -299,10 +299,8 @@ public final class PlaygroundSession implements AutoCloseable {
                 message);
     }
 
-    /** Indices of at most MAX_HISTORY history entries, evenly spread, the first and the latest included. */
-    private int[] history() {
-        int size = epochs.size();
-        int max = PlaygroundState.MAX_HISTORY;
+    /** Indices of at most {@code max} of {@code size} history entries, evenly spread, the first and the last included. */
+    static int[] historyIndices(int size, int max) {
         if (size <= max) {
             return IntStream.range(0, size).toArray();
         }
