@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * POST /api/step          one epoch
  * POST /api/reset         start over; an optional JSON object body changes settings, e.g. {"dataset":"xor"}
  * </pre>
- * A bad request gets 400 (a bad setting or body), 404 (unknown path), 405 (wrong method) or 413 (body too large),
+ * A bad request gets 400 (a bad setting or body), 403 (sent by a page of another site), 404 (unknown path), 405 (wrong method) or 413 (body too large),
  * with a one-line plain-text reason; a failure inside gets 500 with its message. Never a stack trace.
  */
 public final class PlaygroundServer implements AutoCloseable {
@@ -125,6 +125,7 @@ public final class PlaygroundServer implements AutoCloseable {
     private void route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
+        refuseOtherOrigins(exchange);
         if (STATIC.containsKey(path)) {
             requireMethod(method, "GET", path);
             String name = STATIC.get(path);
@@ -148,6 +149,18 @@ public final class PlaygroundServer implements AutoCloseable {
         };
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         send(exchange, 200, "application/json; charset=utf-8", command.get().toJson());
+    }
+
+    /**
+     * Refuses a request a page of another site sends (browsers name that site in {@code Origin}): it could
+     * otherwise reset or start this one through a plain form post.
+     */
+    private static void refuseOtherOrigins(HttpExchange exchange) {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (origin != null && !origin.equals("http://" + host)) {
+            throw new HttpError(403, "requests from another site (" + origin + ") are refused");
+        }
     }
 
     private static Supplier<PlaygroundState> post(String method, String path, Supplier<PlaygroundState> command) {

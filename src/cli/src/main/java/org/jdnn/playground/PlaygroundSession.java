@@ -35,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * One playground: a data set, a small network (Linear layers with the chosen activation, optional dropout, two
@@ -64,20 +65,26 @@ public final class PlaygroundSession implements AutoCloseable {
     private final List<Integer> epochs = new ArrayList<>();
     private final List<Float> trainLosses = new ArrayList<>();
     private final List<Float> testLosses = new ArrayList<>();
-    private Scores latest;
+    private Score trainScore;
+    private Score testScore;
 
-    /** Per-set mean loss and accuracy after an epoch. */
-    private record Scores(double trainLoss, double trainAccuracy, double testLoss, double testAccuracy) {
+    /** A set's mean cross-entropy and accuracy. */
+    private record Score(double loss, double accuracy) {
     }
 
     /** Builds the session for {@code config}, training on {@code backend}; nothing runs until {@link #start()}. */
     public PlaygroundSession(PlaygroundConfig config, Backend backend) {
         this.backend = backend;
         this.worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("jdnn-playground").factory());
-        call(() -> {
-            rebuild(config);
-            return null;
-        });
+        try {
+            call(() -> {
+                rebuild(config);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            worker.shutdown();
+            throw e;
+        }
     }
 
     /** The current state. */
@@ -167,7 +174,15 @@ public final class PlaygroundSession implements AutoCloseable {
             loopQueued = false;
             return;
         }
-        Backends.with(backend, this::trainEpoch);
+        try {
+            Backends.with(backend, this::trainEpoch);
+        } catch (RuntimeException e) {
+            // Nobody waits on this task: stop, and let the page say why.
+            running = false;
+            loopQueued = false;
+            message = "training stopped at epoch " + epoch + ": " + e.getMessage();
+            return;
+        }
         worker.execute(this::loop);
     }
 
@@ -209,24 +224,20 @@ public final class PlaygroundSession implements AutoCloseable {
         }
         epoch++;
         record();
-        if (!Double.isFinite(latest.trainLoss())) {
+        if (!Double.isFinite(trainScore.loss())) {
             running = false;
-            message = "training diverged at epoch " + epoch + " (loss " + latest.trainLoss()
+            message = "training diverged at epoch " + epoch + " (loss " + trainScore.loss()
                     + "): lower the learning rate and reset";
         }
     }
 
     /** Scores both sets and appends the losses to the history. */
     private void record() {
-        Score train = score(data.train());
-        Score test = score(data.test());
-        latest = new Scores(train.loss, train.accuracy, test.loss, test.accuracy);
+        trainScore = score(data.train());
+        testScore = score(data.test());
         epochs.add(epoch);
-        trainLosses.add((float) train.loss);
-        testLosses.add((float) test.loss);
-    }
-
-    private record Score(double loss, double accuracy) {
+        trainLosses.add((float) trainScore.loss());
+        testLosses.add((float) testScore.loss());
     }
 
     private Score score(InMemoryDataset set) {
@@ -273,7 +284,7 @@ public final class PlaygroundSession implements AutoCloseable {
         for (int i = 0; i < probabilities.length; i++) {
             probabilities[i] = (float) (1 / (1 + Math.exp(logits[2 * i] - logits[2 * i + 1])));
         }
-        int[] picked = history();
+        int[] picked = historyIndices(epochs.size(), PlaygroundState.MAX_HISTORY);
         int[] historyEpochs = new int[picked.length];
         float[] historyTrain = new float[picked.length];
         float[] historyTest = new float[picked.length];
@@ -282,18 +293,16 @@ public final class PlaygroundSession implements AutoCloseable {
             historyTrain[i] = trainLosses.get(picked[i]);
             historyTest[i] = testLosses.get(picked[i]);
         }
-        return new PlaygroundState(config, running, epoch, steps, latest.trainLoss(), latest.testLoss(),
-                latest.trainAccuracy(), latest.testAccuracy(), historyEpochs, historyTrain, historyTest, e,
+        return new PlaygroundState(config, running, epoch, steps, trainScore.loss(), testScore.loss(),
+                trainScore.accuracy(), testScore.accuracy(), historyEpochs, historyTrain, historyTest, e,
                 probabilities, points(data.train()), labels(data.train()), points(data.test()), labels(data.test()),
                 message);
     }
 
-    /** Indices of at most MAX_HISTORY history entries, evenly spread, the first and the latest included. */
-    private int[] history() {
-        int size = epochs.size();
-        int max = PlaygroundState.MAX_HISTORY;
+    /** Indices of at most {@code max} of {@code size} history entries, evenly spread, the first and the last included. */
+    static int[] historyIndices(int size, int max) {
         if (size <= max) {
-            return java.util.stream.IntStream.range(0, size).toArray();
+            return IntStream.range(0, size).toArray();
         }
         int[] picked = new int[max];
         for (int i = 0; i < max; i++) {

@@ -51,7 +51,8 @@ function settings() {
 function fill(config) {
   const f = form.elements;
   for (const [key, value] of Object.entries(config)) {
-    if (!f[key]) continue;
+    // The field being edited keeps what is typed: it is sent when it changes.
+    if (!f[key] || f[key] === document.activeElement) continue;
     if (key === "hidden") {
       f.hidden.value = value.join(", ");
     } else if (f[key].tagName === "SELECT" && ![...f[key].options].some(o => o.value === String(value))) {

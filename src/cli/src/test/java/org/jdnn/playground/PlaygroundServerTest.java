@@ -105,6 +105,16 @@ class PlaygroundServerTest {
     }
 
     @Test
+    void requestsFromAnotherSiteGet403() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(server.uri().resolve("/api/reset"))
+                .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString("{\"seed\": 5}"))
+                .build();
+        assertError(client.send(request, HttpResponse.BodyHandlers.ofString()), 403,
+                "requests from another site (http://evil.example) are refused");
+        assertEquals(1, integer(object(json(send("GET", "/api/state", null), 200), "config"), "seed"));
+    }
+
+    @Test
     void stepTrainsOneEpochAndResetStartsOverWithTheNewSettings() throws Exception {
         Map<String, Object> stepped = json(send("POST", "/api/step", ""), 200);
         assertEquals(1, integer(stepped, "epoch"));
