@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * Adds a {@code ·gflops} secondary metric (unit GFLOP/s) to the benchmarks that have a flop count (matmul,
@@ -43,9 +44,9 @@ public final class GflopsProfiler implements InternalProfiler {
             p -> ConvLayer.RESNET_BLOCK.flopPerCall(ResNetConvBenchmark.BATCH));
 
     /** Images processed by one call of a whole-model benchmark (its batch size), by benchmark class. */
-    static final Map<String, Integer> IMAGES = Map.of(
-            TrainingStepBenchmark.class.getName(), TrainingStepBenchmark.BATCH,
-            InferenceBenchmark.class.getName(), InferenceBenchmark.BATCH);
+    static final Map<String, ToIntFunction<BenchmarkParams>> IMAGES = Map.of(
+            TrainingStepBenchmark.class.getName(), p -> TrainingStepBenchmark.batch(p.getParam("model")),
+            InferenceBenchmark.class.getName(), p -> InferenceBenchmark.BATCH);
 
     @Override
     public String getDescription() {
@@ -63,7 +64,7 @@ public final class GflopsProfiler implements InternalProfiler {
         String benchmark = benchmarkParams.getBenchmark();
         String benchmarkClass = benchmark.substring(0, benchmark.lastIndexOf('.'));
         FlopCount count = COUNTS.get(benchmarkClass);
-        Integer images = IMAGES.get(benchmarkClass);
+        ToIntFunction<BenchmarkParams> images = IMAGES.get(benchmarkClass);
         if (count == null && images == null) {
             return List.of();
         }
@@ -80,7 +81,8 @@ public final class GflopsProfiler implements InternalProfiler {
                     AggregationPolicy.AVG));
         }
         if (images != null) {
-            metrics.add(new ScalarResult("images", images * callsPerSecond, "images/s", AggregationPolicy.AVG));
+            metrics.add(new ScalarResult("images", images.applyAsInt(benchmarkParams) * callsPerSecond, "images/s",
+                    AggregationPolicy.AVG));
         }
         return metrics;
     }

@@ -8,6 +8,7 @@ import org.jdnn.nn.Module;
 import org.jdnn.ops.AdamParams;
 import org.jdnn.optim.Adam;
 import org.jdnn.optim.Optimizer;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,6 +38,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The reference backend runs both models too: a step takes about 0.1 s (mlp) and 0.3 s (lenet) there, so the
  * iterations are 2 s long and time-based, which gives it a handful of steps per iteration.
+ *
+ * <p>Two larger models run only when asked for ({@code -p model=resnet18,unet -p backend=onednn}): a step takes
+ * seconds on 2 cores, so they would stretch the default run by many minutes. {@code resnet18} is
+ * {@link Models#resnet18} (CIFAR stem) on [128,1,32,32]; {@code unet} is {@link Models#unet} (one class) at batch
+ * 16 on [16,1,64,64], with binary cross-entropy against a fixed per-pixel mask (1 where the input is positive).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -48,6 +54,8 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class TrainingStepBenchmark {
     static final int BATCH = 128;
+    /** The U-Net's batch: 64x64 images with a decoder are far larger per image than 28x28 classification. */
+    static final int UNET_BATCH = 16;
     static final int CLASSES = 10;
     static final long SEED = 42;
 
@@ -62,17 +70,30 @@ public class TrainingStepBenchmark {
     private Optimizer optimizer;
     private Tensor images;
     private int[] labels;
+    /** The per-pixel target of the U-Net, else null. */
+    private Tensor mask;
 
     @Setup(Level.Trial)
     public void setUp() {
         kernels = BenchmarkBackends.get(backend);
-        net = Models.create(model, SEED);
+        if (model.equals("unet")) {
+            net = Models.unet(1, 1, SEED);
+            images = Tensor.randn(SEED + 1, UNET_BATCH, 1, 64, 64);
+            try (Tensor positive = images.gt(0)) {
+                mask = positive.to(DType.FLOAT32); // 1 where positive, 0 elsewhere
+            }
+        } else {
+            net = Models.create(model, SEED);
+            long[] sample = Models.inputShape(model);
+            images = Tensor.randn(SEED + 1, BATCH, sample[0], sample[1], sample[2]);
+            labels = randomLabels(SEED + 2, BATCH);
+        }
         net.train();
         optimizer = new Adam(net.parameters(), AdamParams.adam(1e-3));
-        images = Tensor.randn(SEED + 1, BATCH, 1, 28, 28);
-        labels = randomLabels(SEED + 2, BATCH);
         // One step outside the measurement: creates the primitives and the optimizer state, checks oneDNN ran.
-        BenchmarkBackends.warmUpAndReport(kernels, "matmul", model + " training step", this::step);
+        // The U-Net has no fully connected layer: its convolutions show that oneDNN ran.
+        String nativeOp = model.equals("unet") ? "conv2d" : "matmul";
+        BenchmarkBackends.warmUpAndReport(kernels, nativeOp, model + " training step", this::step);
     }
 
     /** Returns the loss so JMH consumes it. */
@@ -81,7 +102,8 @@ public class TrainingStepBenchmark {
         return Backends.with(kernels, () -> {
             try (org.jdnn.tensor.Scope scope = org.jdnn.tensor.Scope.open()) {
                 Tensor output = net.forward(images);
-                Tensor loss = Losses.crossEntropy(output, labels);
+                Tensor loss = mask != null ? Losses.binaryCrossEntropyWithLogits(output, mask)
+                        : Losses.crossEntropy(output, labels);
                 float value = loss.item();
                 optimizer.zeroGrad();
                 loss.backward();
@@ -89,6 +111,11 @@ public class TrainingStepBenchmark {
                 return value;
             }
         });
+    }
+
+    /** Images per step of {@code model}. */
+    static int batch(String model) {
+        return model.equals("unet") ? UNET_BATCH : BATCH;
     }
 
     static int[] randomLabels(long seed, int n) {
@@ -105,5 +132,8 @@ public class TrainingStepBenchmark {
         optimizer.close();
         net.close();
         images.close();
+        if (mask != null) {
+            mask.close();
+        }
     }
 }
