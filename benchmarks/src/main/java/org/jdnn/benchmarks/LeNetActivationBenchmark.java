@@ -66,8 +66,7 @@ public class LeNetActivationBenchmark {
         softmaxDiffDst = Tensor.randn(4, batch, 10);
         softmaxDiffSrc = Tensor.empty(batch, 10);
         BenchmarkBackends.warmUpAndReport(kernels, "eltwise", "relu forward", this::reluForward);
-        // ReLU's backward is a Java select on oneDNN too (ReluBackward): no primitive to check for.
-        BenchmarkBackends.report(kernels, "relu backward", this::reluBackward);
+        BenchmarkBackends.warmUpAndReport(kernels, "eltwise", "relu backward", this::reluBackward);
         // oneDNN's log-softmax forward is a Java loop (OneDnnSoftmax says why): no primitive to check for.
         BenchmarkBackends.report(kernels, "log-softmax forward", this::logSoftmaxForward);
         BenchmarkBackends.warmUpAndReport(kernels, logSoftmax.opName(), "log-softmax backward", this::logSoftmaxBackward);

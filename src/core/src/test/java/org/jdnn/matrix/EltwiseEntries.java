@@ -40,9 +40,7 @@ final class EltwiseEntries {
                         .primitiveOptional((p, in) -> javaLoop(p, in)).build(),
                 OpInfo.of(EltwiseOps.BACKWARD).tolerance(1e-5, 1e-5)
                         .samples(EltwiseEntries::backward)
-                        // Plain ReLU's backward is a Java select on oneDNN too (ReluBackward).
-                        .primitiveOptional((p, in) -> javaLoop(p, in)
-                                || p.algorithm() == EltwiseAlgorithm.RELU && p.alpha() == 0).build(),
+                        .primitiveOptional((p, in) -> javaLoop(p, in)).build(),
                 OpInfo.of(EltwiseOps.LOG).tolerance(0, 0).differentiable().finiteDifferences(0.01, 1e-3)
                         .samples(EltwiseEntries::log)
                         // oneDNN's log kernel is a Java loop (see OneDnnEltwise): never a primitive.

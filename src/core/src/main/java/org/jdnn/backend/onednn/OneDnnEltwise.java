@@ -32,11 +32,13 @@ final class OneDnnEltwise {
     }
 
     /**
-     * Registers the eltwise, eltwise_backward, log and log_backward kernels. Three fallbacks, each scanning only for its
-     * own function, never for ReLU's: GELU (erf) at -Inf, where oneDNN's AVX2 kernel gives +Inf (its AVX-512 one, the
+     * Registers the eltwise, eltwise_backward, log and log_backward kernels. Four fallbacks, each scanning only for its
+     * own function: GELU (erf) at -Inf, where oneDNN's AVX2 kernel gives +Inf (its AVX-512 one, the
      * reference and PyTorch NaN, from {@code -Inf * 0}); leaky ReLU's backward at a NaN input, where oneDNN passes the
-     * gradient with slope 1 and PyTorch scales it by the negative slope (NaN > 0 is false); SiLU's backward with a
-     * non-finite gradient. Plain ReLU's backward is no primitive but a select ({@link ReluBackward}).
+     * gradient with slope 1 and PyTorch scales it by the negative slope (NaN > 0 is false); plain ReLU's backward at a
+     * NaN input (oneDNN gives 0, PyTorch the gradient) or with a NaN or infinite gradient where the input is <= 0
+     * (oneDNN: 0 times it, NaN; PyTorch 0); SiLU's backward with a non-finite gradient. ReLU's two scans read the held
+     * layouts in place and cost about one read of each operand on every ReLU backward.
      */
     static void register(OneDnnBackend backend, KernelTable table) {
         OneDnnEltwise kernels = new OneDnnEltwise(backend);
@@ -49,6 +51,11 @@ final class OneDnnEltwise {
                                         + "PyTorch's the negative slope",
                                 (p, in, out) -> p.algorithm() == EltwiseAlgorithm.RELU && p.alpha() != 0
                                         && SpecialValues.anyNaN(in[0])),
+                        Fallback.toReference("ReLU's backward at a NaN input or a NaN/infinite gradient: oneDNN "
+                                        + "multiplies by the derivative, PyTorch's threshold_backward selects",
+                                (p, in, out) -> p.algorithm() == EltwiseAlgorithm.RELU && p.alpha() == 0
+                                        && (SpecialValues.anyNaN(backend, in[0])
+                                        || SpecialValues.anyNonFinite(backend, in[1]))),
                         Fallback.toReference("SiLU's backward with an infinite gradient: oneDNN flushes a tiny "
                                         + "derivative (x = -87: -1e-36) to 0 and gives NaN, PyTorch an infinity",
                                 (p, in, out) -> p.algorithm() == EltwiseAlgorithm.SILU
@@ -117,10 +124,6 @@ final class OneDnnEltwise {
             OneDnnEltwiseLoops.backward(params, src, diffDst, diffSrc);
             return;
         }
-        if (params.algorithm() == EltwiseAlgorithm.RELU && params.alpha() == 0) {
-            reluBackward(src, diffDst, diffSrc);
-            return;
-        }
         // sqrt's backward would write 0 / (2 sqrt 0) = NaN into a blocked layout's padding: it runs on plain memory.
         BlockedCopy heldSrc = params.algorithm() == EltwiseAlgorithm.SQRT ? null : BlockedCopy.acquire(backend, src, null);
         BlockedCopy heldDiff = heldSrc == null ? null : BlockedCopy.acquire(backend, diffDst, heldSrc.format());
@@ -140,36 +143,6 @@ final class OneDnnEltwise {
         Key key = new Key(params.algorithm(), params.alpha(), src.numel(), true, ThreadCount.get(), null);
         backend.execute("eltwise", key, () -> create(key, null),
                 TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc));
-    }
-
-    /** Plain ReLU's backward as a select ({@link ReluBackward}), on the held layout when the input has one. */
-    private void reluBackward(Tensor src, Tensor diffDst, Tensor diffSrc) {
-        BlockedCopy heldSrc = BlockedCopy.acquire(backend, src, null);
-        BlockedCopy heldDiff = heldSrc == null ? null : BlockedCopy.acquire(backend, diffDst, heldSrc.format());
-        if (heldDiff == null) {
-            if (heldSrc != null) {
-                heldSrc.done();
-            }
-            ReluBackward.run(TensorAccess.segment(src), TensorAccess.segment(diffDst), TensorAccess.segment(diffSrc),
-                    src.numel());
-            return;
-        }
-        try {
-            MemorySegment buffer = HostMemory.allocate(heldSrc.bytes());
-            boolean handedOver = false;
-            try {
-                ReluBackward.run(heldSrc.buffer(), heldDiff.buffer(), buffer, heldSrc.bytes() / Float.BYTES);
-                heldSrc.holdLike(diffSrc, buffer, false);
-                handedOver = true;
-            } finally {
-                if (!handedOver) {
-                    HostMemory.release(buffer);
-                }
-            }
-        } finally {
-            heldSrc.done();
-            heldDiff.done();
-        }
     }
 
     /**

@@ -66,10 +66,51 @@ final class SpecialValues {
 
     /** Whether {@code t} holds a NaN or an infinity (a float is either exactly when its exponent bits are all set). */
     static boolean anyNonFinite(Tensor t) {
-        MemorySegment s = TensorAccess.segment(t);
+        return anyNonFinite(TensorAccess.segment(t), t.numel());
+    }
+
+    // ---- ReLU's backward: scans that read a held layout where it is ----
+
+    /** Whether {@code t} holds a NaN, read plain or in its {@link BlockedCopy} (whose zero padding is no NaN). */
+    static boolean anyNaN(OneDnnBackend backend, Tensor t) {
+        BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
+        if (copy == null) {
+            return anyNaN(TensorAccess.segment(t), t.numel());
+        }
+        try {
+            return anyNaN(copy.buffer(), copy.bytes() / Float.BYTES);
+        } finally {
+            copy.done();
+        }
+    }
+
+    /** Whether {@code t} holds a NaN or an infinity, read plain or in its {@link BlockedCopy}. */
+    static boolean anyNonFinite(OneDnnBackend backend, Tensor t) {
+        BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
+        if (copy == null) {
+            return anyNonFinite(TensorAccess.segment(t), t.numel());
+        }
+        try {
+            return anyNonFinite(copy.buffer(), copy.bytes() / Float.BYTES);
+        } finally {
+            copy.done();
+        }
+    }
+
+    /** Branch-free, so that the JIT vectorises it: NaN's magnitude bits exceed +Inf's, so adding 0x007fffff sets the sign. */
+    private static boolean anyNaN(MemorySegment s, long count) {
         int flags = 0;
-        for (long i = 0, n = t.numel(); i < n; i++) {
-            flags |= ~((s.getAtIndex(JAVA_INT, i) & 0x7fffffff) - 0x7f800000); // sign set: exponent all ones
+        for (long i = 0; i < count; i++) {
+            flags |= (s.getAtIndex(JAVA_INT, i) & 0x7fffffff) + 0x007fffff;
+        }
+        return flags < 0;
+    }
+
+    /** Branch-free: the magnitude bits of NaN and the infinities are at least +Inf's. */
+    private static boolean anyNonFinite(MemorySegment s, long count) {
+        int flags = 0;
+        for (long i = 0; i < count; i++) {
+            flags |= ~((s.getAtIndex(JAVA_INT, i) & 0x7fffffff) - 0x7f800000);
         }
         return flags < 0;
     }
