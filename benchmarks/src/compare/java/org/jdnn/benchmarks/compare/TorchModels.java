@@ -1,0 +1,76 @@
+package org.jdnn.benchmarks.compare;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+
+import java.util.List;
+
+/**
+ * The PyTorch side's models as DJL blocks, layer for layer the shapes of the jdnn models (DJL's blocks run
+ * libtorch's operators: linear, conv2d, batch_norm, max_pool2d...). Weights start from DJL's default initialiser;
+ * their values do not change the work a step does.
+ */
+final class TorchModels {
+    private TorchModels() {
+    }
+
+    static Block create(Workload w) {
+        return switch (w.name()) {
+            case "mlp" -> mlp();
+            case "lenet" -> lenet();
+            default -> throw new IllegalArgumentException("--models: no PyTorch definition of '" + w.name() + "'");
+        };
+    }
+
+    /** jdnn's {@code Models.create("mlp")}: 784-256-128-10 with ReLU. */
+    static Block mlp() {
+        return new SequentialBlock()
+                .add(Blocks.batchFlattenBlock(784))
+                .add(linear(256)).add(Activation.reluBlock())
+                .add(linear(128)).add(Activation.reluBlock())
+                .add(linear(10));
+    }
+
+    /** jdnn's {@code Models.create("lenet")}: conv 6@5x5 pad 2, pool, conv 16@5x5, pool, 120, 84, 10 (ReLU). */
+    static Block lenet() {
+        return new SequentialBlock()
+                .add(conv(6, 5, 1, 2, true)).add(Activation.reluBlock()).add(maxPool2())
+                .add(conv(16, 5, 1, 0, true)).add(Activation.reluBlock()).add(maxPool2())
+                .add(Blocks.batchFlattenBlock(400))
+                .add(linear(120)).add(Activation.reluBlock())
+                .add(linear(84)).add(Activation.reluBlock())
+                .add(linear(10));
+    }
+
+    static Block linear(long units) {
+        return Linear.builder().setUnits(units).build();
+    }
+
+    static Block conv(int filters, long kernel, long stride, long padding, boolean bias) {
+        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding)).optBias(bias).build();
+    }
+
+    static Block maxPool2() {
+        return Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2));
+    }
+
+    static Block batchNorm() {
+        return BatchNorm.builder().build();
+    }
+
+    /** The sum of two branches' single outputs. */
+    static Block residual(Block main, Block shortcut) {
+        return new ParallelBlock(outputs -> new NDList(outputs.get(0).singletonOrThrow()
+                .add(outputs.get(1).singletonOrThrow())), List.of(main, shortcut));
+    }
+}
