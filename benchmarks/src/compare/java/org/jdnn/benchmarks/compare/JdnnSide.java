@@ -59,14 +59,13 @@ public final class JdnnSide {
 
     private Result run(int threads) {
         net.train();
-        float first = trainStep();
-        double trainMillis = StepTimer.meanMillis(this::trainStep, workload.timedSteps());
-        float last = trainStep();
-        System.out.printf("jdnn %s: loss %.4f after the first step, %.4f after the last%n", workload.name(), first, last);
+        StepTimer.Timing train = StepTimer.time(this::trainStep, workload.warmupSteps(), workload.timedSteps());
+        System.out.printf("jdnn %s: loss %.4f at the first step, %.4f at the last%n", workload.name(),
+                train.firstValue(), train.lastValue());
         net.eval();
-        double inferMillis = StepTimer.meanMillis(this::inferBatch, workload.timedSteps());
-        return new Result("jdnn", workload.name(), workload.batch(), workload.timedSteps(), trainMillis, inferMillis,
-                ProcessMemory.peakResidentBytes(), threads);
+        StepTimer.Timing infer = StepTimer.time(this::inferBatch, workload.warmupSteps(), workload.timedSteps());
+        return new Result("jdnn", workload.name(), workload.batch(), workload.timedSteps(), train.meanMillis(),
+                infer.meanMillis(), ProcessMemory.peakResidentBytes(), threads);
     }
 
     public static void main(String[] args) throws Exception {

@@ -1,27 +1,37 @@
 package org.jdnn.benchmarks.compare;
 
 /**
- * Times a step the same way on both sides: warm-up steps first (at least {@link #MIN_WARMUP_STEPS} and at least
- * {@link #MIN_WARMUP_NANOS} of them, so the JIT and the native libraries' caches settle), then {@code timedSteps}
- * steps back to back; the result is their mean.
+ * Times a step the same way on both sides: the workload's warm-up steps first, continued until at least
+ * {@link #MIN_WARMUP_NANOS} have passed (so the JIT and the native libraries' caches settle even for a
+ * millisecond step), then the timed steps back to back; the result is their mean.
  */
 public final class StepTimer {
-    static final int MIN_WARMUP_STEPS = 5;
     static final long MIN_WARMUP_NANOS = 5_000_000_000L;
+
+    /** A training step or inference batch; returns the loss (or a logit) so that the work is consumed. */
+    @FunctionalInterface
+    public interface Step {
+        float run();
+    }
+
+    /** Mean milliseconds per timed step, and the values of the first warm-up step and of the last timed step. */
+    public record Timing(double meanMillis, float firstValue, float lastValue) {
+    }
 
     private StepTimer() {
     }
 
-    /** Mean milliseconds per step over {@code timedSteps} steps after the warm-up. */
-    public static double meanMillis(Runnable step, int timedSteps) {
+    public static Timing time(Step step, int warmupSteps, int timedSteps) {
         long warmStart = System.nanoTime();
-        for (int i = 0; i < MIN_WARMUP_STEPS || System.nanoTime() - warmStart < MIN_WARMUP_NANOS; i++) {
+        float first = step.run();
+        for (int i = 1; i < warmupSteps || System.nanoTime() - warmStart < MIN_WARMUP_NANOS; i++) {
             step.run();
         }
+        float last = Float.NaN;
         long start = System.nanoTime();
         for (int i = 0; i < timedSteps; i++) {
-            step.run();
+            last = step.run();
         }
-        return (System.nanoTime() - start) / 1e6 / timedSteps;
+        return new Timing((System.nanoTime() - start) / 1e6 / timedSteps, first, last);
     }
 }

@@ -27,6 +27,7 @@ final class TorchModels {
         return switch (w.name()) {
             case "mlp" -> mlp();
             case "lenet" -> lenet();
+            case "resnet18" -> resnet18(w.classes());
             default -> throw new IllegalArgumentException("--models: no PyTorch definition of '" + w.name() + "'");
         };
     }
@@ -49,6 +50,38 @@ final class TorchModels {
                 .add(linear(120)).add(Activation.reluBlock())
                 .add(linear(84)).add(Activation.reluBlock())
                 .add(linear(10));
+    }
+
+    /**
+     * ResNet-18 with the CIFAR stem, as jdnn's {@code Models.resnet18}: a 3x3 stride-1 convolution (64, no bias),
+     * batch norm and ReLU, no max pooling; four stages of two basic blocks (64, 128, 256, 512 channels; the first
+     * block of stages 2 to 4 has stride 2 and a 1x1 convolution + batch norm shortcut); global average pooling and
+     * a fully connected layer.
+     */
+    static Block resnet18(int classes) {
+        SequentialBlock net = new SequentialBlock()
+                .add(conv(64, 3, 1, 1, false)).add(batchNorm()).add(Activation.reluBlock());
+        int in = 64;
+        for (int stage = 0; stage < 4; stage++) {
+            int width = 64 << stage;
+            for (int b = 0; b < 2; b++) {
+                int stride = b == 0 && stage > 0 ? 2 : 1;
+                net.add(basicBlock(b == 0 ? in : width, width, stride));
+            }
+            in = width;
+        }
+        return net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock(512)).add(linear(classes));
+    }
+
+    /** relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), as jdnn's {@code BasicBlock}. */
+    static Block basicBlock(int in, int out, int stride) {
+        Block main = new SequentialBlock()
+                .add(conv(out, 3, stride, 1, false)).add(batchNorm()).add(Activation.reluBlock())
+                .add(conv(out, 3, 1, 1, false)).add(batchNorm());
+        Block shortcut = stride != 1 || in != out
+                ? new SequentialBlock().add(conv(out, 1, stride, 0, false)).add(batchNorm())
+                : Blocks.identityBlock();
+        return new SequentialBlock().add(residual(main, shortcut)).add(Activation.reluBlock());
     }
 
     static Block linear(long units) {
