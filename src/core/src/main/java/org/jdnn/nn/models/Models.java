@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The models the {@code train} command offers, for 1x28x28 images and 10 classes.
+ * The models the {@code train} command offers, for one-channel images and 10 classes: mlp, lenet and cnn take 28x28
+ * (Fashion-MNIST as it comes), resnet18 takes 32x32 (Fashion-MNIST padded, see {@link #inputShape}). Also the small
+ * U-Net of the benchmarks ({@link #unet}), which the {@code train} command does not offer (it segments, it does not
+ * classify).
  *
  * <p>In the models without batch norm (mlp, lenet) every convolution and fully connected layer starts from He
  * initialisation (kaiming normal, fan-in, ReLU gain; zero biases), as these are ReLU networks, rather than the
@@ -28,7 +31,7 @@ import java.util.SplittableRandom;
  * accuracy: PyTorch's default 87.91 / 87.42 % (seeds 42 / 1), He 88.57 / 87.46 / 88.69 % (seeds 42 / 1 / 2).
  */
 public final class Models {
-    public static final List<String> NAMES = List.of("mlp", "lenet", "cnn");
+    public static final List<String> NAMES = List.of("mlp", "lenet", "cnn", "resnet18");
 
     private Models() {
     }
@@ -40,8 +43,38 @@ public final class Models {
             case "mlp" -> mlp(random);
             case "lenet" -> lenet(random);
             case "cnn" -> cnn(random, seed);
-            default -> throw new IllegalArgumentException("model: unknown '" + name + "', expected one of " + NAMES);
+            case "resnet18" -> resnet18(1, 10, seed);
+            default -> throw unknown(name);
         };
+    }
+
+    /**
+     * The shape (C, H, W) of one input sample of the model {@code name}: {1, 28, 28} for mlp, lenet and cnn,
+     * {1, 32, 32} for resnet18, whose CIFAR stem and three stride-2 stages are laid out for 32x32 (4x4 at the end).
+     */
+    public static long[] inputShape(String name) {
+        return switch (name) {
+            case "mlp", "lenet", "cnn" -> new long[] {1, 28, 28};
+            case "resnet18" -> new long[] {1, 32, 32};
+            default -> throw unknown(name);
+        };
+    }
+
+    /** ResNet-18 with the CIFAR stem (3x3 stride-1 convolution, no max pooling), for 32x32 images. */
+    public static Module resnet18(long inChannels, long numClasses, long seed) {
+        return ResNet.resnet18(inChannels, numClasses, ResNet.Stem.CIFAR, seed);
+    }
+
+    /**
+     * The small U-Net for 64x64 images: base width 16 and depth 3 (16, 32, 64 channels down, 128 at the bottom at
+     * 8x8), transposed-convolution upsampling as in the original U-Net.
+     */
+    public static Module unet(long inChannels, long numClasses, long seed) {
+        return new UNet(inChannels, numClasses, 16, 3, UNet.Upsampling.TRANSPOSED_CONV, seed);
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("model: unknown '" + name + "', expected one of " + NAMES);
     }
 
     /** 784-256-128-10 with ReLU. */

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,5 +136,124 @@ class ModelsTest {
             assertLearns("unet", train(model, x, out -> Losses.binaryCrossEntropyWithLogits(out, target), 6, 1e-2));
             assertThrows(IllegalArgumentException.class, () -> model.forward(Tensor.randn(15, 1, 3, 6, 8)));
         }
+    }
+
+    @Test
+    void resnet18WithTheCifarStemHasTorchvisionsCountLessTheImageNetStem() {
+        try (Module model = Models.resnet18(1, 10, 3)) {
+            // conv1 3x3x1x64 = 576, bn1 128;
+            // layer1 2 x (2 x 64*64*9 + 2 x 128) = 147,968;
+            // layer2 (64*128*9 + 128*128*9 + 2 x 256 + downsample 64*128 + 256) + (2 x 128*128*9 + 2 x 256) = 525,568;
+            // layer3 (128*256*9 + 256*256*9 + 2 x 512 + 128*256 + 512) + (2 x 256*256*9 + 2 x 512) = 2,099,712;
+            // layer4 (256*512*9 + 512*512*9 + 2 x 1024 + 256*512 + 1024) + (2 x 512*512*9 + 2 x 1024) = 8,393,728;
+            // fc 512*10 + 10 = 5,130. In all 11,172,810: torchvision's 11,181,642 with 10 classes, less its 7x7x3x64
+            // stem (9,408), plus the 576 of this one.
+            assertEquals(11_172_810, model.numParameters(), "resnet18(1, 10) with the CIFAR stem");
+            assertEquals(Shape.of(64, 1, 3, 3), model.namedParameters().get("conv1.weight").shape(), "conv1.weight");
+            assertFalse(model.namedChildren().containsKey("maxpool"),
+                    "the CIFAR stem has no max pooling, children " + model.namedChildren().keySet());
+            assertEquals(List.of("conv1", "bn1", "relu", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"),
+                    List.copyOf(model.namedChildren().keySet()), "torchvision's child names");
+        }
+    }
+
+    @Test
+    void resnet18WithTheCifarStemClassifies32And64PixelImages() {
+        try (Module model = Models.create("resnet18", 4); Scope scope = Scope.open()) {
+            assertEquals(Shape.of(2, 10), model.forward(Tensor.randn(5, 2, 1, 32, 32)).shape(), "32x32 input");
+            assertEquals(Shape.of(3, 10), model.forward(Tensor.randn(6, 3, 1, 64, 64)).shape(), "64x64 input");
+            assertArrayEquals(new long[] {1, 32, 32}, Models.inputShape("resnet18"), "resnet18 input shape");
+        }
+    }
+
+    @Test
+    void theOldConstructorsMeanThreeChannelsAndTheImageNetStem() {
+        try (ResNet old = ResNet.resnet18(10, 7); ResNet explicit = ResNet.resnet18(3, 10, ResNet.Stem.IMAGENET, 7);
+             Scope scope = Scope.open()) {
+            assertEquals(old.namedParameters().keySet(), explicit.namedParameters().keySet(), "parameter names");
+            assertTrue(explicit.namedChildren().containsKey("maxpool"), "the ImageNet stem pools");
+            for (String name : List.of("conv1.weight", "layer2.0.downsample.0.weight", "fc.weight", "fc.bias")) {
+                assertArrayEquals(old.namedParameters().get(name).toFloatArray(),
+                        explicit.namedParameters().get(name).toFloatArray(), name + " drawn alike from seed 7");
+            }
+            Tensor x = Tensor.randn(8, 2, 3, 32, 32);
+            assertEquals(Shape.of(2, 10), explicit.forward(x).shape(), "ImageNet stem at 32x32");
+        }
+    }
+
+    @Test
+    void inputShapesOfTheTrainModels() {
+        for (String name : List.of("mlp", "lenet", "cnn")) {
+            assertArrayEquals(new long[] {1, 28, 28}, Models.inputShape(name), name);
+        }
+        assertEquals(List.of("mlp", "lenet", "cnn", "resnet18"), Models.NAMES);
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        assertMessage("stem", () -> ResNet.resnet18(1, 10, null, 1));
+        assertMessage("inChannels must be >= 1, got 0", () -> ResNet.resnet18(0, 10, ResNet.Stem.CIFAR, 1));
+        assertMessage("numClasses must be >= 1, got 0", () -> ResNet.resnet18(1, 0, ResNet.Stem.CIFAR, 1));
+        assertMessage("upsampling", () -> new UNet(1, 2, 4, 2, null, 1));
+        assertMessage("depth must be in [1, 8], got 0", () -> new UNet(1, 2, 4, 0, UNet.Upsampling.TRANSPOSED_CONV, 1));
+        assertMessage("model: unknown 'vgg'", () -> Models.inputShape("vgg"));
+        assertMessage("model: unknown 'unet'", () -> Models.create("unet", 1));
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' should name " + expected);
+    }
+
+    @Test
+    void smallUnetWithTransposedConvolutionsSegments64PixelImagesAndEveryParameterLearns() {
+        try (Module model = Models.unet(1, 3, 9); Scope scope = Scope.open()) {
+            assertTrue(model.namedChildren().keySet().containsAll(List.of("upconv0", "upconv1", "upconv2")),
+                    "children " + model.namedChildren().keySet());
+            assertFalse(model.namedChildren().containsKey("upsample"), "no bilinear upsampling");
+            assertEquals(Shape.of(32, 16, 2, 2), model.namedParameters().get("upconv0.weight").shape(),
+                    "upconv0 halves 32 channels to 16");
+            Tensor x = Tensor.randn(10, 2, 1, 64, 64);
+            Tensor logits = model.forward(x);
+            assertEquals(Shape.of(2, 3, 64, 64), logits.shape(), "per-pixel logits");
+            Losses.mseLoss(logits, Tensor.randn(11, 2, 3, 64, 64)).backward();
+            for (var p : model.namedParameters().entrySet()) {
+                Tensor grad = p.getValue().grad();
+                assertNotNull(grad, p.getKey() + " has no gradient");
+                float size = grad.abs().sum().item();
+                assertTrue(size > 0 && Float.isFinite(size), p.getKey() + " gradient |g| sum " + size);
+            }
+        }
+    }
+
+    @Test
+    void unetWithTransposedConvolutionsTrainsAndItsGradientsCheck() {
+        try (Scope scope = Scope.open()) {
+            // Every element of a one-level U-Net (the sampled check of a deeper one drowns in float32 rounding: the
+            // inner transposed convolution's gradients are ~1e-4), on the reference, and oneDNN against it. A step of
+            // 1e-4: a bias moves every pixel of its channel, and 1e-3 already carries some across a ReLU's kink.
+            UNet tiny = new UNet(2, 1, 2, 1, UNet.Upsampling.TRANSPOSED_CONV, 19);
+            tiny.eval();
+            ModuleGradientCheck.check("unet transposed", tiny, Tensor.randn(20, 2, 2, 6, 6), 22, 1e-4, 2e-2, 1e-3,
+                    "conv2d", "conv_transpose2d", "batchnorm", "concat", "pool2d");
+        }
+        try (UNet model = new UNet(3, 1, 4, 2, UNet.Upsampling.TRANSPOSED_CONV, 16); Scope scope = Scope.open()) {
+            Tensor x = Tensor.randn(17, 2, 3, 8, 8);
+            assertEquals(Shape.of(2, 1, 8, 8), model.forward(x).shape());
+            Tensor target = Tensor.of(positiveMask(x.toFloatArray(), 2, 3, 64), 2, 1, 8, 8);
+            assertLearns("unet transposed",
+                    train(model, x, out -> Losses.binaryCrossEntropyWithLogits(out, target), 6, 1e-2));
+        }
+    }
+
+    /** Per-pixel targets of (n, channels, pixels) values: 1 where the first channel is positive. */
+    private static float[] positiveMask(float[] values, int n, int channels, int pixels) {
+        float[] mask = new float[n * pixels];
+        for (int s = 0; s < n; s++) {
+            for (int i = 0; i < pixels; i++) {
+                mask[s * pixels + i] = values[s * channels * pixels + i] > 0 ? 1 : 0;
+            }
+        }
+        return mask;
     }
 }
