@@ -11,6 +11,8 @@ final class JdnnModels {
     static Module create(Workload w) {
         return switch (w.name()) {
             case "mlp", "lenet" -> Models.create(w.name(), Workload.SEED);
+            case "resnet18" -> Models.resnet18(w.channels(), w.classes(), Workload.SEED);
+            case "unet" -> Models.unet(w.channels(), w.classes(), Workload.SEED);
             default -> throw new IllegalArgumentException("--models: no jdnn definition of '" + w.name() + "'");
         };
     }

@@ -58,6 +58,8 @@ public final class JdnnSide {
     }
 
     private Result run(int threads) {
+        long parameters = net.parameters().stream().mapToLong(Tensor::numel).sum();
+        System.out.printf("jdnn %s: %,d parameters%n", workload.name(), parameters);
         net.train();
         StepTimer.Timing train = StepTimer.time(this::trainStep, workload.warmupSteps(), workload.timedSteps());
         System.out.printf("jdnn %s: loss %.4f at the first step, %.4f at the last%n", workload.name(),
@@ -73,5 +75,7 @@ public final class JdnnSide {
         Jdnn.setNumThreads(options.threads());
         System.out.println(Jdnn.info().toString().lines().limit(2).reduce((a, b) -> a + "; " + b).orElse(""));
         options.write(new JdnnSide(options.workload()).run(options.threads()));
+        // A kernel that oneDNN handed to the reference backend would make the comparison meaningless: say so.
+        Jdnn.info().fallbacks().forEach(f -> System.out.println("jdnn fallback taken: " + f));
     }
 }

@@ -1,5 +1,6 @@
 package org.jdnn.benchmarks.compare;
 
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -28,6 +29,7 @@ final class TorchModels {
             case "mlp" -> mlp();
             case "lenet" -> lenet();
             case "resnet18" -> resnet18(w.classes());
+            case "unet" -> unet(w.classes());
             default -> throw new IllegalArgumentException("--models: no PyTorch definition of '" + w.name() + "'");
         };
     }
@@ -82,6 +84,35 @@ final class TorchModels {
                 ? new SequentialBlock().add(conv(out, 1, stride, 0, false)).add(batchNorm())
                 : Blocks.identityBlock();
         return new SequentialBlock().add(residual(main, shortcut)).add(Activation.reluBlock());
+    }
+
+    /** jdnn's {@code Models.unet}: base width 16, depth 3, transposed-convolution upsampling. */
+    static Block unet(int classes) {
+        return new SequentialBlock().add(unetLevel(0, 3, 16)).add(conv(classes, 1, 1, 0, true));
+    }
+
+    /**
+     * Level {@code d} of the U-Net and everything below it: the double convolution down (width {@code base * 2^d}),
+     * then the concatenation of [2x2 max pooling, the next level (or the bottom double convolution), 2x2 stride-2
+     * transposed convolution back to the width ({@link UpConv2x2})] with the level's own output (jdnn's order: upsampled first, skip
+     * second), then the double convolution up from twice the width.
+     */
+    static Block unetLevel(int d, int depth, int base) {
+        int width = base << d;
+        Block inner = d + 1 < depth ? unetLevel(d + 1, depth, base) : doubleConv(base << depth);
+        Block deeper = new SequentialBlock().add(maxPool2()).add(inner)
+                .add(new UpConv2x2(2L * width, width));
+        Block skip = new ParallelBlock(outputs -> new NDList(NDArrays.concat(
+                new NDList(outputs.get(0).singletonOrThrow(), outputs.get(1).singletonOrThrow()), 1)),
+                List.of(deeper, Blocks.identityBlock()));
+        return new SequentialBlock().add(doubleConv(width)).add(skip).add(doubleConv(width));
+    }
+
+    /** Twice (3x3 convolution with padding 1, no bias, batch norm, ReLU), as jdnn's U-Net. */
+    static Block doubleConv(int width) {
+        return new SequentialBlock()
+                .add(conv(width, 3, 1, 1, false)).add(batchNorm()).add(Activation.reluBlock())
+                .add(conv(width, 3, 1, 1, false)).add(batchNorm()).add(Activation.reluBlock());
     }
 
     static Block linear(long units) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -85,6 +86,10 @@ public final class TorchSide {
     }
 
     private Result run(int threads) {
+        // Trainable ones only: DJL counts batch norm's running statistics as parameters, jdnn as buffers.
+        long parameters = model.getBlock().getParameters().values().stream()
+                .filter(Parameter::requiresGradient).mapToLong(p -> p.getArray().size()).sum();
+        System.out.printf("pytorch %s: %,d parameters%n", workload.name(), parameters);
         StepTimer.Timing train = StepTimer.time(this::trainStep, workload.warmupSteps(), workload.timedSteps());
         System.out.printf("pytorch %s: loss %.4f at the first step, %.4f at the last%n", workload.name(),
                 train.firstValue(), train.lastValue());
