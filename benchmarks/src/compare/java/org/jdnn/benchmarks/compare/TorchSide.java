@@ -22,6 +22,7 @@ import ai.djl.training.tracker.Tracker;
  * sets OMP_NUM_THREADS). A training step: forward in a gradient collector, mean cross-entropy, backward, the
  * loss's value, Adam step; an inference batch: the forward in eval mode (no gradient recording), reading one logit.
  * The step's temporaries live in a sub-manager closed after each step, as DJL's own training loop does with a batch.
+ * The weights start from DJL's default initialisers, seeded.
  */
 public final class TorchSide {
     private final Workload workload;
@@ -105,6 +106,8 @@ public final class TorchSide {
         System.setProperty("ai.djl.pytorch.num_threads", threads);
         System.setProperty("ai.djl.pytorch.num_interop_threads", threads);
         Engine engine = Engine.getEngine("PyTorch");
+        // Seeds libtorch's generator, which DJL's initialisers draw from: the same weights on every run.
+        engine.setRandomSeed((int) Workload.SEED);
         System.out.println("PyTorch " + engine.getVersion() + " through DJL " + Engine.getDjlVersion()
                 + ", intra-op threads " + JniUtils.getNumThreads() + ", inter-op threads " + JniUtils.getNumInteropThreads());
         TorchSide side = new TorchSide(options.workload());
