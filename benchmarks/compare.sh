@@ -3,8 +3,8 @@
 # and optimizer, with the same thread count (benchmarks/README.md, "jdnn against PyTorch"):
 #   benchmarks/compare.sh [--threads N] [--models mlp,lenet,resnet18,unet] [--steps S] [--repeat R]
 # --threads: native threads on both sides (default: the cores, nproc); --models: which, comma-separated (default
-# all four); --steps: timed steps per model (default per model: mlp 100, lenet 50, unet 20, resnet18 10);
-# --repeat: run every model R times on each side, the table takes each side's fastest run (default 1).
+# all four); --steps: timed steps per model (default per model: mlp 100, lenet 50, unet 20, resnet18 5);
+# --repeat: run every model R times on each side; each time in the table is the best of the R runs (default 1).
 # Builds benchmarks/ with the Maven profile `compare` (DJL and libtorch from Maven Central, downloaded on the first
 # build), then for each model runs a jdnn JVM and a PyTorch JVM one after the other. Results: the table on stdout,
 # the raw lines in benchmarks/results/compare-<UTC timestamp>.tsv.
