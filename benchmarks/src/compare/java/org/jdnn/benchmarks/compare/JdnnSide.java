@@ -1,0 +1,81 @@
+package org.jdnn.benchmarks.compare;
+
+import org.jdnn.Jdnn;
+import org.jdnn.autograd.Autograd;
+import org.jdnn.backend.Backend;
+import org.jdnn.backend.Backends;
+import org.jdnn.loss.Losses;
+import org.jdnn.nn.Module;
+import org.jdnn.ops.AdamParams;
+import org.jdnn.optim.Adam;
+import org.jdnn.optim.Optimizer;
+import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Tensor;
+
+/**
+ * The jdnn side of the comparison: one workload on oneDNN with {@code --threads} native threads. A training step
+ * is what {@code Trainer.trainEpoch} runs (forward, mean cross-entropy, the loss's value, zero grad, backward, Adam
+ * step, inside a {@link Scope}); an inference batch is the forward in eval mode under no-grad, reading one logit.
+ */
+public final class JdnnSide {
+    private final Workload workload;
+    private final Backend onednn = Backends.get(Backends.ONEDNN);
+    private final Module net;
+    private final Optimizer optimizer;
+    private final Tensor images;
+    private final Tensor labels;
+
+    private JdnnSide(Workload w) {
+        this.workload = w;
+        SeededData data = SeededData.of(w);
+        net = JdnnModels.create(w);
+        optimizer = new Adam(net.parameters(), AdamParams.adam(Workload.LEARNING_RATE));
+        images = Tensor.of(data.images(), w.batch(), w.channels(), w.size(), w.size());
+        labels = w.perPixel() ? Tensor.ofLongs(data.labels(), w.batch(), w.size(), w.size())
+                : Tensor.ofLongs(data.labels(), w.batch());
+    }
+
+    private float trainStep() {
+        return Backends.with(onednn, () -> {
+            try (Scope scope = Scope.open()) {
+                Tensor loss = Losses.crossEntropy(net.forward(images), labels);
+                float value = loss.item();
+                optimizer.zeroGrad();
+                loss.backward();
+                optimizer.step();
+                return value;
+            }
+        });
+    }
+
+    private float inferBatch() {
+        return Backends.with(onednn, () -> {
+            try (Autograd.NoGrad noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
+                Tensor logits = net.forward(images);
+                return logits.get(new long[logits.rank()]);
+            }
+        });
+    }
+
+    private Result run(int threads) {
+        long parameters = net.parameters().stream().mapToLong(Tensor::numel).sum();
+        System.out.printf("jdnn %s: %,d parameters%n", workload.name(), parameters);
+        net.train();
+        StepTimer.Timing train = StepTimer.time(this::trainStep, workload.warmupSteps(), workload.timedSteps());
+        System.out.printf("jdnn %s: loss %.4f at the first step, %.4f at the last%n", workload.name(),
+                train.firstValue(), train.lastValue());
+        net.eval();
+        StepTimer.Timing infer = StepTimer.time(this::inferBatch, workload.warmupSteps(), workload.timedSteps());
+        return new Result("jdnn", workload.name(), workload.batch(), workload.timedSteps(), train.meanMillis(),
+                infer.meanMillis(), ProcessMemory.peakResidentBytes(), threads);
+    }
+
+    public static void main(String[] args) throws Exception {
+        SideOptions options = SideOptions.parse(args);
+        Jdnn.setNumThreads(options.threads());
+        System.out.println(Jdnn.info().toString().lines().limit(2).reduce((a, b) -> a + "; " + b).orElse(""));
+        options.write(new JdnnSide(options.workload()).run(options.threads()));
+        // A kernel that oneDNN handed to the reference backend would make the comparison meaningless: say so.
+        Jdnn.info().fallbacks().forEach(f -> System.out.println("jdnn fallback taken: " + f));
+    }
+}
