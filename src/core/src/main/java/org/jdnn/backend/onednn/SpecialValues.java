@@ -29,16 +29,29 @@ final class SpecialValues {
     }
 
     /**
-     * Whether {@code t} holds -Inf, read where its elements are: plain, or in a {@link BlockedCopy} (whose zero padding
-     * is no -Inf), so that the check leaves a held layout for the primitive that runs next.
+     * Whether {@code t} holds -Inf, read where its elements are (see {@link #whereHeld}), so that the check leaves a
+     * held layout for the primitive that runs next.
      */
     static boolean anyNegativeInfinity(OneDnnBackend backend, Tensor t) {
+        return whereHeld(backend, t, SpecialValues::anyNegativeInfinity);
+    }
+
+    /** A scan of {@code count} floats. */
+    private interface Scan {
+        boolean any(MemorySegment s, long count);
+    }
+
+    /**
+     * {@code scan} over {@code t}'s elements where they are: plain, or in its {@link BlockedCopy}, whose zero padding
+     * is none of the values these scans look for.
+     */
+    private static boolean whereHeld(OneDnnBackend backend, Tensor t, Scan scan) {
         BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
         if (copy == null) {
-            return anyNegativeInfinity(TensorAccess.segment(t), t.numel());
+            return scan.any(TensorAccess.segment(t), t.numel());
         }
         try {
-            return anyNegativeInfinity(copy.buffer(), copy.bytes() / Float.BYTES);
+            return scan.any(copy.buffer(), copy.bytes() / Float.BYTES);
         } finally {
             copy.done();
         }
@@ -71,30 +84,14 @@ final class SpecialValues {
 
     // ---- ReLU's backward: scans that read a held layout where it is ----
 
-    /** Whether {@code t} holds a NaN, read plain or in its {@link BlockedCopy} (whose zero padding is no NaN). */
+    /** Whether {@code t} holds a NaN, read where its elements are (see {@link #whereHeld}). */
     static boolean anyNaN(OneDnnBackend backend, Tensor t) {
-        BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
-        if (copy == null) {
-            return anyNaN(TensorAccess.segment(t), t.numel());
-        }
-        try {
-            return anyNaN(copy.buffer(), copy.bytes() / Float.BYTES);
-        } finally {
-            copy.done();
-        }
+        return whereHeld(backend, t, SpecialValues::anyNaN);
     }
 
-    /** Whether {@code t} holds a NaN or an infinity, read plain or in its {@link BlockedCopy}. */
+    /** Whether {@code t} holds a NaN or an infinity, read where its elements are (see {@link #whereHeld}). */
     static boolean anyNonFinite(OneDnnBackend backend, Tensor t) {
-        BlockedCopy copy = BlockedCopy.acquire(backend, t, null);
-        if (copy == null) {
-            return anyNonFinite(TensorAccess.segment(t), t.numel());
-        }
-        try {
-            return anyNonFinite(copy.buffer(), copy.bytes() / Float.BYTES);
-        } finally {
-            copy.done();
-        }
+        return whereHeld(backend, t, SpecialValues::anyNonFinite);
     }
 
     /** Branch-free, so that the JIT vectorises it: NaN's magnitude bits exceed +Inf's, so adding 0x007fffff sets the sign. */
