@@ -7,7 +7,7 @@ package org.jdnn.ops;
  * Transposed convolution reuses these through {@link ConvTranspose2dParams}.
  */
 public record Conv2dParams(long strideH, long strideW, long padTop, long padBottom, long padLeft, long padRight,
-                           long dilationH, long dilationW, long groups) {
+                           long dilationH, long dilationW, long groups, Precision precision) {
     /**
      * Bound on every parameter, so the shape arithmetic on them cannot overflow a long and oneDNN is never handed
      * sizes it would mis-handle (a stride of 2^63 - 1 used to reach it).
@@ -18,6 +18,7 @@ public record Conv2dParams(long strideH, long strideW, long padTop, long padBott
     public static final Conv2dParams DEFAULT = of(1, 0);
 
     public Conv2dParams {
+        Axes.requireNonNull("conv2d", "precision", precision);
         positive("stride", strideH, strideW);
         positive("dilation", dilationH, dilationW);
         positive("groups", groups);
@@ -27,6 +28,12 @@ public record Conv2dParams(long strideH, long strideW, long padTop, long padBott
                         + " bottom " + padBottom + " left " + padLeft + " right " + padRight);
             }
         }
+    }
+
+    /** Float32 arithmetic (the precision most code means). */
+    public Conv2dParams(long strideH, long strideW, long padTop, long padBottom, long padLeft, long padRight,
+                        long dilationH, long dilationW, long groups) {
+        this(strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups, Precision.FP32);
     }
 
     private static void positive(String name, long... values) {
@@ -49,16 +56,22 @@ public record Conv2dParams(long strideH, long strideW, long padTop, long padBott
 
     /** These parameters with {@code groups} groups. */
     public Conv2dParams withGroups(long groups) {
-        return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups);
+        return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups, precision);
     }
 
     /** These parameters with the same dilation in both directions. */
     public Conv2dParams withDilation(long dilation) {
-        return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilation, dilation, groups);
+        return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilation, dilation, groups, precision);
     }
 
     /** These parameters with per-side padding. */
     public Conv2dParams withPadding(long top, long bottom, long left, long right) {
-        return new Conv2dParams(strideH, strideW, top, bottom, left, right, dilationH, dilationW, groups);
+        return new Conv2dParams(strideH, strideW, top, bottom, left, right, dilationH, dilationW, groups, precision);
+    }
+
+    /** These parameters run in {@code precision}. */
+    public Conv2dParams withPrecision(Precision precision) {
+        return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups,
+                precision);
     }
 }

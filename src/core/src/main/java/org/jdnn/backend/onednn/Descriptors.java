@@ -23,9 +23,14 @@ final class Descriptors implements AutoCloseable {
 
     /** A float32 memory descriptor with explicit strides (elements). */
     MemorySegment strided(long[] dims, long[] strides) {
+        return strided(dims, strides, dnnl_h.dnnl_f32());
+    }
+
+    /** A memory descriptor of {@code dataType} (dnnl_f32, dnnl_bf16, ...) with explicit strides (elements). */
+    MemorySegment strided(long[] dims, long[] strides, int dataType) {
         MemorySegment out = arena.allocate(ADDRESS);
         Dnnl.check(dnnl_h.dnnl_memory_desc_create_with_strides(out, dims.length, arena.allocateFrom(JAVA_LONG, dims),
-                dnnl_h.dnnl_f32(), arena.allocateFrom(JAVA_LONG, strides)), "dnnl_memory_desc_create_with_strides");
+                dataType, arena.allocateFrom(JAVA_LONG, strides)), "dnnl_memory_desc_create_with_strides");
         MemorySegment md = out.get(ADDRESS, 0);
         memoryDescs.add(md);
         return md;
