@@ -38,13 +38,18 @@ final class Descriptors implements AutoCloseable {
 
     /** A dense row-major float32 memory descriptor. */
     MemorySegment plain(long... dims) {
+        return plainOf(dnnl_h.dnnl_f32(), dims);
+    }
+
+    /** A dense row-major memory descriptor of {@code dataType} (dnnl_f32, dnnl_bf16, ...). */
+    MemorySegment plainOf(int dataType, long... dims) {
         long[] strides = new long[dims.length];
         long stride = 1;
         for (int i = dims.length - 1; i >= 0; i--) {
             strides[i] = stride;
             stride *= Math.max(dims[i], 1);
         }
-        return strided(dims, strides);
+        return strided(dims, strides, dataType);
     }
 
     /** A float32 memory descriptor in a oneDNN format tag (e.g. dnnl_nChw8c, or dnnl_format_tag_any: the primitive picks). */

@@ -170,8 +170,7 @@ final class OneDnnConvolution {
      * the caller's plain layout: a one-channel NCHW image is already NHWC, which the jit kernel takes as it is.
      */
     static boolean imagePlain(Key k) {
-        // bf16 reads even a one-channel image through a reorder (into bf16), so it lets oneDNN choose that layout too.
-        return !k.bf16() && k.blocked() && k.pass() == Pass.BACKWARD_WEIGHTS && (k.transposed() ? k.dstC() : k.srcC()) == 1;
+        return k.blocked() && k.pass() == Pass.BACKWARD_WEIGHTS && (k.transposed() ? k.dstC() : k.srcC()) == 1;
     }
 
     /**
@@ -323,16 +322,20 @@ final class OneDnnConvolution {
             MemorySegment bias = k.bias() ? d.plain(k.dstC()) : MemorySegment.NULL;
             // Blocked: the primitive picks src / weights / dst layouts; the plain ones stay the user's, reordered.
             boolean imagePlain = imagePlain(k);
-            MemorySegment src = k.blocked() && !(imagePlain && !k.transposed()) ? any.like(userSrc, k.srcType()) : userSrc;
-            MemorySegment dst = k.blocked() && !(imagePlain && k.transposed()) ? any.like(userDst, k.dstType()) : userDst;
+            // A plain image in bf16 is the same dense layout in bf16, its float32 tensor reordered (converted) in.
+            MemorySegment plainSrc = k.bf16() ? d.plainOf(k.srcType(), k.n(), k.srcC(), k.srcH(), k.srcW()) : userSrc;
+            MemorySegment plainDst = k.bf16() ? d.plainOf(k.dstType(), k.n(), k.dstC(), k.dstH(), k.dstW()) : userDst;
+            MemorySegment src = k.blocked() && !(imagePlain && !k.transposed()) ? any.like(userSrc, k.srcType()) : plainSrc;
+            MemorySegment dst = k.blocked() && !(imagePlain && k.transposed()) ? any.like(userDst, k.dstType()) : plainDst;
             MemorySegment weights = k.blocked() ? any.like(userWeights, k.weightsType()) : userWeights;
             // The forward descriptor a backward pass is created from describes a forward run in the same arithmetic:
             // in bf16 that is bf16 src, weights and dst (oneDNN has no forward with a float32 src and bf16 weights).
             boolean bf16Hint = k.bf16() && k.pass() != Pass.FORWARD;
             int bf16 = dnnl_h.dnnl_bf16();
-            MemorySegment hintSrc = bf16Hint ? any.like(userSrc, bf16) : src;
-            MemorySegment hintWeights = bf16Hint ? any.like(userWeights, bf16) : weights;
-            MemorySegment hintDst = bf16Hint ? any.like(userDst, bf16) : dst;
+            // The arguments the pass reads are bf16 already (a plain image stays plain); those it writes are float32.
+            MemorySegment hintSrc = bf16Hint && k.srcType() != bf16 ? any.like(userSrc, bf16) : src;
+            MemorySegment hintWeights = bf16Hint && k.weightsType() != bf16 ? any.like(userWeights, bf16) : weights;
+            MemorySegment hintDst = bf16Hint && k.dstType() != bf16 ? any.like(userDst, bf16) : dst;
             MemorySegment strides = arena.allocateFrom(JAVA_LONG, k.strideH(), k.strideW());
             MemorySegment dilates = arena.allocateFrom(JAVA_LONG, k.dilateH(), k.dilateW());
             MemorySegment padL = arena.allocateFrom(JAVA_LONG, k.padT(), k.padL());
