@@ -3,6 +3,7 @@ package org.jdnn.cli;
 import org.jdnn.backend.Backends;
 import org.jdnn.train.Evaluation;
 import org.jdnn.train.checkpoint.Checkpoint;
+import org.jdnn.train.report.History;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -20,7 +22,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * {@code train --precision bf16}: LeNet trained one epoch on 1,200 synthetic Fashion-MNIST-like images reaches the
  * float32 run's test accuracy within 3 points (300 test images: one image is a third of a point, and the two runs'
- * weights part ways after the first step), and its checkpoint holds float32 weights.
+ * weights part ways after the first step) with a training loss that differs from fp32's (so bf16 was in effect) by
+ * under 5%, and its checkpoint holds float32 weights.
  */
 class Bf16TrainingTest {
     private static Evaluation train(Path data, Path out, String precision, PrintStream log) throws Exception {
@@ -39,13 +42,18 @@ class Bf16TrainingTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Evaluation bf16 = train(data, dir.resolve("bf16"), "bf16", new PrintStream(log, true, StandardCharsets.UTF_8));
 
-        System.out.printf("lenet, 1 epoch, 1100 synthetic images: test accuracy fp32 %.4f, bf16 %.4f%n",
-                fp32.accuracy(), bf16.accuracy());
         String printed = log.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("precision: bf16 convolutions and matmuls"), printed);
         assertTrue(fp32.accuracy() > 0.6, "fp32 test accuracy " + fp32.accuracy());
         assertEquals(fp32.accuracy(), bf16.accuracy(), 0.03, "bf16 test accuracy " + bf16.accuracy() + " vs fp32 "
                 + fp32.accuracy());
+        // bf16 really ran: the training losses differ, by far less than they fell.
+        double lossFp32 = History.readJson(dir.resolve("fp32").resolve("metrics.json")).last().trainLoss();
+        double lossBf16 = History.readJson(dir.resolve("bf16").resolve("metrics.json")).last().trainLoss();
+        System.out.printf("lenet, 1 epoch, 1100 synthetic images: test accuracy fp32 %.4f, bf16 %.4f; training loss"
+                + " fp32 %.5f, bf16 %.5f%n", fp32.accuracy(), bf16.accuracy(), lossFp32, lossBf16);
+        assertNotEquals(lossFp32, lossBf16, "bf16 and fp32 training losses are identical: was bf16 in effect?");
+        assertEquals(lossFp32, lossBf16, 0.05 * lossFp32, "training loss bf16 " + lossBf16 + " vs fp32 " + lossFp32);
         Path checkpoint = Checkpoint.latest(dir.resolve("bf16"));
         String header = java.nio.file.Files.readString(checkpoint.resolve("model.safetensors"),
                 StandardCharsets.ISO_8859_1).substring(0, 400);
