@@ -4,7 +4,8 @@ package org.jdnn.ops;
  * Parameters of a 2-D convolution, PyTorch's meaning: stride, zero padding per side (top, bottom, left,
  * right), dilation (1 = dense kernel; oneDNN counts dilation as this minus 1) and groups (input and output
  * channels are split into {@code groups} independent convolutions; groups = channels is depthwise).
- * Transposed convolution reuses these through {@link ConvTranspose2dParams}.
+ * Transposed convolution reuses these through {@link ConvTranspose2dParams}. {@code precision} is the arithmetic
+ * ({@link Precision}; FP32 unless {@code Autocast.bf16()} set it), carried to the backward passes.
  */
 public record Conv2dParams(long strideH, long strideW, long padTop, long padBottom, long padLeft, long padRight,
                            long dilationH, long dilationW, long groups, Precision precision) {
