@@ -1,5 +1,6 @@
 package org.jdnn.benchmarks;
 
+import org.jdnn.autograd.Autocast;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
 import org.jdnn.nn.models.Models;
@@ -65,6 +66,13 @@ public class TrainingStepBenchmark {
     @Param({"onednn", "reference"})
     public String backend;
 
+    /**
+     * fp32, or bf16: the step under {@link Autocast#bf16()} (convolutions and matmuls in bf16, float32 weights and
+     * sums). Only fp32 by default; {@code -p precision=fp32,bf16 -p model=lenet -p backend=onednn} compares them.
+     */
+    @Param({"fp32"})
+    public String precision;
+
     private Backend kernels;
     private Module net;
     private Optimizer optimizer;
@@ -100,7 +108,8 @@ public class TrainingStepBenchmark {
     @Benchmark
     public float step() {
         return Backends.with(kernels, () -> {
-            try (org.jdnn.tensor.Scope scope = org.jdnn.tensor.Scope.open()) {
+            try (Autocast autocast = precision.equals("bf16") ? Autocast.bf16() : Autocast.fp32();
+                 org.jdnn.tensor.Scope scope = org.jdnn.tensor.Scope.open()) {
                 Tensor output = net.forward(images);
                 Tensor loss = mask != null ? Losses.binaryCrossEntropyWithLogits(output, mask)
                         : Losses.crossEntropy(output, labels);

@@ -19,14 +19,21 @@ public final class Jdnn {
     private Jdnn() {
     }
 
-    /** What {@link #info()} reports. {@code onednnVersion} and {@code cpuIsa} are empty when oneDNN cannot load. */
-    public record Info(String defaultBackend, Optional<String> onednnVersion, Optional<String> cpuIsa, int threads,
-                       Map<String, String> backends, List<Fallbacks.Taken> fallbacks) {
+    /**
+     * What {@link #info()} reports. {@code onednnVersion} and {@code cpuIsa} are empty when oneDNN cannot load;
+     * {@code bf16Native} says whether oneDNN runs bf16 autocast on this CPU's own instructions (when it does not,
+     * {@code Autocast.bf16()} runs float32), empty when oneDNN cannot load.
+     */
+    public record Info(String defaultBackend, Optional<String> onednnVersion, Optional<String> cpuIsa,
+                       Optional<Boolean> bf16Native, int threads, Map<String, String> backends,
+                       List<Fallbacks.Taken> fallbacks) {
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder();
             sb.append("jdnn: default backend ").append(defaultBackend).append(", ").append(threads).append(" threads\n");
             sb.append("oneDNN: ").append(onednnVersion.orElse("not loaded")).append(", ISA ").append(cpuIsa.orElse("-")).append('\n');
+            sb.append("bf16 autocast: ").append(bf16Native.map(b -> b ? "native (AVX-512-BF16/AMX)"
+                    : "not native on this CPU, runs fp32").orElse("-")).append('\n');
             backends.forEach((name, state) -> sb.append("  backend ").append(name).append(": ").append(state).append('\n'));
             sb.append("fallbacks taken: ").append(fallbacks.isEmpty() ? "none" : "").append('\n');
             fallbacks.forEach(f -> sb.append("  ").append(f).append('\n'));
@@ -44,6 +51,7 @@ public final class Jdnn {
         return new Info(Backends.defaultBackend().name(),
                 onednn ? Optional.of(Dnnl.version()) : Optional.empty(),
                 onednn ? Optional.of(Dnnl.effectiveCpuIsa()) : Optional.empty(),
+                onednn ? Optional.of(Dnnl.runsBf16()) : Optional.empty(),
                 ThreadCount.get(), backends, Fallbacks.taken());
     }
 

@@ -1,6 +1,7 @@
 package org.jdnn.cli;
 
 import org.jdnn.Jdnn;
+import org.jdnn.autograd.Autocast;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
 import org.jdnn.data.DataLoader;
@@ -138,7 +139,8 @@ final class DistributedTraining {
             History recorded = history;
             LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray(), Reduction.MEAN,
                     o.labelSmoothing());
-            try (ProgressReporter progress = !main ? ProgressReporter.plain(say)
+            try (Autocast precision = Training.autocast(o); // every rank in the same precision
+                 ProgressReporter progress = !main ? ProgressReporter.plain(say)
                     : o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true);
                  TensorBoardRun board = TensorBoardRun.open(main ? tensorBoard : null, tensorBoardEvery, model)) {
                 Trainer[] built = new Trainer[1]; // the epoch listener reads the trainer's last validation

@@ -90,6 +90,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "one vanishes, explodes or turns NaN (default: 0, off)")
     int gradHealth;
 
+    @Option(names = "--precision", paramLabel = "NAME", defaultValue = "fp32",
+            description = "fp32, or bf16: convolutions and matmuls in bf16 with fp32 weights, gradients and sums, on "
+                    + "CPUs with AVX-512-BF16 or AMX (elsewhere fp32, with a message); checkpoints stay fp32 "
+                    + "(default: ${DEFAULT-VALUE})")
+    String precision;
+
     @Mixin
     RuntimeOptions runtime;
 
@@ -127,10 +133,11 @@ final class TrainCommand implements Callable<Integer> {
         Checks.fraction(spec, "--label-smoothing", labelSmoothing);
         Checks.atLeast(spec, "--limit", limit, 0);
         Checks.atLeast(spec, "--grad-health", gradHealth, 0);
+        Checks.oneOf(spec, "--precision", precision, TrainOptions.PRECISIONS);
         runtime.check(spec);
         return new TrainOptions(model, epochs, batchSize, optimizer, rate, weightDecay, schedule, seed, runtime.backend,
                 data, out != null ? out : Path.of("runs", model), resume, validation, patience, clip, labelSmoothing,
-                limit, runtime.threads, plain, gradHealth);
+                limit, runtime.threads, plain, gradHealth, precision);
     }
 
     @Override

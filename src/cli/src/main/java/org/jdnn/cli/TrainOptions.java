@@ -17,10 +17,12 @@ import java.util.Map;
 public record TrainOptions(String model, int epochs, int batchSize, String optimizer, double lr, double weightDecay,
                            String schedule, long seed, String backend, Path data, Path out, boolean resume,
                            int validation, int patience, double clipGradNorm, double labelSmoothing, int limit,
-                           int threads, boolean plain, int gradHealth) {
+                           int threads, boolean plain, int gradHealth, String precision) {
 
     public static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad");
     public static final List<String> SCHEDULES = List.of("none", "step", "cosine", "warmup-cosine", "restarts", "plateau");
+    /** fp32, or bf16: convolutions and matmuls in bf16 with float32 weights and sums (Autocast.bf16()). */
+    public static final List<String> PRECISIONS = List.of("fp32", "bf16");
 
     /**
      * Label smoothing is on by default: on LeNet (5 epochs, He init, seeds 42 / 1 / 2) it took the test accuracy from
@@ -80,25 +82,25 @@ public record TrainOptions(String model, int epochs, int batchSize, String optim
         return new TrainOptions(model, epochs, r.integer("batch_size", 1), r.oneOf("optimizer", OPTIMIZERS),
                 r.number("lr", false), r.number("weight_decay", true), r.oneOf("schedule", SCHEDULES),
                 r.longInteger("seed"), backend, data, out, resume, r.integer("validation", 0), patience, clipGradNorm,
-                r.fraction("label_smoothing"), r.integer("limit", 0), threads, plain, gradHealth);
+                r.fraction("label_smoothing"), r.integer("limit", 0), threads, plain, gradHealth, precision);
     }
 
     /** These options with other hyper-parameters (a search trial's). */
     public TrainOptions withHyperparameters(double lr, int batchSize, double weightDecay, String schedule) {
         return new TrainOptions(model, epochs, batchSize, optimizer, lr, weightDecay, schedule, seed, backend, data, out,
-                resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth);
+                resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth, precision);
     }
 
     /** These options writing their results to {@code directory}. */
     public TrainOptions withOut(Path directory) {
         return new TrainOptions(model, epochs, batchSize, optimizer, lr, weightDecay, schedule, seed, backend, data,
-                directory, resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth);
+                directory, resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth, precision);
     }
 
     /** Defaults for the settings a checkpoint supplies, with the options {@code eval} and {@code predict} take. */
     static TrainOptions forCheckpoint(Path out, Path data, String backend, int threads) {
         return new TrainOptions("lenet", 1, 128, "adam", 1e-3, 0, "none", 42, backend, data, out, false, 0, 0, 0,
-                DEFAULT_LABEL_SMOOTHING, 0, threads, true, 0);
+                DEFAULT_LABEL_SMOOTHING, 0, threads, true, 0, "fp32");
     }
 
     /** Reads and checks a checkpoint's settings (strings in state.json); errors name the file, key and value. */

@@ -1,6 +1,7 @@
 package org.jdnn.cli;
 
 import org.jdnn.Jdnn;
+import org.jdnn.autograd.Autocast;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
 import org.jdnn.data.Compose;
@@ -17,6 +18,7 @@ import org.jdnn.loss.Reduction;
 import org.jdnn.nn.Module;
 import org.jdnn.ops.AdagradParams;
 import org.jdnn.ops.AdamParams;
+import org.jdnn.ops.Precision;
 import org.jdnn.ops.RmspropParams;
 import org.jdnn.ops.SgdParams;
 import org.jdnn.optim.Adagrad;
@@ -141,6 +143,11 @@ public final class Training {
         }
     }
 
+    /** The precision region {@code --precision} asks for: bf16 autocast, or float32 (nothing changes). */
+    static Autocast autocast(TrainOptions o) {
+        return o.precision().equals("bf16") ? Autocast.bf16() : Autocast.fp32();
+    }
+
     private Evaluation trainOn(TrainOptions o, Path resumeFrom) throws IOException {
         Path data = o.data() != null ? o.data() : FashionMnist.defaultDirectory();
         Dataset all = limit(FashionMnist.load(data, FashionMnist.Part.TRAIN), o.limit());
@@ -171,8 +178,15 @@ public final class Training {
             History recorded = history;
             LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray(), Reduction.MEAN,
                     o.labelSmoothing());
-            try (ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true);
+            // bf16 covers the training steps, validation and the test evaluation; weights, gradients, optimizer
+            // state and checkpoints stay float32 (only convolutions and matmuls read bf16 copies).
+            try (Autocast precision = autocast(o);
+                 ProgressReporter progress = o.plain() ? ProgressReporter.plain(out) : ProgressReporter.create(true);
                  TensorBoardRun board = TensorBoardRun.open(tensorBoard, tensorBoardEvery, model)) {
+                if (o.precision().equals("bf16")) {
+                    out.println("precision: " + (precision.precision() == Precision.BF16
+                            ? "bf16 convolutions and matmuls, fp32 weights and sums" : "fp32 (" + Autocast.FALLBACK_MESSAGE + ")"));
+                }
                 Trainer[] built = new Trainer[1]; // the epoch listener reads the trainer's gradient health, validation
                 Trainer.Builder builder = Trainer.builder(model, optimizer, loss)
                         .scheduler(scheduler).reduceOnPlateau(plateau)

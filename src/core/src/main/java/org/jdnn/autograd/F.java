@@ -63,12 +63,12 @@ public final class F {
      * batches of matrices whose batch dimensions broadcast, at any rank.
      */
     public static Tensor matmul(Tensor a, Tensor b) {
-        return Calls.call(MatmulOps.MATMUL, MatmulParams.PLAIN, a, b, null);
+        return Calls.call(MatmulOps.MATMUL, Autocast.apply(MatmulParams.PLAIN), a, b, null);
     }
 
     /** {@code op(a) @ op(b)} with the transposes in {@code params}. */
     public static Tensor matmul(Tensor a, Tensor b, MatmulParams params) {
-        return Calls.call(MatmulOps.MATMUL, params, a, b, null);
+        return Calls.call(MatmulOps.MATMUL, Autocast.apply(params), a, b, null);
     }
 
     /**
@@ -77,7 +77,7 @@ public final class F {
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         MatmulOps.checkLinearWeight(weight);
-        return Calls.call(MatmulOps.MATMUL, MatmulOps.LINEAR, x, weight, bias);
+        return Calls.call(MatmulOps.MATMUL, Autocast.apply(MatmulOps.LINEAR), x, weight, bias);
     }
 
     // ---- arithmetic with broadcasting ----
@@ -298,7 +298,7 @@ public final class F {
 
     /** PyTorch's conv2d: x (N, C, H, W), weight (O, C/groups, KH, KW), bias (O) or null. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
-        return Calls.call(Conv2dOps.FORWARD, params, x, weight, bias);
+        return Calls.call(Conv2dOps.FORWARD, Autocast.apply(params), x, weight, bias);
     }
 
     /** conv2d with stride 1, no padding, one group. */
@@ -308,7 +308,7 @@ public final class F {
 
     /** PyTorch's conv_transpose2d: x (N, C, H, W), weight (C, O/groups, KH, KW), bias (O) or null. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams params) {
-        return Calls.call(ConvTranspose2dOps.FORWARD, params, x, weight, bias);
+        return Calls.call(ConvTranspose2dOps.FORWARD, Autocast.apply(params), x, weight, bias);
     }
 
     /** Max or average pooling; when recording, max pooling keeps its workspace in the graph for backward. */

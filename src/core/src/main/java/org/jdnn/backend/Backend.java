@@ -16,4 +16,12 @@ public interface Backend {
 
     /** Its kernels, one per op it implements. */
     KernelTable kernels();
+
+    /**
+     * Whether its convolution and matmul kernels run {@link org.jdnn.ops.Precision#BF16} as bf16 arithmetic (natively,
+     * or as the reference's emulation). {@code org.jdnn.autograd.Autocast} runs float32 on a backend that does not.
+     */
+    default boolean runsBf16() {
+        return false;
+    }
 }

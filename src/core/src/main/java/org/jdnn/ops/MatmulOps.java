@@ -68,7 +68,7 @@ public final class MatmulOps {
         Tensor a = in[0], b = in[1], bias = in[2];
         MatmulShapes s = MatmulShapes.infer(a.shape(), b.shape(), bias == null ? null : bias.shape(), p);
         // A vector's transpose is itself, so its flag is dropped and it is viewed as a matrix.
-        MatmulParams q = new MatmulParams(p.transposeA() && !s.vectorA(), p.transposeB() && !s.vectorB());
+        MatmulParams q = new MatmulParams(p.transposeA() && !s.vectorA(), p.transposeB() && !s.vectorB(), p.precision());
         boolean vectors = s.vectorA() || s.vectorB();
         Tensor am = s.vectorA() ? a.reshape(1, s.k()) : a;
         Tensor bm = s.vectorB() ? b.reshape(s.k(), 1) : b;
@@ -77,8 +77,8 @@ public final class MatmulOps {
             Tensor da = null, db = null, dbias = null;
             if (needs[0]) {
                 da = q.transposeA()
-                        ? calls.run(MATMUL, new MatmulParams(q.transposeB(), true), bm, gm, null)  // op(B) G^T
-                        : calls.run(MATMUL, new MatmulParams(false, !q.transposeB()), gm, bm, null); // G op(B)^T
+                        ? calls.run(MATMUL, new MatmulParams(q.transposeB(), true, q.precision()), bm, gm, null)  // op(B) G^T
+                        : calls.run(MATMUL, new MatmulParams(false, !q.transposeB(), q.precision()), gm, bm, null); // G op(B)^T
                 da = reshapeTo(sumTo(da, am.shape(), calls), a.shape());
             }
             if (needs[1]) {
@@ -107,14 +107,14 @@ public final class MatmulOps {
             long rows = s.batchCount() * s.m();
             try (Tensor a2 = am.reshape(rows, s.k()); Tensor g2 = gm.reshape(rows, s.n())) {
                 Tensor db = q.transposeB()
-                        ? calls.run(MATMUL, new MatmulParams(true, false), g2, a2, null)  // G^T A: (N, K)
-                        : calls.run(MATMUL, new MatmulParams(true, false), a2, g2, null); // A^T G: (K, N)
+                        ? calls.run(MATMUL, new MatmulParams(true, false, q.precision()), g2, a2, null)  // G^T A: (N, K)
+                        : calls.run(MATMUL, new MatmulParams(true, false, q.precision()), a2, g2, null); // A^T G: (K, N)
                 return reshapeTo(db, bm.shape());
             }
         }
         Tensor db = q.transposeB()
-                ? calls.run(MATMUL, new MatmulParams(true, q.transposeA()), gm, am, null)  // G^T op(A)
-                : calls.run(MATMUL, new MatmulParams(!q.transposeA(), false), am, gm, null); // op(A)^T G
+                ? calls.run(MATMUL, new MatmulParams(true, q.transposeA(), q.precision()), gm, am, null)  // G^T op(A)
+                : calls.run(MATMUL, new MatmulParams(!q.transposeA(), false, q.precision()), am, gm, null); // op(A)^T G
         return sumTo(db, bm.shape(), calls);
     }
 

@@ -66,6 +66,11 @@ public final class Elements {
         }
     }
 
+    /** {@code value} rounded to the nearest bfloat16 (ties to even), as a float: what a bf16 kernel reads. */
+    public static float roundToBfloat16(float value) {
+        return Float.intBitsToFloat((toBfloat16(value) & 0xffff) << 16);
+    }
+
     /** Round to nearest even, NaN kept a (quiet) NaN. */
     private static short toBfloat16(float value) {
         int bits = Float.floatToRawIntBits(value);

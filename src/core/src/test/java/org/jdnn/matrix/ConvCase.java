@@ -4,6 +4,7 @@ import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
+import org.jdnn.ops.Precision;
 import org.jdnn.tensor.Shape;
 
 import java.util.ArrayList;
@@ -19,6 +20,11 @@ record ConvCase(String name, long n, long c, long h, long w, long o, long kh, lo
 
     static ConvCase of(String name, long n, long c, long h, long w, long o, long k, Conv2dParams conv, boolean bias) {
         return new ConvCase(name, n, c, h, w, o, k, k, conv, 0, bias);
+    }
+
+    /** This geometry with the multiplied operands read as bf16 (float32 accumulation). */
+    ConvCase inBf16() {
+        return new ConvCase(name, n, c, h, w, o, kh, kw, conv.withPrecision(Precision.BF16), outputPadding, bias);
     }
 
     ConvTranspose2dParams transposed() {
@@ -63,7 +69,7 @@ record ConvCase(String name, long n, long c, long h, long w, long o, long kh, lo
         if (outputPadding > 0) {
             s.append(" output padding ").append(outputPadding);
         }
-        return s.append(bias ? " bias" : "").toString();
+        return s.append(bias ? " bias" : "").append(p.precision() == Precision.BF16 ? " bf16" : "").toString();
     }
 
     /** Fixed edge cases (valid for both ops unless noted) and seeded random ones, small enough for the reference. */

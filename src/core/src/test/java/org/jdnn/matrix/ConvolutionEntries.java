@@ -100,6 +100,10 @@ final class ConvolutionEntries {
      * geometries: empty batch and image, channels not divisible by the groups, a kernel or padding the input cannot
      * take, a wrong bias, input rank or gradient shape.
      */
+    private static <P> Sample<P> bf16(ConvCase c, Function<ConvCase, P> params, Sample.Operand[] in) {
+        return new Sample<>(c.toString(), params.apply(c), in, null, Sample.Derivative.COMPARED);
+    }
+
     private static <P> List<Sample<P>> samples(SplittableRandom r, boolean t, Function<ConvCase, P> params,
                                                Pass pass) {
         List<Sample<P>> samples = new ArrayList<>();
@@ -144,6 +148,16 @@ final class ConvolutionEntries {
             in[grad] = randn(r, wrong);
             samples.add(Sample.rejected("gradOutput one column too wide, " + base, "gradOutput shape",
                     params.apply(base), in));
+        }
+        // BF16 precision on the first fixed geometries and a few random ones (drawn last, so the float32 samples
+        // above keep their values): oneDNN's bf16 kernels against the reference's emulation, within the float32
+        // bounds (same rounded operands, float32 vs double sums). The derivative is compared only: rounding makes
+        // the op piecewise constant within a finite-difference step.
+        for (ConvCase c : cases.subList(0, 4)) {
+            samples.add(bf16(c.inBf16(), params, pass.operands(r, c, t)));
+        }
+        for (ConvCase c : cases.subList(cases.size() - 3, cases.size())) {
+            samples.add(bf16(c.inBf16(), params, pass.operands(r, c, t)));
         }
         return samples;
     }

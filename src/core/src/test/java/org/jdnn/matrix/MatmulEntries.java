@@ -4,6 +4,7 @@ import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
 import org.jdnn.ops.NoParams;
+import org.jdnn.ops.Precision;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 
@@ -211,6 +212,29 @@ final class MatmulEntries {
                 new Sample.Operand(Shape.of(3, 5), new float[15], DType.INT64), null));
         samples.add(Sample.rejected("bool bias", "bias has dtype bool", plain, randn(r, 2, 3), randn(r, 3, 5),
                 new Sample.Operand(Shape.of(5), new float[] {0, 1, 1, 0, 1}, DType.BOOL)));
+        samples.addAll(bf16Samples(r));
+        return samples;
+    }
+
+    /**
+     * BF16 precision: A and B read rounded to bfloat16, float32 accumulation; the reference emulates it, so the
+     * entry's float32 bounds hold. The derivative (its matmuls inherit the precision) is compared with the
+     * reference's only: rounding makes the op piecewise constant within a finite-difference step.
+     */
+    private static List<Sample<MatmulParams>> bf16Samples(SplittableRandom r) {
+        List<Case> cases = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            cases.add(Case.of("33x65x17", NONE, NONE, 33, 65, 17, (t & 1) != 0, (t & 2) != 0, t % 2 == 0));
+        }
+        cases.add(Case.of("linear on rank 4 (folds into rows)", b(2, 3), NONE, 4, 5, 6, false, true, true));
+        cases.add(Case.of("batch of 1 broadcast", b(1), b(5), 8, 3, 6, true, false, true));
+        cases.add(new Case("vector @ matrix^T (linear on a 1-D input)", NONE, NONE, 1, 6, 4, false, true, true, true,
+                false));
+        List<Sample<MatmulParams>> samples = new ArrayList<>();
+        for (Case c : cases) {
+            samples.add(new Sample<>(c + ", bf16", c.params().withPrecision(Precision.BF16), c.operands(r), null,
+                    Sample.Derivative.COMPARED));
+        }
         return samples;
     }
 

@@ -23,9 +23,14 @@ final class Descriptors implements AutoCloseable {
 
     /** A float32 memory descriptor with explicit strides (elements). */
     MemorySegment strided(long[] dims, long[] strides) {
+        return strided(dims, strides, dnnl_h.dnnl_f32());
+    }
+
+    /** A memory descriptor of {@code dataType} (dnnl_f32, dnnl_bf16, ...) with explicit strides (elements). */
+    MemorySegment strided(long[] dims, long[] strides, int dataType) {
         MemorySegment out = arena.allocate(ADDRESS);
         Dnnl.check(dnnl_h.dnnl_memory_desc_create_with_strides(out, dims.length, arena.allocateFrom(JAVA_LONG, dims),
-                dnnl_h.dnnl_f32(), arena.allocateFrom(JAVA_LONG, strides)), "dnnl_memory_desc_create_with_strides");
+                dataType, arena.allocateFrom(JAVA_LONG, strides)), "dnnl_memory_desc_create_with_strides");
         MemorySegment md = out.get(ADDRESS, 0);
         memoryDescs.add(md);
         return md;
@@ -33,13 +38,18 @@ final class Descriptors implements AutoCloseable {
 
     /** A dense row-major float32 memory descriptor. */
     MemorySegment plain(long... dims) {
+        return plainOf(dnnl_h.dnnl_f32(), dims);
+    }
+
+    /** A dense row-major memory descriptor of {@code dataType} (dnnl_f32, dnnl_bf16, ...). */
+    MemorySegment plainOf(int dataType, long... dims) {
         long[] strides = new long[dims.length];
         long stride = 1;
         for (int i = dims.length - 1; i >= 0; i--) {
             strides[i] = stride;
             stride *= Math.max(dims[i], 1);
         }
-        return strided(dims, strides);
+        return strided(dims, strides, dataType);
     }
 
     /** A float32 memory descriptor in a oneDNN format tag (e.g. dnnl_nChw8c, or dnnl_format_tag_any: the primitive picks). */

@@ -13,11 +13,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Everything a oneDNN memory descriptor says about where each element lives (dims, padding, strides, inner
+ * Everything a oneDNN memory descriptor says about each element: its data type (a float32 copy held in a blocked
+ * layout is not the bf16 one a primitive wants in the same layout) and where it lives (dims, padding, strides, inner
  * blocks), as a Java value: two equal formats describe the same bytes, so it can key a cached primitive and
  * tell whether a tensor held in a native layout is in the one a primitive wants without a native call.
  */
-record MemoryFormat(List<Long> dims, List<Long> paddedDims, List<Long> paddedOffsets, long offset, int formatKind,
+record MemoryFormat(int dataType, List<Long> dims, List<Long> paddedDims, List<Long> paddedOffsets, long offset, int formatKind,
                     List<Long> strides, List<Long> innerBlocks, List<Long> innerIndices) {
 
     static MemoryFormat of(MemorySegment md) {
@@ -27,7 +28,7 @@ record MemoryFormat(List<Long> dims, List<Long> paddedDims, List<Long> paddedOff
             MemorySegment offset = arena.allocate(JAVA_LONG);
             Dnnl.check(dnnl_h.dnnl_memory_desc_query(md, dnnl_h.dnnl_query_submemory_offset_s64(), offset),
                     "dnnl_memory_desc_query");
-            return new MemoryFormat(queryArray(arena, md, dnnl_h.dnnl_query_dims(), ndims),
+            return new MemoryFormat(queryInt(arena, md, dnnl_h.dnnl_query_data_type()), queryArray(arena, md, dnnl_h.dnnl_query_dims(), ndims),
                     queryArray(arena, md, dnnl_h.dnnl_query_padded_dims(), ndims),
                     queryArray(arena, md, dnnl_h.dnnl_query_padded_offsets(), ndims), offset.get(JAVA_LONG, 0),
                     queryInt(arena, md, dnnl_h.dnnl_query_format_kind()),

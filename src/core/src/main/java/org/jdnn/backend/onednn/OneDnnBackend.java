@@ -5,6 +5,7 @@ import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.natives.Settings;
 import org.jdnn.natives.ThreadCount;
+import org.jdnn.natives.dnnl.Dnnl;
 import org.jdnn.natives.dnnl.DnnlEngine;
 import org.jdnn.natives.dnnl.DnnlStream;
 import org.jdnn.ops.BroadcastShapes;
@@ -145,6 +146,12 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     @Override
     public KernelTable kernels() {
         return kernels;
+    }
+
+    /** Whether oneDNN's bf16 kernels run on this CPU ({@link Dnnl#runsBf16()}). */
+    @Override
+    public boolean runsBf16() {
+        return Dnnl.runsBf16();
     }
 
     /** Whether {@code op} runs on oneDNN here (false when the kill switch routes it to the reference). */

@@ -11,6 +11,7 @@ import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
+import org.jdnn.ops.Precision;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
@@ -46,17 +47,18 @@ final class OneDnnConvolution {
      * Everything a primitive depends on: src is the (N, C, H, W) input of the op (the deconvolution's input for a
      * transposed op), dst its output; dilations and paddings already in oneDNN's terms (dilation - 1; padR is
      * oneDNN's padding_r). {@code bias} is whether the bias / diff-bias argument is present; {@code blocked} whether
-     * oneDNN chooses the layouts ({@link #blockedLayouts}).
+     * oneDNN chooses the layouts ({@link #blockedLayouts}); {@code bf16} whether the multiplied operands are read as
+     * bf16 (then the layouts are always chosen: the float32 tensors are reordered into bf16 buffers either way).
      */
     record Key(boolean transposed, Pass pass, long n, long srcC, long srcH, long srcW, long dstC, long dstH, long dstW,
                long kh, long kw, long groups, long strideH, long strideW, long dilateH, long dilateW, long padT,
-               long padL, long padB, long padR, boolean bias, int threads, boolean blocked) {
+               long padL, long padB, long padR, boolean bias, int threads, boolean blocked, boolean bf16) {
 
         static Key conv(Pass pass, Conv2dShapes s, Conv2dParams p, boolean bias) {
             return new Key(false, pass, s.batch(), s.inChannels(), s.inH(), s.inW(), s.outChannels(), s.outH(),
                     s.outW(), s.kernelH(), s.kernelW(), s.groups(), p.strideH(), p.strideW(), p.dilationH() - 1,
                     p.dilationW() - 1, p.padTop(), p.padLeft(), p.padBottom(), p.padRight(), bias, ThreadCount.get(),
-                    blockedLayouts(false, pass, s.inChannels(), s.outChannels()));
+                    bf16(p) || blockedLayouts(false, pass, s.inChannels(), s.outChannels()), bf16(p));
         }
 
         static Key transposed(Pass pass, ConvTranspose2dShapes s, ConvTranspose2dParams params, boolean bias) {
@@ -68,7 +70,26 @@ final class OneDnnConvolution {
                     s.outW(), s.kernelH(), s.kernelW(), s.groups(), p.strideH(), p.strideW(), p.dilationH() - 1,
                     p.dilationW() - 1, p.padTop(), p.padLeft(), p.padBottom() - params.outputPaddingH(),
                     p.padRight() - params.outputPaddingW(), bias, ThreadCount.get(),
-                    blockedLayouts(true, pass, s.inChannels(), s.outChannels()));
+                    bf16(p) || blockedLayouts(true, pass, s.inChannels(), s.outChannels()), bf16(p));
+        }
+
+        private static boolean bf16(Conv2dParams p) {
+            return p.precision() == Precision.BF16;
+        }
+
+        /** The data type of the pass's src argument (a backward-data pass writes it: float32). */
+        int srcType() {
+            return bf16 && pass != Pass.BACKWARD_DATA ? dnnl_h.dnnl_bf16() : dnnl_h.dnnl_f32();
+        }
+
+        /** The data type of the weights argument (a backward-weights pass writes it: float32). */
+        int weightsType() {
+            return bf16 && pass != Pass.BACKWARD_WEIGHTS ? dnnl_h.dnnl_bf16() : dnnl_h.dnnl_f32();
+        }
+
+        /** The data type of the dst argument (the forward pass writes it: float32; the backward passes read it). */
+        int dstType() {
+            return bf16 && pass != Pass.FORWARD ? dnnl_h.dnnl_bf16() : dnnl_h.dnnl_f32();
         }
 
         /**
@@ -268,8 +289,8 @@ final class OneDnnConvolution {
         private final Arena arena = Arena.ofConfined();
         private final List<MemorySegment> mds = new ArrayList<>();
 
-        /** A float32 descriptor of {@code like}'s dims whose layout the primitive chooses. */
-        MemorySegment like(MemorySegment plain) {
+        /** A descriptor of {@code plain}'s dims and {@code dataType} whose layout the primitive chooses. */
+        MemorySegment like(MemorySegment plain, int dataType) {
             MemorySegment ndims = arena.allocate(JAVA_INT);
             MemorySegment dims = arena.allocate(ADDRESS);
             Dnnl.check(dnnl_h.dnnl_memory_desc_query(plain, dnnl_h.dnnl_query_ndims_s32(), ndims), "dnnl_memory_desc_query");
@@ -277,7 +298,7 @@ final class OneDnnConvolution {
             int n = ndims.get(JAVA_INT, 0);
             MemorySegment out = arena.allocate(ADDRESS);
             Dnnl.check(dnnl_h.dnnl_memory_desc_create_with_tag(out, n, dims.get(ADDRESS, 0).reinterpret(n * JAVA_LONG.byteSize()),
-                    dnnl_h.dnnl_f32(), dnnl_h.dnnl_format_tag_any()), "dnnl_memory_desc_create_with_tag");
+                    dataType, dnnl_h.dnnl_format_tag_any()), "dnnl_memory_desc_create_with_tag");
             MemorySegment md = out.get(ADDRESS, 0);
             mds.add(md);
             return md;
@@ -301,9 +322,20 @@ final class OneDnnConvolution {
             MemorySegment bias = k.bias() ? d.plain(k.dstC()) : MemorySegment.NULL;
             // Blocked: the primitive picks src / weights / dst layouts; the plain ones stay the user's, reordered.
             boolean imagePlain = imagePlain(k);
-            MemorySegment src = k.blocked() && !(imagePlain && !k.transposed()) ? any.like(userSrc) : userSrc;
-            MemorySegment dst = k.blocked() && !(imagePlain && k.transposed()) ? any.like(userDst) : userDst;
-            MemorySegment weights = k.blocked() ? any.like(userWeights) : userWeights;
+            // A plain image in bf16 is the same dense layout in bf16, its float32 tensor reordered (converted) in.
+            MemorySegment plainSrc = k.bf16() ? d.plainOf(k.srcType(), k.n(), k.srcC(), k.srcH(), k.srcW()) : userSrc;
+            MemorySegment plainDst = k.bf16() ? d.plainOf(k.dstType(), k.n(), k.dstC(), k.dstH(), k.dstW()) : userDst;
+            MemorySegment src = k.blocked() && !(imagePlain && !k.transposed()) ? any.like(userSrc, k.srcType()) : plainSrc;
+            MemorySegment dst = k.blocked() && !(imagePlain && k.transposed()) ? any.like(userDst, k.dstType()) : plainDst;
+            MemorySegment weights = k.blocked() ? any.like(userWeights, k.weightsType()) : userWeights;
+            // The forward descriptor a backward pass is created from describes a forward run in the same arithmetic:
+            // in bf16 that is bf16 src, weights and dst (oneDNN has no forward with a float32 src and bf16 weights).
+            boolean bf16Hint = k.bf16() && k.pass() != Pass.FORWARD;
+            int bf16 = dnnl_h.dnnl_bf16();
+            // The arguments the pass reads are bf16 already (a plain image stays plain); those it writes are float32.
+            MemorySegment hintSrc = bf16Hint && k.srcType() != bf16 ? any.like(userSrc, bf16) : src;
+            MemorySegment hintWeights = bf16Hint && k.weightsType() != bf16 ? any.like(userWeights, bf16) : weights;
+            MemorySegment hintDst = bf16Hint && k.dstType() != bf16 ? any.like(userDst, bf16) : dst;
             MemorySegment strides = arena.allocateFrom(JAVA_LONG, k.strideH(), k.strideW());
             MemorySegment dilates = arena.allocateFrom(JAVA_LONG, k.dilateH(), k.dilateW());
             MemorySegment padL = arena.allocateFrom(JAVA_LONG, k.padT(), k.padL());
@@ -314,11 +346,11 @@ final class OneDnnConvolution {
                     : "dnnl_convolution_forward_primitive_desc_create";
             int status = k.transposed()
                     ? dnnl_h.dnnl_deconvolution_forward_primitive_desc_create(forwardSlot, engine,
-                            dnnl_h.dnnl_forward_training(), alg, src, weights, bias, dst, strides, dilates, padL, padR,
-                            d.userScratchpadAttr())
+                            dnnl_h.dnnl_forward_training(), alg, hintSrc, hintWeights, bias, hintDst, strides, dilates,
+                            padL, padR, d.userScratchpadAttr())
                     : dnnl_h.dnnl_convolution_forward_primitive_desc_create(forwardSlot, engine,
-                            dnnl_h.dnnl_forward_training(), alg, src, weights, bias, dst, strides, dilates, padL, padR,
-                            d.userScratchpadAttr());
+                            dnnl_h.dnnl_forward_training(), alg, hintSrc, hintWeights, bias, hintDst, strides, dilates,
+                            padL, padR, d.userScratchpadAttr());
             Dnnl.check(status, forwardFn, label);
             MemorySegment forward = forwardSlot.get(ADDRESS, 0);
             MemorySegment[] user = k.blocked() ? userMds(k, userSrc, userWeights, bias, userDst) : null;

@@ -9,6 +9,7 @@ import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
 import org.jdnn.ops.NoParams;
+import org.jdnn.ops.Precision;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
@@ -36,15 +37,16 @@ final class OneDnnMatmul {
 
     /**
      * A primitive's geometry: canonical batch dimensions of A and B (equal length, 1 where one broadcasts), M, K, N
-     * and the transposes of the operands as read (a vector's transpose is dropped).
+     * and the transposes of the operands as read (a vector's transpose is dropped); {@code bf16} whether A and B are
+     * read as bf16 (reordered from the float32 tensors; the output and bias stay float32).
      */
     private record Key(long[] batchA, long[] batchB, long m, long k, long n, boolean transposeA, boolean transposeB,
-                       boolean bias, int threads) {
+                       boolean bias, int threads, boolean bf16) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Key other && m == other.m && k == other.k && n == other.n
                     && transposeA == other.transposeA && transposeB == other.transposeB && bias == other.bias
-                    && threads == other.threads && Arrays.equals(batchA, other.batchA)
+                    && threads == other.threads && bf16 == other.bf16 && Arrays.equals(batchA, other.batchA)
                     && Arrays.equals(batchB, other.batchB);
         }
 
@@ -53,7 +55,7 @@ final class OneDnnMatmul {
             int h = Long.hashCode(m);
             h = 31 * h + Long.hashCode(k);
             h = 31 * h + Long.hashCode(n);
-            h = 31 * h + (transposeA ? 1 : 0) + (transposeB ? 2 : 0) + (bias ? 4 : 0);
+            h = 31 * h + (transposeA ? 1 : 0) + (transposeB ? 2 : 0) + (bias ? 4 : 0) + (bf16 ? 8 : 0);
             h = 31 * h + threads;
             h = 31 * h + Arrays.hashCode(batchA);
             return 31 * h + Arrays.hashCode(batchB);
@@ -63,7 +65,7 @@ final class OneDnnMatmul {
         public String toString() {
             return "Key[batchA=" + Arrays.toString(batchA) + ", batchB=" + Arrays.toString(batchB) + ", m=" + m
                     + ", k=" + k + ", n=" + n + ", transposeA=" + transposeA + ", transposeB=" + transposeB
-                    + ", bias=" + bias + ", threads=" + threads + "]";
+                    + ", bias=" + bias + ", threads=" + threads + ", bf16=" + bf16 + "]";
         }
 
         int rank() {
@@ -107,6 +109,12 @@ final class OneDnnMatmul {
             return;
         }
         Key key = key(s, params);
+        if (key.bf16()) {
+            // The primitive reads bf16 copies of A and B, reordered in from the float32 tensors per call.
+            Tensor[] tensors = bias == null ? new Tensor[] {a, b, out} : new Tensor[] {a, b, bias, out};
+            backend.execute(op, key, () -> create(backend, key), tensors);
+            return;
+        }
         MemorySegment[] data = bias == null
                 ? new MemorySegment[] {TensorAccess.segment(a), TensorAccess.segment(b), TensorAccess.segment(out)}
                 : new MemorySegment[] {TensorAccess.segment(a), TensorAccess.segment(b), TensorAccess.segment(bias),
@@ -144,13 +152,13 @@ final class OneDnnMatmul {
             count = 0;
         }
         return new Key(Arrays.copyOf(dimsA, count), Arrays.copyOf(dimsB, count), m, s.k(), s.n(), transposeA,
-                transposeB, s.hasBias(), ThreadCount.get());
+                transposeB, s.hasBias(), ThreadCount.get(), params.precision() == Precision.BF16);
     }
 
     /** The implementation oneDNN picks for an (m, k) x (k, n) matmul without bias (creating it if needed). */
     static String implementation(OneDnnBackend backend, MatmulParams params, long m, long k, long n) {
         Key key = new Key(new long[0], new long[0], m, k, n, params.transposeA(), params.transposeB(), false,
-                ThreadCount.get());
+                ThreadCount.get(), params.precision() == Precision.BF16);
         return backend.cachedPrimitive(key, () -> create(backend, key)).implementation();
     }
 
@@ -159,10 +167,15 @@ final class OneDnnMatmul {
         long m = key.m(), k = key.k(), n = key.n();
         try (Descriptors d = new Descriptors()) {
             // Transposes are expressed as strides: A^T stored (K,M) is the (M,K) matrix with strides (1, M).
-            MemorySegment aMd = d.strided(dims(key.batchA(), m, k),
-                    strides(key.batchA(), m * k, key.transposeA() ? 1 : k, key.transposeA() ? m : 1));
-            MemorySegment bMd = d.strided(dims(key.batchB(), k, n),
-                    strides(key.batchB(), k * n, key.transposeB() ? 1 : n, key.transposeB() ? k : 1));
+            long[] aDims = dims(key.batchA(), m, k), bDims = dims(key.batchB(), k, n);
+            long[] aStrides = strides(key.batchA(), m * k, key.transposeA() ? 1 : k, key.transposeA() ? m : 1);
+            long[] bStrides = strides(key.batchB(), k * n, key.transposeB() ? 1 : n, key.transposeB() ? k : 1);
+            MemorySegment aMd = d.strided(aDims, aStrides);
+            MemorySegment bMd = d.strided(bDims, bStrides);
+            // bf16: the primitive reads bf16 buffers with the same strides; the float32 tensors are reordered in.
+            int operandType = key.bf16() ? dnnl_h.dnnl_bf16() : dnnl_h.dnnl_f32();
+            MemorySegment aRead = key.bf16() ? d.strided(aDims, aStrides, operandType) : aMd;
+            MemorySegment bRead = key.bf16() ? d.strided(bDims, bStrides, operandType) : bMd;
             long[] ones = new long[batchRank];
             Arrays.fill(ones, 1);
             MemorySegment biasMd = key.bias() ? d.plain(dims(ones, 1, n)) : MemorySegment.NULL;
@@ -173,11 +186,18 @@ final class OneDnnMatmul {
             MemorySegment outMd = d.plain(dims(batch, m, n));
             MemorySegment slot = d.handleSlot();
             String label = "matmul " + key;
-            Dnnl.check(dnnl_h.dnnl_matmul_primitive_desc_create(slot, backend.engine().handle(), aMd, bMd, biasMd, outMd,
+            Dnnl.check(dnnl_h.dnnl_matmul_primitive_desc_create(slot, backend.engine().handle(), aRead, bRead, biasMd, outMd,
                     d.userScratchpadAttr()), "dnnl_matmul_primitive_desc_create", label);
             int[] args = key.bias()
                     ? new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_BIAS(), dnnl_h.DNNL_ARG_DST()}
                     : new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_DST()};
+            if (key.bf16()) {
+                MemorySegment[] user = key.bias() ? new MemorySegment[] {aMd, bMd, null, null}
+                        : new MemorySegment[] {aMd, bMd, null};
+                boolean[] outputs = key.bias() ? new boolean[] {false, false, false, true}
+                        : new boolean[] {false, false, true};
+                return new CachedPrimitive(backend.engine(), slot.get(ADDRESS, 0), args, user, outputs, label);
+            }
             return new CachedPrimitive(backend.engine(), slot.get(ADDRESS, 0), args, label);
         }
     }

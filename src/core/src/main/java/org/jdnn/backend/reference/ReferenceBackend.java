@@ -64,6 +64,12 @@ public final class ReferenceBackend implements Backend {
         return kernels;
     }
 
+    /** The reference emulates bf16: operands rounded to bf16, sums in double. */
+    @Override
+    public boolean runsBf16() {
+        return true;
+    }
+
     private static MemorySegment segmentOrNull(Tensor t) {
         return t == null ? null : TensorAccess.segment(t);
     }

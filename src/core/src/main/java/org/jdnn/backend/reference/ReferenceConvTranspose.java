@@ -49,14 +49,14 @@ final class ReferenceConvTranspose {
     /** Registers the conv_transpose2d kernels: forward, input gradient, weight (and bias) gradients. */
     static void register(KernelTable table) {
         table.put(ConvTranspose2dOps.FORWARD, (p, in, out) -> forward(p, shapes(p, in[0].shape(), in[1].shape(), in[2]),
-                        Values.of(in[0]), Values.of(in[1]),
+                        Values.readAs(p.conv().precision(), Values.of(in[0])), Values.readAs(p.conv().precision(), Values.of(in[1])),
                         Values.of(in[2]), Values.of(out[0])))
                 .put(ConvTranspose2dOps.BACKWARD_DATA, (p, in, out) -> backwardData(p.conv(),
-                        shapes(p.conv(), p.input(), in[1].shape(), null), Values.of(in[0]),
-                        Values.of(in[1]), Values.of(out[0])))
+                        shapes(p.conv(), p.input(), in[1].shape(), null), Values.readAs(p.conv().conv().precision(), Values.of(in[0])),
+                        Values.readAs(p.conv().conv().precision(), Values.of(in[1])), Values.of(out[0])))
                 .put(ConvTranspose2dOps.BACKWARD_WEIGHTS, (p, in, out) -> backwardWeights(p.conv(),
-                        shapes(p.conv(), in[0].shape(), p.weight(), out[1]), Values.of(in[0]),
-                        Values.of(in[1]), Values.of(out[0]),
+                        shapes(p.conv(), in[0].shape(), p.weight(), out[1]), Values.readAs(p.conv().conv().precision(), Values.of(in[0])),
+                        Values.readAs(p.conv().conv().precision(), Values.of(in[1])), Values.of(out[0]),
                         Values.of(out[1])));
     }
 

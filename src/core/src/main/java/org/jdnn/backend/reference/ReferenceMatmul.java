@@ -9,7 +9,7 @@ import org.jdnn.tensor.Tensor;
 /**
  * matmul as the triple loop {@code C[i][j] = bias[j] + sum_p op(A)[i][p] op(B)[p][j]}, per batch, in double (float32 or
  * float64); each operand's matrix for a batch index is found by broadcasting (a 1-D operand is a single (1, K) or (K, 1)
- * matrix).
+ * matrix). In BF16 precision A and B are read rounded to bfloat16 (the emulation of oneDNN's bf16 matmul).
  */
 final class ReferenceMatmul {
     private ReferenceMatmul() {
@@ -22,8 +22,8 @@ final class ReferenceMatmul {
 
     private static void matmul(MatmulParams params, Tensor a, Tensor b, Tensor bias, Tensor out) {
         MatmulShapes s = MatmulShapes.infer(a.shape(), b.shape(), bias == null ? null : bias.shape(), params);
-        Values A = Values.of(a);
-        Values B = Values.of(b);
+        Values A = Values.readAs(params.precision(), Values.of(a));
+        Values B = Values.readAs(params.precision(), Values.of(b));
         Values C = Values.of(out);
         Values bi = Values.of(bias);
         long m = s.m(), k = s.k(), n = s.n();

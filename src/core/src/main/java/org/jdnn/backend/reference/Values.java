@@ -1,6 +1,8 @@
 package org.jdnn.backend.reference;
 
+import org.jdnn.ops.Precision;
 import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Elements;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
@@ -34,6 +36,22 @@ abstract sealed class Values permits Values.Float32, Values.Float64 {
             default -> throw new IllegalArgumentException("reference: a floating kernel got a " + tensor.dtype()
                     + " tensor of shape " + tensor.shape());
         };
+    }
+
+    /**
+     * {@code values} as the given precision's kernels read them: itself for FP32; for BF16 a float32 copy with every
+     * element rounded to bfloat16 (round to nearest even), what a bf16 kernel multiplies (null stays null).
+     */
+    static Values readAs(Precision precision, Values values) {
+        if (precision == Precision.FP32 || values == null) {
+            return values;
+        }
+        int n = Math.toIntExact(values.segment.byteSize() / values.dtype().byteSize());
+        float[] rounded = new float[n];
+        for (int i = 0; i < n; i++) {
+            rounded[i] = Elements.roundToBfloat16((float) values.get(i));
+        }
+        return new Float32(MemorySegment.ofArray(rounded));
     }
 
     /** Element {@code i}. */

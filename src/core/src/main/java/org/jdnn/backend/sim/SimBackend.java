@@ -36,4 +36,10 @@ public final class SimBackend implements Backend {
     public KernelTable kernels() {
         return kernels;
     }
+
+    /** The reference emulates bf16: operands rounded to bf16, sums in double. */
+    @Override
+    public boolean runsBf16() {
+        return true;
+    }
 }

@@ -55,6 +55,27 @@ public final class Dnnl {
     }
 
     /** The instruction set oneDNN's JIT uses on this CPU, e.g. "avx2" or "avx512_core". */
+    /**
+     * Set to {@code true} ({@code -Djdnn.bf16.unsupported=true}) to treat this CPU as lacking bf16 instructions: bf16
+     * autocast then runs float32, as on a CPU without them. Read on every call, so tests can switch it.
+     */
+    public static final String BF16_UNSUPPORTED_PROPERTY = "jdnn.bf16.unsupported";
+
+    /**
+     * Whether oneDNN runs bf16 convolutions and matmuls with the CPU's own bf16 instructions: its effective ISA
+     * includes AVX-512-BF16 (every later ISA, AMX included, does), and {@link #BF16_UNSUPPORTED_PROPERTY} is not set.
+     * Without them oneDNN would emulate bf16 slowly, so autocast runs float32 instead.
+     */
+    public static boolean runsBf16() {
+        if (Boolean.getBoolean(BF16_UNSUPPORTED_PROPERTY)) {
+            return false;
+        }
+        ensureLoaded();
+        // The ISA values are cumulative bit sets: a later ISA holds every bit of the earlier ones it extends.
+        int bf16 = dnnl_h.dnnl_cpu_isa_avx512_core_bf16();
+        return (dnnl_h.dnnl_get_effective_cpu_isa() & bf16) == bf16;
+    }
+
     public static String effectiveCpuIsa() {
         ensureLoaded();
         int isa = dnnl_h.dnnl_get_effective_cpu_isa();
