@@ -51,7 +51,10 @@ final class DistributedTraining {
         this.out = out;
     }
 
-    /** Rank 0 also writes TensorBoard event files to {@code logDir} ({@code null}: none), per-step every {@code every}. */
+    /**
+     * Rank 0 also writes TensorBoard event files to {@code logDir} ({@code null}: none), per-step records every
+     * {@code every} steps.
+     */
     DistributedTraining tensorBoard(Path logDir, int every) {
         this.tensorBoard = logDir;
         this.tensorBoardEvery = every;

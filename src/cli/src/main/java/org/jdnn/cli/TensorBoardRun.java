@@ -57,7 +57,8 @@ final class TensorBoardRun implements AutoCloseable {
 
     void tested(Evaluation result) {
         if (logger != null) {
-            logger.confusionMatrix("confusion_matrix/test", logger.lastStep(), result.confusion(), FashionMnist.CLASSES);
+            logger.confusionMatrix("confusion_matrix/test", logger.lastStep(), result.confusion(),
+                    FashionMnist.CLASSES);
         }
     }
 

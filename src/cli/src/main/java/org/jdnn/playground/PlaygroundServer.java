@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  * POST /api/step          one epoch
  * POST /api/reset         start over; an optional JSON object body changes settings, e.g. {"dataset":"xor"}
  * </pre>
- * A bad request gets 400 (a bad setting or body), 403 (sent by a page of another site), 404 (unknown path), 405 (wrong method) or 413 (body too large),
- * with a one-line plain-text reason; a failure inside gets 500 with its message. Never a stack trace.
+ * A bad request gets 400 (a bad setting or body), 403 (sent by a page of another site), 404 (unknown path), 405
+ * (wrong method) or 413 (body too large), with a one-line plain-text reason; a failure inside gets 500 with its
+ * message. Never a stack trace.
  */
 public final class PlaygroundServer implements AutoCloseable {
     /** The largest request body read; a config is a few hundred bytes. */
