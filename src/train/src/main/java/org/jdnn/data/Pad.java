@@ -12,9 +12,6 @@ import java.util.random.RandomGenerator;
  * they are black.
  */
 public final class Pad implements SampleTransform {
-    /** A per-thread copy of the input sample: padding in place writes over positions it has yet to read. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-
     /** Pad by {@code padding} on every side ({@code height} and {@code width} unused), or to a target size. */
     private final int padding;
     private final int height;
@@ -87,31 +84,7 @@ public final class Pad implements SampleTransform {
         Margins m = margins(shape);
         int inH = (int) shape[shape.length - 2];
         int inW = (int) shape[shape.length - 1];
-        int outH = inH + m.top + m.bottom;
-        int outW = inW + m.left + m.right;
-        int planes = 1; // every leading dimension (C of CHW) is a stack of H x W planes
-        for (int i = 0; i < shape.length - 2; i++) {
-            planes = Math.multiplyExact(planes, (int) shape[i]);
-        }
-        int inSize = planes * inH * inW;
-        float[] input = SCRATCH.get();
-        if (input.length < inSize) {
-            input = new float[inSize];
-            SCRATCH.set(input);
-        }
-        System.arraycopy(values, offset, input, 0, inSize);
-        int planeSize = outH * outW;
-        for (int c = 0; c < planes; c++) {
-            int plane = offset + c * planeSize;
-            Arrays.fill(values, plane, plane + m.top * outW, 0f);
-            for (int y = 0; y < inH; y++) {
-                int row = plane + (m.top + y) * outW;
-                Arrays.fill(values, row, row + m.left, 0f);
-                System.arraycopy(input, (c * inH + y) * inW, values, row + m.left, inW);
-                Arrays.fill(values, row + m.left + inW, row + outW, 0f);
-            }
-            Arrays.fill(values, plane + (m.top + inH) * outW, plane + planeSize, 0f);
-        }
+        PlaneWindow.copy(values, offset, shape, inH + m.top + m.bottom, inW + m.left + m.right, -m.top, -m.left);
     }
 
     @Override

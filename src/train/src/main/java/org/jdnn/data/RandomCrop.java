@@ -14,9 +14,6 @@ import java.util.random.RandomGenerator;
  * before {@link Normalize}, as in torchvision, for black borders.
  */
 public final class RandomCrop implements SampleTransform {
-    /** A per-thread copy of the input sample: cropping in place reads positions it has overwritten. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-
     private final int height;
     private final int width;
     private final int padding;
@@ -82,38 +79,10 @@ public final class RandomCrop implements SampleTransform {
         check(shape);
         int inH = (int) shape[shape.length - 2];
         int inW = (int) shape[shape.length - 1];
-        int planes = 1; // every leading dimension (C of CHW) is a stack of H x W planes
-        for (int i = 0; i < shape.length - 2; i++) {
-            planes = Math.multiplyExact(planes, (int) shape[i]);
-        }
         int top = random.nextInt(inH + 2 * padding - height + 1);
         int left = random.nextInt(inW + 2 * padding - width + 1);
-        int inSize = planes * inH * inW;
-        float[] input = SCRATCH.get();
-        if (input.length < inSize) {
-            input = new float[inSize];
-            SCRATCH.set(input);
-        }
-        System.arraycopy(values, offset, input, 0, inSize);
         // Output (y, x) is padded (top + y, left + x), i.e. input (top + y - p, left + x - p), or 0 outside it.
-        int dy = top - padding;
-        int dx = left - padding;
-        int xFrom = Math.max(0, -dx);
-        int xTo = Math.min(width, inW - dx);
-        for (int c = 0; c < planes; c++) {
-            int inPlane = c * inH * inW;
-            int out = offset + c * height * width;
-            for (int y = 0; y < height; y++, out += width) {
-                int sy = y + dy;
-                if (sy < 0 || sy >= inH || xFrom >= xTo) {
-                    Arrays.fill(values, out, out + width, 0f);
-                    continue;
-                }
-                Arrays.fill(values, out, out + xFrom, 0f);
-                System.arraycopy(input, inPlane + sy * inW + xFrom + dx, values, out + xFrom, xTo - xFrom);
-                Arrays.fill(values, out + xTo, out + width, 0f);
-            }
-        }
+        PlaneWindow.copy(values, offset, shape, height, width, top - padding, left - padding);
     }
 
     @Override
