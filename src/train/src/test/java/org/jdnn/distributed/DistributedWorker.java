@@ -118,10 +118,13 @@ public final class DistributedWorker {
     }
 
     /**
-     * Times LeNet training steps on random 28x28 images: STEPS steps of a global batch split over the ranks, after 5
-     * warm-up steps. With --no-sync the ranks train independently (no DDP), which separates the cost of sharing the
+     * Times LeNet training steps on random 28x28 images: STEPS steps of a global batch split over the ranks, after
+     * {@link #WARM_UP_STEPS} warm-up steps. With --no-sync the ranks train independently (no DDP), which separates the cost of sharing the
      * cores from the cost of communication. Rank 0 prints the job's throughput.
      */
+    /** Enough steps for the JIT to compile the hot paths: with 5, JIT time dominated the timed steps' CPU time. */
+    private static final int WARM_UP_STEPS = 200;
+
     private static void benchLenet(ProcessGroup group, int steps, int globalBatch, boolean noSync) {
         int share = globalBatch / group.worldSize();
         Module lenet = org.jdnn.nn.models.Models.create("lenet", 42);
@@ -139,7 +142,7 @@ public final class DistributedWorker {
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long start = 0;
             long cpuStart = 0;
-            for (int step = -5; step < steps; step++) {
+            for (int step = -WARM_UP_STEPS; step < steps; step++) {
                 if (step == 0) {
                     group.barrier();
                     start = System.nanoTime();
