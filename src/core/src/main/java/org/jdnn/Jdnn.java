@@ -45,7 +45,7 @@ public final class Jdnn {
     public static Info info() {
         Map<String, String> backends = new LinkedHashMap<>();
         for (String name : Backends.names()) {
-            backends.put(name, Backends.unavailableReason(name).orElse("available"));
+            backends.put(name, Backends.unavailableReason(name).orElseGet(() -> Backends.get(name).status()));
         }
         boolean onednn = Backends.unavailableReason(Backends.ONEDNN).isEmpty();
         return new Info(Backends.defaultBackend().name(),

@@ -24,4 +24,12 @@ public interface Backend {
     default boolean runsBf16() {
         return false;
     }
+
+    /**
+     * One line on the backend's state for {@code Jdnn.info()} when it is available: "available", or more where the
+     * backend keeps state worth reporting (a device allocator's use and cache).
+     */
+    default String status() {
+        return "available";
+    }
 }

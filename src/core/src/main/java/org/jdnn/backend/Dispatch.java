@@ -144,11 +144,12 @@ public final class Dispatch {
                 Fallbacks.count(backend.name(), op.name(), fallback);
                 Backend target = Backends.get(fallback.backend());
                 KernelTable.Entry<P> other = target.kernels().entry(op);
-                if (other == null || target == backend || !target.device().equals(backend.device())) {
+                Device runsOn = fallback.viaHost() ? Device.CPU : backend.device();
+                if (other == null || target == backend || !target.device().equals(runsOn)) {
                     throw new IllegalStateException(op + ": " + backend.name() + " falls back to " + fallback.backend()
-                            + ", which has no kernel for it on " + backend.device());
+                            + ", which has no kernel for it on " + runsOn);
                 }
-                return other.kernel();
+                return fallback.viaHost() ? new HostRoundTrip<>(op, other.kernel()) : other.kernel();
             }
         }
         return entry.kernel();

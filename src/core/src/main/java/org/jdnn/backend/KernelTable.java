@@ -25,11 +25,16 @@ import java.util.stream.Collectors;
 public final class KernelTable {
     /** One op's kernel in this table. */
     public record Entry<P>(Op<P> op, Kernel<P> kernel, List<Fallback<P>> fallbacks) {
+        /** False when every call takes a fallback (registered with {@link #putViaHost}, or disabled). */
+        public boolean hasOwnKernel() {
+            return fallbacks.stream().noneMatch(Fallback::isAlways);
+        }
     }
 
     private final String backend;
     private final Set<String> disabled;
     private final Set<DType> nativeDTypes;
+    private final boolean viaHost;
     private Entry<?>[] entries = new Entry<?>[64];
 
     /** An empty table for {@code backend}; {@code disabled} ops are routed to the reference backend. */
@@ -42,9 +47,24 @@ public final class KernelTable {
      * with {@link #putAccepting}); a call with another dtype falls back to the reference backend.
      */
     public KernelTable(String backend, Set<String> disabled, Set<DType> nativeDTypes) {
+        this(backend, disabled, nativeDTypes, false);
+    }
+
+    /**
+     * As {@link #KernelTable(String, Set, Set)}, for a device host code cannot read when {@code viaHost}: the table's
+     * own fallbacks (disabled ops, other dtypes) and {@link #putViaHost} then reach the reference's kernel through
+     * host copies of the operands ({@link Fallback#viaHost}).
+     */
+    public KernelTable(String backend, Set<String> disabled, Set<DType> nativeDTypes, boolean viaHost) {
         this.backend = backend;
         this.disabled = Set.copyOf(disabled);
         this.nativeDTypes = nativeDTypes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(nativeDTypes));
+        this.viaHost = viaHost;
+    }
+
+    /** A fallback of the table itself: to the reference, through the host where the table's device needs it. */
+    private <P> Fallback<P> toReference(String reason, Fallback.Condition<P> when) {
+        return viaHost ? Fallback.viaHost(reason, when) : Fallback.toReference(reason, when);
     }
 
     /** The dtypes this table's kernels take unless registered with {@link #putAccepting}. */
@@ -76,7 +96,7 @@ public final class KernelTable {
         }
         List<Fallback<P>> all = new ArrayList<>();
         if (isDisabled(op)) {
-            all.add(Fallback.toReference("disabled by jdnn." + backend + ".disable", (p, in, out) -> true));
+            all.add(toReference("disabled by jdnn." + backend + ".disable", Fallback.always()));
         }
         if (!dtypes.containsAll(EnumSet.allOf(DType.class))) {
             // Checked before the kernel's own fallbacks, which may read the operands as float32 (NaN checks).
@@ -85,6 +105,18 @@ public final class KernelTable {
         all.addAll(List.of(fallbacks));
         entries[op.id()] = new Entry<>(op, kernel, List.copyOf(all));
         return this;
+    }
+
+    /**
+     * Registers {@code op} with no kernel of its own here: every call takes the reference's kernel through host
+     * copies of its operands ({@link Fallback#viaHost}), declared and counted as any fallback, until a kernel of
+     * this backend replaces it.
+     */
+    public <P> KernelTable putViaHost(Op<P> op) {
+        String reason = "no " + backend + " kernel yet: runs on the host";
+        return put(op, (p, in, out) -> {
+            throw new IllegalStateException(op + ": " + backend + " has no kernel of its own (" + reason + ")");
+        }, Fallback.viaHost(reason, Fallback.always()));
     }
 
     /** Registers {@code other}'s kernels here too (a backend running another's kernels on its own device). */
@@ -105,10 +137,10 @@ public final class KernelTable {
     }
 
     /** The one fallback for operands of a dtype outside {@code dtypes}, to the reference backend. */
-    private static <P> Fallback<P> dtypeFallback(Set<DType> dtypes) {
+    private <P> Fallback<P> dtypeFallback(Set<DType> dtypes) {
         Set<DType> taken = dtypes.isEmpty() ? Set.of() : EnumSet.copyOf(dtypes);
         String names = taken.stream().sorted().map(DType::toString).collect(Collectors.joining(", "));
-        return Fallback.toReference(DTYPE_REASON + (taken.size() == 1 ? names : "one of " + names),
+        return toReference(DTYPE_REASON + (taken.size() == 1 ? names : "one of " + names),
                 (p, in, out) -> outside(taken, in) || outside(taken, out));
     }
 

@@ -46,6 +46,17 @@ public final class Pool2dWorkspace {
     }
 
     /**
+     * Records that {@code copy} holds the same bytes as {@code original} (a copy between host and device), so the
+     * backend that filled the original accepts the copy; nothing happens when the original is not a workspace.
+     */
+    public static void copied(Tensor original, Tensor copy) {
+        Made made = FILLED.get(original);
+        if (made != null) {
+            FILLED.put(copy, made);
+        }
+    }
+
+    /**
      * Throws unless {@code workspace} was filled by {@code format}'s forward for {@code params} and input shape
      * {@code src}; {@code op} starts the message.
      */
