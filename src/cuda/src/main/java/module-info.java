@@ -4,4 +4,5 @@ module org.jdnn.cuda {
     requires org.jdnn.bindings;
 
     provides org.jdnn.backend.BackendProvider with org.jdnn.backend.cuda.CudaBackendProvider;
+    provides org.jdnn.tensor.DeviceMemory with org.jdnn.backend.cuda.CudaMemory;
 }

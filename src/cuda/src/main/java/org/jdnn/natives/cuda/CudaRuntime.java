@@ -78,6 +78,65 @@ public final class CudaRuntime {
         }
     }
 
+    /**
+     * cudaMalloc that reports out-of-memory as {@link MemorySegment#NULL} (the error is cleared, so the caller may
+     * free cached blocks and retry); any other error throws.
+     */
+    public static MemorySegment tryMalloc(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("cudaMalloc: bytes must be positive, got " + bytes);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int status = cudart_h.cudaMalloc(out, bytes);
+            if (status == cudart_h.cudaErrorMemoryAllocation()) {
+                cudart_h.cudaGetLastError(); // resets the last error the failed cudaMalloc left on this thread
+                return MemorySegment.NULL;
+            }
+            check(status, "cudaMalloc(" + bytes + ")");
+            return out.get(ADDRESS, 0);
+        }
+    }
+
+    /** cudaMallocHost: page-locked host memory of {@code bytes} bytes, readable from Java (for staging copies). */
+    public static MemorySegment mallocHost(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("cudaMallocHost: bytes must be positive, got " + bytes);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            check(cudart_h.cudaMallocHost(out, bytes), "cudaMallocHost(" + bytes + ")");
+            return out.get(ADDRESS, 0).reinterpret(bytes);
+        }
+    }
+
+    public static void freeHost(MemorySegment host) {
+        check(cudart_h.cudaFreeHost(host), "cudaFreeHost");
+    }
+
+    /** Queues a device to device copy of {@code bytes} bytes on {@code stream}. */
+    public static void copyOnDeviceAsync(MemorySegment source, MemorySegment target, long bytes, MemorySegment stream) {
+        check(cudart_h.cudaMemcpyAsync(target, source, bytes, cudart_h.cudaMemcpyDeviceToDevice(), stream),
+                "cudaMemcpyAsync(DeviceToDevice)");
+    }
+
+    /** Queues a host to device copy of {@code bytes} bytes from {@code host} (page-locked) on {@code stream}. */
+    public static void copyToDeviceAsync(MemorySegment host, MemorySegment device, long bytes, MemorySegment stream) {
+        check(cudart_h.cudaMemcpyAsync(device, host, bytes, cudart_h.cudaMemcpyHostToDevice(), stream),
+                "cudaMemcpyAsync(HostToDevice)");
+    }
+
+    /** Queues a device to host copy of {@code bytes} bytes into {@code host} (page-locked) on {@code stream}. */
+    public static void copyToHostAsync(MemorySegment device, MemorySegment host, long bytes, MemorySegment stream) {
+        check(cudart_h.cudaMemcpyAsync(host, device, bytes, cudart_h.cudaMemcpyDeviceToHost(), stream),
+                "cudaMemcpyAsync(DeviceToHost)");
+    }
+
+    /** Queues setting {@code bytes} bytes to {@code value} on {@code stream}. */
+    public static void memsetAsync(MemorySegment device, int value, long bytes, MemorySegment stream) {
+        check(cudart_h.cudaMemsetAsync(device, value, bytes, stream), "cudaMemsetAsync");
+    }
+
     public static void free(MemorySegment device) {
         check(cudart_h.cudaFree(device), "cudaFree");
     }

@@ -43,6 +43,10 @@ public final class Cudnn {
         static final MethodHandle cudnnGetConvolution2dForwardOutputDim = D.bind("cudnnGetConvolution2dForwardOutputDim", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         static final MethodHandle cudnnGetConvolutionForwardAlgorithm_v7 = D.bind("cudnnGetConvolutionForwardAlgorithm_v7", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle cudnnFindConvolutionForwardAlgorithm = D.bind("cudnnFindConvolutionForwardAlgorithm", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle cudnnFindConvolutionForwardAlgorithmEx = D.bind("cudnnFindConvolutionForwardAlgorithmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+        static final MethodHandle cudnnFindConvolutionBackwardDataAlgorithmEx = D.bind("cudnnFindConvolutionBackwardDataAlgorithmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+        static final MethodHandle cudnnFindConvolutionBackwardFilterAlgorithmEx = D.bind("cudnnFindConvolutionBackwardFilterAlgorithmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+        static final MethodHandle cudnnAddTensor = D.bind("cudnnAddTensor", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         static final MethodHandle cudnnGetConvolutionBackwardDataAlgorithm_v7 = D.bind("cudnnGetConvolutionBackwardDataAlgorithm_v7", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle cudnnGetConvolutionBackwardFilterAlgorithm_v7 = D.bind("cudnnGetConvolutionBackwardFilterAlgorithm_v7", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle cudnnGetConvolutionForwardWorkspaceSize = D.bind("cudnnGetConvolutionForwardWorkspaceSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
@@ -68,6 +72,42 @@ public final class Cudnn {
         static final MethodHandle cudnnBatchNormalizationForwardTraining = D.bind("cudnnBatchNormalizationForwardTraining", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_DOUBLE, ADDRESS, ADDRESS, JAVA_DOUBLE, ADDRESS, ADDRESS));
         static final MethodHandle cudnnBatchNormalizationForwardInference = D.bind("cudnnBatchNormalizationForwardInference", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_DOUBLE));
         static final MethodHandle cudnnBatchNormalizationBackward = D.bind("cudnnBatchNormalizationBackward", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_DOUBLE, ADDRESS, ADDRESS));
+    }
+
+    /** {@code cudnnStatus_t cudnnFindConvolutionForwardAlgorithmEx(cudnnHandle_t handle, const cudnnTensorDescriptor_t xDesc, const void *x, const cudnnFilterDescriptor_t wDesc, const void *w, const cudnnConvolutionDescriptor_t convDesc, const cudnnTensorDescriptor_t yDesc, void *y, const int requestedAlgoCount, int *returnedAlgoCount, cudnnConvolutionFwdAlgoPerf_t *perfResults, void *workSpace, size_t workSpaceSizeInBytes)} */
+    public static int cudnnFindConvolutionForwardAlgorithmEx(MemorySegment handle, MemorySegment xDesc, MemorySegment x, MemorySegment wDesc, MemorySegment w, MemorySegment convDesc, MemorySegment yDesc, MemorySegment y, int requestedAlgoCount, MemorySegment returnedAlgoCount, MemorySegment perfResults, MemorySegment workspace, long workspaceBytes) {
+        try {
+            return (int) H.cudnnFindConvolutionForwardAlgorithmEx.invokeExact(handle, xDesc, x, wDesc, w, convDesc, yDesc, y, requestedAlgoCount, returnedAlgoCount, perfResults, workspace, workspaceBytes);
+        } catch (Throwable t) {
+            throw Downcalls.failure("cudnnFindConvolutionForwardAlgorithmEx", t);
+        }
+    }
+
+    /** {@code cudnnStatus_t cudnnFindConvolutionBackwardDataAlgorithmEx(cudnnHandle_t handle, const cudnnFilterDescriptor_t wDesc, const void *w, const cudnnTensorDescriptor_t dyDesc, const void *dy, const cudnnConvolutionDescriptor_t convDesc, const cudnnTensorDescriptor_t dxDesc, void *dx, const int requestedAlgoCount, int *returnedAlgoCount, cudnnConvolutionBwdDataAlgoPerf_t *perfResults, void *workSpace, size_t workSpaceSizeInBytes)} */
+    public static int cudnnFindConvolutionBackwardDataAlgorithmEx(MemorySegment handle, MemorySegment wDesc, MemorySegment w, MemorySegment dyDesc, MemorySegment dy, MemorySegment convDesc, MemorySegment dxDesc, MemorySegment dx, int requestedAlgoCount, MemorySegment returnedAlgoCount, MemorySegment perfResults, MemorySegment workspace, long workspaceBytes) {
+        try {
+            return (int) H.cudnnFindConvolutionBackwardDataAlgorithmEx.invokeExact(handle, wDesc, w, dyDesc, dy, convDesc, dxDesc, dx, requestedAlgoCount, returnedAlgoCount, perfResults, workspace, workspaceBytes);
+        } catch (Throwable t) {
+            throw Downcalls.failure("cudnnFindConvolutionBackwardDataAlgorithmEx", t);
+        }
+    }
+
+    /** {@code cudnnStatus_t cudnnFindConvolutionBackwardFilterAlgorithmEx(cudnnHandle_t handle, const cudnnTensorDescriptor_t xDesc, const void *x, const cudnnTensorDescriptor_t dyDesc, const void *y, const cudnnConvolutionDescriptor_t convDesc, const cudnnFilterDescriptor_t dwDesc, void *dw, const int requestedAlgoCount, int *returnedAlgoCount, cudnnConvolutionBwdFilterAlgoPerf_t *perfResults, void *workSpace, size_t workSpaceSizeInBytes)} */
+    public static int cudnnFindConvolutionBackwardFilterAlgorithmEx(MemorySegment handle, MemorySegment xDesc, MemorySegment x, MemorySegment dyDesc, MemorySegment dy, MemorySegment convDesc, MemorySegment dwDesc, MemorySegment dw, int requestedAlgoCount, MemorySegment returnedAlgoCount, MemorySegment perfResults, MemorySegment workspace, long workspaceBytes) {
+        try {
+            return (int) H.cudnnFindConvolutionBackwardFilterAlgorithmEx.invokeExact(handle, xDesc, x, dyDesc, dy, convDesc, dwDesc, dw, requestedAlgoCount, returnedAlgoCount, perfResults, workspace, workspaceBytes);
+        } catch (Throwable t) {
+            throw Downcalls.failure("cudnnFindConvolutionBackwardFilterAlgorithmEx", t);
+        }
+    }
+
+    /** {@code cudnnStatus_t cudnnAddTensor(cudnnHandle_t handle, const void *alpha, const cudnnTensorDescriptor_t aDesc, const void *A, const void *beta, const cudnnTensorDescriptor_t cDesc, void *C)} */
+    public static int cudnnAddTensor(MemorySegment handle, MemorySegment alpha, MemorySegment aDesc, MemorySegment a, MemorySegment beta, MemorySegment cDesc, MemorySegment c) {
+        try {
+            return (int) H.cudnnAddTensor.invokeExact(handle, alpha, aDesc, a, beta, cDesc, c);
+        } catch (Throwable t) {
+            throw Downcalls.failure("cudnnAddTensor", t);
+        }
     }
 
     /** {@code size_t cudnnGetVersion(void)} */

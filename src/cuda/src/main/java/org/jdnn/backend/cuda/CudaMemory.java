@@ -1,0 +1,86 @@
+package org.jdnn.backend.cuda;
+
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Device;
+import org.jdnn.tensor.DeviceMemory;
+import org.jdnn.tensor.Elements;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * The GPU's memory for tensors on {@code cuda:0}: blocks from the device's {@link CachingAllocator}, copies to and
+ * from Java memory through the thread's pinned buffer ({@link PinnedStaging}), copies and fills on the device queued
+ * on the thread's stream. Found by the tensor layer as a service; nothing is loaded until a cuda tensor is made.
+ */
+public final class CudaMemory implements DeviceMemory {
+    @Override
+    public Device.Kind kind() {
+        return Device.Kind.CUDA;
+    }
+
+    @Override
+    public MemorySegment allocate(Device device, long bytes) {
+        CudaDevice.requireIndex(device.index());
+        CudaThread thread = CudaThread.current();
+        long address = CudaDevice.get().allocator().allocate(bytes, thread.stream());
+        return MemorySegment.ofAddress(address).reinterpret(bytes);
+    }
+
+    @Override
+    public void free(Device device, MemorySegment block) {
+        // No stream is touched here: the cleaner's thread frees leaked tensors too.
+        CudaDevice.get().allocator().free(block.address());
+    }
+
+    @Override
+    public void copyFromHost(MemorySegment host, MemorySegment block) {
+        CudaThread.current().staging().upload(host, block);
+    }
+
+    @Override
+    public void copyToHost(MemorySegment block, long offset, MemorySegment host) {
+        CudaThread.current().staging().download(block, offset, host);
+    }
+
+    @Override
+    public void copy(MemorySegment from, MemorySegment to) {
+        long bytes = Math.min(from.byteSize(), to.byteSize());
+        if (bytes > 0) {
+            org.jdnn.natives.cuda.CudaRuntime.copyOnDeviceAsync(from, to, bytes, CudaThread.current().stream());
+        }
+    }
+
+    @Override
+    public void fill(MemorySegment block, float value) {
+        if (Float.floatToRawIntBits(value) == 0) {
+            if (block.byteSize() > 0) {
+                org.jdnn.natives.cuda.CudaRuntime.memsetAsync(block, 0, block.byteSize(), CudaThread.current().stream());
+            }
+            return;
+        }
+        byte[] element = new byte[Float.BYTES];
+        MemorySegment.ofArray(element).set(JAVA_FLOAT, 0, value);
+        CudaThread.current().staging().fill(block, block.byteSize(), element);
+    }
+
+    @Override
+    public void fill(MemorySegment block, DType dtype, double value) {
+        if (dtype == DType.FLOAT32) {
+            fill(block, (float) value);
+            return;
+        }
+        byte[] element = new byte[(int) dtype.byteSize()];
+        Elements.set(MemorySegment.ofArray(element), dtype, 0, value);
+        boolean zero = true;
+        for (byte b : element) {
+            zero &= b == 0;
+        }
+        if (zero) {
+            fill(block, 0f);
+        } else {
+            CudaThread.current().staging().fill(block, block.byteSize(), element);
+        }
+    }
+}
