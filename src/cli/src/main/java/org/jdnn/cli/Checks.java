@@ -55,6 +55,16 @@ final class Checks {
         return value;
     }
 
+    /** A device name as {@link org.jdnn.tensor.Device#parse} takes it: cpu, sim, cuda or cuda:N. */
+    static String device(CommandSpec spec, String option, String value) {
+        try {
+            org.jdnn.tensor.Device.parse(value);
+            return value;
+        } catch (IllegalArgumentException e) {
+            throw usage(spec, option + ": '" + value + "' is not cpu, sim, cuda or cuda:N");
+        }
+    }
+
     static Path directory(CommandSpec spec, String option, Path dir) {
         if (dir != null && !Files.isDirectory(dir)) {
             throw usage(spec, option + ": " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist"));

@@ -96,6 +96,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     String precision;
 
+    @Option(names = "--device", paramLabel = "NAME", defaultValue = "cpu",
+            description = "where the model trains: cpu, sim (the simulated device the tests use) or cuda[:N]; a device "
+                    + "whose backend cannot run here stops the run with the reason (default: ${DEFAULT-VALUE})")
+    String device;
+
     @Mixin
     RuntimeOptions runtime;
 
@@ -134,10 +139,11 @@ final class TrainCommand implements Callable<Integer> {
         Checks.atLeast(spec, "--limit", limit, 0);
         Checks.atLeast(spec, "--grad-health", gradHealth, 0);
         Checks.oneOf(spec, "--precision", precision, TrainOptions.PRECISIONS);
+        Checks.device(spec, "--device", device);
         runtime.check(spec);
         return new TrainOptions(model, epochs, batchSize, optimizer, rate, weightDecay, schedule, seed, runtime.backend,
                 data, out != null ? out : Path.of("runs", model), resume, validation, patience, clip, labelSmoothing,
-                limit, runtime.threads, plain, gradHealth, precision);
+                limit, runtime.threads, plain, gradHealth, precision, device);
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Map;
 public record TrainOptions(String model, int epochs, int batchSize, String optimizer, double lr, double weightDecay,
                            String schedule, long seed, String backend, Path data, Path out, boolean resume,
                            int validation, int patience, double clipGradNorm, double labelSmoothing, int limit,
-                           int threads, boolean plain, int gradHealth, String precision) {
+                           int threads, boolean plain, int gradHealth, String precision, String device) {
 
     public static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad");
     public static final List<String> SCHEDULES = List.of("none", "step", "cosine", "warmup-cosine", "restarts", "plateau");
@@ -82,25 +82,27 @@ public record TrainOptions(String model, int epochs, int batchSize, String optim
         return new TrainOptions(model, epochs, r.integer("batch_size", 1), r.oneOf("optimizer", OPTIMIZERS),
                 r.number("lr", false), r.number("weight_decay", true), r.oneOf("schedule", SCHEDULES),
                 r.longInteger("seed"), backend, data, out, resume, r.integer("validation", 0), patience, clipGradNorm,
-                r.fraction("label_smoothing"), r.integer("limit", 0), threads, plain, gradHealth, precision);
+                r.fraction("label_smoothing"), r.integer("limit", 0), threads, plain, gradHealth, precision, device);
     }
 
     /** These options with other hyper-parameters (a search trial's). */
     public TrainOptions withHyperparameters(double lr, int batchSize, double weightDecay, String schedule) {
         return new TrainOptions(model, epochs, batchSize, optimizer, lr, weightDecay, schedule, seed, backend, data, out,
-                resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth, precision);
+                resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth, precision,
+                device);
     }
 
     /** These options writing their results to {@code directory}. */
     public TrainOptions withOut(Path directory) {
         return new TrainOptions(model, epochs, batchSize, optimizer, lr, weightDecay, schedule, seed, backend, data,
-                directory, resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth, precision);
+                directory, resume, validation, patience, clipGradNorm, labelSmoothing, limit, threads, plain, gradHealth, precision,
+                device);
     }
 
     /** Defaults for the settings a checkpoint supplies, with the options {@code eval} and {@code predict} take. */
     static TrainOptions forCheckpoint(Path out, Path data, String backend, int threads) {
         return new TrainOptions("lenet", 1, 128, "adam", 1e-3, 0, "none", 42, backend, data, out, false, 0, 0, 0,
-                DEFAULT_LABEL_SMOOTHING, 0, threads, true, 0, "fp32");
+                DEFAULT_LABEL_SMOOTHING, 0, threads, true, 0, "fp32", "cpu");
     }
 
     /** Reads and checks a checkpoint's settings (strings in state.json); errors name the file, key and value. */

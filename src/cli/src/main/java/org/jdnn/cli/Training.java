@@ -36,6 +36,7 @@ import org.jdnn.optim.schedule.StepLR;
 import org.jdnn.train.Evaluation;
 import org.jdnn.train.GradientHealth;
 import org.jdnn.train.LossFunction;
+import org.jdnn.tensor.Device;
 import org.jdnn.train.Trainer;
 import org.jdnn.train.TrainingDivergedException;
 import org.jdnn.train.checkpoint.Checkpoint;
@@ -158,7 +159,7 @@ public final class Training {
                 : loader(split.validation(), o.model(), 1000, -1);
         DataLoader testLoader = loader(test, o.model(), 1000, -1);
 
-        try (Module model = Models.create(o.model(), o.seed());
+        try (Module model = onDevice(Models.create(o.model(), o.seed()), o.device());
              Optimizer optimizer = optimizer(o, model.parameters())) {
             LrScheduler scheduler = scheduler(o, optimizer);
             ReduceLROnPlateau plateau = o.schedule().equals("plateau") ? ReduceLROnPlateau.defaults(optimizer) : null;
@@ -267,6 +268,24 @@ public final class Training {
             health.writePlot(o.out().resolve("grad-norms.png"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the gradient norms to " + o.out(), e);
+        }
+    }
+
+    /**
+     * {@code model} moved to {@code device} (before its optimizer is made, whose state then lives there too); on a
+     * device whose backend cannot run here, the model is closed and the backend's "unavailable: reason" thrown.
+     */
+    static Module onDevice(Module model, String device) {
+        Device d = Device.parse(device);
+        if (d.isHost()) {
+            return model;
+        }
+        try {
+            Backends.forDevice(d);
+            return model.to(d);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 

@@ -102,7 +102,7 @@ class TrainingTest {
         TrainOptions noData = new TrainOptions(o.model(), o.epochs(), o.batchSize(), o.optimizer(), o.lr(),
                 o.weightDecay(), o.schedule(), o.seed(), o.backend(), dir.resolve("nothing"), o.out(), o.resume(),
                 o.validation(), o.patience(), o.clipGradNorm(), o.labelSmoothing(), o.limit(), o.threads(), o.plain(),
-                o.gradHealth(), o.precision());
+                o.gradHealth(), o.precision(), o.device());
         Exception e = assertThrows(java.nio.file.NoSuchFileException.class, () -> new Training(QUIET).train(noData));
         assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
     }

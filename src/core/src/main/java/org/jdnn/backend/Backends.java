@@ -68,15 +68,19 @@ public final class Backends {
     private static Backend loadFor(Device.Kind kind) {
         List<BackendProvider> candidates = PROVIDERS.stream().filter(p -> p.deviceKind() == kind)
                 .sorted(Comparator.comparingInt(BackendProvider::priority).reversed()).toList();
-        String why = "no backend for " + kind.name().toLowerCase(java.util.Locale.ROOT) + " on the class path";
+        BackendUnavailableException last = null;
         for (BackendProvider provider : candidates) {
-            Optional<String> reason = unavailableReason(provider.name());
-            if (reason.isEmpty()) {
+            try {
                 return get(provider.name());
+            } catch (BackendUnavailableException e) {
+                last = e; // its message already names the backend: "cuda unavailable: <reason>"
             }
-            why = reason.get();
         }
-        throw new BackendUnavailableException(kind.name().toLowerCase(java.util.Locale.ROOT), why, null);
+        if (last != null) {
+            throw last;
+        }
+        String kindName = kind.name().toLowerCase(java.util.Locale.ROOT);
+        throw new BackendUnavailableException(kindName, "no backend for " + kindName + " on the class path", null);
     }
 
     public static Backend defaultBackend() {

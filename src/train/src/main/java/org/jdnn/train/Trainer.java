@@ -8,6 +8,7 @@ import org.jdnn.optim.ClipGrad;
 import org.jdnn.optim.Optimizer;
 import org.jdnn.optim.schedule.LrScheduler;
 import org.jdnn.optim.schedule.ReduceLROnPlateau;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.train.report.ConfusionMatrix;
@@ -139,7 +140,7 @@ public final class Trainer {
             batchIndex++;
             long step = (long) (epoch - 1) * batches + batchIndex;
             try (Scope scope = Scope.open()) {
-                Tensor output = model.call(batch.features());
+                Tensor output = model.call(features(model, batch));
                 Tensor batchLoss = loss.loss(output, batch);
                 float value = batchLoss.item();
                 if (!Float.isFinite(value)) {
@@ -204,7 +205,7 @@ public final class Trainer {
         try (Autograd.NoGrad noGrad = Autograd.noGrad()) {
             for (Batch batch : data.epoch(0)) {
                 try (Scope scope = Scope.open()) {
-                    Tensor output = model.call(batch.features());
+                    Tensor output = model.call(features(model, batch));
                     lossSum += (double) loss.loss(output, batch).item() * batch.size();
                     confusion.add(output, batch.labelArray());
                     samples += batch.size();
@@ -214,6 +215,17 @@ public final class Trainer {
             model.train(wasTraining);
         }
         return new Evaluation(lossSum / samples, confusion.accuracy(), samples, confusion);
+    }
+
+    /**
+     * The batch's features on the device of the model's parameters ({@code module.to(device)} put them there): one
+     * counted copy per batch for a model on a GPU, none on the CPU. The caller's scope frees both tensors.
+     */
+    static Tensor features(Module model, Batch batch) {
+        Tensor features = batch.features();
+        List<Tensor> parameters = model.parameters();
+        Device device = parameters.isEmpty() ? Device.CPU : parameters.getFirst().device();
+        return device.equals(features.device()) ? features : features.to(device);
     }
 
     static String summary(EpochRecord r) {
