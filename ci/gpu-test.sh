@@ -5,7 +5,8 @@
 #                                       JDK 25 runtime (jdk.tar.xz), the compiled classes and test classes, the JUnit
 #                                       console launcher and native/cuda-constants.c; fails if DIR exceeds 64 MiB
 #   ci/gpu-test.sh run [DIR] [--strict] on the GPU machine: unpacks the runtime (once) and runs every test tagged
-#                                       "gpu" with the console launcher; --strict also fails when a test was skipped
+#                                       "gpu" and the op matrix for cuda (tag "matrix") with the console launcher;
+#                                       --strict also fails when a test was skipped
 #                                       (e.g. CUDA not found), which is what a GPU verification run wants
 #   ci/gpu-test.sh dry-run              pack, then run from the bundle with a bare environment (no JAVA_HOME, no
 #                                       Maven on PATH), as on the GPU machine; on a CPU machine the gpu tests are
@@ -81,9 +82,10 @@ run() {
   local log
   log=$(mktemp)
   set +e
+  # The gpu-tagged tests, and the op matrix (tag "matrix") for the cuda backend against the reference.
   "$jdk_home/jdk/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g -Djdnn.native.dir="$dir/native" \
-      -jar "$dir/junit-platform-console-standalone.jar" execute \
-      --class-path "$dir/test-classes:$dir/classes" --scan-class-path --include-tag gpu \
+      -Djdnn.matrix.backends=cuda -jar "$dir/junit-platform-console-standalone.jar" execute \
+      --class-path "$dir/test-classes:$dir/classes" --scan-class-path --include-tag gpu --include-tag matrix \
       --details=tree --disable-banner --reports-dir "$reports" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   set -e

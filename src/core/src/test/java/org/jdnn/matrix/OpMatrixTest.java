@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
 
@@ -100,6 +101,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * worst errors forward and backward and the samples that produced them. {@code -Djdnn.matrix.seed=N} draws other
  * samples; {@code -Djdnn.matrix.ops=REGEX} runs only the ops whose names match.
  */
+@Tag("matrix") // ci/gpu-test.sh selects it (with jdnn.matrix.backends=cuda) beside the gpu-tagged tests
 class OpMatrixTest {
     static final String REFERENCE = Backends.REFERENCE;
     private static final long SEED = Long.getLong("jdnn.matrix.seed", 20261124L);
