@@ -47,6 +47,7 @@ public final class Cudnn {
         static final MethodHandle cudnnFindConvolutionBackwardDataAlgorithmEx = D.bind("cudnnFindConvolutionBackwardDataAlgorithmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
         static final MethodHandle cudnnFindConvolutionBackwardFilterAlgorithmEx = D.bind("cudnnFindConvolutionBackwardFilterAlgorithmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
         static final MethodHandle cudnnAddTensor = D.bind("cudnnAddTensor", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        static final MethodHandle cudnnScaleTensor = D.bind("cudnnScaleTensor", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         static final MethodHandle cudnnGetConvolutionBackwardDataAlgorithm_v7 = D.bind("cudnnGetConvolutionBackwardDataAlgorithm_v7", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle cudnnGetConvolutionBackwardFilterAlgorithm_v7 = D.bind("cudnnGetConvolutionBackwardFilterAlgorithm_v7", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle cudnnGetConvolutionForwardWorkspaceSize = D.bind("cudnnGetConvolutionForwardWorkspaceSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
@@ -107,6 +108,15 @@ public final class Cudnn {
             return (int) H.cudnnAddTensor.invokeExact(handle, alpha, aDesc, a, beta, cDesc, c);
         } catch (Throwable t) {
             throw Downcalls.failure("cudnnAddTensor", t);
+        }
+    }
+
+    /** {@code cudnnStatus_t cudnnScaleTensor(cudnnHandle_t handle, const cudnnTensorDescriptor_t yDesc, void *y, const void *alpha)} */
+    public static int cudnnScaleTensor(MemorySegment handle, MemorySegment yDesc, MemorySegment y, MemorySegment alpha) {
+        try {
+            return (int) H.cudnnScaleTensor.invokeExact(handle, yDesc, y, alpha);
+        } catch (Throwable t) {
+            throw Downcalls.failure("cudnnScaleTensor", t);
         }
     }
 
