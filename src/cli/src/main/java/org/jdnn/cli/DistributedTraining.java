@@ -9,6 +9,7 @@ import org.jdnn.data.Dataset;
 import org.jdnn.data.FashionMnist;
 import org.jdnn.data.TrainValidationSplit;
 import org.jdnn.distributed.DistributedDataParallel;
+import org.jdnn.distributed.DistributedEvaluation;
 import org.jdnn.distributed.DistributedSampler;
 import org.jdnn.distributed.ProcessGroup;
 import org.jdnn.loss.Losses;
@@ -37,8 +38,9 @@ import java.nio.file.Path;
  * {@code jdnn train --distributed}: the {@code train} command on every rank of an {@code mpirun} job, data-parallel.
  * {@code --batch-size} stays the global batch (each of N ranks takes batch / N samples of it), so a run's settings,
  * learning rate and checkpoints mean the same whatever N: a checkpoint resumes with any number of ranks, or without
- * --distributed. Every rank trains on its {@link DistributedSampler} share of each epoch and evaluates the whole
- * validation and test sets (so early stopping and plateau decisions agree); only rank 0 prints, and writes metrics,
+ * --distributed. Every rank trains on its {@link DistributedSampler} share of each epoch and evaluates its share of
+ * the validation and test sets; the shares are summed on every rank ({@link DistributedEvaluation}), so early stopping
+ * and plateau decisions agree; only rank 0 prints, and writes metrics,
  * plots, checkpoints and TensorBoard event files (its per-step norms are of the all-reduced gradients, the same on
  * every rank). Without {@code --threads}, each rank takes its share of the machine's cores.
  */
@@ -111,9 +113,10 @@ final class DistributedTraining {
         DistributedSampler sampler = DistributedSampler.of(split.train(), group, o.seed());
         // The sampler shuffles (the same permutation on every rank); the loader keeps the share's order.
         DataLoader train = Training.loader(sampler.dataset(), o.model(), o.batchSize() / group.worldSize(), -1);
+        // Each rank evaluates its share of the validation and test sets; the shares' results are summed.
         DataLoader validation = split.validation().size() == 0 ? null
-                : Training.loader(split.validation(), o.model(), 1000, -1);
-        DataLoader testLoader = Training.loader(test, o.model(), 1000, -1);
+                : Training.loader(DistributedEvaluation.shard(split.validation(), group), o.model(), 1000, -1);
+        DataLoader testLoader = Training.loader(DistributedEvaluation.shard(test, group), o.model(), 1000, -1);
 
         try (DistributedDataParallel model = new DistributedDataParallel(Models.create(o.model(), o.seed()), group);
              Optimizer optimizer = Training.optimizer(o, model.parameters())) {
@@ -151,6 +154,8 @@ final class DistributedTraining {
                         .scheduler(scheduler).reduceOnPlateau(plateau)
                         .clipGradNorm(o.clipGradNorm()).earlyStopping(o.patience(), 0)
                         .progress(progress)
+                        .validateWith(share -> DistributedEvaluation.evaluate(model, loss, FashionMnist.CLASSES.size(),
+                                share, group))
                         .onEpochEnd(record -> {
                             sampler.setEpoch(record.epoch());   // the next epoch's shuffle
                             recorded.add(record);
@@ -162,7 +167,8 @@ final class DistributedTraining {
                 Trainer trainer = board.attach(builder).build();
                 built[0] = trainer;
                 trainer.fit(train, validation, firstEpoch, o.epochs());
-                Evaluation result = Trainer.evaluate(model, Training.TEST_LOSS, FashionMnist.CLASSES.size(), testLoader);
+                Evaluation result = DistributedEvaluation.evaluate(model, Training.TEST_LOSS, FashionMnist.CLASSES.size(),
+                        testLoader, group);
                 if (main) {
                     Plots.confusionMatrix(result.confusion(), FashionMnist.CLASSES, o.out().resolve("confusion.png"));
                     board.tested(result);

@@ -29,6 +29,10 @@ final class EvalCommand implements Callable<Integer> {
             description = "Fashion-MNIST directory (default: /usr/share/datasets/fashion-mnist)")
     Path data;
 
+    @Option(names = "--precision", paramLabel = "NAME", defaultValue = "fp32",
+            description = "fp32, or bf16: convolutions and matmuls in bf16, as train's option (default: ${DEFAULT-VALUE})")
+    String precision;
+
     @Mixin
     RuntimeOptions runtime;
 
@@ -37,8 +41,9 @@ final class EvalCommand implements Callable<Integer> {
         checkpoint.check(spec);
         Checks.directory(spec, "--data", data);
         runtime.check(spec);
+        Checks.oneOf(spec, "--precision", precision, TrainOptions.PRECISIONS);
         new Training(parent.out()).evaluate(checkpoint.checkpoint(), checkpoint.runDirectory(), data, runtime.backend,
-                runtime.threads);
+                runtime.threads, precision);
         return 0;
     }
 }

@@ -101,8 +101,13 @@ public record TrainOptions(String model, int epochs, int batchSize, String optim
 
     /** Defaults for the settings a checkpoint supplies, with the options {@code eval} and {@code predict} take. */
     static TrainOptions forCheckpoint(Path out, Path data, String backend, int threads) {
+        return forCheckpoint(out, data, backend, threads, "fp32");
+    }
+
+    /** As {@link #forCheckpoint(Path, Path, String, int)}, running in {@code precision} (fp32 or bf16). */
+    static TrainOptions forCheckpoint(Path out, Path data, String backend, int threads, String precision) {
         return new TrainOptions("lenet", 1, 128, "adam", 1e-3, 0, "none", 42, backend, data, out, false, 0, 0, 0,
-                DEFAULT_LABEL_SMOOTHING, 0, threads, true, 0, "fp32", "cpu");
+                DEFAULT_LABEL_SMOOTHING, 0, threads, true, 0, precision, "cpu");
     }
 
     /** Reads and checks a checkpoint's settings (strings in state.json); errors name the file, key and value. */

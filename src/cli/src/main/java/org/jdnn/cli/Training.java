@@ -238,14 +238,20 @@ public final class Training {
     /** Evaluates {@code checkpoint} on the test set; the confusion matrix goes to {@code runDirectory}. */
     public Evaluation evaluate(Path checkpoint, Path runDirectory, Path dataDirectory, String backendName, int threads)
             throws IOException {
-        TrainOptions o = TrainOptions.forCheckpoint(runDirectory, dataDirectory, backendName, threads)
+        return evaluate(checkpoint, runDirectory, dataDirectory, backendName, threads, "fp32");
+    }
+
+    /** As {@link #evaluate(Path, Path, Path, String, int)}, in {@code precision} (fp32 or bf16, as train's option). */
+    public Evaluation evaluate(Path checkpoint, Path runDirectory, Path dataDirectory, String backendName, int threads,
+                               String precision) throws IOException {
+        TrainOptions o = TrainOptions.forCheckpoint(runDirectory, dataDirectory, backendName, threads, precision)
                 .withSettings(Checkpoint.readState(checkpoint).settings(), checkpoint.resolve("state.json").toString());
         applyThreads(o);
         Backend backend = o.backend() == null ? Backends.defaultBackend() : Backends.get(o.backend());
         Path data = o.data() != null ? o.data() : FashionMnist.defaultDirectory();
         Dataset test = limit(FashionMnist.load(data, FashionMnist.Part.TEST), o.limit() / 6);
         return onBackend(backend, () -> {
-            try (Module model = Models.create(o.model(), o.seed())) {
+            try (Module model = Models.create(o.model(), o.seed()); Autocast scope = autocast(o)) {
                 Checkpoint.loadModel(checkpoint, model);
                 Evaluation result = Trainer.evaluate(model, TEST_LOSS, FashionMnist.CLASSES.size(),
                         loader(test, o.model(), 1000, -1));

@@ -58,6 +58,14 @@ class Bf16TrainingTest {
         String header = java.nio.file.Files.readString(checkpoint.resolve("model.safetensors"),
                 StandardCharsets.ISO_8859_1).substring(0, 400);
         assertTrue(header.contains("\"F32\"") && !header.contains("BF16"), "checkpoint header: " + header);
+
+        // eval --precision: the same checkpoint in bf16 gives the training run's own test result, in fp32 a close one.
+        Training evaluator = new Training(quiet);
+        Evaluation evalBf16 = evaluator.evaluate(checkpoint, dir.resolve("bf16"), data, null, 0, "bf16");
+        Evaluation evalFp32 = evaluator.evaluate(checkpoint, dir.resolve("bf16"), data, null, 0, "fp32");
+        assertEquals(bf16.loss(), evalBf16.loss(), 1e-6 * bf16.loss(), "eval --precision bf16 vs the run's test loss");
+        assertNotEquals(evalBf16.loss(), evalFp32.loss(), "eval in bf16 and fp32 gave the same loss: bf16 not in effect?");
+        assertEquals(evalBf16.accuracy(), evalFp32.accuracy(), 0.03, "eval accuracy bf16 vs fp32");
     }
 
     @Test

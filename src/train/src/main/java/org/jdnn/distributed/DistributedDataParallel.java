@@ -152,6 +152,17 @@ public final class DistributedDataParallel extends Module {
         for (Tensor p : module.parameters()) {
             group.broadcast(p, 0);
         }
+        synchronizeBuffers();
+    }
+
+    /**
+     * Copies rank 0's buffers (batch-norm running statistics) to every rank: each rank's last training forward
+     * updated its statistics with its own share of the batch, so evaluation on several ranks syncs them first.
+     */
+    public void synchronizeBuffers() {
+        if (group.worldSize() == 1) {
+            return;
+        }
         for (Tensor b : module.namedBuffers().values()) {
             group.broadcast(b, 0);
         }

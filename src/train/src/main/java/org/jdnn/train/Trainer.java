@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The training loop: epochs of mini-batch steps (forward, loss, backward, optional gradient clipping,
@@ -42,6 +43,7 @@ public final class Trainer {
     private final List<Consumer<EpochRecord>> epochListeners;
     private final List<StepListener> stepListeners;
     private final GradientHealth gradientHealth;
+    private final Function<DataLoader, Evaluation> validator;
     private Evaluation lastValidation;
 
     private Trainer(Builder b) {
@@ -59,6 +61,7 @@ public final class Trainer {
         this.stepListeners = List.copyOf(b.stepListeners);
         this.gradientHealth = b.gradientHealthEvery > 0
                 ? new GradientHealth(model, b.gradientHealthEvery, progress::message) : null;
+        this.validator = b.validator != null ? b.validator : this::evaluate;
     }
 
     /** The gradient-health checker, or null when {@link Builder#gradientHealth} was not set. */
@@ -175,7 +178,7 @@ public final class Trainer {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation val = validation == null ? null : evaluate(validation);
+        Evaluation val = validation == null ? null : validator.apply(validation);
         lastValidation = val;
         if (scheduler != null) {
             scheduler.step();
@@ -274,6 +277,7 @@ public final class Trainer {
         private final List<Consumer<EpochRecord>> epochListeners = new ArrayList<>();
         private final List<StepListener> stepListeners = new ArrayList<>();
         private int gradientHealthEvery;
+        private Function<DataLoader, Evaluation> validator;
 
         private Builder(Module model, Optimizer optimizer, LossFunction loss) {
             if (model == null || optimizer == null || loss == null) {
@@ -333,6 +337,18 @@ public final class Trainer {
                 throw new IllegalArgumentException("Trainer: gradientHealth steps must be >= 0, got " + everySteps);
             }
             this.gradientHealthEvery = everySteps;
+            return this;
+        }
+
+        /**
+         * How the validation loader is evaluated after each epoch (default {@link Trainer#evaluate(DataLoader)}):
+         * data-parallel training evaluates each rank's share and sums them.
+         */
+        public Builder validateWith(Function<DataLoader, Evaluation> validator) {
+            if (validator == null) {
+                throw new IllegalArgumentException("Trainer: validateWith needs a function, got null");
+            }
+            this.validator = validator;
             return this;
         }
 

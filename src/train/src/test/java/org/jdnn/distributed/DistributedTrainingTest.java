@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -118,6 +120,27 @@ class DistributedTrainingTest {
         assertEquals(0, run.exit(), run.output());
         assertTrue(run.output().contains("reported: DistributedDataParallel: parameters [unused.bias, unused.weight] got no"
                 + " gradient in the last backward pass"), run.output());
+    }
+
+    @Test
+    void twoRanksEvaluateTheirSharesAndSumToRankZerosEvaluationOfTheWholeSet() throws Exception {
+        Run run = mpirun(2, List.of("-Djdnn.distributed.timeout=60"), "evaluate");
+        assertEquals(0, run.exit(), run.output());
+        Matcher whole = EVALUATION.matcher(line(run.output(), "whole:"));
+        Matcher sharded = EVALUATION.matcher(line(run.output(), "sharded:"));
+        assertTrue(whole.find() && sharded.find(), run.output());
+        assertEquals(whole.group(4), sharded.group(4), "confusion counts\n" + run.output());
+        assertEquals("103", sharded.group(3), run.output());
+        assertEquals(Double.parseDouble(whole.group(2)), Double.parseDouble(sharded.group(2)), 0, run.output());
+        assertEquals(Double.parseDouble(whole.group(1)), Double.parseDouble(sharded.group(1)), 1e-6, run.output());
+    }
+
+    private static final Pattern EVALUATION = Pattern.compile(
+            "loss (\\S+) accuracy (\\S+) samples (\\d+) counts (.*)$");
+
+    private static String line(String output, String prefix) {
+        return output.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line starting '" + prefix + "' in\n" + output));
     }
 
     // ---- helpers ----

@@ -1,6 +1,9 @@
 package org.jdnn.distributed;
 
 import org.jdnn.Jdnn;
+import org.jdnn.data.DataLoader;
+import org.jdnn.data.Dataset;
+import org.jdnn.data.InMemoryDataset;
 import org.jdnn.loss.Losses;
 import org.jdnn.nn.BatchNorm1d;
 import org.jdnn.nn.Linear;
@@ -12,6 +15,9 @@ import org.jdnn.optim.Adam;
 import org.jdnn.optim.Optimizer;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.train.Evaluation;
+import org.jdnn.train.LossFunction;
+import org.jdnn.train.Trainer;
 import org.jdnn.train.checkpoint.Checkpoint;
 
 import java.io.DataOutputStream;
@@ -34,6 +40,8 @@ import java.util.SplittableRandom;
  *   <li>{@code hang}: rank 1 stops answering before an all-reduce; the others must end with a timeout error.</li>
  *   <li>{@code kill}: rank 1 kills itself (SIGKILL) before an all-reduce; the others must end, not hang.</li>
  *   <li>{@code unused}: a model with a branch the loss does not use; the second forward must name its parameters.</li>
+ *   <li>{@code evaluate}: each rank evaluates its share of 103 samples with rank 1's batch-norm statistics perturbed;
+ *       rank 0 prints the summed result beside its own evaluation of the whole set.</li>
  * </ul>
  */
 public final class DistributedWorker {
@@ -62,6 +70,7 @@ public final class DistributedWorker {
                 group.allReduceSum(Tensor.ones(4));
             }
             case "unused" -> unusedParameter(group);
+            case "evaluate" -> evaluate(group);
             case "bench-allreduce" -> benchAllReduce(group);
             case "bench-lenet" -> benchLenet(group, Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     args.length > 3 && args[3].equals("--no-sync"));
@@ -167,6 +176,39 @@ public final class DistributedWorker {
                             group.worldSize(), noSync ? " (no sync)" : "", globalBatch, seconds * 1e3 / steps,
                             steps * (double) globalBatch / seconds, java.util.Arrays.toString(cpu.toFloatArray()));
                 }
+            }
+        }
+    }
+
+    /** Sharded evaluation must give rank 0's evaluation of the whole set, whatever rank 1's running statistics. */
+    private static void evaluate(ProcessGroup group) {
+        int samples = 103; // shares of 51 and 52: unequal on purpose
+        SplittableRandom random = new SplittableRandom(7);
+        float[] x = new float[samples * FEATURES];
+        int[] y = new int[samples];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < samples; i++) {
+            y[i] = random.nextInt(CLASSES);
+        }
+        Dataset all = new InMemoryDataset(x, new long[] {FEATURES}, y);
+        LossFunction loss = (output, batch) -> Losses.crossEntropy(output, batch.labelArray());
+        try (DistributedDataParallel ddp = new DistributedDataParallel(modelWithBatchNorm(42 + group.rank()), group);
+             DataLoader whole = DataLoader.builder(all).batchSize(10).build();
+             DataLoader share = DataLoader.builder(DistributedEvaluation.shard(all, group)).batchSize(10).build()) {
+            Evaluation expected = Trainer.evaluate(ddp.module(), loss, CLASSES, whole);
+            if (group.rank() == 1) {
+                try (Scope scope = Scope.open()) {
+                    ddp.module().call(Tensor.randn(3, 16, FEATURES).mul(5f)); // moves rank 1's running statistics
+                }
+            }
+            Evaluation sharded = DistributedEvaluation.evaluate(ddp, loss, CLASSES, share, group);
+            if (group.isMain()) {
+                System.out.printf("whole: loss %.9f accuracy %.9f samples %d counts %s%n", expected.loss(),
+                        expected.accuracy(), expected.samples(), java.util.Arrays.deepToString(expected.confusion().counts()));
+                System.out.printf("sharded: loss %.9f accuracy %.9f samples %d counts %s%n", sharded.loss(),
+                        sharded.accuracy(), sharded.samples(), java.util.Arrays.deepToString(sharded.confusion().counts()));
             }
         }
     }

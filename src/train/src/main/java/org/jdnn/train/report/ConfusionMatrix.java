@@ -35,6 +35,18 @@ public final class ConfusionMatrix {
         return this;
     }
 
+    /** Adds {@code count} samples of class {@code actual} predicted as {@code predicted} (merging matrices). */
+    public ConfusionMatrix add(int actual, int predicted, long count) {
+        check("add", "actual", actual);
+        check("add", "predicted", predicted);
+        if (count < 0) {
+            throw new IllegalArgumentException("ConfusionMatrix.add: count must be >= 0, got " + count);
+        }
+        counts[actual][predicted] += count;
+        total += count;
+        return this;
+    }
+
     /**
      * Counts every row of {@code logits} {@code [N, classes]} (prediction = arg-max, see {@link Metrics}) against its
      * label; the arg-max runs on the logits' backend and only the N predictions come to the host.
