@@ -133,7 +133,7 @@ final class CudaBatchNorm {
                 return new PerChannel(TensorAccess.segment(t), null);
             }
             Workspace w = Workspace.of((long) channels * Float.BYTES);
-            new CudaMemory().fill(w.segment().reinterpret(w.bytes()), value);
+            CudaMemory.fill(w.segment(), w.bytes(), value);
             return new PerChannel(w.segment(), w);
         }
 

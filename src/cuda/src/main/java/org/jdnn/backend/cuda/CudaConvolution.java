@@ -8,7 +8,6 @@ import org.jdnn.natives.cuda.CudaRuntime;
 import org.jdnn.natives.cuda.Cudnn;
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.ConvTranspose2dOps;
-import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
@@ -237,9 +236,5 @@ final class CudaConvolution {
         } catch (CudaOutOfMemoryException e) {
             return Workspace.of(0);
         }
-    }
-
-    static Shape shape(int[] dims) {
-        return Shape.of(dims[0], dims[1], dims[2], dims[3]);
     }
 }

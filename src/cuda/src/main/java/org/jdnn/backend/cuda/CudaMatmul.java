@@ -62,9 +62,9 @@ final class CudaMatmul {
         }
         for (long[] at : plan.offsets()) {
             Cublas.check(Cublas.cublasSgemm_v2(handle, plan.transa(), plan.transb(), plan.m(), plan.n(), plan.k(),
-                    Scalars.ONE, PinnedStaging.at(b, at[0] * Float.BYTES), plan.lda(),
-                    PinnedStaging.at(a, at[1] * Float.BYTES), plan.ldb(), Scalars.ZERO,
-                    PinnedStaging.at(c, at[2] * Float.BYTES), plan.ldc()), "cublasSgemm_v2(" + plan + ")");
+                    Scalars.ONE, DevicePointer.at(b, at[0] * Float.BYTES), plan.lda(),
+                    DevicePointer.at(a, at[1] * Float.BYTES), plan.ldb(), Scalars.ZERO,
+                    DevicePointer.at(c, at[2] * Float.BYTES), plan.ldc()), "cublasSgemm_v2(" + plan + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.jdnn.backend.cuda;
 
+import org.jdnn.natives.cuda.CudaRuntime;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.DeviceMemory;
@@ -13,6 +14,10 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * The GPU's memory for tensors on {@code cuda:0}: blocks from the device's {@link CachingAllocator}, copies to and
  * from Java memory through the thread's pinned buffer ({@link PinnedStaging}), copies and fills on the device queued
  * on the thread's stream. Found by the tensor layer as a service; nothing is loaded until a cuda tensor is made.
+ *
+ * <p>A freed block returns to the free list of the stream that allocated it, so only later work of that stream, which
+ * runs after everything queued before the free, reuses it. A tensor one thread computes and another uses needs
+ * {@link CudaBackend#synchronize()} on the first thread in between (streams are per thread).
  */
 public final class CudaMemory implements DeviceMemory {
     @Override
@@ -48,21 +53,27 @@ public final class CudaMemory implements DeviceMemory {
     public void copy(MemorySegment from, MemorySegment to) {
         long bytes = Math.min(from.byteSize(), to.byteSize());
         if (bytes > 0) {
-            org.jdnn.natives.cuda.CudaRuntime.copyOnDeviceAsync(from, to, bytes, CudaThread.current().stream());
+            CudaRuntime.copyOnDeviceAsync(from, to, bytes, CudaThread.current().stream());
         }
     }
 
     @Override
     public void fill(MemorySegment block, float value) {
+        fill(block, block.byteSize(), value);
+    }
+
+    /** Sets {@code bytes} bytes at {@code block} to the float {@code value}, on the thread's stream. */
+    static void fill(MemorySegment block, long bytes, float value) {
+        if (bytes == 0) {
+            return;
+        }
         if (Float.floatToRawIntBits(value) == 0) {
-            if (block.byteSize() > 0) {
-                org.jdnn.natives.cuda.CudaRuntime.memsetAsync(block, 0, block.byteSize(), CudaThread.current().stream());
-            }
+            CudaRuntime.memsetAsync(block, 0, bytes, CudaThread.current().stream());
             return;
         }
         byte[] element = new byte[Float.BYTES];
         MemorySegment.ofArray(element).set(JAVA_FLOAT, 0, value);
-        CudaThread.current().staging().fill(block, block.byteSize(), element);
+        CudaThread.current().staging().fill(block, bytes, element);
     }
 
     @Override

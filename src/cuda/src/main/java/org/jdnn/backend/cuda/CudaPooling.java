@@ -65,7 +65,7 @@ final class CudaPooling {
                 CudaRuntime.copyOnDeviceAsync(TensorAccess.segment(x), ws, xBytes, stream);
             }
             if (yBytes > 0) {
-                CudaRuntime.copyOnDeviceAsync(TensorAccess.segment(y), PinnedStaging.at(ws, xBytes), yBytes, stream);
+                CudaRuntime.copyOnDeviceAsync(TensorAccess.segment(y), DevicePointer.at(ws, xBytes), yBytes, stream);
             }
             Pool2dWorkspace.filled(workspace, FORMAT, p, x.shape());
             return workspace;
@@ -90,7 +90,7 @@ final class CudaPooling {
             Pool2dWorkspace.check(p.pool().algorithm().opName() + " backward", workspace, FORMAT, p.pool(), p.input());
             MemorySegment ws = TensorAccess.segment(workspace);
             x = ws;
-            y = PinnedStaging.at(ws, g.inputCount() * Float.BYTES);
+            y = DevicePointer.at(ws, g.inputCount() * Float.BYTES);
         } else {
             // Average pooling reads neither; cuDNN still takes both pointers, so they get memory of the right size.
             scratch = Workspace.of(g.inputCount() * Float.BYTES);

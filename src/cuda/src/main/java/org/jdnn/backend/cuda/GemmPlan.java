@@ -81,6 +81,13 @@ record GemmPlan(int transa, int transb, int m, int n, int k, int lda, int ldb, i
         return index;
     }
 
+    @Override
+    public String toString() {
+        return "transa " + transa + " transb " + transb + " m " + m + " n " + n + " k " + k + " lda " + lda + " ldb "
+                + ldb + " ldc " + ldc + (strided() ? " strides " + strideA + "," + strideB + "," + strideC + " batch "
+                + batchCount : " " + offsets.length + " calls");
+    }
+
     /** Whether one strided batched call does the whole product. */
     boolean strided() {
         return offsets == null;

@@ -57,7 +57,7 @@ final class PinnedStaging {
         for (long[] chunk : chunks(total, staging.byteSize())) {
             awaitPending();
             MemorySegment.copy(host, chunk[0], staging, 0, chunk[1]);
-            CudaRuntime.copyToDeviceAsync(staging, at(device, chunk[0]), chunk[1], stream);
+            CudaRuntime.copyToDeviceAsync(staging, DevicePointer.at(device, chunk[0]), chunk[1], stream);
             recordPending();
         }
         awaitPending();
@@ -72,7 +72,7 @@ final class PinnedStaging {
         MemorySegment staging = buffer(total);
         awaitPending();
         for (long[] chunk : chunks(total, staging.byteSize())) {
-            CudaRuntime.copyToHostAsync(at(device, offset + chunk[0]), staging, chunk[1], stream);
+            CudaRuntime.copyToHostAsync(DevicePointer.at(device, offset + chunk[0]), staging, chunk[1], stream);
             CudaRuntime.streamSynchronize(stream); // the kernels before it and the copy itself are done
             MemorySegment.copy(staging, 0, host, chunk[0], chunk[1]);
         }
@@ -92,7 +92,7 @@ final class PinnedStaging {
             MemorySegment.copy(pattern, 0, staging, at, size);
         }
         for (long[] chunk : chunks(bytes, usable)) {
-            CudaRuntime.copyToDeviceAsync(staging, at(device, chunk[0]), chunk[1], stream);
+            CudaRuntime.copyToDeviceAsync(staging, DevicePointer.at(device, chunk[0]), chunk[1], stream);
         }
         recordPending();
         awaitPending();
@@ -124,9 +124,5 @@ final class PinnedStaging {
             CudaRuntime.eventSynchronize(event);
             pending = false;
         }
-    }
-
-    static MemorySegment at(MemorySegment device, long offset) {
-        return MemorySegment.ofAddress(device.address() + offset);
     }
 }
