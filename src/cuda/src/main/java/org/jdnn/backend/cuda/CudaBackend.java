@@ -33,7 +33,15 @@ public final class CudaBackend implements Backend {
 
     CudaBackend(CudaDevice device, Set<String> disabled) {
         this.device = device;
-        this.kernels = new KernelTable(Backends.CUDA, disabled, EnumSet.of(DType.FLOAT32), true);
+        this.kernels = kernelTable(disabled);
+    }
+
+    /**
+     * The table: cuBLAS and cuDNN kernels for float32, the host round trip for every other op of the reference's
+     * table. Building it touches no GPU (the kernels do, when they run).
+     */
+    static KernelTable kernelTable(Set<String> disabled) {
+        KernelTable kernels = new KernelTable(Backends.CUDA, disabled, EnumSet.of(DType.FLOAT32), true);
         CudaMatmul.register(kernels);
         CudaConvolution.register(kernels);
         CudaPooling.register(kernels);
@@ -45,6 +53,7 @@ public final class CudaBackend implements Backend {
             }
         }
         kernels.requireKnownDisabled(DISABLE_PROPERTY);
+        return kernels;
     }
 
     /** The ops named in {@code jdnn.cuda.disable} / {@code JDNN_CUDA_DISABLE}. */
@@ -106,6 +115,11 @@ public final class CudaBackend implements Backend {
     }
 
     private List<String> ops(boolean own) {
+        return ops(kernels, own);
+    }
+
+    /** The names of {@code kernels}' ops that have (or, with {@code own} false, lack) a kernel of their own. */
+    static List<String> ops(KernelTable kernels, boolean own) {
         List<String> names = new ArrayList<>();
         for (Op<?> op : kernels.ops()) {
             if (kernels.entry(op).hasOwnKernel() == own) {

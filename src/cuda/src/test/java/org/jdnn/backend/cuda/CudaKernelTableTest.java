@@ -1,0 +1,97 @@
+package org.jdnn.backend.cuda;
+
+import org.jdnn.backend.Backends;
+import org.jdnn.backend.Fallback;
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.EltwiseOps;
+import org.jdnn.ops.EltwiseParams;
+import org.jdnn.ops.MatmulOps;
+import org.jdnn.ops.MatmulParams;
+import org.jdnn.ops.Op;
+import org.jdnn.ops.Precision;
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The cuda backend's kernel table, built without a GPU: every op of the op table has an entry, the cuBLAS/cuDNN ones
+ * their own kernel, the rest the host round trip; and the declared fallbacks pick the cases cuDNN cannot take.
+ * (The fallback conditions read only shapes, params and dtypes, so CPU tensors stand in for device ones.)
+ */
+class CudaKernelTableTest {
+    private final KernelTable table = CudaBackend.kernelTable(Set.of());
+
+    @Test
+    void everyOpOfTheOpTableRunsOnCuda() {
+        for (Op<?> op : Backends.get(Backends.REFERENCE).kernels().ops()) {
+            assertNotNull(table.entry(op), op + " has no cuda entry");
+        }
+    }
+
+    @Test
+    void theNativeOpsAreTheCublasAndCudnnOnes() {
+        assertEquals(List.of("batchnorm", "batchnorm_backward", "batchnorm_training", "bmm", "conv2d",
+                        "conv2d_backward_data", "conv2d_backward_weights", "conv_transpose2d",
+                        "conv_transpose2d_backward_data", "conv_transpose2d_backward_weights", "eltwise",
+                        "eltwise_backward", "matmul", "pool2d", "pool2d_backward", "pool2d_training", "softmax",
+                        "softmax_backward"),
+                CudaBackend.ops(table, true).stream().sorted().toList());
+        List<String> roundTrip = CudaBackend.ops(table, false);
+        assertTrue(roundTrip.containsAll(List.of("binary", "sgd", "adam", "nll_loss", "reduction")), roundTrip.toString());
+    }
+
+    @Test
+    void casesCudnnAndCublasCannotTakeTakeTheRoundTrip() {
+        try (Scope scope = Scope.open()) {
+            Tensor x = Tensor.zeros(1, 2, 6, 6), w = Tensor.zeros(3, 2, 3, 3);
+            assertEquals(null, taken(Conv2dOps.FORWARD, Conv2dParams.of(1, 1), new Tensor[] {x, w, null},
+                    Tensor.zeros(1, 3, 6, 6)));
+            assertEquals("conv2d parameters cuDNN does not take", taken(Conv2dOps.FORWARD,
+                    Conv2dParams.DEFAULT.withPadding(1, 0, 1, 1), new Tensor[] {x, w, null}, Tensor.zeros(1, 3, 5, 6)));
+            assertEquals("an operand's dtype is not float32", taken(Conv2dOps.FORWARD, Conv2dParams.DEFAULT,
+                    new Tensor[] {Tensor.zeros(DType.FLOAT64, 1, 2, 6, 6), w, null}, Tensor.zeros(1, 3, 4, 4)));
+
+            Tensor a = Tensor.zeros(3, 4), b = Tensor.zeros(4, 5), c = Tensor.zeros(3, 5);
+            assertEquals(null, taken(MatmulOps.MATMUL, MatmulParams.PLAIN, new Tensor[] {a, b, null}, c));
+            assertEquals("bf16 precision (no cuda kernel yet)", taken(MatmulOps.MATMUL,
+                    MatmulParams.PLAIN.withPrecision(Precision.BF16), new Tensor[] {a, b, null}, c));
+
+            assertEquals(null, taken(EltwiseOps.FORWARD, EltwiseParams.relu(), new Tensor[] {a}, a));
+            assertEquals("an element-wise function cuDNN does not have", taken(EltwiseOps.FORWARD,
+                    EltwiseParams.leakyRelu(0.1f), new Tensor[] {a}, a));
+        }
+    }
+
+    @Test
+    void theKillSwitchSendsAnOpThroughTheRoundTripAndAnUnknownNameIsRefused() {
+        KernelTable killed = CudaBackend.kernelTable(Set.of("conv2d"));
+        assertFalse(killed.entry(Conv2dOps.FORWARD).hasOwnKernel());
+        assertTrue(killed.entry(MatmulOps.MATMUL).hasOwnKernel());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CudaBackend.kernelTable(Set.of("conv3d")));
+        assertTrue(e.getMessage().startsWith("jdnn.cuda.disable: unknown op 'conv3d'"), e.getMessage());
+    }
+
+    /** The reason of the first fallback the dispatcher would take for this call, or null for the cuda kernel. */
+    private <P> String taken(Op<P> op, P params, Tensor[] inputs, Tensor... outputs) {
+        for (Fallback<P> f : table.entry(op).fallbacks()) {
+            if (f.when().test(params, inputs, outputs)) {
+                assertTrue(f.viaHost(), op + ": " + f.reason() + " must go through the host");
+                return f.reason();
+            }
+        }
+        return null;
+    }
+}
