@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * The GPU backend: tensors on {@code cuda:0}, kernels through cuBLAS ({@link CudaMatmul}) and cuDNN
- * ({@link CudaConvolution}, {@link CudaPooling}, {@link CudaActivations}, {@link CudaBatchNorm}), float32. Every
+ * ({@link CudaConvolution}, {@link CudaPooling}, {@link CudaActivations}, {@link CudaBatchNorm}), float32, and
+ * device copies ({@link CudaCopy}, any dtype). Every
  * other op of the op table, and every case those kernels do not take, runs the reference's kernel through host
  * copies of its operands ({@link org.jdnn.backend.Fallback#viaHost}), declared per op and counted in
  * {@code Jdnn.info()}: the whole op table works on cuda, and native kernels replace round trips one by one.
@@ -47,6 +48,7 @@ public final class CudaBackend implements Backend {
         CudaPooling.register(kernels);
         CudaActivations.register(kernels);
         CudaBatchNorm.register(kernels);
+        CudaCopy.register(kernels);
         for (Op<?> op : Backends.get(Backends.REFERENCE).kernels().ops()) {
             if (kernels.entry(op) == null) {
                 kernels.putViaHost(op);

@@ -41,15 +41,16 @@ class CudaKernelTableTest {
     }
 
     @Test
-    void theNativeOpsAreTheCublasAndCudnnOnes() {
+    void theNativeOpsAreTheCublasAndCudnnOnesAndTheDeviceCopy() {
         assertEquals(List.of("batchnorm", "batchnorm_backward", "batchnorm_training", "bmm", "conv2d",
                         "conv2d_backward_data", "conv2d_backward_weights", "conv_transpose2d",
-                        "conv_transpose2d_backward_data", "conv_transpose2d_backward_weights", "eltwise",
+                        "conv_transpose2d_backward_data", "conv_transpose2d_backward_weights", "copy", "eltwise",
                         "eltwise_backward", "matmul", "pool2d", "pool2d_backward", "pool2d_training", "softmax",
                         "softmax_backward"),
                 CudaBackend.ops(table, true).stream().sorted().toList());
         List<String> roundTrip = CudaBackend.ops(table, false);
-        assertTrue(roundTrip.containsAll(List.of("binary", "sgd", "adam", "nll_loss", "reduction")), roundTrip.toString());
+        assertTrue(roundTrip.containsAll(List.of("binary", "sgd", "adam", "nll_loss", "reduction")),
+                roundTrip.toString());
     }
 
     @Test
