@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
 /**
  * The GPU backend: tensors on {@code cuda:0}, kernels through cuBLAS ({@link CudaMatmul}) and cuDNN
  * ({@link CudaConvolution}, {@link CudaPooling}, {@link CudaActivations}, {@link CudaBatchNorm}), float32, and
- * device copies ({@link CudaCopy}, any dtype). Every
- * other op of the op table, and every case those kernels do not take, runs the reference's kernel through host
- * copies of its operands ({@link org.jdnn.backend.Fallback#viaHost}), declared per op and counted in
- * {@code Jdnn.info()}: the whole op table works on cuda, and native kernels replace round trips one by one.
+ * device copies ({@link CudaCopy}, any dtype). Every other op of the op table, and every case those kernels do not
+ * take, runs the reference's kernel through host copies of its operands ({@link org.jdnn.backend.Fallback#viaHost}),
+ * declared per op and counted in {@code Jdnn.info()}: the whole op table works on cuda, and native kernels replace
+ * round trips one by one.
  *
  * <p>Kill switch: {@code -Djdnn.cuda.disable=conv2d,matmul} (an op's name or family, or {@code all}) sends those ops
  * through the round trip too.
