@@ -32,6 +32,51 @@ public class cudart_h extends cudart_h$shared {
     public static int CUDART_VERSION() {
         return CUDART_VERSION;
     }
+    private static final int cudaHostAllocDefault = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define cudaHostAllocDefault 0
+     * }
+     */
+    public static int cudaHostAllocDefault() {
+        return cudaHostAllocDefault;
+    }
+    private static final int cudaHostAllocPortable = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define cudaHostAllocPortable 1
+     * }
+     */
+    public static int cudaHostAllocPortable() {
+        return cudaHostAllocPortable;
+    }
+    private static final int cudaHostAllocMapped = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define cudaHostAllocMapped 2
+     * }
+     */
+    public static int cudaHostAllocMapped() {
+        return cudaHostAllocMapped;
+    }
+    private static final int cudaHostRegisterDefault = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define cudaHostRegisterDefault 0
+     * }
+     */
+    public static int cudaHostRegisterDefault() {
+        return cudaHostRegisterDefault;
+    }
+    private static final int cudaHostRegisterPortable = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define cudaHostRegisterPortable 1
+     * }
+     */
+    public static int cudaHostRegisterPortable() {
+        return cudaHostRegisterPortable;
+    }
     private static final int cudaStreamDefault = (int)0L;
     /**
      * {@snippet lang=c :
@@ -248,6 +293,24 @@ public class cudart_h extends cudart_h$shared {
     public static int cudaDevAttrMaxThreadsPerBlock() {
         return cudaDevAttrMaxThreadsPerBlock;
     }
+    private static final int cudaDevAttrMaxSharedMemoryPerBlock = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaDeviceAttr.cudaDevAttrMaxSharedMemoryPerBlock = 8
+     * }
+     */
+    public static int cudaDevAttrMaxSharedMemoryPerBlock() {
+        return cudaDevAttrMaxSharedMemoryPerBlock;
+    }
+    private static final int cudaDevAttrWarpSize = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaDeviceAttr.cudaDevAttrWarpSize = 10
+     * }
+     */
+    public static int cudaDevAttrWarpSize() {
+        return cudaDevAttrWarpSize;
+    }
     private static final int cudaDevAttrClockRate = (int)13L;
     /**
      * {@snippet lang=c :
@@ -293,6 +356,15 @@ public class cudart_h extends cudart_h$shared {
     public static int cudaDevAttrL2CacheSize() {
         return cudaDevAttrL2CacheSize;
     }
+    private static final int cudaDevAttrMaxThreadsPerMultiProcessor = (int)39L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaDeviceAttr.cudaDevAttrMaxThreadsPerMultiProcessor = 39
+     * }
+     */
+    public static int cudaDevAttrMaxThreadsPerMultiProcessor() {
+        return cudaDevAttrMaxThreadsPerMultiProcessor;
+    }
     private static final int cudaDevAttrComputeCapabilityMajor = (int)75L;
     /**
      * {@snippet lang=c :
@@ -310,6 +382,33 @@ public class cudart_h extends cudart_h$shared {
      */
     public static int cudaDevAttrComputeCapabilityMinor() {
         return cudaDevAttrComputeCapabilityMinor;
+    }
+    private static final int cudaDevAttrMaxSharedMemoryPerBlockOptin = (int)97L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaDeviceAttr.cudaDevAttrMaxSharedMemoryPerBlockOptin = 97
+     * }
+     */
+    public static int cudaDevAttrMaxSharedMemoryPerBlockOptin() {
+        return cudaDevAttrMaxSharedMemoryPerBlockOptin;
+    }
+    private static final int cudaDevAttrMemoryPoolsSupported = (int)115L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaDeviceAttr.cudaDevAttrMemoryPoolsSupported = 115
+     * }
+     */
+    public static int cudaDevAttrMemoryPoolsSupported() {
+        return cudaDevAttrMemoryPoolsSupported;
+    }
+    private static final int cudaMemPoolAttrReleaseThreshold = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaMemPoolAttr.cudaMemPoolAttrReleaseThreshold = 4
+     * }
+     */
+    public static int cudaMemPoolAttrReleaseThreshold() {
+        return cudaMemPoolAttrReleaseThreshold;
     }
     /**
      * {@snippet lang=c :
@@ -620,6 +719,67 @@ public class cudart_h extends cudart_h$shared {
         }
     }
 
+    private static class cudaGetDeviceProperties {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER,
+            cudart_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaGetDeviceProperties");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop, int device)
+     * }
+     */
+    public static FunctionDescriptor cudaGetDeviceProperties$descriptor() {
+        return cudaGetDeviceProperties.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop, int device)
+     * }
+     */
+    public static MethodHandle cudaGetDeviceProperties$handle() {
+        return cudaGetDeviceProperties.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop, int device)
+     * }
+     */
+    public static MemorySegment cudaGetDeviceProperties$address() {
+        return cudaGetDeviceProperties.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop, int device)
+     * }
+     */
+    public static int cudaGetDeviceProperties(MemorySegment prop, int device) {
+        var mh$ = cudaGetDeviceProperties.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaGetDeviceProperties", prop, device);
+            }
+            return (int)mh$.invokeExact(prop, device);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class cudaDeviceGetAttribute {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             cudart_h.C_INT,
@@ -675,6 +835,67 @@ public class cudart_h extends cudart_h$shared {
                 traceDowncall("cudaDeviceGetAttribute", value, attr, device);
             }
             return (int)mh$.invokeExact(value, attr, device);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cudaDeviceGetDefaultMemPool {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER,
+            cudart_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaDeviceGetDefaultMemPool");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, int device)
+     * }
+     */
+    public static FunctionDescriptor cudaDeviceGetDefaultMemPool$descriptor() {
+        return cudaDeviceGetDefaultMemPool.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, int device)
+     * }
+     */
+    public static MethodHandle cudaDeviceGetDefaultMemPool$handle() {
+        return cudaDeviceGetDefaultMemPool.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, int device)
+     * }
+     */
+    public static MemorySegment cudaDeviceGetDefaultMemPool$address() {
+        return cudaDeviceGetDefaultMemPool.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, int device)
+     * }
+     */
+    public static int cudaDeviceGetDefaultMemPool(MemorySegment memPool, int device) {
+        var mh$ = cudaDeviceGetDefaultMemPool.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaDeviceGetDefaultMemPool", memPool, device);
+            }
+            return (int)mh$.invokeExact(memPool, device);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -1034,6 +1255,66 @@ public class cudart_h extends cudart_h$shared {
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("cudaStreamSynchronize", stream);
+            }
+            return (int)mh$.invokeExact(stream);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cudaStreamQuery {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaStreamQuery");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaStreamQuery(cudaStream_t stream)
+     * }
+     */
+    public static FunctionDescriptor cudaStreamQuery$descriptor() {
+        return cudaStreamQuery.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaStreamQuery(cudaStream_t stream)
+     * }
+     */
+    public static MethodHandle cudaStreamQuery$handle() {
+        return cudaStreamQuery.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaStreamQuery(cudaStream_t stream)
+     * }
+     */
+    public static MemorySegment cudaStreamQuery$address() {
+        return cudaStreamQuery.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaStreamQuery(cudaStream_t stream)
+     * }
+     */
+    public static int cudaStreamQuery(MemorySegment stream) {
+        var mh$ = cudaStreamQuery.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaStreamQuery", stream);
             }
             return (int)mh$.invokeExact(stream);
         } catch (Error | RuntimeException ex) {
@@ -1709,6 +1990,190 @@ public class cudart_h extends cudart_h$shared {
         }
     }
 
+    private static class cudaHostAlloc {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER,
+            cudart_h.C_LONG,
+            cudart_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaHostAlloc");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int flags)
+     * }
+     */
+    public static FunctionDescriptor cudaHostAlloc$descriptor() {
+        return cudaHostAlloc.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int flags)
+     * }
+     */
+    public static MethodHandle cudaHostAlloc$handle() {
+        return cudaHostAlloc.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int flags)
+     * }
+     */
+    public static MemorySegment cudaHostAlloc$address() {
+        return cudaHostAlloc.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int flags)
+     * }
+     */
+    public static int cudaHostAlloc(MemorySegment pHost, long size, int flags) {
+        var mh$ = cudaHostAlloc.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaHostAlloc", pHost, size, flags);
+            }
+            return (int)mh$.invokeExact(pHost, size, flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cudaHostRegister {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER,
+            cudart_h.C_LONG,
+            cudart_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaHostRegister");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
+     * }
+     */
+    public static FunctionDescriptor cudaHostRegister$descriptor() {
+        return cudaHostRegister.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
+     * }
+     */
+    public static MethodHandle cudaHostRegister$handle() {
+        return cudaHostRegister.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
+     * }
+     */
+    public static MemorySegment cudaHostRegister$address() {
+        return cudaHostRegister.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
+     * }
+     */
+    public static int cudaHostRegister(MemorySegment ptr, long size, int flags) {
+        var mh$ = cudaHostRegister.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaHostRegister", ptr, size, flags);
+            }
+            return (int)mh$.invokeExact(ptr, size, flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cudaHostUnregister {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaHostUnregister");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostUnregister(void *ptr)
+     * }
+     */
+    public static FunctionDescriptor cudaHostUnregister$descriptor() {
+        return cudaHostUnregister.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostUnregister(void *ptr)
+     * }
+     */
+    public static MethodHandle cudaHostUnregister$handle() {
+        return cudaHostUnregister.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostUnregister(void *ptr)
+     * }
+     */
+    public static MemorySegment cudaHostUnregister$address() {
+        return cudaHostUnregister.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaHostUnregister(void *ptr)
+     * }
+     */
+    public static int cudaHostUnregister(MemorySegment ptr) {
+        var mh$ = cudaHostUnregister.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaHostUnregister", ptr);
+            }
+            return (int)mh$.invokeExact(ptr);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class cudaMemGetInfo {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             cudart_h.C_INT,
@@ -2015,6 +2480,191 @@ public class cudart_h extends cudart_h$shared {
                 traceDowncall("cudaMemsetAsync", devPtr, value, count, stream);
             }
             return (int)mh$.invokeExact(devPtr, value, count, stream);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cudaMallocAsync {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER,
+            cudart_h.C_LONG,
+            cudart_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaMallocAsync");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaMallocAsync(void **devPtr, size_t size, cudaStream_t hStream)
+     * }
+     */
+    public static FunctionDescriptor cudaMallocAsync$descriptor() {
+        return cudaMallocAsync.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaMallocAsync(void **devPtr, size_t size, cudaStream_t hStream)
+     * }
+     */
+    public static MethodHandle cudaMallocAsync$handle() {
+        return cudaMallocAsync.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaMallocAsync(void **devPtr, size_t size, cudaStream_t hStream)
+     * }
+     */
+    public static MemorySegment cudaMallocAsync$address() {
+        return cudaMallocAsync.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaMallocAsync(void **devPtr, size_t size, cudaStream_t hStream)
+     * }
+     */
+    public static int cudaMallocAsync(MemorySegment devPtr, long size, MemorySegment hStream) {
+        var mh$ = cudaMallocAsync.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaMallocAsync", devPtr, size, hStream);
+            }
+            return (int)mh$.invokeExact(devPtr, size, hStream);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cudaFreeAsync {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER,
+            cudart_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaFreeAsync");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaFreeAsync(void *devPtr, cudaStream_t hStream)
+     * }
+     */
+    public static FunctionDescriptor cudaFreeAsync$descriptor() {
+        return cudaFreeAsync.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaFreeAsync(void *devPtr, cudaStream_t hStream)
+     * }
+     */
+    public static MethodHandle cudaFreeAsync$handle() {
+        return cudaFreeAsync.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaFreeAsync(void *devPtr, cudaStream_t hStream)
+     * }
+     */
+    public static MemorySegment cudaFreeAsync$address() {
+        return cudaFreeAsync.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaFreeAsync(void *devPtr, cudaStream_t hStream)
+     * }
+     */
+    public static int cudaFreeAsync(MemorySegment devPtr, MemorySegment hStream) {
+        var mh$ = cudaFreeAsync.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaFreeAsync", devPtr, hStream);
+            }
+            return (int)mh$.invokeExact(devPtr, hStream);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cudaMemPoolSetAttribute {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER,
+            cudart_h.C_INT,
+            cudart_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaMemPoolSetAttribute");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t memPool, enum cudaMemPoolAttr attr, void *value)
+     * }
+     */
+    public static FunctionDescriptor cudaMemPoolSetAttribute$descriptor() {
+        return cudaMemPoolSetAttribute.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t memPool, enum cudaMemPoolAttr attr, void *value)
+     * }
+     */
+    public static MethodHandle cudaMemPoolSetAttribute$handle() {
+        return cudaMemPoolSetAttribute.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t memPool, enum cudaMemPoolAttr attr, void *value)
+     * }
+     */
+    public static MemorySegment cudaMemPoolSetAttribute$address() {
+        return cudaMemPoolSetAttribute.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t memPool, enum cudaMemPoolAttr attr, void *value)
+     * }
+     */
+    public static int cudaMemPoolSetAttribute(MemorySegment memPool, int attr, MemorySegment value) {
+        var mh$ = cudaMemPoolSetAttribute.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaMemPoolSetAttribute", memPool, attr, value);
+            }
+            return (int)mh$.invokeExact(memPool, attr, value);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -12,10 +12,1242 @@ import java.util.stream.*;
 import static java.lang.foreign.ValueLayout.*;
 import static java.lang.foreign.MemoryLayout.PathElement.*;
 
-public class dnnl_h extends dnnl_h_1 {
+public class dnnl_h extends dnnl_h$shared {
 
     dnnl_h() {
         // Should not be called directly
+    }
+
+    static final Arena LIBRARY_ARENA = Arena.ofAuto();
+
+    static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
+            .or(Linker.nativeLinker().defaultLookup());
+
+    private static final int DNNL_ARG_SRC_0 = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_SRC_0 1
+     * }
+     */
+    public static int DNNL_ARG_SRC_0() {
+        return DNNL_ARG_SRC_0;
+    }
+    private static final int DNNL_ARG_SRC_1 = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_SRC_1 2
+     * }
+     */
+    public static int DNNL_ARG_SRC_1() {
+        return DNNL_ARG_SRC_1;
+    }
+    private static final int DNNL_ARG_BIAS = (int)41L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_BIAS 41
+     * }
+     */
+    public static int DNNL_ARG_BIAS() {
+        return DNNL_ARG_BIAS;
+    }
+    private static final int DNNL_ARG_MEAN = (int)49L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_MEAN 49
+     * }
+     */
+    public static int DNNL_ARG_MEAN() {
+        return DNNL_ARG_MEAN;
+    }
+    private static final int DNNL_ARG_VARIANCE = (int)50L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_VARIANCE 50
+     * }
+     */
+    public static int DNNL_ARG_VARIANCE() {
+        return DNNL_ARG_VARIANCE;
+    }
+    private static final int DNNL_ARG_SCALE = (int)51L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_SCALE 51
+     * }
+     */
+    public static int DNNL_ARG_SCALE() {
+        return DNNL_ARG_SCALE;
+    }
+    private static final int DNNL_ARG_SHIFT = (int)52L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_SHIFT 52
+     * }
+     */
+    public static int DNNL_ARG_SHIFT() {
+        return DNNL_ARG_SHIFT;
+    }
+    private static final int DNNL_ARG_WORKSPACE = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_WORKSPACE 64
+     * }
+     */
+    public static int DNNL_ARG_WORKSPACE() {
+        return DNNL_ARG_WORKSPACE;
+    }
+    private static final int DNNL_ARG_SCRATCHPAD = (int)80L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_SCRATCHPAD 80
+     * }
+     */
+    public static int DNNL_ARG_SCRATCHPAD() {
+        return DNNL_ARG_SCRATCHPAD;
+    }
+    private static final int DNNL_ARG_DIFF_BIAS = (int)169L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_DIFF_BIAS 169
+     * }
+     */
+    public static int DNNL_ARG_DIFF_BIAS() {
+        return DNNL_ARG_DIFF_BIAS;
+    }
+    private static final int DNNL_ARG_DIFF_SCALE = (int)255L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_DIFF_SCALE 255
+     * }
+     */
+    public static int DNNL_ARG_DIFF_SCALE() {
+        return DNNL_ARG_DIFF_SCALE;
+    }
+    private static final int DNNL_ARG_DIFF_SHIFT = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_DIFF_SHIFT 256
+     * }
+     */
+    public static int DNNL_ARG_DIFF_SHIFT() {
+        return DNNL_ARG_DIFF_SHIFT;
+    }
+    private static final int DNNL_ARG_MULTIPLE_SRC = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * #define DNNL_ARG_MULTIPLE_SRC 1024
+     * }
+     */
+    public static int DNNL_ARG_MULTIPLE_SRC() {
+        return DNNL_ARG_MULTIPLE_SRC;
+    }
+    private static final int dnnl_success = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_success = 0
+     * }
+     */
+    public static int dnnl_success() {
+        return dnnl_success;
+    }
+    private static final int dnnl_out_of_memory = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_out_of_memory = 1
+     * }
+     */
+    public static int dnnl_out_of_memory() {
+        return dnnl_out_of_memory;
+    }
+    private static final int dnnl_invalid_arguments = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_invalid_arguments = 2
+     * }
+     */
+    public static int dnnl_invalid_arguments() {
+        return dnnl_invalid_arguments;
+    }
+    private static final int dnnl_unimplemented = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_unimplemented = 3
+     * }
+     */
+    public static int dnnl_unimplemented() {
+        return dnnl_unimplemented;
+    }
+    private static final int dnnl_last_impl_reached = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_last_impl_reached = 4
+     * }
+     */
+    public static int dnnl_last_impl_reached() {
+        return dnnl_last_impl_reached;
+    }
+    private static final int dnnl_runtime_error = (int)5L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_runtime_error = 5
+     * }
+     */
+    public static int dnnl_runtime_error() {
+        return dnnl_runtime_error;
+    }
+    private static final int dnnl_not_required = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_not_required = 6
+     * }
+     */
+    public static int dnnl_not_required() {
+        return dnnl_not_required;
+    }
+    private static final int dnnl_invalid_graph = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_invalid_graph = 7
+     * }
+     */
+    public static int dnnl_invalid_graph() {
+        return dnnl_invalid_graph;
+    }
+    private static final int dnnl_invalid_graph_op = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_invalid_graph_op = 8
+     * }
+     */
+    public static int dnnl_invalid_graph_op() {
+        return dnnl_invalid_graph_op;
+    }
+    private static final int dnnl_invalid_shape = (int)9L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_invalid_shape = 9
+     * }
+     */
+    public static int dnnl_invalid_shape() {
+        return dnnl_invalid_shape;
+    }
+    private static final int dnnl_invalid_data_type = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_status_t.dnnl_invalid_data_type = 10
+     * }
+     */
+    public static int dnnl_invalid_data_type() {
+        return dnnl_invalid_data_type;
+    }
+    private static final int dnnl_bf16 = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_data_type_t.dnnl_bf16 = 2
+     * }
+     */
+    public static int dnnl_bf16() {
+        return dnnl_bf16;
+    }
+    private static final int dnnl_f32 = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_data_type_t.dnnl_f32 = 3
+     * }
+     */
+    public static int dnnl_f32() {
+        return dnnl_f32;
+    }
+    private static final int dnnl_cpu = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_engine_kind_t.dnnl_cpu = 1
+     * }
+     */
+    public static int dnnl_cpu() {
+        return dnnl_cpu;
+    }
+    private static final int dnnl_stream_default_flags = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_stream_flags_t.dnnl_stream_default_flags = 1
+     * }
+     */
+    public static int dnnl_stream_default_flags() {
+        return dnnl_stream_default_flags;
+    }
+
+    private static class dnnl_engine_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER,
+            dnnl_h.C_INT,
+            dnnl_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_engine_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_engine_create(dnnl_engine_t *engine, dnnl_engine_kind_t kind, size_t index)
+     * }
+     */
+    public static FunctionDescriptor dnnl_engine_create$descriptor() {
+        return dnnl_engine_create.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_engine_create(dnnl_engine_t *engine, dnnl_engine_kind_t kind, size_t index)
+     * }
+     */
+    public static MethodHandle dnnl_engine_create$handle() {
+        return dnnl_engine_create.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_engine_create(dnnl_engine_t *engine, dnnl_engine_kind_t kind, size_t index)
+     * }
+     */
+    public static MemorySegment dnnl_engine_create$address() {
+        return dnnl_engine_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_engine_create(dnnl_engine_t *engine, dnnl_engine_kind_t kind, size_t index)
+     * }
+     */
+    public static int dnnl_engine_create(MemorySegment engine, int kind, long index) {
+        var mh$ = dnnl_engine_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_engine_create", engine, kind, index);
+            }
+            return (int)mh$.invokeExact(engine, kind, index);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dnnl_engine_destroy {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_engine_destroy");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_engine_destroy(dnnl_engine_t engine)
+     * }
+     */
+    public static FunctionDescriptor dnnl_engine_destroy$descriptor() {
+        return dnnl_engine_destroy.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_engine_destroy(dnnl_engine_t engine)
+     * }
+     */
+    public static MethodHandle dnnl_engine_destroy$handle() {
+        return dnnl_engine_destroy.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_engine_destroy(dnnl_engine_t engine)
+     * }
+     */
+    public static MemorySegment dnnl_engine_destroy$address() {
+        return dnnl_engine_destroy.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_engine_destroy(dnnl_engine_t engine)
+     * }
+     */
+    public static int dnnl_engine_destroy(MemorySegment engine) {
+        var mh$ = dnnl_engine_destroy.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_engine_destroy", engine);
+            }
+            return (int)mh$.invokeExact(engine);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dnnl_stream_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER,
+            dnnl_h.C_POINTER,
+            dnnl_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_stream_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_create(dnnl_stream_t *stream, dnnl_engine_t engine, unsigned int flags)
+     * }
+     */
+    public static FunctionDescriptor dnnl_stream_create$descriptor() {
+        return dnnl_stream_create.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_create(dnnl_stream_t *stream, dnnl_engine_t engine, unsigned int flags)
+     * }
+     */
+    public static MethodHandle dnnl_stream_create$handle() {
+        return dnnl_stream_create.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_create(dnnl_stream_t *stream, dnnl_engine_t engine, unsigned int flags)
+     * }
+     */
+    public static MemorySegment dnnl_stream_create$address() {
+        return dnnl_stream_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_create(dnnl_stream_t *stream, dnnl_engine_t engine, unsigned int flags)
+     * }
+     */
+    public static int dnnl_stream_create(MemorySegment stream, MemorySegment engine, int flags) {
+        var mh$ = dnnl_stream_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_stream_create", stream, engine, flags);
+            }
+            return (int)mh$.invokeExact(stream, engine, flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dnnl_stream_wait {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_stream_wait");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_wait(dnnl_stream_t stream)
+     * }
+     */
+    public static FunctionDescriptor dnnl_stream_wait$descriptor() {
+        return dnnl_stream_wait.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_wait(dnnl_stream_t stream)
+     * }
+     */
+    public static MethodHandle dnnl_stream_wait$handle() {
+        return dnnl_stream_wait.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_wait(dnnl_stream_t stream)
+     * }
+     */
+    public static MemorySegment dnnl_stream_wait$address() {
+        return dnnl_stream_wait.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_wait(dnnl_stream_t stream)
+     * }
+     */
+    public static int dnnl_stream_wait(MemorySegment stream) {
+        var mh$ = dnnl_stream_wait.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_stream_wait", stream);
+            }
+            return (int)mh$.invokeExact(stream);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dnnl_stream_destroy {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_stream_destroy");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_destroy(dnnl_stream_t stream)
+     * }
+     */
+    public static FunctionDescriptor dnnl_stream_destroy$descriptor() {
+        return dnnl_stream_destroy.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_destroy(dnnl_stream_t stream)
+     * }
+     */
+    public static MethodHandle dnnl_stream_destroy$handle() {
+        return dnnl_stream_destroy.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_destroy(dnnl_stream_t stream)
+     * }
+     */
+    public static MemorySegment dnnl_stream_destroy$address() {
+        return dnnl_stream_destroy.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_stream_destroy(dnnl_stream_t stream)
+     * }
+     */
+    public static int dnnl_stream_destroy(MemorySegment stream) {
+        var mh$ = dnnl_stream_destroy.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_stream_destroy", stream);
+            }
+            return (int)mh$.invokeExact(stream);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dnnl_version {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_POINTER    );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_version");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const dnnl_version_t *dnnl_version(void)
+     * }
+     */
+    public static FunctionDescriptor dnnl_version$descriptor() {
+        return dnnl_version.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * const dnnl_version_t *dnnl_version(void)
+     * }
+     */
+    public static MethodHandle dnnl_version$handle() {
+        return dnnl_version.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * const dnnl_version_t *dnnl_version(void)
+     * }
+     */
+    public static MemorySegment dnnl_version$address() {
+        return dnnl_version.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const dnnl_version_t *dnnl_version(void)
+     * }
+     */
+    public static MemorySegment dnnl_version() {
+        var mh$ = dnnl_version.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_version");
+            }
+            return (MemorySegment)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final int dnnl_format_tag_any = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_format_tag_t.dnnl_format_tag_any = 1
+     * }
+     */
+    public static int dnnl_format_tag_any() {
+        return dnnl_format_tag_any;
+    }
+    private static final int dnnl_nChw16c = (int)78L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_format_tag_t.dnnl_nChw16c = 78
+     * }
+     */
+    public static int dnnl_nChw16c() {
+        return dnnl_nChw16c;
+    }
+    private static final int dnnl_nChw8c = (int)102L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_format_tag_t.dnnl_nChw8c = 102
+     * }
+     */
+    public static int dnnl_nChw8c() {
+        return dnnl_nChw8c;
+    }
+    private static final int dnnl_forward_training = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_prop_kind_t.dnnl_forward_training = 64
+     * }
+     */
+    public static int dnnl_forward_training() {
+        return dnnl_forward_training;
+    }
+    private static final int dnnl_forward_inference = (int)96L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_prop_kind_t.dnnl_forward_inference = 96
+     * }
+     */
+    public static int dnnl_forward_inference() {
+        return dnnl_forward_inference;
+    }
+    private static final int dnnl_backward = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_prop_kind_t.dnnl_backward = 128
+     * }
+     */
+    public static int dnnl_backward() {
+        return dnnl_backward;
+    }
+    private static final int dnnl_backward_data = (int)160L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_prop_kind_t.dnnl_backward_data = 160
+     * }
+     */
+    public static int dnnl_backward_data() {
+        return dnnl_backward_data;
+    }
+    private static final int dnnl_convolution_direct = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_convolution_direct = 1
+     * }
+     */
+    public static int dnnl_convolution_direct() {
+        return dnnl_convolution_direct;
+    }
+    private static final int dnnl_deconvolution_direct = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_deconvolution_direct = 10
+     * }
+     */
+    public static int dnnl_deconvolution_direct() {
+        return dnnl_deconvolution_direct;
+    }
+    private static final int dnnl_eltwise_relu = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_relu = 32
+     * }
+     */
+    public static int dnnl_eltwise_relu() {
+        return dnnl_eltwise_relu;
+    }
+    private static final int dnnl_eltwise_tanh = (int)33L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_tanh = 33
+     * }
+     */
+    public static int dnnl_eltwise_tanh() {
+        return dnnl_eltwise_tanh;
+    }
+    private static final int dnnl_eltwise_elu = (int)34L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_elu = 34
+     * }
+     */
+    public static int dnnl_eltwise_elu() {
+        return dnnl_eltwise_elu;
+    }
+    private static final int dnnl_eltwise_sqrt = (int)37L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_sqrt = 37
+     * }
+     */
+    public static int dnnl_eltwise_sqrt() {
+        return dnnl_eltwise_sqrt;
+    }
+    private static final int dnnl_eltwise_soft_relu = (int)39L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_soft_relu = 39
+     * }
+     */
+    public static int dnnl_eltwise_soft_relu() {
+        return dnnl_eltwise_soft_relu;
+    }
+    private static final int dnnl_eltwise_logistic = (int)41L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_logistic = 41
+     * }
+     */
+    public static int dnnl_eltwise_logistic() {
+        return dnnl_eltwise_logistic;
+    }
+    private static final int dnnl_eltwise_exp = (int)42L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_exp = 42
+     * }
+     */
+    public static int dnnl_eltwise_exp() {
+        return dnnl_eltwise_exp;
+    }
+    private static final int dnnl_eltwise_gelu_tanh = (int)43L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_gelu_tanh = 43
+     * }
+     */
+    public static int dnnl_eltwise_gelu_tanh() {
+        return dnnl_eltwise_gelu_tanh;
+    }
+    private static final int dnnl_eltwise_swish = (int)44L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_swish = 44
+     * }
+     */
+    public static int dnnl_eltwise_swish() {
+        return dnnl_eltwise_swish;
+    }
+    private static final int dnnl_eltwise_gelu_erf = (int)49L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_eltwise_gelu_erf = 49
+     * }
+     */
+    public static int dnnl_eltwise_gelu_erf() {
+        return dnnl_eltwise_gelu_erf;
+    }
+    private static final int dnnl_pooling_max = (int)511L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_pooling_max = 511
+     * }
+     */
+    public static int dnnl_pooling_max() {
+        return dnnl_pooling_max;
+    }
+    private static final int dnnl_pooling_avg_include_padding = (int)767L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_pooling_avg_include_padding = 767
+     * }
+     */
+    public static int dnnl_pooling_avg_include_padding() {
+        return dnnl_pooling_avg_include_padding;
+    }
+    private static final int dnnl_pooling_avg_exclude_padding = (int)1023L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_pooling_avg_exclude_padding = 1023
+     * }
+     */
+    public static int dnnl_pooling_avg_exclude_padding() {
+        return dnnl_pooling_avg_exclude_padding;
+    }
+    private static final int dnnl_binary_add = (int)131056L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_add = 131056
+     * }
+     */
+    public static int dnnl_binary_add() {
+        return dnnl_binary_add;
+    }
+    private static final int dnnl_binary_mul = (int)131057L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_mul = 131057
+     * }
+     */
+    public static int dnnl_binary_mul() {
+        return dnnl_binary_mul;
+    }
+    private static final int dnnl_binary_max = (int)131058L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_max = 131058
+     * }
+     */
+    public static int dnnl_binary_max() {
+        return dnnl_binary_max;
+    }
+    private static final int dnnl_binary_min = (int)131059L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_min = 131059
+     * }
+     */
+    public static int dnnl_binary_min() {
+        return dnnl_binary_min;
+    }
+    private static final int dnnl_binary_div = (int)131060L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_div = 131060
+     * }
+     */
+    public static int dnnl_binary_div() {
+        return dnnl_binary_div;
+    }
+    private static final int dnnl_binary_sub = (int)131061L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_sub = 131061
+     * }
+     */
+    public static int dnnl_binary_sub() {
+        return dnnl_binary_sub;
+    }
+    private static final int dnnl_binary_le = (int)131064L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_le = 131064
+     * }
+     */
+    public static int dnnl_binary_le() {
+        return dnnl_binary_le;
+    }
+    private static final int dnnl_binary_lt = (int)131065L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_lt = 131065
+     * }
+     */
+    public static int dnnl_binary_lt() {
+        return dnnl_binary_lt;
+    }
+    private static final int dnnl_binary_eq = (int)131066L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_eq = 131066
+     * }
+     */
+    public static int dnnl_binary_eq() {
+        return dnnl_binary_eq;
+    }
+    private static final int dnnl_binary_ne = (int)131067L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_binary_ne = 131067
+     * }
+     */
+    public static int dnnl_binary_ne() {
+        return dnnl_binary_ne;
+    }
+    private static final int dnnl_reduction_max = (int)196594L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_reduction_max = 196594
+     * }
+     */
+    public static int dnnl_reduction_max() {
+        return dnnl_reduction_max;
+    }
+    private static final int dnnl_reduction_sum = (int)196596L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_reduction_sum = 196596
+     * }
+     */
+    public static int dnnl_reduction_sum() {
+        return dnnl_reduction_sum;
+    }
+    private static final int dnnl_reduction_mean = (int)196598L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_reduction_mean = 196598
+     * }
+     */
+    public static int dnnl_reduction_mean() {
+        return dnnl_reduction_mean;
+    }
+    private static final int dnnl_softmax_accurate = (int)196608L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_softmax_accurate = 196608
+     * }
+     */
+    public static int dnnl_softmax_accurate() {
+        return dnnl_softmax_accurate;
+    }
+    private static final int dnnl_softmax_log = (int)196609L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_alg_kind_t.dnnl_softmax_log = 196609
+     * }
+     */
+    public static int dnnl_softmax_log() {
+        return dnnl_softmax_log;
+    }
+    private static final int dnnl_use_global_stats = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_normalization_flags_t.dnnl_use_global_stats = 1
+     * }
+     */
+    public static int dnnl_use_global_stats() {
+        return dnnl_use_global_stats;
+    }
+    private static final int dnnl_use_scale = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_normalization_flags_t.dnnl_use_scale = 2
+     * }
+     */
+    public static int dnnl_use_scale() {
+        return dnnl_use_scale;
+    }
+    private static final int dnnl_use_shift = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_normalization_flags_t.dnnl_use_shift = 4
+     * }
+     */
+    public static int dnnl_use_shift() {
+        return dnnl_use_shift;
+    }
+    private static final int dnnl_scratchpad_mode_user = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_scratchpad_mode_t.dnnl_scratchpad_mode_user = 1
+     * }
+     */
+    public static int dnnl_scratchpad_mode_user() {
+        return dnnl_scratchpad_mode_user;
+    }
+    private static final int dnnl_query_impl_info_str = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_impl_info_str = 8
+     * }
+     */
+    public static int dnnl_query_impl_info_str() {
+        return dnnl_query_impl_info_str;
+    }
+    private static final int dnnl_query_strides = (int)14L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_strides = 14
+     * }
+     */
+    public static int dnnl_query_strides() {
+        return dnnl_query_strides;
+    }
+    private static final int dnnl_query_workspace_md = (int)135L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_workspace_md = 135
+     * }
+     */
+    public static int dnnl_query_workspace_md() {
+        return dnnl_query_workspace_md;
+    }
+    private static final int dnnl_query_scratchpad_md = (int)136L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_scratchpad_md = 136
+     * }
+     */
+    public static int dnnl_query_scratchpad_md() {
+        return dnnl_query_scratchpad_md;
+    }
+    private static final int dnnl_query_exec_arg_md = (int)255L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_exec_arg_md = 255
+     * }
+     */
+    public static int dnnl_query_exec_arg_md() {
+        return dnnl_query_exec_arg_md;
+    }
+    private static final int dnnl_query_ndims_s32 = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_ndims_s32 = 256
+     * }
+     */
+    public static int dnnl_query_ndims_s32() {
+        return dnnl_query_ndims_s32;
+    }
+    private static final int dnnl_query_dims = (int)257L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_dims = 257
+     * }
+     */
+    public static int dnnl_query_dims() {
+        return dnnl_query_dims;
+    }
+    private static final int dnnl_query_data_type = (int)258L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_data_type = 258
+     * }
+     */
+    public static int dnnl_query_data_type() {
+        return dnnl_query_data_type;
+    }
+    private static final int dnnl_query_submemory_offset_s64 = (int)259L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_submemory_offset_s64 = 259
+     * }
+     */
+    public static int dnnl_query_submemory_offset_s64() {
+        return dnnl_query_submemory_offset_s64;
+    }
+    private static final int dnnl_query_padded_dims = (int)260L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_padded_dims = 260
+     * }
+     */
+    public static int dnnl_query_padded_dims() {
+        return dnnl_query_padded_dims;
+    }
+    private static final int dnnl_query_padded_offsets = (int)261L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_padded_offsets = 261
+     * }
+     */
+    public static int dnnl_query_padded_offsets() {
+        return dnnl_query_padded_offsets;
+    }
+    private static final int dnnl_query_format_kind = (int)262L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_format_kind = 262
+     * }
+     */
+    public static int dnnl_query_format_kind() {
+        return dnnl_query_format_kind;
+    }
+    private static final int dnnl_query_inner_nblks_s32 = (int)263L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_inner_nblks_s32 = 263
+     * }
+     */
+    public static int dnnl_query_inner_nblks_s32() {
+        return dnnl_query_inner_nblks_s32;
+    }
+    private static final int dnnl_query_inner_blks = (int)264L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_inner_blks = 264
+     * }
+     */
+    public static int dnnl_query_inner_blks() {
+        return dnnl_query_inner_blks;
+    }
+    private static final int dnnl_query_inner_idxs = (int)265L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_query_t.dnnl_query_inner_idxs = 265
+     * }
+     */
+    public static int dnnl_query_inner_idxs() {
+        return dnnl_query_inner_idxs;
+    }
+    private static final int dnnl_cpu_isa_sse41 = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_sse41 = 1
+     * }
+     */
+    public static int dnnl_cpu_isa_sse41() {
+        return dnnl_cpu_isa_sse41;
+    }
+    private static final int dnnl_cpu_isa_avx = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx = 3
+     * }
+     */
+    public static int dnnl_cpu_isa_avx() {
+        return dnnl_cpu_isa_avx;
+    }
+    private static final int dnnl_cpu_isa_avx2 = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx2 = 7
+     * }
+     */
+    public static int dnnl_cpu_isa_avx2() {
+        return dnnl_cpu_isa_avx2;
+    }
+    private static final int dnnl_cpu_isa_avx2_vnni = (int)15L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni = 15
+     * }
+     */
+    public static int dnnl_cpu_isa_avx2_vnni() {
+        return dnnl_cpu_isa_avx2_vnni;
+    }
+    private static final int dnnl_cpu_isa_avx2_vnni_2 = (int)31L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni_2 = 31
+     * }
+     */
+    public static int dnnl_cpu_isa_avx2_vnni_2() {
+        return dnnl_cpu_isa_avx2_vnni_2;
+    }
+    private static final int dnnl_cpu_isa_avx512_core = (int)39L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core = 39
+     * }
+     */
+    public static int dnnl_cpu_isa_avx512_core() {
+        return dnnl_cpu_isa_avx512_core;
+    }
+    private static final int dnnl_cpu_isa_avx512_core_vnni = (int)103L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_vnni = 103
+     * }
+     */
+    public static int dnnl_cpu_isa_avx512_core_vnni() {
+        return dnnl_cpu_isa_avx512_core_vnni;
+    }
+    private static final int dnnl_cpu_isa_avx512_core_bf16 = (int)231L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_bf16 = 231
+     * }
+     */
+    public static int dnnl_cpu_isa_avx512_core_bf16() {
+        return dnnl_cpu_isa_avx512_core_bf16;
+    }
+    private static final int dnnl_cpu_isa_avx10_1_512 = (int)495L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx10_1_512 = 495
+     * }
+     */
+    public static int dnnl_cpu_isa_avx10_1_512() {
+        return dnnl_cpu_isa_avx10_1_512;
+    }
+    private static final int dnnl_cpu_isa_avx10_1_512_amx = (int)4079L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx10_1_512_amx = 4079
+     * }
+     */
+    public static int dnnl_cpu_isa_avx10_1_512_amx() {
+        return dnnl_cpu_isa_avx10_1_512_amx;
+    }
+    private static final int dnnl_cpu_isa_avx10_1_512_amx_fp16 = (int)8175L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx10_1_512_amx_fp16 = 8175
+     * }
+     */
+    public static int dnnl_cpu_isa_avx10_1_512_amx_fp16() {
+        return dnnl_cpu_isa_avx10_1_512_amx_fp16;
+    }
+    private static final int dnnl_cpu_isa_avx10_2 = (int)131583L;
+    /**
+     * {@snippet lang=c :
+     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx10_2 = 131583
+     * }
+     */
+    public static int dnnl_cpu_isa_avx10_2() {
+        return dnnl_cpu_isa_avx10_2;
     }
     private static final int dnnl_cpu_isa_avx10_2_amx_2 = (int)143359L;
     /**
@@ -25,215 +1257,6 @@ public class dnnl_h extends dnnl_h_1 {
      */
     public static int dnnl_cpu_isa_avx10_2_amx_2() {
         return dnnl_cpu_isa_avx10_2_amx_2;
-    }
-    private static final int dnnl_cpu_isa_avx10_2_512_amx_2 = (int)143359L;
-    /**
-     * {@snippet lang=c :
-     * enum dnnl_cpu_isa_t.dnnl_cpu_isa_avx10_2_512_amx_2 = 143359
-     * }
-     */
-    public static int dnnl_cpu_isa_avx10_2_512_amx_2() {
-        return dnnl_cpu_isa_avx10_2_512_amx_2;
-    }
-    private static final int dnnl_cpu_isa_no_hints = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum dnnl_cpu_isa_hints_t.dnnl_cpu_isa_no_hints = 0
-     * }
-     */
-    public static int dnnl_cpu_isa_no_hints() {
-        return dnnl_cpu_isa_no_hints;
-    }
-    private static final int dnnl_cpu_isa_prefer_ymm = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum dnnl_cpu_isa_hints_t.dnnl_cpu_isa_prefer_ymm = 1
-     * }
-     */
-    public static int dnnl_cpu_isa_prefer_ymm() {
-        return dnnl_cpu_isa_prefer_ymm;
-    }
-
-    private static class dnnl_primitive_desc_next_impl {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_desc_next_impl");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_next_impl(dnnl_primitive_desc_t primitive_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_desc_next_impl$descriptor() {
-        return dnnl_primitive_desc_next_impl.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_next_impl(dnnl_primitive_desc_t primitive_desc)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_desc_next_impl$handle() {
-        return dnnl_primitive_desc_next_impl.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_next_impl(dnnl_primitive_desc_t primitive_desc)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_desc_next_impl$address() {
-        return dnnl_primitive_desc_next_impl.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_next_impl(dnnl_primitive_desc_t primitive_desc)
-     * }
-     */
-    public static int dnnl_primitive_desc_next_impl(MemorySegment primitive_desc) {
-        var mh$ = dnnl_primitive_desc_next_impl.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_desc_next_impl", primitive_desc);
-            }
-            return (int)mh$.invokeExact(primitive_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_desc_clone {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_desc_clone");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_clone(dnnl_primitive_desc_t *primitive_desc, const_dnnl_primitive_desc_t existing_primitive_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_desc_clone$descriptor() {
-        return dnnl_primitive_desc_clone.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_clone(dnnl_primitive_desc_t *primitive_desc, const_dnnl_primitive_desc_t existing_primitive_desc)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_desc_clone$handle() {
-        return dnnl_primitive_desc_clone.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_clone(dnnl_primitive_desc_t *primitive_desc, const_dnnl_primitive_desc_t existing_primitive_desc)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_desc_clone$address() {
-        return dnnl_primitive_desc_clone.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_clone(dnnl_primitive_desc_t *primitive_desc, const_dnnl_primitive_desc_t existing_primitive_desc)
-     * }
-     */
-    public static int dnnl_primitive_desc_clone(MemorySegment primitive_desc, MemorySegment existing_primitive_desc) {
-        var mh$ = dnnl_primitive_desc_clone.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_desc_clone", primitive_desc, existing_primitive_desc);
-            }
-            return (int)mh$.invokeExact(primitive_desc, existing_primitive_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_desc_get_attr {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_desc_get_attr");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_get_attr(const_dnnl_primitive_desc_t primitive_desc, const_dnnl_primitive_attr_t *attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_desc_get_attr$descriptor() {
-        return dnnl_primitive_desc_get_attr.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_get_attr(const_dnnl_primitive_desc_t primitive_desc, const_dnnl_primitive_attr_t *attr)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_desc_get_attr$handle() {
-        return dnnl_primitive_desc_get_attr.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_get_attr(const_dnnl_primitive_desc_t primitive_desc, const_dnnl_primitive_attr_t *attr)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_desc_get_attr$address() {
-        return dnnl_primitive_desc_get_attr.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_desc_get_attr(const_dnnl_primitive_desc_t primitive_desc, const_dnnl_primitive_attr_t *attr)
-     * }
-     */
-    public static int dnnl_primitive_desc_get_attr(MemorySegment primitive_desc, MemorySegment attr) {
-        var mh$ = dnnl_primitive_desc_get_attr.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_desc_get_attr", primitive_desc, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
     }
 
     private static class dnnl_primitive_desc_destroy {
@@ -421,68 +1444,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_primitive_desc_query_s32 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_desc_query_s32");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * int dnnl_primitive_desc_query_s32(const_dnnl_primitive_desc_t primitive_desc, dnnl_query_t what, int index)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_desc_query_s32$descriptor() {
-        return dnnl_primitive_desc_query_s32.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * int dnnl_primitive_desc_query_s32(const_dnnl_primitive_desc_t primitive_desc, dnnl_query_t what, int index)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_desc_query_s32$handle() {
-        return dnnl_primitive_desc_query_s32.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * int dnnl_primitive_desc_query_s32(const_dnnl_primitive_desc_t primitive_desc, dnnl_query_t what, int index)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_desc_query_s32$address() {
-        return dnnl_primitive_desc_query_s32.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int dnnl_primitive_desc_query_s32(const_dnnl_primitive_desc_t primitive_desc, dnnl_query_t what, int index)
-     * }
-     */
-    public static int dnnl_primitive_desc_query_s32(MemorySegment primitive_desc, int what, int index) {
-        var mh$ = dnnl_primitive_desc_query_s32.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_desc_query_s32", primitive_desc, what, index);
-            }
-            return (int)mh$.invokeExact(primitive_desc, what, index);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_primitive_create {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -537,69 +1498,6 @@ public class dnnl_h extends dnnl_h_1 {
                 traceDowncall("dnnl_primitive_create", primitive, primitive_desc);
             }
             return (int)mh$.invokeExact(primitive, primitive_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_create_from_cache_blob {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_create_from_cache_blob");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_create_from_cache_blob(dnnl_primitive_t *primitive, const_dnnl_primitive_desc_t primitive_desc, size_t size, const uint8_t *cache_blob)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_create_from_cache_blob$descriptor() {
-        return dnnl_primitive_create_from_cache_blob.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_create_from_cache_blob(dnnl_primitive_t *primitive, const_dnnl_primitive_desc_t primitive_desc, size_t size, const uint8_t *cache_blob)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_create_from_cache_blob$handle() {
-        return dnnl_primitive_create_from_cache_blob.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_create_from_cache_blob(dnnl_primitive_t *primitive, const_dnnl_primitive_desc_t primitive_desc, size_t size, const uint8_t *cache_blob)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_create_from_cache_blob$address() {
-        return dnnl_primitive_create_from_cache_blob.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_create_from_cache_blob(dnnl_primitive_t *primitive, const_dnnl_primitive_desc_t primitive_desc, size_t size, const uint8_t *cache_blob)
-     * }
-     */
-    public static int dnnl_primitive_create_from_cache_blob(MemorySegment primitive, MemorySegment primitive_desc, long size, MemorySegment cache_blob) {
-        var mh$ = dnnl_primitive_create_from_cache_blob.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_create_from_cache_blob", primitive, primitive_desc, size, cache_blob);
-            }
-            return (int)mh$.invokeExact(primitive, primitive_desc, size, cache_blob);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -663,129 +1561,6 @@ public class dnnl_h extends dnnl_h_1 {
                 traceDowncall("dnnl_primitive_execute", primitive, stream, nargs, args);
             }
             return (int)mh$.invokeExact(primitive, stream, nargs, args);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_get_primitive_desc {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_get_primitive_desc");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_get_primitive_desc(const_dnnl_primitive_t primitive, const_dnnl_primitive_desc_t *primitive_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_get_primitive_desc$descriptor() {
-        return dnnl_primitive_get_primitive_desc.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_get_primitive_desc(const_dnnl_primitive_t primitive, const_dnnl_primitive_desc_t *primitive_desc)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_get_primitive_desc$handle() {
-        return dnnl_primitive_get_primitive_desc.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_get_primitive_desc(const_dnnl_primitive_t primitive, const_dnnl_primitive_desc_t *primitive_desc)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_get_primitive_desc$address() {
-        return dnnl_primitive_get_primitive_desc.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_get_primitive_desc(const_dnnl_primitive_t primitive, const_dnnl_primitive_desc_t *primitive_desc)
-     * }
-     */
-    public static int dnnl_primitive_get_primitive_desc(MemorySegment primitive, MemorySegment primitive_desc) {
-        var mh$ = dnnl_primitive_get_primitive_desc.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_get_primitive_desc", primitive, primitive_desc);
-            }
-            return (int)mh$.invokeExact(primitive, primitive_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_get_cache_blob {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_get_cache_blob");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_get_cache_blob(const_dnnl_primitive_t primitive, size_t *size, uint8_t *cache_blob)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_get_cache_blob$descriptor() {
-        return dnnl_primitive_get_cache_blob.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_get_cache_blob(const_dnnl_primitive_t primitive, size_t *size, uint8_t *cache_blob)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_get_cache_blob$handle() {
-        return dnnl_primitive_get_cache_blob.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_get_cache_blob(const_dnnl_primitive_t primitive, size_t *size, uint8_t *cache_blob)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_get_cache_blob$address() {
-        return dnnl_primitive_get_cache_blob.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_get_cache_blob(const_dnnl_primitive_t primitive, size_t *size, uint8_t *cache_blob)
-     * }
-     */
-    public static int dnnl_primitive_get_cache_blob(MemorySegment primitive, MemorySegment size, MemorySegment cache_blob) {
-        var mh$ = dnnl_primitive_get_cache_blob.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_get_cache_blob", primitive, size, cache_blob);
-            }
-            return (int)mh$.invokeExact(primitive, size, cache_blob);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -913,67 +1688,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_primitive_attr_clone {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_clone");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_clone(dnnl_primitive_attr_t *attr, const_dnnl_primitive_attr_t existing_attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_clone$descriptor() {
-        return dnnl_primitive_attr_clone.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_clone(dnnl_primitive_attr_t *attr, const_dnnl_primitive_attr_t existing_attr)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_clone$handle() {
-        return dnnl_primitive_attr_clone.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_clone(dnnl_primitive_attr_t *attr, const_dnnl_primitive_attr_t existing_attr)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_clone$address() {
-        return dnnl_primitive_attr_clone.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_clone(dnnl_primitive_attr_t *attr, const_dnnl_primitive_attr_t existing_attr)
-     * }
-     */
-    public static int dnnl_primitive_attr_clone(MemorySegment attr, MemorySegment existing_attr) {
-        var mh$ = dnnl_primitive_attr_clone.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_clone", attr, existing_attr);
-            }
-            return (int)mh$.invokeExact(attr, existing_attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_primitive_attr_destroy {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -1027,807 +1741,6 @@ public class dnnl_h extends dnnl_h_1 {
                 traceDowncall("dnnl_primitive_attr_destroy", attr);
             }
             return (int)mh$.invokeExact(attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_dropout {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_dropout");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_dropout(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_dropout$descriptor() {
-        return dnnl_primitive_attr_get_dropout.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_dropout(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_dropout$handle() {
-        return dnnl_primitive_attr_get_dropout.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_dropout(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_dropout$address() {
-        return dnnl_primitive_attr_get_dropout.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_dropout(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_dropout(MemorySegment attr, MemorySegment mask_desc) {
-        var mh$ = dnnl_primitive_attr_get_dropout.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_dropout", attr, mask_desc);
-            }
-            return (int)mh$.invokeExact(attr, mask_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_dropout {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_dropout");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_dropout(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_dropout$descriptor() {
-        return dnnl_primitive_attr_set_dropout.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_dropout(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_dropout$handle() {
-        return dnnl_primitive_attr_set_dropout.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_dropout(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_dropout$address() {
-        return dnnl_primitive_attr_set_dropout.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_dropout(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_dropout(MemorySegment attr, MemorySegment mask_desc) {
-        var mh$ = dnnl_primitive_attr_set_dropout.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_dropout", attr, mask_desc);
-            }
-            return (int)mh$.invokeExact(attr, mask_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_dropout_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_dropout_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_dropout_v2(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc, dnnl_data_type_t *seed_dt, int *use_offset, int *use_host_scalars)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_dropout_v2$descriptor() {
-        return dnnl_primitive_attr_get_dropout_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_dropout_v2(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc, dnnl_data_type_t *seed_dt, int *use_offset, int *use_host_scalars)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_dropout_v2$handle() {
-        return dnnl_primitive_attr_get_dropout_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_dropout_v2(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc, dnnl_data_type_t *seed_dt, int *use_offset, int *use_host_scalars)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_dropout_v2$address() {
-        return dnnl_primitive_attr_get_dropout_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_dropout_v2(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc, dnnl_data_type_t *seed_dt, int *use_offset, int *use_host_scalars)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_dropout_v2(MemorySegment attr, MemorySegment mask_desc, MemorySegment seed_dt, MemorySegment use_offset, MemorySegment use_host_scalars) {
-        var mh$ = dnnl_primitive_attr_get_dropout_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_dropout_v2", attr, mask_desc, seed_dt, use_offset, use_host_scalars);
-            }
-            return (int)mh$.invokeExact(attr, mask_desc, seed_dt, use_offset, use_host_scalars);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_dropout_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_dropout_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_dropout_v2(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc, dnnl_data_type_t seed_dt, int use_offset, int use_host_scalars)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_dropout_v2$descriptor() {
-        return dnnl_primitive_attr_set_dropout_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_dropout_v2(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc, dnnl_data_type_t seed_dt, int use_offset, int use_host_scalars)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_dropout_v2$handle() {
-        return dnnl_primitive_attr_set_dropout_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_dropout_v2(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc, dnnl_data_type_t seed_dt, int use_offset, int use_host_scalars)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_dropout_v2$address() {
-        return dnnl_primitive_attr_set_dropout_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_dropout_v2(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc, dnnl_data_type_t seed_dt, int use_offset, int use_host_scalars)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_dropout_v2(MemorySegment attr, MemorySegment mask_desc, int seed_dt, int use_offset, int use_host_scalars) {
-        var mh$ = dnnl_primitive_attr_set_dropout_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_dropout_v2", attr, mask_desc, seed_dt, use_offset, use_host_scalars);
-            }
-            return (int)mh$.invokeExact(attr, mask_desc, seed_dt, use_offset, use_host_scalars);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_fpmath_mode {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_fpmath_mode");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_fpmath_mode(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_fpmath_mode$descriptor() {
-        return dnnl_primitive_attr_get_fpmath_mode.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_fpmath_mode(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_fpmath_mode$handle() {
-        return dnnl_primitive_attr_get_fpmath_mode.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_fpmath_mode(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_fpmath_mode$address() {
-        return dnnl_primitive_attr_get_fpmath_mode.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_fpmath_mode(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_fpmath_mode(MemorySegment attr, MemorySegment mode) {
-        var mh$ = dnnl_primitive_attr_get_fpmath_mode.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_fpmath_mode", attr, mode);
-            }
-            return (int)mh$.invokeExact(attr, mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_fpmath_mode {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_fpmath_mode");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_fpmath_mode(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_fpmath_mode$descriptor() {
-        return dnnl_primitive_attr_set_fpmath_mode.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_fpmath_mode(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_fpmath_mode$handle() {
-        return dnnl_primitive_attr_set_fpmath_mode.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_fpmath_mode(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_fpmath_mode$address() {
-        return dnnl_primitive_attr_set_fpmath_mode.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_fpmath_mode(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_fpmath_mode(MemorySegment attr, int mode) {
-        var mh$ = dnnl_primitive_attr_set_fpmath_mode.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_fpmath_mode", attr, mode);
-            }
-            return (int)mh$.invokeExact(attr, mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_fpmath_mode_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_fpmath_mode_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_fpmath_mode_v2(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode, int *apply_to_int)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_fpmath_mode_v2$descriptor() {
-        return dnnl_primitive_attr_get_fpmath_mode_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_fpmath_mode_v2(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode, int *apply_to_int)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_fpmath_mode_v2$handle() {
-        return dnnl_primitive_attr_get_fpmath_mode_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_fpmath_mode_v2(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode, int *apply_to_int)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_fpmath_mode_v2$address() {
-        return dnnl_primitive_attr_get_fpmath_mode_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_fpmath_mode_v2(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode, int *apply_to_int)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_fpmath_mode_v2(MemorySegment attr, MemorySegment mode, MemorySegment apply_to_int) {
-        var mh$ = dnnl_primitive_attr_get_fpmath_mode_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_fpmath_mode_v2", attr, mode, apply_to_int);
-            }
-            return (int)mh$.invokeExact(attr, mode, apply_to_int);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_fpmath_mode_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_fpmath_mode_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_fpmath_mode_v2(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode, int apply_to_int)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_fpmath_mode_v2$descriptor() {
-        return dnnl_primitive_attr_set_fpmath_mode_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_fpmath_mode_v2(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode, int apply_to_int)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_fpmath_mode_v2$handle() {
-        return dnnl_primitive_attr_set_fpmath_mode_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_fpmath_mode_v2(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode, int apply_to_int)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_fpmath_mode_v2$address() {
-        return dnnl_primitive_attr_set_fpmath_mode_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_fpmath_mode_v2(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode, int apply_to_int)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_fpmath_mode_v2(MemorySegment attr, int mode, int apply_to_int) {
-        var mh$ = dnnl_primitive_attr_set_fpmath_mode_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_fpmath_mode_v2", attr, mode, apply_to_int);
-            }
-            return (int)mh$.invokeExact(attr, mode, apply_to_int);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_deterministic {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_deterministic");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_deterministic(const_dnnl_primitive_attr_t attr, int *value)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_deterministic$descriptor() {
-        return dnnl_primitive_attr_get_deterministic.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_deterministic(const_dnnl_primitive_attr_t attr, int *value)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_deterministic$handle() {
-        return dnnl_primitive_attr_get_deterministic.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_deterministic(const_dnnl_primitive_attr_t attr, int *value)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_deterministic$address() {
-        return dnnl_primitive_attr_get_deterministic.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_deterministic(const_dnnl_primitive_attr_t attr, int *value)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_deterministic(MemorySegment attr, MemorySegment value) {
-        var mh$ = dnnl_primitive_attr_get_deterministic.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_deterministic", attr, value);
-            }
-            return (int)mh$.invokeExact(attr, value);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_deterministic {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_deterministic");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_deterministic(dnnl_primitive_attr_t attr, int value)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_deterministic$descriptor() {
-        return dnnl_primitive_attr_set_deterministic.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_deterministic(dnnl_primitive_attr_t attr, int value)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_deterministic$handle() {
-        return dnnl_primitive_attr_set_deterministic.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_deterministic(dnnl_primitive_attr_t attr, int value)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_deterministic$address() {
-        return dnnl_primitive_attr_set_deterministic.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_deterministic(dnnl_primitive_attr_t attr, int value)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_deterministic(MemorySegment attr, int value) {
-        var mh$ = dnnl_primitive_attr_set_deterministic.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_deterministic", attr, value);
-            }
-            return (int)mh$.invokeExact(attr, value);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_accumulation_mode {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_accumulation_mode");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_accumulation_mode(const_dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t *mode)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_accumulation_mode$descriptor() {
-        return dnnl_primitive_attr_get_accumulation_mode.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_accumulation_mode(const_dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t *mode)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_accumulation_mode$handle() {
-        return dnnl_primitive_attr_get_accumulation_mode.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_accumulation_mode(const_dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t *mode)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_accumulation_mode$address() {
-        return dnnl_primitive_attr_get_accumulation_mode.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_accumulation_mode(const_dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t *mode)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_accumulation_mode(MemorySegment attr, MemorySegment mode) {
-        var mh$ = dnnl_primitive_attr_get_accumulation_mode.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_accumulation_mode", attr, mode);
-            }
-            return (int)mh$.invokeExact(attr, mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_accumulation_mode {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_accumulation_mode");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_accumulation_mode(dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t mode)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_accumulation_mode$descriptor() {
-        return dnnl_primitive_attr_set_accumulation_mode.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_accumulation_mode(dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t mode)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_accumulation_mode$handle() {
-        return dnnl_primitive_attr_set_accumulation_mode.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_accumulation_mode(dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t mode)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_accumulation_mode$address() {
-        return dnnl_primitive_attr_set_accumulation_mode.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_accumulation_mode(dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t mode)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_accumulation_mode(MemorySegment attr, int mode) {
-        var mh$ = dnnl_primitive_attr_set_accumulation_mode.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_accumulation_mode", attr, mode);
-            }
-            return (int)mh$.invokeExact(attr, mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_scratchpad_mode {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_scratchpad_mode");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_scratchpad_mode(const_dnnl_primitive_attr_t attr, dnnl_scratchpad_mode_t *mode)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_scratchpad_mode$descriptor() {
-        return dnnl_primitive_attr_get_scratchpad_mode.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_scratchpad_mode(const_dnnl_primitive_attr_t attr, dnnl_scratchpad_mode_t *mode)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_scratchpad_mode$handle() {
-        return dnnl_primitive_attr_get_scratchpad_mode.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_scratchpad_mode(const_dnnl_primitive_attr_t attr, dnnl_scratchpad_mode_t *mode)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_scratchpad_mode$address() {
-        return dnnl_primitive_attr_get_scratchpad_mode.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_scratchpad_mode(const_dnnl_primitive_attr_t attr, dnnl_scratchpad_mode_t *mode)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_scratchpad_mode(MemorySegment attr, MemorySegment mode) {
-        var mh$ = dnnl_primitive_attr_get_scratchpad_mode.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_scratchpad_mode", attr, mode);
-            }
-            return (int)mh$.invokeExact(attr, mode);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -1889,1834 +1802,6 @@ public class dnnl_h extends dnnl_h_1 {
                 traceDowncall("dnnl_primitive_attr_set_scratchpad_mode", attr, mode);
             }
             return (int)mh$.invokeExact(attr, mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_scales_mask {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_scales_mask");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_mask(dnnl_primitive_attr_t attr, int arg, int mask)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_scales_mask$descriptor() {
-        return dnnl_primitive_attr_set_scales_mask.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_mask(dnnl_primitive_attr_t attr, int arg, int mask)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_scales_mask$handle() {
-        return dnnl_primitive_attr_set_scales_mask.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_mask(dnnl_primitive_attr_t attr, int arg, int mask)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_scales_mask$address() {
-        return dnnl_primitive_attr_set_scales_mask.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_mask(dnnl_primitive_attr_t attr, int arg, int mask)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_scales_mask(MemorySegment attr, int arg, int mask) {
-        var mh$ = dnnl_primitive_attr_set_scales_mask.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_scales_mask", attr, arg, mask);
-            }
-            return (int)mh$.invokeExact(attr, arg, mask);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_scales {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_scales");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_scales$descriptor() {
-        return dnnl_primitive_attr_set_scales.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_scales$handle() {
-        return dnnl_primitive_attr_set_scales.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_scales$address() {
-        return dnnl_primitive_attr_set_scales.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_scales(MemorySegment attr, int arg, int mask, int group_ndims, MemorySegment group_dims, int data_type) {
-        var mh$ = dnnl_primitive_attr_set_scales.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_scales", attr, arg, mask, group_ndims, group_dims, data_type);
-            }
-            return (int)mh$.invokeExact(attr, arg, mask, group_ndims, group_dims, data_type);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_scales_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_scales_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_scales_v2$descriptor() {
-        return dnnl_primitive_attr_set_scales_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_scales_v2$handle() {
-        return dnnl_primitive_attr_set_scales_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_scales_v2$address() {
-        return dnnl_primitive_attr_set_scales_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_scales_v2(MemorySegment attr, int arg, int mask, int ndims, MemorySegment group_dims, int data_type, int is_on_host) {
-        var mh$ = dnnl_primitive_attr_set_scales_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_scales_v2", attr, arg, mask, ndims, group_dims, data_type, is_on_host);
-            }
-            return (int)mh$.invokeExact(attr, arg, mask, ndims, group_dims, data_type, is_on_host);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_scales_v3 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_scales_v3");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_v3(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host, dnnl_quantization_mode_t qmode)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_scales_v3$descriptor() {
-        return dnnl_primitive_attr_set_scales_v3.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_v3(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host, dnnl_quantization_mode_t qmode)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_scales_v3$handle() {
-        return dnnl_primitive_attr_set_scales_v3.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_v3(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host, dnnl_quantization_mode_t qmode)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_scales_v3$address() {
-        return dnnl_primitive_attr_set_scales_v3.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_scales_v3(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host, dnnl_quantization_mode_t qmode)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_scales_v3(MemorySegment attr, int arg, int mask, int ndims, MemorySegment group_dims, int data_type, int is_on_host, int qmode) {
-        var mh$ = dnnl_primitive_attr_set_scales_v3.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_scales_v3", attr, arg, mask, ndims, group_dims, data_type, is_on_host, qmode);
-            }
-            return (int)mh$.invokeExact(attr, arg, mask, ndims, group_dims, data_type, is_on_host, qmode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_zero_points_mask {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_zero_points_mask");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points_mask(dnnl_primitive_attr_t attr, int arg, int mask)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_zero_points_mask$descriptor() {
-        return dnnl_primitive_attr_set_zero_points_mask.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points_mask(dnnl_primitive_attr_t attr, int arg, int mask)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_zero_points_mask$handle() {
-        return dnnl_primitive_attr_set_zero_points_mask.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points_mask(dnnl_primitive_attr_t attr, int arg, int mask)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_zero_points_mask$address() {
-        return dnnl_primitive_attr_set_zero_points_mask.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points_mask(dnnl_primitive_attr_t attr, int arg, int mask)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_zero_points_mask(MemorySegment attr, int arg, int mask) {
-        var mh$ = dnnl_primitive_attr_set_zero_points_mask.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_zero_points_mask", attr, arg, mask);
-            }
-            return (int)mh$.invokeExact(attr, arg, mask);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_zero_points {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_zero_points");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_zero_points$descriptor() {
-        return dnnl_primitive_attr_set_zero_points.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_zero_points$handle() {
-        return dnnl_primitive_attr_set_zero_points.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_zero_points$address() {
-        return dnnl_primitive_attr_set_zero_points.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_zero_points(MemorySegment attr, int arg, int mask, int group_ndims, MemorySegment group_dims, int data_type) {
-        var mh$ = dnnl_primitive_attr_set_zero_points.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_zero_points", attr, arg, mask, group_ndims, group_dims, data_type);
-            }
-            return (int)mh$.invokeExact(attr, arg, mask, group_ndims, group_dims, data_type);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_precomputed_reductions {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_precomputed_reductions");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_precomputed_reductions(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_precomputed_reductions$descriptor() {
-        return dnnl_primitive_attr_set_precomputed_reductions.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_precomputed_reductions(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_precomputed_reductions$handle() {
-        return dnnl_primitive_attr_set_precomputed_reductions.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_precomputed_reductions(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_precomputed_reductions$address() {
-        return dnnl_primitive_attr_set_precomputed_reductions.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_precomputed_reductions(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_precomputed_reductions(MemorySegment attr, int arg, int mask, int group_ndims, MemorySegment group_dims, int data_type) {
-        var mh$ = dnnl_primitive_attr_set_precomputed_reductions.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_precomputed_reductions", attr, arg, mask, group_ndims, group_dims, data_type);
-            }
-            return (int)mh$.invokeExact(attr, arg, mask, group_ndims, group_dims, data_type);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_zero_points_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_zero_points_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_zero_points_v2$descriptor() {
-        return dnnl_primitive_attr_set_zero_points_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_zero_points_v2$handle() {
-        return dnnl_primitive_attr_set_zero_points_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_zero_points_v2$address() {
-        return dnnl_primitive_attr_set_zero_points_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_zero_points_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dims_t group_dims, dnnl_data_type_t data_type, int is_on_host)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_zero_points_v2(MemorySegment attr, int arg, int mask, int ndims, MemorySegment group_dims, int data_type, int is_on_host) {
-        var mh$ = dnnl_primitive_attr_set_zero_points_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_zero_points_v2", attr, arg, mask, ndims, group_dims, data_type, is_on_host);
-            }
-            return (int)mh$.invokeExact(attr, arg, mask, ndims, group_dims, data_type, is_on_host);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_rounding {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_rounding");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t mode)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_rounding$descriptor() {
-        return dnnl_primitive_attr_set_rounding.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t mode)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_rounding$handle() {
-        return dnnl_primitive_attr_set_rounding.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t mode)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_rounding$address() {
-        return dnnl_primitive_attr_set_rounding.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t mode)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_rounding(MemorySegment attr, int arg, int mode) {
-        var mh$ = dnnl_primitive_attr_set_rounding.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_rounding", attr, arg, mode);
-            }
-            return (int)mh$.invokeExact(attr, arg, mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_rounding {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_rounding");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t *mode)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_rounding$descriptor() {
-        return dnnl_primitive_attr_get_rounding.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t *mode)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_rounding$handle() {
-        return dnnl_primitive_attr_get_rounding.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t *mode)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_rounding$address() {
-        return dnnl_primitive_attr_get_rounding.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t *mode)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_rounding(MemorySegment attr, int arg, MemorySegment mode) {
-        var mh$ = dnnl_primitive_attr_get_rounding.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_rounding", attr, arg, mode);
-            }
-            return (int)mh$.invokeExact(attr, arg, mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_post_ops {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_post_ops");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_post_ops(const_dnnl_primitive_attr_t attr, const_dnnl_post_ops_t *post_ops)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_post_ops$descriptor() {
-        return dnnl_primitive_attr_get_post_ops.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_post_ops(const_dnnl_primitive_attr_t attr, const_dnnl_post_ops_t *post_ops)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_post_ops$handle() {
-        return dnnl_primitive_attr_get_post_ops.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_post_ops(const_dnnl_primitive_attr_t attr, const_dnnl_post_ops_t *post_ops)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_post_ops$address() {
-        return dnnl_primitive_attr_get_post_ops.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_post_ops(const_dnnl_primitive_attr_t attr, const_dnnl_post_ops_t *post_ops)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_post_ops(MemorySegment attr, MemorySegment post_ops) {
-        var mh$ = dnnl_primitive_attr_get_post_ops.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_post_ops", attr, post_ops);
-            }
-            return (int)mh$.invokeExact(attr, post_ops);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_post_ops {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_post_ops");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_post_ops(dnnl_primitive_attr_t attr, const_dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_post_ops$descriptor() {
-        return dnnl_primitive_attr_set_post_ops.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_post_ops(dnnl_primitive_attr_t attr, const_dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_post_ops$handle() {
-        return dnnl_primitive_attr_set_post_ops.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_post_ops(dnnl_primitive_attr_t attr, const_dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_post_ops$address() {
-        return dnnl_primitive_attr_set_post_ops.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_post_ops(dnnl_primitive_attr_t attr, const_dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_post_ops(MemorySegment attr, MemorySegment post_ops) {
-        var mh$ = dnnl_primitive_attr_set_post_ops.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_post_ops", attr, post_ops);
-            }
-            return (int)mh$.invokeExact(attr, post_ops);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_create(dnnl_post_ops_t *post_ops)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_create$descriptor() {
-        return dnnl_post_ops_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_create(dnnl_post_ops_t *post_ops)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_create$handle() {
-        return dnnl_post_ops_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_create(dnnl_post_ops_t *post_ops)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_create$address() {
-        return dnnl_post_ops_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_create(dnnl_post_ops_t *post_ops)
-     * }
-     */
-    public static int dnnl_post_ops_create(MemorySegment post_ops) {
-        var mh$ = dnnl_post_ops_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_create", post_ops);
-            }
-            return (int)mh$.invokeExact(post_ops);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_clone {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_clone");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_clone(dnnl_post_ops_t *post_ops, const_dnnl_post_ops_t existing_post_ops)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_clone$descriptor() {
-        return dnnl_post_ops_clone.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_clone(dnnl_post_ops_t *post_ops, const_dnnl_post_ops_t existing_post_ops)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_clone$handle() {
-        return dnnl_post_ops_clone.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_clone(dnnl_post_ops_t *post_ops, const_dnnl_post_ops_t existing_post_ops)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_clone$address() {
-        return dnnl_post_ops_clone.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_clone(dnnl_post_ops_t *post_ops, const_dnnl_post_ops_t existing_post_ops)
-     * }
-     */
-    public static int dnnl_post_ops_clone(MemorySegment post_ops, MemorySegment existing_post_ops) {
-        var mh$ = dnnl_post_ops_clone.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_clone", post_ops, existing_post_ops);
-            }
-            return (int)mh$.invokeExact(post_ops, existing_post_ops);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_destroy {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_destroy");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_destroy(dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_destroy$descriptor() {
-        return dnnl_post_ops_destroy.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_destroy(dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_destroy$handle() {
-        return dnnl_post_ops_destroy.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_destroy(dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_destroy$address() {
-        return dnnl_post_ops_destroy.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_destroy(dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static int dnnl_post_ops_destroy(MemorySegment post_ops) {
-        var mh$ = dnnl_post_ops_destroy.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_destroy", post_ops);
-            }
-            return (int)mh$.invokeExact(post_ops);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_len {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_len");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * int dnnl_post_ops_len(const_dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_len$descriptor() {
-        return dnnl_post_ops_len.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * int dnnl_post_ops_len(const_dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_len$handle() {
-        return dnnl_post_ops_len.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * int dnnl_post_ops_len(const_dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_len$address() {
-        return dnnl_post_ops_len.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int dnnl_post_ops_len(const_dnnl_post_ops_t post_ops)
-     * }
-     */
-    public static int dnnl_post_ops_len(MemorySegment post_ops) {
-        var mh$ = dnnl_post_ops_len.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_len", post_ops);
-            }
-            return (int)mh$.invokeExact(post_ops);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_get_kind {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_get_kind");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_primitive_kind_t dnnl_post_ops_get_kind(const_dnnl_post_ops_t post_ops, int index)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_get_kind$descriptor() {
-        return dnnl_post_ops_get_kind.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_primitive_kind_t dnnl_post_ops_get_kind(const_dnnl_post_ops_t post_ops, int index)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_get_kind$handle() {
-        return dnnl_post_ops_get_kind.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_primitive_kind_t dnnl_post_ops_get_kind(const_dnnl_post_ops_t post_ops, int index)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_get_kind$address() {
-        return dnnl_post_ops_get_kind.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_primitive_kind_t dnnl_post_ops_get_kind(const_dnnl_post_ops_t post_ops, int index)
-     * }
-     */
-    public static int dnnl_post_ops_get_kind(MemorySegment post_ops, int index) {
-        var mh$ = dnnl_post_ops_get_kind.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_get_kind", post_ops, index);
-            }
-            return (int)mh$.invokeExact(post_ops, index);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_append_sum {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_append_sum");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_sum(dnnl_post_ops_t post_ops, float scale, int32_t zero_point, dnnl_data_type_t data_type)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_append_sum$descriptor() {
-        return dnnl_post_ops_append_sum.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_sum(dnnl_post_ops_t post_ops, float scale, int32_t zero_point, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_append_sum$handle() {
-        return dnnl_post_ops_append_sum.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_sum(dnnl_post_ops_t post_ops, float scale, int32_t zero_point, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_append_sum$address() {
-        return dnnl_post_ops_append_sum.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_sum(dnnl_post_ops_t post_ops, float scale, int32_t zero_point, dnnl_data_type_t data_type)
-     * }
-     */
-    public static int dnnl_post_ops_append_sum(MemorySegment post_ops, float scale, int zero_point, int data_type) {
-        var mh$ = dnnl_post_ops_append_sum.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_append_sum", post_ops, scale, zero_point, data_type);
-            }
-            return (int)mh$.invokeExact(post_ops, scale, zero_point, data_type);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_get_params_sum {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_get_params_sum");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_sum(const_dnnl_post_ops_t post_ops, int index, float *scale, int32_t *zero_point, dnnl_data_type_t *data_type)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_get_params_sum$descriptor() {
-        return dnnl_post_ops_get_params_sum.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_sum(const_dnnl_post_ops_t post_ops, int index, float *scale, int32_t *zero_point, dnnl_data_type_t *data_type)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_get_params_sum$handle() {
-        return dnnl_post_ops_get_params_sum.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_sum(const_dnnl_post_ops_t post_ops, int index, float *scale, int32_t *zero_point, dnnl_data_type_t *data_type)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_get_params_sum$address() {
-        return dnnl_post_ops_get_params_sum.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_sum(const_dnnl_post_ops_t post_ops, int index, float *scale, int32_t *zero_point, dnnl_data_type_t *data_type)
-     * }
-     */
-    public static int dnnl_post_ops_get_params_sum(MemorySegment post_ops, int index, MemorySegment scale, MemorySegment zero_point, MemorySegment data_type) {
-        var mh$ = dnnl_post_ops_get_params_sum.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_get_params_sum", post_ops, index, scale, zero_point, data_type);
-            }
-            return (int)mh$.invokeExact(post_ops, index, scale, zero_point, data_type);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_append_eltwise {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_FLOAT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_append_eltwise");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_eltwise(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, float alpha, float beta)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_append_eltwise$descriptor() {
-        return dnnl_post_ops_append_eltwise.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_eltwise(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, float alpha, float beta)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_append_eltwise$handle() {
-        return dnnl_post_ops_append_eltwise.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_eltwise(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, float alpha, float beta)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_append_eltwise$address() {
-        return dnnl_post_ops_append_eltwise.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_eltwise(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, float alpha, float beta)
-     * }
-     */
-    public static int dnnl_post_ops_append_eltwise(MemorySegment post_ops, int alg_kind, float alpha, float beta) {
-        var mh$ = dnnl_post_ops_append_eltwise.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_append_eltwise", post_ops, alg_kind, alpha, beta);
-            }
-            return (int)mh$.invokeExact(post_ops, alg_kind, alpha, beta);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_get_params_eltwise {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_get_params_eltwise");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_eltwise(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, float *alpha, float *beta)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_get_params_eltwise$descriptor() {
-        return dnnl_post_ops_get_params_eltwise.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_eltwise(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, float *alpha, float *beta)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_get_params_eltwise$handle() {
-        return dnnl_post_ops_get_params_eltwise.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_eltwise(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, float *alpha, float *beta)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_get_params_eltwise$address() {
-        return dnnl_post_ops_get_params_eltwise.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_eltwise(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, float *alpha, float *beta)
-     * }
-     */
-    public static int dnnl_post_ops_get_params_eltwise(MemorySegment post_ops, int index, MemorySegment alg_kind, MemorySegment alpha, MemorySegment beta) {
-        var mh$ = dnnl_post_ops_get_params_eltwise.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_get_params_eltwise", post_ops, index, alg_kind, alpha, beta);
-            }
-            return (int)mh$.invokeExact(post_ops, index, alg_kind, alpha, beta);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_append_dw {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_LONG,
-            dnnl_h.C_LONG,
-            dnnl_h.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_append_dw");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_dw(dnnl_post_ops_t post_ops, dnnl_data_type_t weights_data_type, dnnl_data_type_t bias_data_type, dnnl_data_type_t dst_data_type, dnnl_dim_t kernel_size, dnnl_dim_t stride_size, dnnl_dim_t padding_l_size)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_append_dw$descriptor() {
-        return dnnl_post_ops_append_dw.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_dw(dnnl_post_ops_t post_ops, dnnl_data_type_t weights_data_type, dnnl_data_type_t bias_data_type, dnnl_data_type_t dst_data_type, dnnl_dim_t kernel_size, dnnl_dim_t stride_size, dnnl_dim_t padding_l_size)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_append_dw$handle() {
-        return dnnl_post_ops_append_dw.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_dw(dnnl_post_ops_t post_ops, dnnl_data_type_t weights_data_type, dnnl_data_type_t bias_data_type, dnnl_data_type_t dst_data_type, dnnl_dim_t kernel_size, dnnl_dim_t stride_size, dnnl_dim_t padding_l_size)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_append_dw$address() {
-        return dnnl_post_ops_append_dw.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_dw(dnnl_post_ops_t post_ops, dnnl_data_type_t weights_data_type, dnnl_data_type_t bias_data_type, dnnl_data_type_t dst_data_type, dnnl_dim_t kernel_size, dnnl_dim_t stride_size, dnnl_dim_t padding_l_size)
-     * }
-     */
-    public static int dnnl_post_ops_append_dw(MemorySegment post_ops, int weights_data_type, int bias_data_type, int dst_data_type, long kernel_size, long stride_size, long padding_l_size) {
-        var mh$ = dnnl_post_ops_append_dw.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_append_dw", post_ops, weights_data_type, bias_data_type, dst_data_type, kernel_size, stride_size, padding_l_size);
-            }
-            return (int)mh$.invokeExact(post_ops, weights_data_type, bias_data_type, dst_data_type, kernel_size, stride_size, padding_l_size);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_get_params_dw {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_get_params_dw");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_dw(const_dnnl_post_ops_t post_ops, int index, dnnl_data_type_t *weights_data_type, dnnl_data_type_t *bias_data_type, dnnl_data_type_t *dst_data_type, dnnl_dim_t *kernel_size, dnnl_dim_t *stride_size, dnnl_dim_t *padding_l_size)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_get_params_dw$descriptor() {
-        return dnnl_post_ops_get_params_dw.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_dw(const_dnnl_post_ops_t post_ops, int index, dnnl_data_type_t *weights_data_type, dnnl_data_type_t *bias_data_type, dnnl_data_type_t *dst_data_type, dnnl_dim_t *kernel_size, dnnl_dim_t *stride_size, dnnl_dim_t *padding_l_size)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_get_params_dw$handle() {
-        return dnnl_post_ops_get_params_dw.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_dw(const_dnnl_post_ops_t post_ops, int index, dnnl_data_type_t *weights_data_type, dnnl_data_type_t *bias_data_type, dnnl_data_type_t *dst_data_type, dnnl_dim_t *kernel_size, dnnl_dim_t *stride_size, dnnl_dim_t *padding_l_size)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_get_params_dw$address() {
-        return dnnl_post_ops_get_params_dw.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_dw(const_dnnl_post_ops_t post_ops, int index, dnnl_data_type_t *weights_data_type, dnnl_data_type_t *bias_data_type, dnnl_data_type_t *dst_data_type, dnnl_dim_t *kernel_size, dnnl_dim_t *stride_size, dnnl_dim_t *padding_l_size)
-     * }
-     */
-    public static int dnnl_post_ops_get_params_dw(MemorySegment post_ops, int index, MemorySegment weights_data_type, MemorySegment bias_data_type, MemorySegment dst_data_type, MemorySegment kernel_size, MemorySegment stride_size, MemorySegment padding_l_size) {
-        var mh$ = dnnl_post_ops_get_params_dw.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_get_params_dw", post_ops, index, weights_data_type, bias_data_type, dst_data_type, kernel_size, stride_size, padding_l_size);
-            }
-            return (int)mh$.invokeExact(post_ops, index, weights_data_type, bias_data_type, dst_data_type, kernel_size, stride_size, padding_l_size);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_append_binary {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_append_binary");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_binary(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_append_binary$descriptor() {
-        return dnnl_post_ops_append_binary.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_binary(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_append_binary$handle() {
-        return dnnl_post_ops_append_binary.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_binary(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_append_binary$address() {
-        return dnnl_post_ops_append_binary.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_binary(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc)
-     * }
-     */
-    public static int dnnl_post_ops_append_binary(MemorySegment post_ops, int alg_kind, MemorySegment src1_desc) {
-        var mh$ = dnnl_post_ops_append_binary.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_append_binary", post_ops, alg_kind, src1_desc);
-            }
-            return (int)mh$.invokeExact(post_ops, alg_kind, src1_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_append_binary_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_append_binary_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_binary_v2(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_append_binary_v2$descriptor() {
-        return dnnl_post_ops_append_binary_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_binary_v2(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_append_binary_v2$handle() {
-        return dnnl_post_ops_append_binary_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_binary_v2(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_append_binary_v2$address() {
-        return dnnl_post_ops_append_binary_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_binary_v2(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc)
-     * }
-     */
-    public static int dnnl_post_ops_append_binary_v2(MemorySegment post_ops, int alg_kind, MemorySegment src1_desc, MemorySegment src2_desc) {
-        var mh$ = dnnl_post_ops_append_binary_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_append_binary_v2", post_ops, alg_kind, src1_desc, src2_desc);
-            }
-            return (int)mh$.invokeExact(post_ops, alg_kind, src1_desc, src2_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_get_params_binary {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_get_params_binary");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_binary(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_get_params_binary$descriptor() {
-        return dnnl_post_ops_get_params_binary.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_binary(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_get_params_binary$handle() {
-        return dnnl_post_ops_get_params_binary.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_binary(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_get_params_binary$address() {
-        return dnnl_post_ops_get_params_binary.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_binary(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc)
-     * }
-     */
-    public static int dnnl_post_ops_get_params_binary(MemorySegment post_ops, int index, MemorySegment alg_kind, MemorySegment src1_desc) {
-        var mh$ = dnnl_post_ops_get_params_binary.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_get_params_binary", post_ops, index, alg_kind, src1_desc);
-            }
-            return (int)mh$.invokeExact(post_ops, index, alg_kind, src1_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_get_params_binary_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_get_params_binary_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_binary_v2(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc, const_dnnl_memory_desc_t *src2_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_get_params_binary_v2$descriptor() {
-        return dnnl_post_ops_get_params_binary_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_binary_v2(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc, const_dnnl_memory_desc_t *src2_desc)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_get_params_binary_v2$handle() {
-        return dnnl_post_ops_get_params_binary_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_binary_v2(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc, const_dnnl_memory_desc_t *src2_desc)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_get_params_binary_v2$address() {
-        return dnnl_post_ops_get_params_binary_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_binary_v2(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc, const_dnnl_memory_desc_t *src2_desc)
-     * }
-     */
-    public static int dnnl_post_ops_get_params_binary_v2(MemorySegment post_ops, int index, MemorySegment alg_kind, MemorySegment src1_desc, MemorySegment src2_desc) {
-        var mh$ = dnnl_post_ops_get_params_binary_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_get_params_binary_v2", post_ops, index, alg_kind, src1_desc, src2_desc);
-            }
-            return (int)mh$.invokeExact(post_ops, index, alg_kind, src1_desc, src2_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_append_prelu {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_append_prelu");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_prelu(dnnl_post_ops_t post_ops, int mask)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_append_prelu$descriptor() {
-        return dnnl_post_ops_append_prelu.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_prelu(dnnl_post_ops_t post_ops, int mask)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_append_prelu$handle() {
-        return dnnl_post_ops_append_prelu.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_prelu(dnnl_post_ops_t post_ops, int mask)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_append_prelu$address() {
-        return dnnl_post_ops_append_prelu.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_append_prelu(dnnl_post_ops_t post_ops, int mask)
-     * }
-     */
-    public static int dnnl_post_ops_append_prelu(MemorySegment post_ops, int mask) {
-        var mh$ = dnnl_post_ops_append_prelu.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_append_prelu", post_ops, mask);
-            }
-            return (int)mh$.invokeExact(post_ops, mask);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_post_ops_get_params_prelu {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_get_params_prelu");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_prelu(const_dnnl_post_ops_t post_ops, int index, int *mask)
-     * }
-     */
-    public static FunctionDescriptor dnnl_post_ops_get_params_prelu$descriptor() {
-        return dnnl_post_ops_get_params_prelu.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_prelu(const_dnnl_post_ops_t post_ops, int index, int *mask)
-     * }
-     */
-    public static MethodHandle dnnl_post_ops_get_params_prelu$handle() {
-        return dnnl_post_ops_get_params_prelu.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_prelu(const_dnnl_post_ops_t post_ops, int index, int *mask)
-     * }
-     */
-    public static MemorySegment dnnl_post_ops_get_params_prelu$address() {
-        return dnnl_post_ops_get_params_prelu.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_post_ops_get_params_prelu(const_dnnl_post_ops_t post_ops, int index, int *mask)
-     * }
-     */
-    public static int dnnl_post_ops_get_params_prelu(MemorySegment post_ops, int index, MemorySegment mask) {
-        var mh$ = dnnl_post_ops_get_params_prelu.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_post_ops_get_params_prelu", post_ops, index, mask);
-            }
-            return (int)mh$.invokeExact(post_ops, index, mask);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -3838,129 +1923,6 @@ public class dnnl_h extends dnnl_h_1 {
                 traceDowncall("dnnl_memory_desc_clone", memory_desc, existing_memory_desc);
             }
             return (int)mh$.invokeExact(memory_desc, existing_memory_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_desc_get_blob {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_desc_get_blob");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_get_blob(uint8_t *blob, size_t *size, const_dnnl_memory_desc_t memory_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_desc_get_blob$descriptor() {
-        return dnnl_memory_desc_get_blob.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_get_blob(uint8_t *blob, size_t *size, const_dnnl_memory_desc_t memory_desc)
-     * }
-     */
-    public static MethodHandle dnnl_memory_desc_get_blob$handle() {
-        return dnnl_memory_desc_get_blob.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_get_blob(uint8_t *blob, size_t *size, const_dnnl_memory_desc_t memory_desc)
-     * }
-     */
-    public static MemorySegment dnnl_memory_desc_get_blob$address() {
-        return dnnl_memory_desc_get_blob.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_get_blob(uint8_t *blob, size_t *size, const_dnnl_memory_desc_t memory_desc)
-     * }
-     */
-    public static int dnnl_memory_desc_get_blob(MemorySegment blob, MemorySegment size, MemorySegment memory_desc) {
-        var mh$ = dnnl_memory_desc_get_blob.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_desc_get_blob", blob, size, memory_desc);
-            }
-            return (int)mh$.invokeExact(blob, size, memory_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_desc_create_with_blob {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_desc_create_with_blob");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_blob(dnnl_memory_desc_t *memory_desc, const uint8_t *blob)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_desc_create_with_blob$descriptor() {
-        return dnnl_memory_desc_create_with_blob.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_blob(dnnl_memory_desc_t *memory_desc, const uint8_t *blob)
-     * }
-     */
-    public static MethodHandle dnnl_memory_desc_create_with_blob$handle() {
-        return dnnl_memory_desc_create_with_blob.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_blob(dnnl_memory_desc_t *memory_desc, const uint8_t *blob)
-     * }
-     */
-    public static MemorySegment dnnl_memory_desc_create_with_blob$address() {
-        return dnnl_memory_desc_create_with_blob.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_blob(dnnl_memory_desc_t *memory_desc, const uint8_t *blob)
-     * }
-     */
-    public static int dnnl_memory_desc_create_with_blob(MemorySegment memory_desc, MemorySegment blob) {
-        var mh$ = dnnl_memory_desc_create_with_blob.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_desc_create_with_blob", memory_desc, blob);
-            }
-            return (int)mh$.invokeExact(memory_desc, blob);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -4096,262 +2058,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_memory_desc_create_with_csr_encoding {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_LONG,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_desc_create_with_csr_encoding");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_csr_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt, dnnl_data_type_t pointers_dt)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_desc_create_with_csr_encoding$descriptor() {
-        return dnnl_memory_desc_create_with_csr_encoding.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_csr_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt, dnnl_data_type_t pointers_dt)
-     * }
-     */
-    public static MethodHandle dnnl_memory_desc_create_with_csr_encoding$handle() {
-        return dnnl_memory_desc_create_with_csr_encoding.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_csr_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt, dnnl_data_type_t pointers_dt)
-     * }
-     */
-    public static MemorySegment dnnl_memory_desc_create_with_csr_encoding$address() {
-        return dnnl_memory_desc_create_with_csr_encoding.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_csr_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt, dnnl_data_type_t pointers_dt)
-     * }
-     */
-    public static int dnnl_memory_desc_create_with_csr_encoding(MemorySegment memory_desc, int ndims, MemorySegment dims, int data_type, long nnz, int indices_dt, int pointers_dt) {
-        var mh$ = dnnl_memory_desc_create_with_csr_encoding.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_desc_create_with_csr_encoding", memory_desc, ndims, dims, data_type, nnz, indices_dt, pointers_dt);
-            }
-            return (int)mh$.invokeExact(memory_desc, ndims, dims, data_type, nnz, indices_dt, pointers_dt);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_desc_create_with_coo_encoding {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_LONG,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_desc_create_with_coo_encoding");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_coo_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_desc_create_with_coo_encoding$descriptor() {
-        return dnnl_memory_desc_create_with_coo_encoding.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_coo_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt)
-     * }
-     */
-    public static MethodHandle dnnl_memory_desc_create_with_coo_encoding$handle() {
-        return dnnl_memory_desc_create_with_coo_encoding.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_coo_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt)
-     * }
-     */
-    public static MemorySegment dnnl_memory_desc_create_with_coo_encoding$address() {
-        return dnnl_memory_desc_create_with_coo_encoding.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_coo_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt)
-     * }
-     */
-    public static int dnnl_memory_desc_create_with_coo_encoding(MemorySegment memory_desc, int ndims, MemorySegment dims, int data_type, long nnz, int indices_dt) {
-        var mh$ = dnnl_memory_desc_create_with_coo_encoding.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_desc_create_with_coo_encoding", memory_desc, ndims, dims, data_type, nnz, indices_dt);
-            }
-            return (int)mh$.invokeExact(memory_desc, ndims, dims, data_type, nnz, indices_dt);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_desc_create_with_packed_encoding {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_desc_create_with_packed_encoding");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_packed_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_desc_create_with_packed_encoding$descriptor() {
-        return dnnl_memory_desc_create_with_packed_encoding.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_packed_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz)
-     * }
-     */
-    public static MethodHandle dnnl_memory_desc_create_with_packed_encoding$handle() {
-        return dnnl_memory_desc_create_with_packed_encoding.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_packed_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz)
-     * }
-     */
-    public static MemorySegment dnnl_memory_desc_create_with_packed_encoding$address() {
-        return dnnl_memory_desc_create_with_packed_encoding.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_with_packed_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dims_t dims, dnnl_data_type_t data_type, dnnl_dim_t nnz)
-     * }
-     */
-    public static int dnnl_memory_desc_create_with_packed_encoding(MemorySegment memory_desc, int ndims, MemorySegment dims, int data_type, long nnz) {
-        var mh$ = dnnl_memory_desc_create_with_packed_encoding.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_desc_create_with_packed_encoding", memory_desc, ndims, dims, data_type, nnz);
-            }
-            return (int)mh$.invokeExact(memory_desc, ndims, dims, data_type, nnz);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_desc_create_host_scalar {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_desc_create_host_scalar");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_host_scalar(dnnl_memory_desc_t *memory_desc, dnnl_data_type_t data_type)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_desc_create_host_scalar$descriptor() {
-        return dnnl_memory_desc_create_host_scalar.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_host_scalar(dnnl_memory_desc_t *memory_desc, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MethodHandle dnnl_memory_desc_create_host_scalar$handle() {
-        return dnnl_memory_desc_create_host_scalar.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_host_scalar(dnnl_memory_desc_t *memory_desc, dnnl_data_type_t data_type)
-     * }
-     */
-    public static MemorySegment dnnl_memory_desc_create_host_scalar$address() {
-        return dnnl_memory_desc_create_host_scalar.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_create_host_scalar(dnnl_memory_desc_t *memory_desc, dnnl_data_type_t data_type)
-     * }
-     */
-    public static int dnnl_memory_desc_create_host_scalar(MemorySegment memory_desc, int data_type) {
-        var mh$ = dnnl_memory_desc_create_host_scalar.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_desc_create_host_scalar", memory_desc, data_type);
-            }
-            return (int)mh$.invokeExact(memory_desc, data_type);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_memory_desc_create_submemory {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -4415,131 +2121,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_memory_desc_reshape {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_desc_reshape");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_reshape(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, int ndims, const dnnl_dims_t dims)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_desc_reshape$descriptor() {
-        return dnnl_memory_desc_reshape.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_reshape(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, int ndims, const dnnl_dims_t dims)
-     * }
-     */
-    public static MethodHandle dnnl_memory_desc_reshape$handle() {
-        return dnnl_memory_desc_reshape.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_reshape(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, int ndims, const dnnl_dims_t dims)
-     * }
-     */
-    public static MemorySegment dnnl_memory_desc_reshape$address() {
-        return dnnl_memory_desc_reshape.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_reshape(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, int ndims, const dnnl_dims_t dims)
-     * }
-     */
-    public static int dnnl_memory_desc_reshape(MemorySegment out_memory_desc, MemorySegment in_memory_desc, int ndims, MemorySegment dims) {
-        var mh$ = dnnl_memory_desc_reshape.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_desc_reshape", out_memory_desc, in_memory_desc, ndims, dims);
-            }
-            return (int)mh$.invokeExact(out_memory_desc, in_memory_desc, ndims, dims);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_desc_permute_axes {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_desc_permute_axes");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_permute_axes(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, const int *permutation)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_desc_permute_axes$descriptor() {
-        return dnnl_memory_desc_permute_axes.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_permute_axes(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, const int *permutation)
-     * }
-     */
-    public static MethodHandle dnnl_memory_desc_permute_axes$handle() {
-        return dnnl_memory_desc_permute_axes.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_permute_axes(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, const int *permutation)
-     * }
-     */
-    public static MemorySegment dnnl_memory_desc_permute_axes$address() {
-        return dnnl_memory_desc_permute_axes.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_permute_axes(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, const int *permutation)
-     * }
-     */
-    public static int dnnl_memory_desc_permute_axes(MemorySegment out_memory_desc, MemorySegment in_memory_desc, MemorySegment permutation) {
-        var mh$ = dnnl_memory_desc_permute_axes.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_desc_permute_axes", out_memory_desc, in_memory_desc, permutation);
-            }
-            return (int)mh$.invokeExact(out_memory_desc, in_memory_desc, permutation);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_memory_desc_query {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -4595,69 +2176,6 @@ public class dnnl_h extends dnnl_h_1 {
                 traceDowncall("dnnl_memory_desc_query", memory_desc, what, result);
             }
             return (int)mh$.invokeExact(memory_desc, what, result);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_desc_query_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_desc_query_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_query_v2(const_dnnl_memory_desc_t memory_desc, dnnl_query_t what, int index, void *result)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_desc_query_v2$descriptor() {
-        return dnnl_memory_desc_query_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_query_v2(const_dnnl_memory_desc_t memory_desc, dnnl_query_t what, int index, void *result)
-     * }
-     */
-    public static MethodHandle dnnl_memory_desc_query_v2$handle() {
-        return dnnl_memory_desc_query_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_query_v2(const_dnnl_memory_desc_t memory_desc, dnnl_query_t what, int index, void *result)
-     * }
-     */
-    public static MemorySegment dnnl_memory_desc_query_v2$address() {
-        return dnnl_memory_desc_query_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_desc_query_v2(const_dnnl_memory_desc_t memory_desc, dnnl_query_t what, int index, void *result)
-     * }
-     */
-    public static int dnnl_memory_desc_query_v2(MemorySegment memory_desc, int what, int index, MemorySegment result) {
-        var mh$ = dnnl_memory_desc_query_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_desc_query_v2", memory_desc, what, index, result);
-            }
-            return (int)mh$.invokeExact(memory_desc, what, index, result);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -4786,66 +2304,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_data_type_size {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_LONG,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_data_type_size");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * size_t dnnl_data_type_size(dnnl_data_type_t data_type)
-     * }
-     */
-    public static FunctionDescriptor dnnl_data_type_size$descriptor() {
-        return dnnl_data_type_size.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * size_t dnnl_data_type_size(dnnl_data_type_t data_type)
-     * }
-     */
-    public static MethodHandle dnnl_data_type_size$handle() {
-        return dnnl_data_type_size.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * size_t dnnl_data_type_size(dnnl_data_type_t data_type)
-     * }
-     */
-    public static MemorySegment dnnl_data_type_size$address() {
-        return dnnl_data_type_size.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * size_t dnnl_data_type_size(dnnl_data_type_t data_type)
-     * }
-     */
-    public static long dnnl_data_type_size(int data_type) {
-        var mh$ = dnnl_data_type_size.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_data_type_size", data_type);
-            }
-            return (long)mh$.invokeExact(data_type);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_memory_create {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -4909,561 +2367,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_memory_create_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_create_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_create_v2(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, dnnl_engine_t engine, int nhandles, void **handles)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_create_v2$descriptor() {
-        return dnnl_memory_create_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_create_v2(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, dnnl_engine_t engine, int nhandles, void **handles)
-     * }
-     */
-    public static MethodHandle dnnl_memory_create_v2$handle() {
-        return dnnl_memory_create_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_create_v2(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, dnnl_engine_t engine, int nhandles, void **handles)
-     * }
-     */
-    public static MemorySegment dnnl_memory_create_v2$address() {
-        return dnnl_memory_create_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_create_v2(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, dnnl_engine_t engine, int nhandles, void **handles)
-     * }
-     */
-    public static int dnnl_memory_create_v2(MemorySegment memory, MemorySegment memory_desc, MemorySegment engine, int nhandles, MemorySegment handles) {
-        var mh$ = dnnl_memory_create_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_create_v2", memory, memory_desc, engine, nhandles, handles);
-            }
-            return (int)mh$.invokeExact(memory, memory_desc, engine, nhandles, handles);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_create_host_scalar {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_create_host_scalar");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_create_host_scalar(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, void *scalar_ptr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_create_host_scalar$descriptor() {
-        return dnnl_memory_create_host_scalar.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_create_host_scalar(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, void *scalar_ptr)
-     * }
-     */
-    public static MethodHandle dnnl_memory_create_host_scalar$handle() {
-        return dnnl_memory_create_host_scalar.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_create_host_scalar(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, void *scalar_ptr)
-     * }
-     */
-    public static MemorySegment dnnl_memory_create_host_scalar$address() {
-        return dnnl_memory_create_host_scalar.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_create_host_scalar(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, void *scalar_ptr)
-     * }
-     */
-    public static int dnnl_memory_create_host_scalar(MemorySegment memory, MemorySegment memory_desc, MemorySegment scalar_ptr) {
-        var mh$ = dnnl_memory_create_host_scalar.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_create_host_scalar", memory, memory_desc, scalar_ptr);
-            }
-            return (int)mh$.invokeExact(memory, memory_desc, scalar_ptr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_get_memory_desc {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_get_memory_desc");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_memory_desc(const_dnnl_memory_t memory, const_dnnl_memory_desc_t *memory_desc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_get_memory_desc$descriptor() {
-        return dnnl_memory_get_memory_desc.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_memory_desc(const_dnnl_memory_t memory, const_dnnl_memory_desc_t *memory_desc)
-     * }
-     */
-    public static MethodHandle dnnl_memory_get_memory_desc$handle() {
-        return dnnl_memory_get_memory_desc.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_memory_desc(const_dnnl_memory_t memory, const_dnnl_memory_desc_t *memory_desc)
-     * }
-     */
-    public static MemorySegment dnnl_memory_get_memory_desc$address() {
-        return dnnl_memory_get_memory_desc.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_memory_desc(const_dnnl_memory_t memory, const_dnnl_memory_desc_t *memory_desc)
-     * }
-     */
-    public static int dnnl_memory_get_memory_desc(MemorySegment memory, MemorySegment memory_desc) {
-        var mh$ = dnnl_memory_get_memory_desc.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_get_memory_desc", memory, memory_desc);
-            }
-            return (int)mh$.invokeExact(memory, memory_desc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_get_engine {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_get_engine");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_engine(const_dnnl_memory_t memory, dnnl_engine_t *engine)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_get_engine$descriptor() {
-        return dnnl_memory_get_engine.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_engine(const_dnnl_memory_t memory, dnnl_engine_t *engine)
-     * }
-     */
-    public static MethodHandle dnnl_memory_get_engine$handle() {
-        return dnnl_memory_get_engine.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_engine(const_dnnl_memory_t memory, dnnl_engine_t *engine)
-     * }
-     */
-    public static MemorySegment dnnl_memory_get_engine$address() {
-        return dnnl_memory_get_engine.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_engine(const_dnnl_memory_t memory, dnnl_engine_t *engine)
-     * }
-     */
-    public static int dnnl_memory_get_engine(MemorySegment memory, MemorySegment engine) {
-        var mh$ = dnnl_memory_get_engine.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_get_engine", memory, engine);
-            }
-            return (int)mh$.invokeExact(memory, engine);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_map_data {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_map_data");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_map_data(const_dnnl_memory_t memory, void **mapped_ptr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_map_data$descriptor() {
-        return dnnl_memory_map_data.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_map_data(const_dnnl_memory_t memory, void **mapped_ptr)
-     * }
-     */
-    public static MethodHandle dnnl_memory_map_data$handle() {
-        return dnnl_memory_map_data.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_map_data(const_dnnl_memory_t memory, void **mapped_ptr)
-     * }
-     */
-    public static MemorySegment dnnl_memory_map_data$address() {
-        return dnnl_memory_map_data.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_map_data(const_dnnl_memory_t memory, void **mapped_ptr)
-     * }
-     */
-    public static int dnnl_memory_map_data(MemorySegment memory, MemorySegment mapped_ptr) {
-        var mh$ = dnnl_memory_map_data.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_map_data", memory, mapped_ptr);
-            }
-            return (int)mh$.invokeExact(memory, mapped_ptr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_map_data_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_map_data_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_map_data_v2(const_dnnl_memory_t memory, void **mapped_ptr, int index)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_map_data_v2$descriptor() {
-        return dnnl_memory_map_data_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_map_data_v2(const_dnnl_memory_t memory, void **mapped_ptr, int index)
-     * }
-     */
-    public static MethodHandle dnnl_memory_map_data_v2$handle() {
-        return dnnl_memory_map_data_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_map_data_v2(const_dnnl_memory_t memory, void **mapped_ptr, int index)
-     * }
-     */
-    public static MemorySegment dnnl_memory_map_data_v2$address() {
-        return dnnl_memory_map_data_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_map_data_v2(const_dnnl_memory_t memory, void **mapped_ptr, int index)
-     * }
-     */
-    public static int dnnl_memory_map_data_v2(MemorySegment memory, MemorySegment mapped_ptr, int index) {
-        var mh$ = dnnl_memory_map_data_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_map_data_v2", memory, mapped_ptr, index);
-            }
-            return (int)mh$.invokeExact(memory, mapped_ptr, index);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_unmap_data {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_unmap_data");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_unmap_data(const_dnnl_memory_t memory, void *mapped_ptr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_unmap_data$descriptor() {
-        return dnnl_memory_unmap_data.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_unmap_data(const_dnnl_memory_t memory, void *mapped_ptr)
-     * }
-     */
-    public static MethodHandle dnnl_memory_unmap_data$handle() {
-        return dnnl_memory_unmap_data.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_unmap_data(const_dnnl_memory_t memory, void *mapped_ptr)
-     * }
-     */
-    public static MemorySegment dnnl_memory_unmap_data$address() {
-        return dnnl_memory_unmap_data.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_unmap_data(const_dnnl_memory_t memory, void *mapped_ptr)
-     * }
-     */
-    public static int dnnl_memory_unmap_data(MemorySegment memory, MemorySegment mapped_ptr) {
-        var mh$ = dnnl_memory_unmap_data.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_unmap_data", memory, mapped_ptr);
-            }
-            return (int)mh$.invokeExact(memory, mapped_ptr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_unmap_data_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_unmap_data_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_unmap_data_v2(const_dnnl_memory_t memory, void *mapped_ptr, int index)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_unmap_data_v2$descriptor() {
-        return dnnl_memory_unmap_data_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_unmap_data_v2(const_dnnl_memory_t memory, void *mapped_ptr, int index)
-     * }
-     */
-    public static MethodHandle dnnl_memory_unmap_data_v2$handle() {
-        return dnnl_memory_unmap_data_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_unmap_data_v2(const_dnnl_memory_t memory, void *mapped_ptr, int index)
-     * }
-     */
-    public static MemorySegment dnnl_memory_unmap_data_v2$address() {
-        return dnnl_memory_unmap_data_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_unmap_data_v2(const_dnnl_memory_t memory, void *mapped_ptr, int index)
-     * }
-     */
-    public static int dnnl_memory_unmap_data_v2(MemorySegment memory, MemorySegment mapped_ptr, int index) {
-        var mh$ = dnnl_memory_unmap_data_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_unmap_data_v2", memory, mapped_ptr, index);
-            }
-            return (int)mh$.invokeExact(memory, mapped_ptr, index);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_get_data_handle {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_get_data_handle");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_data_handle(const_dnnl_memory_t memory, void **handle)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_get_data_handle$descriptor() {
-        return dnnl_memory_get_data_handle.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_data_handle(const_dnnl_memory_t memory, void **handle)
-     * }
-     */
-    public static MethodHandle dnnl_memory_get_data_handle$handle() {
-        return dnnl_memory_get_data_handle.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_data_handle(const_dnnl_memory_t memory, void **handle)
-     * }
-     */
-    public static MemorySegment dnnl_memory_get_data_handle$address() {
-        return dnnl_memory_get_data_handle.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_data_handle(const_dnnl_memory_t memory, void **handle)
-     * }
-     */
-    public static int dnnl_memory_get_data_handle(MemorySegment memory, MemorySegment handle) {
-        var mh$ = dnnl_memory_get_data_handle.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_get_data_handle", memory, handle);
-            }
-            return (int)mh$.invokeExact(memory, handle);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_memory_set_data_handle {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -5518,252 +2421,6 @@ public class dnnl_h extends dnnl_h_1 {
                 traceDowncall("dnnl_memory_set_data_handle", memory, handle);
             }
             return (int)mh$.invokeExact(memory, handle);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_get_data_handle_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_get_data_handle_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_data_handle_v2(const_dnnl_memory_t memory, void **handle, int index)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_get_data_handle_v2$descriptor() {
-        return dnnl_memory_get_data_handle_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_data_handle_v2(const_dnnl_memory_t memory, void **handle, int index)
-     * }
-     */
-    public static MethodHandle dnnl_memory_get_data_handle_v2$handle() {
-        return dnnl_memory_get_data_handle_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_data_handle_v2(const_dnnl_memory_t memory, void **handle, int index)
-     * }
-     */
-    public static MemorySegment dnnl_memory_get_data_handle_v2$address() {
-        return dnnl_memory_get_data_handle_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_data_handle_v2(const_dnnl_memory_t memory, void **handle, int index)
-     * }
-     */
-    public static int dnnl_memory_get_data_handle_v2(MemorySegment memory, MemorySegment handle, int index) {
-        var mh$ = dnnl_memory_get_data_handle_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_get_data_handle_v2", memory, handle, index);
-            }
-            return (int)mh$.invokeExact(memory, handle, index);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_set_data_handle_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_set_data_handle_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_set_data_handle_v2(dnnl_memory_t memory, void *handle, int index)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_set_data_handle_v2$descriptor() {
-        return dnnl_memory_set_data_handle_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_set_data_handle_v2(dnnl_memory_t memory, void *handle, int index)
-     * }
-     */
-    public static MethodHandle dnnl_memory_set_data_handle_v2$handle() {
-        return dnnl_memory_set_data_handle_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_set_data_handle_v2(dnnl_memory_t memory, void *handle, int index)
-     * }
-     */
-    public static MemorySegment dnnl_memory_set_data_handle_v2$address() {
-        return dnnl_memory_set_data_handle_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_set_data_handle_v2(dnnl_memory_t memory, void *handle, int index)
-     * }
-     */
-    public static int dnnl_memory_set_data_handle_v2(MemorySegment memory, MemorySegment handle, int index) {
-        var mh$ = dnnl_memory_set_data_handle_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_set_data_handle_v2", memory, handle, index);
-            }
-            return (int)mh$.invokeExact(memory, handle, index);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_get_host_scalar_value {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_get_host_scalar_value");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_host_scalar_value(const_dnnl_memory_t memory, void *value)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_get_host_scalar_value$descriptor() {
-        return dnnl_memory_get_host_scalar_value.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_host_scalar_value(const_dnnl_memory_t memory, void *value)
-     * }
-     */
-    public static MethodHandle dnnl_memory_get_host_scalar_value$handle() {
-        return dnnl_memory_get_host_scalar_value.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_host_scalar_value(const_dnnl_memory_t memory, void *value)
-     * }
-     */
-    public static MemorySegment dnnl_memory_get_host_scalar_value$address() {
-        return dnnl_memory_get_host_scalar_value.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_get_host_scalar_value(const_dnnl_memory_t memory, void *value)
-     * }
-     */
-    public static int dnnl_memory_get_host_scalar_value(MemorySegment memory, MemorySegment value) {
-        var mh$ = dnnl_memory_get_host_scalar_value.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_get_host_scalar_value", memory, value);
-            }
-            return (int)mh$.invokeExact(memory, value);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_memory_set_host_scalar_value {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_memory_set_host_scalar_value");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_set_host_scalar_value(dnnl_memory_t memory, const void *value)
-     * }
-     */
-    public static FunctionDescriptor dnnl_memory_set_host_scalar_value$descriptor() {
-        return dnnl_memory_set_host_scalar_value.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_set_host_scalar_value(dnnl_memory_t memory, const void *value)
-     * }
-     */
-    public static MethodHandle dnnl_memory_set_host_scalar_value$handle() {
-        return dnnl_memory_set_host_scalar_value.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_set_host_scalar_value(dnnl_memory_t memory, const void *value)
-     * }
-     */
-    public static MemorySegment dnnl_memory_set_host_scalar_value$address() {
-        return dnnl_memory_set_host_scalar_value.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_memory_set_host_scalar_value(dnnl_memory_t memory, const void *value)
-     * }
-     */
-    public static int dnnl_memory_set_host_scalar_value(MemorySegment memory, MemorySegment value) {
-        var mh$ = dnnl_memory_set_host_scalar_value.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_memory_set_host_scalar_value", memory, value);
-            }
-            return (int)mh$.invokeExact(memory, value);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -5962,72 +2619,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_sum_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_sum_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_sum_primitive_desc_create(dnnl_primitive_desc_t *sum_primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t dst_desc, int n, const float *scales, const const_dnnl_memory_desc_t *src_descs, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_sum_primitive_desc_create$descriptor() {
-        return dnnl_sum_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_sum_primitive_desc_create(dnnl_primitive_desc_t *sum_primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t dst_desc, int n, const float *scales, const const_dnnl_memory_desc_t *src_descs, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_sum_primitive_desc_create$handle() {
-        return dnnl_sum_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_sum_primitive_desc_create(dnnl_primitive_desc_t *sum_primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t dst_desc, int n, const float *scales, const const_dnnl_memory_desc_t *src_descs, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_sum_primitive_desc_create$address() {
-        return dnnl_sum_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_sum_primitive_desc_create(dnnl_primitive_desc_t *sum_primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t dst_desc, int n, const float *scales, const const_dnnl_memory_desc_t *src_descs, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_sum_primitive_desc_create(MemorySegment sum_primitive_desc, MemorySegment engine, MemorySegment dst_desc, int n, MemorySegment scales, MemorySegment src_descs, MemorySegment attr) {
-        var mh$ = dnnl_sum_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_sum_primitive_desc_create", sum_primitive_desc, engine, dst_desc, n, scales, src_descs, attr);
-            }
-            return (int)mh$.invokeExact(sum_primitive_desc, engine, dst_desc, n, scales, src_descs, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_binary_primitive_desc_create {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -6087,73 +2678,6 @@ public class dnnl_h extends dnnl_h_1 {
                 traceDowncall("dnnl_binary_primitive_desc_create", primitive_desc, engine, alg_kind, src0_desc, src1_desc, dst_desc, attr);
             }
             return (int)mh$.invokeExact(primitive_desc, engine, alg_kind, src0_desc, src1_desc, dst_desc, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_binary_primitive_desc_create_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_binary_primitive_desc_create_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_binary_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src0_desc, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_binary_primitive_desc_create_v2$descriptor() {
-        return dnnl_binary_primitive_desc_create_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_binary_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src0_desc, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_binary_primitive_desc_create_v2$handle() {
-        return dnnl_binary_primitive_desc_create_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_binary_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src0_desc, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_binary_primitive_desc_create_v2$address() {
-        return dnnl_binary_primitive_desc_create_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_binary_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src0_desc, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_binary_primitive_desc_create_v2(MemorySegment primitive_desc, MemorySegment engine, int alg_kind, MemorySegment src0_desc, MemorySegment src1_desc, MemorySegment src2_desc, MemorySegment dst_desc, MemorySegment attr) {
-        var mh$ = dnnl_binary_primitive_desc_create_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_binary_primitive_desc_create_v2", primitive_desc, engine, alg_kind, src0_desc, src1_desc, src2_desc, dst_desc, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, alg_kind, src0_desc, src1_desc, src2_desc, dst_desc, attr);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -6591,140 +3115,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_shuffle_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_LONG,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_shuffle_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_shuffle_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_shuffle_forward_primitive_desc_create$descriptor() {
-        return dnnl_shuffle_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_shuffle_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_shuffle_forward_primitive_desc_create$handle() {
-        return dnnl_shuffle_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_shuffle_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_shuffle_forward_primitive_desc_create$address() {
-        return dnnl_shuffle_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_shuffle_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_shuffle_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, MemorySegment src_desc, MemorySegment dst_desc, int axis, long group_size, MemorySegment attr) {
-        var mh$ = dnnl_shuffle_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_shuffle_forward_primitive_desc_create", primitive_desc, engine, prop_kind, src_desc, dst_desc, axis, group_size, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, src_desc, dst_desc, axis, group_size, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_shuffle_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_LONG,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_shuffle_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_shuffle_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_shuffle_backward_primitive_desc_create$descriptor() {
-        return dnnl_shuffle_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_shuffle_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_shuffle_backward_primitive_desc_create$handle() {
-        return dnnl_shuffle_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_shuffle_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_shuffle_backward_primitive_desc_create$address() {
-        return dnnl_shuffle_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_shuffle_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_shuffle_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, MemorySegment diff_src_desc, MemorySegment diff_dst_desc, int axis, long group_size, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_shuffle_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_shuffle_backward_primitive_desc_create", primitive_desc, engine, diff_src_desc, diff_dst_desc, axis, group_size, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, diff_src_desc, diff_dst_desc, axis, group_size, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_eltwise_forward_primitive_desc_create {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -7139,281 +3529,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_prelu_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_prelu_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_prelu_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_prelu_forward_primitive_desc_create$descriptor() {
-        return dnnl_prelu_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_prelu_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_prelu_forward_primitive_desc_create$handle() {
-        return dnnl_prelu_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_prelu_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_prelu_forward_primitive_desc_create$address() {
-        return dnnl_prelu_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_prelu_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_prelu_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, MemorySegment src_desc, MemorySegment weights_desc, MemorySegment dst_desc, MemorySegment attr) {
-        var mh$ = dnnl_prelu_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_prelu_forward_primitive_desc_create", primitive_desc, engine, prop_kind, src_desc, weights_desc, dst_desc, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, src_desc, weights_desc, dst_desc, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_prelu_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_prelu_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_prelu_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_prelu_backward_primitive_desc_create$descriptor() {
-        return dnnl_prelu_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_prelu_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_prelu_backward_primitive_desc_create$handle() {
-        return dnnl_prelu_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_prelu_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_prelu_backward_primitive_desc_create$address() {
-        return dnnl_prelu_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_prelu_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_prelu_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, MemorySegment src_desc, MemorySegment weights_desc, MemorySegment diff_src_desc, MemorySegment diff_weights_desc, MemorySegment diff_dst_desc, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_prelu_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_prelu_backward_primitive_desc_create", primitive_desc, engine, src_desc, weights_desc, diff_src_desc, diff_weights_desc, diff_dst_desc, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, src_desc, weights_desc, diff_src_desc, diff_weights_desc, diff_dst_desc, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_lrn_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_lrn_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lrn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_lrn_forward_primitive_desc_create$descriptor() {
-        return dnnl_lrn_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lrn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_lrn_forward_primitive_desc_create$handle() {
-        return dnnl_lrn_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lrn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_lrn_forward_primitive_desc_create$address() {
-        return dnnl_lrn_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lrn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_lrn_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int alg_kind, MemorySegment src_desc, MemorySegment dst_desc, long local_size, float alpha, float beta, float k, MemorySegment attr) {
-        var mh$ = dnnl_lrn_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_lrn_forward_primitive_desc_create", primitive_desc, engine, prop_kind, alg_kind, src_desc, dst_desc, local_size, alpha, beta, k, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, alg_kind, src_desc, dst_desc, local_size, alpha, beta, k, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_lrn_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_lrn_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lrn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_lrn_backward_primitive_desc_create$descriptor() {
-        return dnnl_lrn_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lrn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_lrn_backward_primitive_desc_create$handle() {
-        return dnnl_lrn_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lrn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_lrn_backward_primitive_desc_create$address() {
-        return dnnl_lrn_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lrn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_lrn_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int alg_kind, MemorySegment diff_src_desc, MemorySegment diff_dst_desc, MemorySegment src_desc, long local_size, float alpha, float beta, float k, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_lrn_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_lrn_backward_primitive_desc_create", primitive_desc, engine, alg_kind, diff_src_desc, diff_dst_desc, src_desc, local_size, alpha, beta, k, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, alg_kind, diff_src_desc, diff_dst_desc, src_desc, local_size, alpha, beta, k, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_batch_normalization_forward_primitive_desc_create {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -7550,1935 +3665,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_group_normalization_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_group_normalization_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_group_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_group_normalization_forward_primitive_desc_create$descriptor() {
-        return dnnl_group_normalization_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_group_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_group_normalization_forward_primitive_desc_create$handle() {
-        return dnnl_group_normalization_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_group_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_group_normalization_forward_primitive_desc_create$address() {
-        return dnnl_group_normalization_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_group_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_group_normalization_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, MemorySegment src_desc, MemorySegment dst_desc, long groups, float epsilon, int flags, MemorySegment attr) {
-        var mh$ = dnnl_group_normalization_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_group_normalization_forward_primitive_desc_create", primitive_desc, engine, prop_kind, src_desc, dst_desc, groups, epsilon, flags, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, src_desc, dst_desc, groups, epsilon, flags, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_group_normalization_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_group_normalization_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_group_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_group_normalization_backward_primitive_desc_create$descriptor() {
-        return dnnl_group_normalization_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_group_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_group_normalization_backward_primitive_desc_create$handle() {
-        return dnnl_group_normalization_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_group_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_group_normalization_backward_primitive_desc_create$address() {
-        return dnnl_group_normalization_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_group_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_group_normalization_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, MemorySegment diff_src_desc, MemorySegment diff_dst_desc, MemorySegment src_desc, long groups, float epsilon, int flags, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_group_normalization_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_group_normalization_backward_primitive_desc_create", primitive_desc, engine, prop_kind, diff_src_desc, diff_dst_desc, src_desc, groups, epsilon, flags, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, diff_src_desc, diff_dst_desc, src_desc, groups, epsilon, flags, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_layer_normalization_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_layer_normalization_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_layer_normalization_forward_primitive_desc_create$descriptor() {
-        return dnnl_layer_normalization_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_layer_normalization_forward_primitive_desc_create$handle() {
-        return dnnl_layer_normalization_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_layer_normalization_forward_primitive_desc_create$address() {
-        return dnnl_layer_normalization_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_layer_normalization_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, MemorySegment src_desc, MemorySegment dst_desc, MemorySegment stat_desc, float epsilon, int flags, MemorySegment attr) {
-        var mh$ = dnnl_layer_normalization_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_layer_normalization_forward_primitive_desc_create", primitive_desc, engine, prop_kind, src_desc, dst_desc, stat_desc, epsilon, flags, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, src_desc, dst_desc, stat_desc, epsilon, flags, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_layer_normalization_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_layer_normalization_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_layer_normalization_backward_primitive_desc_create$descriptor() {
-        return dnnl_layer_normalization_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_layer_normalization_backward_primitive_desc_create$handle() {
-        return dnnl_layer_normalization_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_layer_normalization_backward_primitive_desc_create$address() {
-        return dnnl_layer_normalization_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_layer_normalization_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, MemorySegment diff_src_desc, MemorySegment diff_dst_desc, MemorySegment src_desc, MemorySegment stat_desc, float epsilon, int flags, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_layer_normalization_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_layer_normalization_backward_primitive_desc_create", primitive_desc, engine, prop_kind, diff_src_desc, diff_dst_desc, src_desc, stat_desc, epsilon, flags, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, diff_src_desc, diff_dst_desc, src_desc, stat_desc, epsilon, flags, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_layer_normalization_forward_primitive_desc_create_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_layer_normalization_forward_primitive_desc_create_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_layer_normalization_forward_primitive_desc_create_v2$descriptor() {
-        return dnnl_layer_normalization_forward_primitive_desc_create_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_layer_normalization_forward_primitive_desc_create_v2$handle() {
-        return dnnl_layer_normalization_forward_primitive_desc_create_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_layer_normalization_forward_primitive_desc_create_v2$address() {
-        return dnnl_layer_normalization_forward_primitive_desc_create_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_layer_normalization_forward_primitive_desc_create_v2(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, MemorySegment src_desc, MemorySegment dst_desc, MemorySegment stat_desc, int scale_shift_data_type, float epsilon, int flags, MemorySegment attr) {
-        var mh$ = dnnl_layer_normalization_forward_primitive_desc_create_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_layer_normalization_forward_primitive_desc_create_v2", primitive_desc, engine, prop_kind, src_desc, dst_desc, stat_desc, scale_shift_data_type, epsilon, flags, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, src_desc, dst_desc, stat_desc, scale_shift_data_type, epsilon, flags, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_layer_normalization_backward_primitive_desc_create_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_layer_normalization_backward_primitive_desc_create_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t diff_scale_shift_data_type, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_layer_normalization_backward_primitive_desc_create_v2$descriptor() {
-        return dnnl_layer_normalization_backward_primitive_desc_create_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t diff_scale_shift_data_type, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_layer_normalization_backward_primitive_desc_create_v2$handle() {
-        return dnnl_layer_normalization_backward_primitive_desc_create_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t diff_scale_shift_data_type, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_layer_normalization_backward_primitive_desc_create_v2$address() {
-        return dnnl_layer_normalization_backward_primitive_desc_create_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t diff_scale_shift_data_type, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_layer_normalization_backward_primitive_desc_create_v2(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, MemorySegment diff_src_desc, MemorySegment diff_dst_desc, MemorySegment src_desc, MemorySegment stat_desc, int diff_scale_shift_data_type, int scale_shift_data_type, float epsilon, int flags, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_layer_normalization_backward_primitive_desc_create_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_layer_normalization_backward_primitive_desc_create_v2", primitive_desc, engine, prop_kind, diff_src_desc, diff_dst_desc, src_desc, stat_desc, diff_scale_shift_data_type, scale_shift_data_type, epsilon, flags, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, diff_src_desc, diff_dst_desc, src_desc, stat_desc, diff_scale_shift_data_type, scale_shift_data_type, epsilon, flags, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_inner_product_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_inner_product_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_inner_product_forward_primitive_desc_create$descriptor() {
-        return dnnl_inner_product_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_inner_product_forward_primitive_desc_create$handle() {
-        return dnnl_inner_product_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_inner_product_forward_primitive_desc_create$address() {
-        return dnnl_inner_product_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_inner_product_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, MemorySegment src_desc, MemorySegment weights_desc, MemorySegment bias_desc, MemorySegment dst_desc, MemorySegment attr) {
-        var mh$ = dnnl_inner_product_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_inner_product_forward_primitive_desc_create", primitive_desc, engine, prop_kind, src_desc, weights_desc, bias_desc, dst_desc, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, src_desc, weights_desc, bias_desc, dst_desc, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_inner_product_backward_data_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_inner_product_backward_data_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_backward_data_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_inner_product_backward_data_primitive_desc_create$descriptor() {
-        return dnnl_inner_product_backward_data_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_backward_data_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_inner_product_backward_data_primitive_desc_create$handle() {
-        return dnnl_inner_product_backward_data_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_backward_data_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_inner_product_backward_data_primitive_desc_create$address() {
-        return dnnl_inner_product_backward_data_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_backward_data_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_inner_product_backward_data_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, MemorySegment diff_src_desc, MemorySegment weights_desc, MemorySegment diff_dst_desc, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_inner_product_backward_data_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_inner_product_backward_data_primitive_desc_create", primitive_desc, engine, diff_src_desc, weights_desc, diff_dst_desc, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, diff_src_desc, weights_desc, diff_dst_desc, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_inner_product_backward_weights_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_inner_product_backward_weights_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_backward_weights_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_inner_product_backward_weights_primitive_desc_create$descriptor() {
-        return dnnl_inner_product_backward_weights_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_backward_weights_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_inner_product_backward_weights_primitive_desc_create$handle() {
-        return dnnl_inner_product_backward_weights_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_backward_weights_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_inner_product_backward_weights_primitive_desc_create$address() {
-        return dnnl_inner_product_backward_weights_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_inner_product_backward_weights_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_inner_product_backward_weights_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, MemorySegment src_desc, MemorySegment diff_weights_desc, MemorySegment diff_bias_desc, MemorySegment diff_dst_desc, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_inner_product_backward_weights_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_inner_product_backward_weights_primitive_desc_create", primitive_desc, engine, src_desc, diff_weights_desc, diff_bias_desc, diff_dst_desc, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, src_desc, diff_weights_desc, diff_bias_desc, diff_dst_desc, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_rnn_data_qparams {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_FLOAT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_rnn_data_qparams");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_data_qparams(dnnl_primitive_attr_t attr, const float scale, const float shift)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_rnn_data_qparams$descriptor() {
-        return dnnl_primitive_attr_set_rnn_data_qparams.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_data_qparams(dnnl_primitive_attr_t attr, const float scale, const float shift)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_rnn_data_qparams$handle() {
-        return dnnl_primitive_attr_set_rnn_data_qparams.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_data_qparams(dnnl_primitive_attr_t attr, const float scale, const float shift)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_rnn_data_qparams$address() {
-        return dnnl_primitive_attr_set_rnn_data_qparams.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_data_qparams(dnnl_primitive_attr_t attr, const float scale, const float shift)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_rnn_data_qparams(MemorySegment attr, float scale, float shift) {
-        var mh$ = dnnl_primitive_attr_set_rnn_data_qparams.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_rnn_data_qparams", attr, scale, shift);
-            }
-            return (int)mh$.invokeExact(attr, scale, shift);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_rnn_data_qparams {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_rnn_data_qparams");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_data_qparams(const_dnnl_primitive_attr_t attr, float *scale, float *shift)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_rnn_data_qparams$descriptor() {
-        return dnnl_primitive_attr_get_rnn_data_qparams.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_data_qparams(const_dnnl_primitive_attr_t attr, float *scale, float *shift)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_rnn_data_qparams$handle() {
-        return dnnl_primitive_attr_get_rnn_data_qparams.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_data_qparams(const_dnnl_primitive_attr_t attr, float *scale, float *shift)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_rnn_data_qparams$address() {
-        return dnnl_primitive_attr_get_rnn_data_qparams.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_data_qparams(const_dnnl_primitive_attr_t attr, float *scale, float *shift)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_rnn_data_qparams(MemorySegment attr, MemorySegment scale, MemorySegment shift) {
-        var mh$ = dnnl_primitive_attr_get_rnn_data_qparams.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_rnn_data_qparams", attr, scale, shift);
-            }
-            return (int)mh$.invokeExact(attr, scale, shift);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_rnn_weights_qparams {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_rnn_weights_qparams");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_weights_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_rnn_weights_qparams$descriptor() {
-        return dnnl_primitive_attr_set_rnn_weights_qparams.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_weights_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_rnn_weights_qparams$handle() {
-        return dnnl_primitive_attr_set_rnn_weights_qparams.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_weights_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_rnn_weights_qparams$address() {
-        return dnnl_primitive_attr_set_rnn_weights_qparams.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_weights_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_rnn_weights_qparams(MemorySegment attr, long count, int mask, MemorySegment scales) {
-        var mh$ = dnnl_primitive_attr_set_rnn_weights_qparams.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_rnn_weights_qparams", attr, count, mask, scales);
-            }
-            return (int)mh$.invokeExact(attr, count, mask, scales);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_rnn_weights_qparams {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_rnn_weights_qparams");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_weights_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_rnn_weights_qparams$descriptor() {
-        return dnnl_primitive_attr_get_rnn_weights_qparams.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_weights_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_rnn_weights_qparams$handle() {
-        return dnnl_primitive_attr_get_rnn_weights_qparams.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_weights_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_rnn_weights_qparams$address() {
-        return dnnl_primitive_attr_get_rnn_weights_qparams.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_weights_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_rnn_weights_qparams(MemorySegment attr, MemorySegment count, MemorySegment mask, MemorySegment scales) {
-        var mh$ = dnnl_primitive_attr_get_rnn_weights_qparams.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_rnn_weights_qparams", attr, count, mask, scales);
-            }
-            return (int)mh$.invokeExact(attr, count, mask, scales);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_set_rnn_weights_projection_qparams {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_rnn_weights_projection_qparams");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_weights_projection_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_set_rnn_weights_projection_qparams$descriptor() {
-        return dnnl_primitive_attr_set_rnn_weights_projection_qparams.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_weights_projection_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_set_rnn_weights_projection_qparams$handle() {
-        return dnnl_primitive_attr_set_rnn_weights_projection_qparams.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_weights_projection_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_set_rnn_weights_projection_qparams$address() {
-        return dnnl_primitive_attr_set_rnn_weights_projection_qparams.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_set_rnn_weights_projection_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)
-     * }
-     */
-    public static int dnnl_primitive_attr_set_rnn_weights_projection_qparams(MemorySegment attr, long count, int mask, MemorySegment scales) {
-        var mh$ = dnnl_primitive_attr_set_rnn_weights_projection_qparams.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_set_rnn_weights_projection_qparams", attr, count, mask, scales);
-            }
-            return (int)mh$.invokeExact(attr, count, mask, scales);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_primitive_attr_get_rnn_weights_projection_qparams {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_get_rnn_weights_projection_qparams");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_weights_projection_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)
-     * }
-     */
-    public static FunctionDescriptor dnnl_primitive_attr_get_rnn_weights_projection_qparams$descriptor() {
-        return dnnl_primitive_attr_get_rnn_weights_projection_qparams.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_weights_projection_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)
-     * }
-     */
-    public static MethodHandle dnnl_primitive_attr_get_rnn_weights_projection_qparams$handle() {
-        return dnnl_primitive_attr_get_rnn_weights_projection_qparams.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_weights_projection_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)
-     * }
-     */
-    public static MemorySegment dnnl_primitive_attr_get_rnn_weights_projection_qparams$address() {
-        return dnnl_primitive_attr_get_rnn_weights_projection_qparams.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_primitive_attr_get_rnn_weights_projection_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)
-     * }
-     */
-    public static int dnnl_primitive_attr_get_rnn_weights_projection_qparams(MemorySegment attr, MemorySegment count, MemorySegment mask, MemorySegment scales) {
-        var mh$ = dnnl_primitive_attr_get_rnn_weights_projection_qparams.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_primitive_attr_get_rnn_weights_projection_qparams", attr, count, mask, scales);
-            }
-            return (int)mh$.invokeExact(attr, count, mask, scales);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_vanilla_rnn_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_vanilla_rnn_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_vanilla_rnn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_vanilla_rnn_forward_primitive_desc_create$descriptor() {
-        return dnnl_vanilla_rnn_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_vanilla_rnn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_vanilla_rnn_forward_primitive_desc_create$handle() {
-        return dnnl_vanilla_rnn_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_vanilla_rnn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_vanilla_rnn_forward_primitive_desc_create$address() {
-        return dnnl_vanilla_rnn_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_vanilla_rnn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_vanilla_rnn_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int activation, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, int flags, float alpha, float beta, MemorySegment attr) {
-        var mh$ = dnnl_vanilla_rnn_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_vanilla_rnn_forward_primitive_desc_create", primitive_desc, engine, prop_kind, activation, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, alpha, beta, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, activation, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, alpha, beta, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_vanilla_rnn_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_vanilla_rnn_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_vanilla_rnn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_vanilla_rnn_backward_primitive_desc_create$descriptor() {
-        return dnnl_vanilla_rnn_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_vanilla_rnn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_vanilla_rnn_backward_primitive_desc_create$handle() {
-        return dnnl_vanilla_rnn_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_vanilla_rnn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_vanilla_rnn_backward_primitive_desc_create$address() {
-        return dnnl_vanilla_rnn_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_vanilla_rnn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_vanilla_rnn_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int activation, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, MemorySegment diff_src_layer_desc, MemorySegment diff_src_iter_desc, MemorySegment diff_weights_layer_desc, MemorySegment diff_weights_iter_desc, MemorySegment diff_bias_desc, MemorySegment diff_dst_layer_desc, MemorySegment diff_dst_iter_desc, int flags, float alpha, float beta, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_vanilla_rnn_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_vanilla_rnn_backward_primitive_desc_create", primitive_desc, engine, prop_kind, activation, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, alpha, beta, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, activation, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, alpha, beta, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_lstm_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_lstm_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lstm_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_lstm_forward_primitive_desc_create$descriptor() {
-        return dnnl_lstm_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lstm_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_lstm_forward_primitive_desc_create$handle() {
-        return dnnl_lstm_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lstm_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_lstm_forward_primitive_desc_create$address() {
-        return dnnl_lstm_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lstm_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_lstm_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment src_iter_c_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment weights_peephole_desc, MemorySegment weights_projection_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, MemorySegment dst_iter_c_desc, int flags, MemorySegment attr) {
-        var mh$ = dnnl_lstm_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_lstm_forward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, src_iter_c_desc, weights_layer_desc, weights_iter_desc, weights_peephole_desc, weights_projection_desc, bias_desc, dst_layer_desc, dst_iter_desc, dst_iter_c_desc, flags, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, src_iter_c_desc, weights_layer_desc, weights_iter_desc, weights_peephole_desc, weights_projection_desc, bias_desc, dst_layer_desc, dst_iter_desc, dst_iter_c_desc, flags, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_lstm_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_lstm_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lstm_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_src_iter_c_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_weights_peephole_desc, const_dnnl_memory_desc_t diff_weights_projection_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, const_dnnl_memory_desc_t diff_dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_lstm_backward_primitive_desc_create$descriptor() {
-        return dnnl_lstm_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lstm_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_src_iter_c_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_weights_peephole_desc, const_dnnl_memory_desc_t diff_weights_projection_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, const_dnnl_memory_desc_t diff_dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_lstm_backward_primitive_desc_create$handle() {
-        return dnnl_lstm_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lstm_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_src_iter_c_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_weights_peephole_desc, const_dnnl_memory_desc_t diff_weights_projection_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, const_dnnl_memory_desc_t diff_dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_lstm_backward_primitive_desc_create$address() {
-        return dnnl_lstm_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lstm_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_src_iter_c_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_weights_peephole_desc, const_dnnl_memory_desc_t diff_weights_projection_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, const_dnnl_memory_desc_t diff_dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_lstm_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment src_iter_c_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment weights_peephole_desc, MemorySegment weights_projection_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, MemorySegment dst_iter_c_desc, MemorySegment diff_src_layer_desc, MemorySegment diff_src_iter_desc, MemorySegment diff_src_iter_c_desc, MemorySegment diff_weights_layer_desc, MemorySegment diff_weights_iter_desc, MemorySegment diff_weights_peephole_desc, MemorySegment diff_weights_projection_desc, MemorySegment diff_bias_desc, MemorySegment diff_dst_layer_desc, MemorySegment diff_dst_iter_desc, MemorySegment diff_dst_iter_c_desc, int flags, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_lstm_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_lstm_backward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, src_iter_c_desc, weights_layer_desc, weights_iter_desc, weights_peephole_desc, weights_projection_desc, bias_desc, dst_layer_desc, dst_iter_desc, dst_iter_c_desc, diff_src_layer_desc, diff_src_iter_desc, diff_src_iter_c_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_weights_peephole_desc, diff_weights_projection_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, diff_dst_iter_c_desc, flags, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, src_iter_c_desc, weights_layer_desc, weights_iter_desc, weights_peephole_desc, weights_projection_desc, bias_desc, dst_layer_desc, dst_iter_desc, dst_iter_c_desc, diff_src_layer_desc, diff_src_iter_desc, diff_src_iter_c_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_weights_peephole_desc, diff_weights_projection_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, diff_dst_iter_c_desc, flags, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_gru_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_gru_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_gru_forward_primitive_desc_create$descriptor() {
-        return dnnl_gru_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_gru_forward_primitive_desc_create$handle() {
-        return dnnl_gru_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_gru_forward_primitive_desc_create$address() {
-        return dnnl_gru_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_gru_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, int flags, MemorySegment attr) {
-        var mh$ = dnnl_gru_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_gru_forward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_gru_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_gru_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_gru_backward_primitive_desc_create$descriptor() {
-        return dnnl_gru_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_gru_backward_primitive_desc_create$handle() {
-        return dnnl_gru_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_gru_backward_primitive_desc_create$address() {
-        return dnnl_gru_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_gru_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, MemorySegment diff_src_layer_desc, MemorySegment diff_src_iter_desc, MemorySegment diff_weights_layer_desc, MemorySegment diff_weights_iter_desc, MemorySegment diff_bias_desc, MemorySegment diff_dst_layer_desc, MemorySegment diff_dst_iter_desc, int flags, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_gru_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_gru_backward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_lbr_gru_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_lbr_gru_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_lbr_gru_forward_primitive_desc_create$descriptor() {
-        return dnnl_lbr_gru_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_lbr_gru_forward_primitive_desc_create$handle() {
-        return dnnl_lbr_gru_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_lbr_gru_forward_primitive_desc_create$address() {
-        return dnnl_lbr_gru_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_lbr_gru_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, int flags, MemorySegment attr) {
-        var mh$ = dnnl_lbr_gru_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_lbr_gru_forward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_lbr_gru_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_lbr_gru_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_lbr_gru_backward_primitive_desc_create$descriptor() {
-        return dnnl_lbr_gru_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_lbr_gru_backward_primitive_desc_create$handle() {
-        return dnnl_lbr_gru_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_lbr_gru_backward_primitive_desc_create$address() {
-        return dnnl_lbr_gru_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_lbr_gru_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, MemorySegment diff_src_layer_desc, MemorySegment diff_src_iter_desc, MemorySegment diff_weights_layer_desc, MemorySegment diff_weights_iter_desc, MemorySegment diff_bias_desc, MemorySegment diff_dst_layer_desc, MemorySegment diff_dst_iter_desc, int flags, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_lbr_gru_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_lbr_gru_backward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_augru_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_augru_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_augru_forward_primitive_desc_create$descriptor() {
-        return dnnl_augru_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_augru_forward_primitive_desc_create$handle() {
-        return dnnl_augru_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_augru_forward_primitive_desc_create$address() {
-        return dnnl_augru_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_augru_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment attention_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, int flags, MemorySegment attr) {
-        var mh$ = dnnl_augru_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_augru_forward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, attention_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, attention_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_augru_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_augru_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_augru_backward_primitive_desc_create$descriptor() {
-        return dnnl_augru_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_augru_backward_primitive_desc_create$handle() {
-        return dnnl_augru_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_augru_backward_primitive_desc_create$address() {
-        return dnnl_augru_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_augru_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment attention_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, MemorySegment diff_src_layer_desc, MemorySegment diff_src_iter_desc, MemorySegment diff_attention_desc, MemorySegment diff_weights_layer_desc, MemorySegment diff_weights_iter_desc, MemorySegment diff_bias_desc, MemorySegment diff_dst_layer_desc, MemorySegment diff_dst_iter_desc, int flags, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_augru_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_augru_backward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, attention_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_attention_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, attention_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_attention_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_lbr_augru_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_lbr_augru_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_lbr_augru_forward_primitive_desc_create$descriptor() {
-        return dnnl_lbr_augru_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_lbr_augru_forward_primitive_desc_create$handle() {
-        return dnnl_lbr_augru_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_lbr_augru_forward_primitive_desc_create$address() {
-        return dnnl_lbr_augru_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_lbr_augru_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment attention_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, int flags, MemorySegment attr) {
-        var mh$ = dnnl_lbr_augru_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_lbr_augru_forward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, attention_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, attention_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, flags, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_lbr_augru_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_lbr_augru_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_lbr_augru_backward_primitive_desc_create$descriptor() {
-        return dnnl_lbr_augru_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_lbr_augru_backward_primitive_desc_create$handle() {
-        return dnnl_lbr_augru_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_lbr_augru_backward_primitive_desc_create$address() {
-        return dnnl_lbr_augru_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_lbr_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_lbr_augru_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int direction, MemorySegment src_layer_desc, MemorySegment src_iter_desc, MemorySegment attention_desc, MemorySegment weights_layer_desc, MemorySegment weights_iter_desc, MemorySegment bias_desc, MemorySegment dst_layer_desc, MemorySegment dst_iter_desc, MemorySegment diff_src_layer_desc, MemorySegment diff_src_iter_desc, MemorySegment diff_attention_desc, MemorySegment diff_weights_layer_desc, MemorySegment diff_weights_iter_desc, MemorySegment diff_bias_desc, MemorySegment diff_dst_layer_desc, MemorySegment diff_dst_iter_desc, int flags, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_lbr_augru_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_lbr_augru_backward_primitive_desc_create", primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, attention_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_attention_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, direction, src_layer_desc, src_iter_desc, attention_desc, weights_layer_desc, weights_iter_desc, bias_desc, dst_layer_desc, dst_iter_desc, diff_src_layer_desc, diff_src_iter_desc, diff_attention_desc, diff_weights_layer_desc, diff_weights_iter_desc, diff_bias_desc, diff_dst_layer_desc, diff_dst_iter_desc, flags, hint_fwd_pd, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_matmul_primitive_desc_create {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,
@@ -9538,140 +3724,6 @@ public class dnnl_h extends dnnl_h_1 {
                 traceDowncall("dnnl_matmul_primitive_desc_create", primitive_desc, engine, src_desc, weights_desc, bias_desc, dst_desc, attr);
             }
             return (int)mh$.invokeExact(primitive_desc, engine, src_desc, weights_desc, bias_desc, dst_desc, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_resampling_forward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_resampling_forward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_resampling_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_resampling_forward_primitive_desc_create$descriptor() {
-        return dnnl_resampling_forward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_resampling_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_resampling_forward_primitive_desc_create$handle() {
-        return dnnl_resampling_forward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_resampling_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_resampling_forward_primitive_desc_create$address() {
-        return dnnl_resampling_forward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_resampling_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_resampling_forward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int prop_kind, int alg_kind, MemorySegment factors, MemorySegment src_desc, MemorySegment dst_desc, MemorySegment attr) {
-        var mh$ = dnnl_resampling_forward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_resampling_forward_primitive_desc_create", primitive_desc, engine, prop_kind, alg_kind, factors, src_desc, dst_desc, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, prop_kind, alg_kind, factors, src_desc, dst_desc, attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_resampling_backward_primitive_desc_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_resampling_backward_primitive_desc_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_resampling_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static FunctionDescriptor dnnl_resampling_backward_primitive_desc_create$descriptor() {
-        return dnnl_resampling_backward_primitive_desc_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_resampling_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MethodHandle dnnl_resampling_backward_primitive_desc_create$handle() {
-        return dnnl_resampling_backward_primitive_desc_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_resampling_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static MemorySegment dnnl_resampling_backward_primitive_desc_create$address() {
-        return dnnl_resampling_backward_primitive_desc_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_resampling_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)
-     * }
-     */
-    public static int dnnl_resampling_backward_primitive_desc_create(MemorySegment primitive_desc, MemorySegment engine, int alg_kind, MemorySegment factors, MemorySegment diff_src_desc, MemorySegment diff_dst_desc, MemorySegment hint_fwd_pd, MemorySegment attr) {
-        var mh$ = dnnl_resampling_backward_primitive_desc_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_resampling_backward_primitive_desc_create", primitive_desc, engine, alg_kind, factors, diff_src_desc, diff_dst_desc, hint_fwd_pd, attr);
-            }
-            return (int)mh$.invokeExact(primitive_desc, engine, alg_kind, factors, diff_src_desc, diff_dst_desc, hint_fwd_pd, attr);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -9746,366 +3798,6 @@ public class dnnl_h extends dnnl_h_1 {
         }
     }
 
-    private static class dnnl_get_primitive_cache_capacity {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_get_primitive_cache_capacity");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_get_primitive_cache_capacity(int *capacity)
-     * }
-     */
-    public static FunctionDescriptor dnnl_get_primitive_cache_capacity$descriptor() {
-        return dnnl_get_primitive_cache_capacity.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_get_primitive_cache_capacity(int *capacity)
-     * }
-     */
-    public static MethodHandle dnnl_get_primitive_cache_capacity$handle() {
-        return dnnl_get_primitive_cache_capacity.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_get_primitive_cache_capacity(int *capacity)
-     * }
-     */
-    public static MemorySegment dnnl_get_primitive_cache_capacity$address() {
-        return dnnl_get_primitive_cache_capacity.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_get_primitive_cache_capacity(int *capacity)
-     * }
-     */
-    public static int dnnl_get_primitive_cache_capacity(MemorySegment capacity) {
-        var mh$ = dnnl_get_primitive_cache_capacity.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_get_primitive_cache_capacity", capacity);
-            }
-            return (int)mh$.invokeExact(capacity);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_set_primitive_cache_capacity {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_set_primitive_cache_capacity");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_primitive_cache_capacity(int capacity)
-     * }
-     */
-    public static FunctionDescriptor dnnl_set_primitive_cache_capacity$descriptor() {
-        return dnnl_set_primitive_cache_capacity.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_primitive_cache_capacity(int capacity)
-     * }
-     */
-    public static MethodHandle dnnl_set_primitive_cache_capacity$handle() {
-        return dnnl_set_primitive_cache_capacity.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_primitive_cache_capacity(int capacity)
-     * }
-     */
-    public static MemorySegment dnnl_set_primitive_cache_capacity$address() {
-        return dnnl_set_primitive_cache_capacity.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_primitive_cache_capacity(int capacity)
-     * }
-     */
-    public static int dnnl_set_primitive_cache_capacity(int capacity) {
-        var mh$ = dnnl_set_primitive_cache_capacity.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_set_primitive_cache_capacity", capacity);
-            }
-            return (int)mh$.invokeExact(capacity);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_set_jit_dump {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_set_jit_dump");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_dump(int enable)
-     * }
-     */
-    public static FunctionDescriptor dnnl_set_jit_dump$descriptor() {
-        return dnnl_set_jit_dump.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_dump(int enable)
-     * }
-     */
-    public static MethodHandle dnnl_set_jit_dump$handle() {
-        return dnnl_set_jit_dump.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_dump(int enable)
-     * }
-     */
-    public static MemorySegment dnnl_set_jit_dump$address() {
-        return dnnl_set_jit_dump.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_dump(int enable)
-     * }
-     */
-    public static int dnnl_set_jit_dump(int enable) {
-        var mh$ = dnnl_set_jit_dump.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_set_jit_dump", enable);
-            }
-            return (int)mh$.invokeExact(enable);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_set_jit_profiling_flags {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_set_jit_profiling_flags");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_profiling_flags(unsigned int flags)
-     * }
-     */
-    public static FunctionDescriptor dnnl_set_jit_profiling_flags$descriptor() {
-        return dnnl_set_jit_profiling_flags.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_profiling_flags(unsigned int flags)
-     * }
-     */
-    public static MethodHandle dnnl_set_jit_profiling_flags$handle() {
-        return dnnl_set_jit_profiling_flags.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_profiling_flags(unsigned int flags)
-     * }
-     */
-    public static MemorySegment dnnl_set_jit_profiling_flags$address() {
-        return dnnl_set_jit_profiling_flags.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_profiling_flags(unsigned int flags)
-     * }
-     */
-    public static int dnnl_set_jit_profiling_flags(int flags) {
-        var mh$ = dnnl_set_jit_profiling_flags.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_set_jit_profiling_flags", flags);
-            }
-            return (int)mh$.invokeExact(flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_set_jit_profiling_jitdumpdir {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_set_jit_profiling_jitdumpdir");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_profiling_jitdumpdir(const char *dir)
-     * }
-     */
-    public static FunctionDescriptor dnnl_set_jit_profiling_jitdumpdir$descriptor() {
-        return dnnl_set_jit_profiling_jitdumpdir.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_profiling_jitdumpdir(const char *dir)
-     * }
-     */
-    public static MethodHandle dnnl_set_jit_profiling_jitdumpdir$handle() {
-        return dnnl_set_jit_profiling_jitdumpdir.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_profiling_jitdumpdir(const char *dir)
-     * }
-     */
-    public static MemorySegment dnnl_set_jit_profiling_jitdumpdir$address() {
-        return dnnl_set_jit_profiling_jitdumpdir.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_jit_profiling_jitdumpdir(const char *dir)
-     * }
-     */
-    public static int dnnl_set_jit_profiling_jitdumpdir(MemorySegment dir) {
-        var mh$ = dnnl_set_jit_profiling_jitdumpdir.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_set_jit_profiling_jitdumpdir", dir);
-            }
-            return (int)mh$.invokeExact(dir);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_set_max_cpu_isa {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_set_max_cpu_isa");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_max_cpu_isa(dnnl_cpu_isa_t isa)
-     * }
-     */
-    public static FunctionDescriptor dnnl_set_max_cpu_isa$descriptor() {
-        return dnnl_set_max_cpu_isa.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_max_cpu_isa(dnnl_cpu_isa_t isa)
-     * }
-     */
-    public static MethodHandle dnnl_set_max_cpu_isa$handle() {
-        return dnnl_set_max_cpu_isa.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_max_cpu_isa(dnnl_cpu_isa_t isa)
-     * }
-     */
-    public static MemorySegment dnnl_set_max_cpu_isa$address() {
-        return dnnl_set_max_cpu_isa.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_max_cpu_isa(dnnl_cpu_isa_t isa)
-     * }
-     */
-    public static int dnnl_set_max_cpu_isa(int isa) {
-        var mh$ = dnnl_set_max_cpu_isa.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_set_max_cpu_isa", isa);
-            }
-            return (int)mh$.invokeExact(isa);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class dnnl_get_effective_cpu_isa {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT    );
@@ -10163,555 +3855,6 @@ public class dnnl_h extends dnnl_h_1 {
            throw new AssertionError("should not reach here", ex$);
         }
     }
-
-    private static class dnnl_set_cpu_isa_hints {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_set_cpu_isa_hints");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_cpu_isa_hints(dnnl_cpu_isa_hints_t isa_hints)
-     * }
-     */
-    public static FunctionDescriptor dnnl_set_cpu_isa_hints$descriptor() {
-        return dnnl_set_cpu_isa_hints.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_cpu_isa_hints(dnnl_cpu_isa_hints_t isa_hints)
-     * }
-     */
-    public static MethodHandle dnnl_set_cpu_isa_hints$handle() {
-        return dnnl_set_cpu_isa_hints.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_cpu_isa_hints(dnnl_cpu_isa_hints_t isa_hints)
-     * }
-     */
-    public static MemorySegment dnnl_set_cpu_isa_hints$address() {
-        return dnnl_set_cpu_isa_hints.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_set_cpu_isa_hints(dnnl_cpu_isa_hints_t isa_hints)
-     * }
-     */
-    public static int dnnl_set_cpu_isa_hints(int isa_hints) {
-        var mh$ = dnnl_set_cpu_isa_hints.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_set_cpu_isa_hints", isa_hints);
-            }
-            return (int)mh$.invokeExact(isa_hints);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_get_cpu_isa_hints {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_get_cpu_isa_hints");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_cpu_isa_hints_t dnnl_get_cpu_isa_hints(void)
-     * }
-     */
-    public static FunctionDescriptor dnnl_get_cpu_isa_hints$descriptor() {
-        return dnnl_get_cpu_isa_hints.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_cpu_isa_hints_t dnnl_get_cpu_isa_hints(void)
-     * }
-     */
-    public static MethodHandle dnnl_get_cpu_isa_hints$handle() {
-        return dnnl_get_cpu_isa_hints.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_cpu_isa_hints_t dnnl_get_cpu_isa_hints(void)
-     * }
-     */
-    public static MemorySegment dnnl_get_cpu_isa_hints$address() {
-        return dnnl_get_cpu_isa_hints.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_cpu_isa_hints_t dnnl_get_cpu_isa_hints(void)
-     * }
-     */
-    public static int dnnl_get_cpu_isa_hints() {
-        var mh$ = dnnl_get_cpu_isa_hints.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_get_cpu_isa_hints");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_sgemm {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_LONG,
-            dnnl_h.C_LONG,
-            dnnl_h.C_LONG,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_sgemm");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_sgemm(char transa, char transb, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const float *A, dnnl_dim_t lda, const float *B, dnnl_dim_t ldb, float beta, float *C, dnnl_dim_t ldc)
-     * }
-     */
-    public static FunctionDescriptor dnnl_sgemm$descriptor() {
-        return dnnl_sgemm.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_sgemm(char transa, char transb, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const float *A, dnnl_dim_t lda, const float *B, dnnl_dim_t ldb, float beta, float *C, dnnl_dim_t ldc)
-     * }
-     */
-    public static MethodHandle dnnl_sgemm$handle() {
-        return dnnl_sgemm.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_sgemm(char transa, char transb, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const float *A, dnnl_dim_t lda, const float *B, dnnl_dim_t ldb, float beta, float *C, dnnl_dim_t ldc)
-     * }
-     */
-    public static MemorySegment dnnl_sgemm$address() {
-        return dnnl_sgemm.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_sgemm(char transa, char transb, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const float *A, dnnl_dim_t lda, const float *B, dnnl_dim_t ldb, float beta, float *C, dnnl_dim_t ldc)
-     * }
-     */
-    public static int dnnl_sgemm(byte transa, byte transb, long M, long N, long K, float alpha, MemorySegment A, long lda, MemorySegment B, long ldb, float beta, MemorySegment C, long ldc) {
-        var mh$ = dnnl_sgemm.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_sgemm", transa, transb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-            }
-            return (int)mh$.invokeExact(transa, transb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_gemm_u8s8s32 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_LONG,
-            dnnl_h.C_LONG,
-            dnnl_h.C_LONG,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_gemm_u8s8s32");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gemm_u8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const uint8_t *A, dnnl_dim_t lda, uint8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)
-     * }
-     */
-    public static FunctionDescriptor dnnl_gemm_u8s8s32$descriptor() {
-        return dnnl_gemm_u8s8s32.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gemm_u8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const uint8_t *A, dnnl_dim_t lda, uint8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)
-     * }
-     */
-    public static MethodHandle dnnl_gemm_u8s8s32$handle() {
-        return dnnl_gemm_u8s8s32.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gemm_u8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const uint8_t *A, dnnl_dim_t lda, uint8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)
-     * }
-     */
-    public static MemorySegment dnnl_gemm_u8s8s32$address() {
-        return dnnl_gemm_u8s8s32.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gemm_u8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const uint8_t *A, dnnl_dim_t lda, uint8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)
-     * }
-     */
-    public static int dnnl_gemm_u8s8s32(byte transa, byte transb, byte offsetc, long M, long N, long K, float alpha, MemorySegment A, long lda, byte ao, MemorySegment B, long ldb, byte bo, float beta, MemorySegment C, long ldc, MemorySegment co) {
-        var mh$ = dnnl_gemm_u8s8s32.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_gemm_u8s8s32", transa, transb, offsetc, M, N, K, alpha, A, lda, ao, B, ldb, bo, beta, C, ldc, co);
-            }
-            return (int)mh$.invokeExact(transa, transb, offsetc, M, N, K, alpha, A, lda, ao, B, ldb, bo, beta, C, ldc, co);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dnnl_gemm_s8s8s32 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            dnnl_h.C_INT,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_LONG,
-            dnnl_h.C_LONG,
-            dnnl_h.C_LONG,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_CHAR,
-            dnnl_h.C_FLOAT,
-            dnnl_h.C_POINTER,
-            dnnl_h.C_LONG,
-            dnnl_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_gemm_s8s8s32");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gemm_s8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const int8_t *A, dnnl_dim_t lda, int8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)
-     * }
-     */
-    public static FunctionDescriptor dnnl_gemm_s8s8s32$descriptor() {
-        return dnnl_gemm_s8s8s32.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gemm_s8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const int8_t *A, dnnl_dim_t lda, int8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)
-     * }
-     */
-    public static MethodHandle dnnl_gemm_s8s8s32$handle() {
-        return dnnl_gemm_s8s8s32.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gemm_s8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const int8_t *A, dnnl_dim_t lda, int8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)
-     * }
-     */
-    public static MemorySegment dnnl_gemm_s8s8s32$address() {
-        return dnnl_gemm_s8s8s32.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * dnnl_status_t dnnl_gemm_s8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const int8_t *A, dnnl_dim_t lda, int8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)
-     * }
-     */
-    public static int dnnl_gemm_s8s8s32(byte transa, byte transb, byte offsetc, long M, long N, long K, float alpha, MemorySegment A, long lda, byte ao, MemorySegment B, long ldb, byte bo, float beta, MemorySegment C, long ldc, MemorySegment co) {
-        var mh$ = dnnl_gemm_s8s8s32.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dnnl_gemm_s8s8s32", transa, transb, offsetc, M, N, K, alpha, A, lda, ao, B, ldb, bo, beta, C, ldc, co);
-            }
-            return (int)mh$.invokeExact(transa, transb, offsetc, M, N, K, alpha, A, lda, ao, B, ldb, bo, beta, C, ldc, co);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int DNNL_RUNTIME_NONE = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_NONE 0
-     * }
-     */
-    public static int DNNL_RUNTIME_NONE() {
-        return DNNL_RUNTIME_NONE;
-    }
-    private static final int DNNL_RUNTIME_SEQ = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_SEQ 1
-     * }
-     */
-    public static int DNNL_RUNTIME_SEQ() {
-        return DNNL_RUNTIME_SEQ;
-    }
-    private static final int DNNL_RUNTIME_OMP = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_OMP 2
-     * }
-     */
-    public static int DNNL_RUNTIME_OMP() {
-        return DNNL_RUNTIME_OMP;
-    }
-    private static final int DNNL_RUNTIME_TBB = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_TBB 4
-     * }
-     */
-    public static int DNNL_RUNTIME_TBB() {
-        return DNNL_RUNTIME_TBB;
-    }
-    private static final int DNNL_RUNTIME_THREADPOOL = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_THREADPOOL 8
-     * }
-     */
-    public static int DNNL_RUNTIME_THREADPOOL() {
-        return DNNL_RUNTIME_THREADPOOL;
-    }
-    private static final int DNNL_RUNTIME_OCL = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_OCL 256
-     * }
-     */
-    public static int DNNL_RUNTIME_OCL() {
-        return DNNL_RUNTIME_OCL;
-    }
-    private static final int DNNL_RUNTIME_SYCL = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_SYCL 512
-     * }
-     */
-    public static int DNNL_RUNTIME_SYCL() {
-        return DNNL_RUNTIME_SYCL;
-    }
-    private static final int DNNL_RUNTIME_DPCPP = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_DPCPP 512
-     * }
-     */
-    public static int DNNL_RUNTIME_DPCPP() {
-        return DNNL_RUNTIME_DPCPP;
-    }
-    private static final int DNNL_RUNTIME_ZE = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_ZE 1024
-     * }
-     */
-    public static int DNNL_RUNTIME_ZE() {
-        return DNNL_RUNTIME_ZE;
-    }
-    private static final int DNNL_VENDOR_NONE = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_VENDOR_NONE 0
-     * }
-     */
-    public static int DNNL_VENDOR_NONE() {
-        return DNNL_VENDOR_NONE;
-    }
-    private static final int DNNL_VENDOR_INTEL = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_VENDOR_INTEL 1
-     * }
-     */
-    public static int DNNL_VENDOR_INTEL() {
-        return DNNL_VENDOR_INTEL;
-    }
-    private static final int DNNL_VENDOR_NVIDIA = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_VENDOR_NVIDIA 2
-     * }
-     */
-    public static int DNNL_VENDOR_NVIDIA() {
-        return DNNL_VENDOR_NVIDIA;
-    }
-    private static final int DNNL_VENDOR_AMD = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_VENDOR_AMD 4
-     * }
-     */
-    public static int DNNL_VENDOR_AMD() {
-        return DNNL_VENDOR_AMD;
-    }
-    private static final int DNNL_VENDOR_GENERIC = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_VENDOR_GENERIC 8
-     * }
-     */
-    public static int DNNL_VENDOR_GENERIC() {
-        return DNNL_VENDOR_GENERIC;
-    }
-    private static final int DNNL_CPU_THREADING_RUNTIME = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_CPU_THREADING_RUNTIME 2
-     * }
-     */
-    public static int DNNL_CPU_THREADING_RUNTIME() {
-        return DNNL_CPU_THREADING_RUNTIME;
-    }
-    private static final int DNNL_CPU_RUNTIME = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_CPU_RUNTIME 2
-     * }
-     */
-    public static int DNNL_CPU_RUNTIME() {
-        return DNNL_CPU_RUNTIME;
-    }
-    private static final int DNNL_GPU_RUNTIME = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_GPU_RUNTIME 256
-     * }
-     */
-    public static int DNNL_GPU_RUNTIME() {
-        return DNNL_GPU_RUNTIME;
-    }
-    private static final int DNNL_GPU_VENDOR = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_GPU_VENDOR 1
-     * }
-     */
-    public static int DNNL_GPU_VENDOR() {
-        return DNNL_GPU_VENDOR;
-    }
-    private static final MemorySegment DNNL_MEMORY_NONE = MemorySegment.ofAddress(0L);
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_MEMORY_NONE (void*) 0
-     * }
-     */
-    public static MemorySegment DNNL_MEMORY_NONE() {
-        return DNNL_MEMORY_NONE;
-    }
-    private static final MemorySegment DNNL_MEMORY_ALLOCATE = MemorySegment.ofAddress(-1L);
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_MEMORY_ALLOCATE (void*) -1
-     * }
-     */
-    public static MemorySegment DNNL_MEMORY_ALLOCATE() {
-        return DNNL_MEMORY_ALLOCATE;
-    }
-    private static final long DNNL_RUNTIME_DIM_VAL = -9223372036854775808L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_DIM_VAL -9223372036854775808
-     * }
-     */
-    public static long DNNL_RUNTIME_DIM_VAL() {
-        return DNNL_RUNTIME_DIM_VAL;
-    }
-    private static final long DNNL_RUNTIME_SIZE_VAL = -9223372036854775808L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_SIZE_VAL -9223372036854775808
-     * }
-     */
-    public static long DNNL_RUNTIME_SIZE_VAL() {
-        return DNNL_RUNTIME_SIZE_VAL;
-    }
-    private static final int DNNL_RUNTIME_S32_VAL = (int)-2147483648L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_RUNTIME_S32_VAL -2147483648
-     * }
-     */
-    public static int DNNL_RUNTIME_S32_VAL() {
-        return DNNL_RUNTIME_S32_VAL;
-    }
     private static final int DNNL_ARG_SRC = (int)1L;
     /**
      * {@snippet lang=c :
@@ -10721,15 +3864,6 @@ public class dnnl_h extends dnnl_h_1 {
     public static int DNNL_ARG_SRC() {
         return DNNL_ARG_SRC;
     }
-    private static final int DNNL_ARG_SRC_LAYER = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_SRC_LAYER 1
-     * }
-     */
-    public static int DNNL_ARG_SRC_LAYER() {
-        return DNNL_ARG_SRC_LAYER;
-    }
     private static final int DNNL_ARG_FROM = (int)1L;
     /**
      * {@snippet lang=c :
@@ -10738,33 +3872,6 @@ public class dnnl_h extends dnnl_h_1 {
      */
     public static int DNNL_ARG_FROM() {
         return DNNL_ARG_FROM;
-    }
-    private static final int DNNL_ARG_SRC_ITER = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_SRC_ITER 2
-     * }
-     */
-    public static int DNNL_ARG_SRC_ITER() {
-        return DNNL_ARG_SRC_ITER;
-    }
-    private static final int DNNL_ARG_SRC_ITER_C = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_SRC_ITER_C 3
-     * }
-     */
-    public static int DNNL_ARG_SRC_ITER_C() {
-        return DNNL_ARG_SRC_ITER_C;
-    }
-    private static final int DNNL_ARG_AUGRU_ATTENTION = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_AUGRU_ATTENTION 4
-     * }
-     */
-    public static int DNNL_ARG_AUGRU_ATTENTION() {
-        return DNNL_ARG_AUGRU_ATTENTION;
     }
     private static final int DNNL_ARG_DST = (int)17L;
     /**
@@ -10784,33 +3891,6 @@ public class dnnl_h extends dnnl_h_1 {
     public static int DNNL_ARG_TO() {
         return DNNL_ARG_TO;
     }
-    private static final int DNNL_ARG_DST_LAYER = (int)17L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DST_LAYER 17
-     * }
-     */
-    public static int DNNL_ARG_DST_LAYER() {
-        return DNNL_ARG_DST_LAYER;
-    }
-    private static final int DNNL_ARG_DST_ITER = (int)18L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DST_ITER 18
-     * }
-     */
-    public static int DNNL_ARG_DST_ITER() {
-        return DNNL_ARG_DST_ITER;
-    }
-    private static final int DNNL_ARG_DST_ITER_C = (int)19L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DST_ITER_C 19
-     * }
-     */
-    public static int DNNL_ARG_DST_ITER_C() {
-        return DNNL_ARG_DST_ITER_C;
-    }
     private static final int DNNL_ARG_WEIGHTS = (int)33L;
     /**
      * {@snippet lang=c :
@@ -10819,42 +3899,6 @@ public class dnnl_h extends dnnl_h_1 {
      */
     public static int DNNL_ARG_WEIGHTS() {
         return DNNL_ARG_WEIGHTS;
-    }
-    private static final int DNNL_ARG_WEIGHTS_LAYER = (int)33L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_WEIGHTS_LAYER 33
-     * }
-     */
-    public static int DNNL_ARG_WEIGHTS_LAYER() {
-        return DNNL_ARG_WEIGHTS_LAYER;
-    }
-    private static final int DNNL_ARG_WEIGHTS_ITER = (int)34L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_WEIGHTS_ITER 34
-     * }
-     */
-    public static int DNNL_ARG_WEIGHTS_ITER() {
-        return DNNL_ARG_WEIGHTS_ITER;
-    }
-    private static final int DNNL_ARG_WEIGHTS_PEEPHOLE = (int)35L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_WEIGHTS_PEEPHOLE 35
-     * }
-     */
-    public static int DNNL_ARG_WEIGHTS_PEEPHOLE() {
-        return DNNL_ARG_WEIGHTS_PEEPHOLE;
-    }
-    private static final int DNNL_ARG_WEIGHTS_PROJECTION = (int)36L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_WEIGHTS_PROJECTION 36
-     * }
-     */
-    public static int DNNL_ARG_WEIGHTS_PROJECTION() {
-        return DNNL_ARG_WEIGHTS_PROJECTION;
     }
     private static final int DNNL_ARG_DIFF_SRC = (int)129L;
     /**
@@ -10865,42 +3909,6 @@ public class dnnl_h extends dnnl_h_1 {
     public static int DNNL_ARG_DIFF_SRC() {
         return DNNL_ARG_DIFF_SRC;
     }
-    private static final int DNNL_ARG_DIFF_SRC_LAYER = (int)129L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_SRC_LAYER 129
-     * }
-     */
-    public static int DNNL_ARG_DIFF_SRC_LAYER() {
-        return DNNL_ARG_DIFF_SRC_LAYER;
-    }
-    private static final int DNNL_ARG_DIFF_SRC_ITER = (int)130L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_SRC_ITER 130
-     * }
-     */
-    public static int DNNL_ARG_DIFF_SRC_ITER() {
-        return DNNL_ARG_DIFF_SRC_ITER;
-    }
-    private static final int DNNL_ARG_DIFF_SRC_ITER_C = (int)131L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_SRC_ITER_C 131
-     * }
-     */
-    public static int DNNL_ARG_DIFF_SRC_ITER_C() {
-        return DNNL_ARG_DIFF_SRC_ITER_C;
-    }
-    private static final int DNNL_ARG_DIFF_AUGRU_ATTENTION = (int)132L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_AUGRU_ATTENTION 132
-     * }
-     */
-    public static int DNNL_ARG_DIFF_AUGRU_ATTENTION() {
-        return DNNL_ARG_DIFF_AUGRU_ATTENTION;
-    }
     private static final int DNNL_ARG_DIFF_DST = (int)145L;
     /**
      * {@snippet lang=c :
@@ -10910,33 +3918,6 @@ public class dnnl_h extends dnnl_h_1 {
     public static int DNNL_ARG_DIFF_DST() {
         return DNNL_ARG_DIFF_DST;
     }
-    private static final int DNNL_ARG_DIFF_DST_LAYER = (int)145L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_DST_LAYER 145
-     * }
-     */
-    public static int DNNL_ARG_DIFF_DST_LAYER() {
-        return DNNL_ARG_DIFF_DST_LAYER;
-    }
-    private static final int DNNL_ARG_DIFF_DST_ITER = (int)146L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_DST_ITER 146
-     * }
-     */
-    public static int DNNL_ARG_DIFF_DST_ITER() {
-        return DNNL_ARG_DIFF_DST_ITER;
-    }
-    private static final int DNNL_ARG_DIFF_DST_ITER_C = (int)147L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_DST_ITER_C 147
-     * }
-     */
-    public static int DNNL_ARG_DIFF_DST_ITER_C() {
-        return DNNL_ARG_DIFF_DST_ITER_C;
-    }
     private static final int DNNL_ARG_DIFF_WEIGHTS = (int)161L;
     /**
      * {@snippet lang=c :
@@ -10945,96 +3926,6 @@ public class dnnl_h extends dnnl_h_1 {
      */
     public static int DNNL_ARG_DIFF_WEIGHTS() {
         return DNNL_ARG_DIFF_WEIGHTS;
-    }
-    private static final int DNNL_ARG_DIFF_WEIGHTS_LAYER = (int)161L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_WEIGHTS_LAYER 161
-     * }
-     */
-    public static int DNNL_ARG_DIFF_WEIGHTS_LAYER() {
-        return DNNL_ARG_DIFF_WEIGHTS_LAYER;
-    }
-    private static final int DNNL_ARG_DIFF_WEIGHTS_ITER = (int)162L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_WEIGHTS_ITER 162
-     * }
-     */
-    public static int DNNL_ARG_DIFF_WEIGHTS_ITER() {
-        return DNNL_ARG_DIFF_WEIGHTS_ITER;
-    }
-    private static final int DNNL_ARG_DIFF_WEIGHTS_PEEPHOLE = (int)163L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_WEIGHTS_PEEPHOLE 163
-     * }
-     */
-    public static int DNNL_ARG_DIFF_WEIGHTS_PEEPHOLE() {
-        return DNNL_ARG_DIFF_WEIGHTS_PEEPHOLE;
-    }
-    private static final int DNNL_ARG_DIFF_WEIGHTS_PROJECTION = (int)164L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_ARG_DIFF_WEIGHTS_PROJECTION 164
-     * }
-     */
-    public static int DNNL_ARG_DIFF_WEIGHTS_PROJECTION() {
-        return DNNL_ARG_DIFF_WEIGHTS_PROJECTION;
-    }
-    private static final int DNNL_JIT_PROFILE_NONE = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_JIT_PROFILE_NONE 0
-     * }
-     */
-    public static int DNNL_JIT_PROFILE_NONE() {
-        return DNNL_JIT_PROFILE_NONE;
-    }
-    private static final int DNNL_JIT_PROFILE_VTUNE = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_JIT_PROFILE_VTUNE 1
-     * }
-     */
-    public static int DNNL_JIT_PROFILE_VTUNE() {
-        return DNNL_JIT_PROFILE_VTUNE;
-    }
-    private static final int DNNL_JIT_PROFILE_LINUX_PERFMAP = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_JIT_PROFILE_LINUX_PERFMAP 2
-     * }
-     */
-    public static int DNNL_JIT_PROFILE_LINUX_PERFMAP() {
-        return DNNL_JIT_PROFILE_LINUX_PERFMAP;
-    }
-    private static final int DNNL_JIT_PROFILE_LINUX_JITDUMP = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_JIT_PROFILE_LINUX_JITDUMP 4
-     * }
-     */
-    public static int DNNL_JIT_PROFILE_LINUX_JITDUMP() {
-        return DNNL_JIT_PROFILE_LINUX_JITDUMP;
-    }
-    private static final int DNNL_JIT_PROFILE_LINUX_JITDUMP_USE_TSC = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_JIT_PROFILE_LINUX_JITDUMP_USE_TSC 8
-     * }
-     */
-    public static int DNNL_JIT_PROFILE_LINUX_JITDUMP_USE_TSC() {
-        return DNNL_JIT_PROFILE_LINUX_JITDUMP_USE_TSC;
-    }
-    private static final int DNNL_JIT_PROFILE_LINUX_PERF = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * #define DNNL_JIT_PROFILE_LINUX_PERF 6
-     * }
-     */
-    public static int DNNL_JIT_PROFILE_LINUX_PERF() {
-        return DNNL_JIT_PROFILE_LINUX_PERF;
     }
 }
 
