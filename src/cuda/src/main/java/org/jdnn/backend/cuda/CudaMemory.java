@@ -6,9 +6,10 @@ import org.jdnn.tensor.Device;
 import org.jdnn.tensor.DeviceMemory;
 import org.jdnn.tensor.Elements;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * The GPU's memory for tensors on {@code cuda:0}: blocks from the device's {@link CachingAllocator}, copies to and
@@ -71,9 +72,7 @@ public final class CudaMemory implements DeviceMemory {
             CudaRuntime.memsetAsync(block, 0, bytes, CudaThread.current().stream());
             return;
         }
-        byte[] element = new byte[Float.BYTES];
-        MemorySegment.ofArray(element).set(JAVA_FLOAT, 0, value);
-        CudaThread.current().staging().fill(block, bytes, element);
+        CudaThread.current().staging().fill(block, bytes, elementBytes(DType.FLOAT32, value));
     }
 
     @Override
@@ -82,8 +81,7 @@ public final class CudaMemory implements DeviceMemory {
             fill(block, (float) value);
             return;
         }
-        byte[] element = new byte[(int) dtype.byteSize()];
-        Elements.set(MemorySegment.ofArray(element), dtype, 0, value);
+        byte[] element = elementBytes(dtype, value);
         boolean zero = true;
         for (byte b : element) {
             zero &= b == 0;
@@ -92,6 +90,18 @@ public final class CudaMemory implements DeviceMemory {
             fill(block, 0f);
         } else {
             CudaThread.current().staging().fill(block, block.byteSize(), element);
+        }
+    }
+
+    /**
+     * One element of {@code dtype} holding {@code value} (converted as {@link Elements#set} converts), as the bytes a
+     * fill repeats. Written in native memory: a {@code byte[]}'s segment cannot take an aligned float or long.
+     */
+    static byte[] elementBytes(DType dtype, double value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment element = arena.allocate(dtype.byteSize(), Long.BYTES);
+            Elements.set(element, dtype, 0, value);
+            return element.toArray(JAVA_BYTE);
         }
     }
 }
