@@ -55,14 +55,15 @@ final class Checks {
         return value;
     }
 
-    /** A device name as {@link org.jdnn.tensor.Device#parse} takes it: cpu, sim, cuda or cuda:N. */
+    /**
+     * A device name as {@code Device.parse} takes it: cpu, sim, cuda or cuda:N. Checked by pattern, so parsing the
+     * options loads no tensor class (a search is planned before anything native loads).
+     */
     static String device(CommandSpec spec, String option, String value) {
-        try {
-            org.jdnn.tensor.Device.parse(value);
-            return value;
-        } catch (IllegalArgumentException e) {
+        if (value == null || !value.trim().toLowerCase(java.util.Locale.ROOT).matches("cpu|sim|cuda(:[0-9]{1,9})?")) {
             throw usage(spec, option + ": '" + value + "' is not cpu, sim, cuda or cuda:N");
         }
+        return value;
     }
 
     static Path directory(CommandSpec spec, String option, Path dir) {
