@@ -45,6 +45,10 @@ JD_HD double jd_softplus(double z) {
     return jd_java_max(z, 0) + log1p(exp(-fabs(z)));
 }
 
+// erf as the reference computes it: NaN at +-Inf (its continued fraction does not converge there; PyTorch gives +-1),
+// so that GELU_ERF(+Inf) is NaN on every backend.
+JD_HD double jd_reference_erf(double x) { return isinf(x) ? NAN : erf(x); }
+
 // min(max(x, min), max) as C++'s std::min/std::max: NaN stays NaN, min > max gives max.
 JD_HD double jd_clamp(double x, double lo, double hi) {
     double low = x < lo ? lo : x;
@@ -74,7 +78,7 @@ JD_HD double jd_unary(int op, double x, float alphaF, float betaF) {
             return jd_softplus_linear(x, alphaF, betaF) ? x : jd_softplus(alpha * x) / alpha;
         case JD_UNARY_GELU_TANH:
             return 0.5 * x * (1 + tanh(JD_SQRT_2_OVER_PI * (x + JD_GELU_CUBIC * x * x * x)));
-        case JD_UNARY_GELU_ERF: return 0.5 * x * (1 + erf(x / JD_SQRT_2));
+        case JD_UNARY_GELU_ERF: return 0.5 * x * (1 + jd_reference_erf(x / JD_SQRT_2));
         case JD_UNARY_STEP: return x > 0 ? 1 : x == 0 ? alpha : 0;
         case JD_UNARY_EXP: return exp(x);
         case JD_UNARY_LOG: return log(x);
@@ -114,7 +118,7 @@ JD_HD double jd_unary_gradient(int op, double x, double dy, float alphaF, float 
             return (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du) * dy;
         }
         case JD_UNARY_GELU_ERF:
-            return (0.5 * (1 + erf(x / JD_SQRT_2)) + x * exp(-0.5 * x * x) / JD_SQRT_2_PI) * dy;
+            return (0.5 * (1 + jd_reference_erf(x / JD_SQRT_2)) + x * exp(-0.5 * x * x) / JD_SQRT_2_PI) * dy;
         case JD_UNARY_EXP:
         case JD_UNARY_EXPM1: return dy * exp(x);
         case JD_UNARY_LOG: return dy / x;
