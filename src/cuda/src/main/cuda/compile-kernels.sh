@@ -30,4 +30,5 @@ start=$(date +%s)
 "$nvcc" -fatbin -O3 --fmad=false --no-compress -std=c++17 --threads 2 "${gencode[@]}" \
   -o "$out.tmp" "$src_dir/jdnn_kernels.cu"
 mv "$out.tmp" "$out"
-echo "CUDA kernels compiled for$(printf ' sm_%s' "${archs[@]}") + compute_${archs[0]} PTX in $(( $(date +%s) - start )) s: $out"
+targets="$(printf ' sm_%s' "${archs[@]}") + compute_${archs[0]} PTX"
+echo "CUDA kernels compiled for$targets in $(( $(date +%s) - start )) s: $out"

@@ -9,7 +9,8 @@
 // elements of 1, 4 or 8 bytes as bits. n is the number of output elements; pointers are device pointers; structs
 // (jd_broadcast, jd_reduction, jd_sgd, jd_adam, jd_adagrad, jd_rmsprop) travel by value. Operation codes are the
 // ordinals of the Java enums (jd_unary_op = EltwiseAlgorithm, jd_binary_op = BinaryAlgorithm, jd_compare_op =
-// CompareAlgorithm, jd_logical_op = LogicalAlgorithm); CompiledKernelsAbiTest checks them against the Java constants.
+// CompareAlgorithm, jd_logical_op = LogicalAlgorithm); CompiledKernelsLaunchTest checks them against the Java
+// constants.
 //
 //   unary      jdnn_unary_{f32,f64}(int op, float alpha, float beta, int64 n, const T* x, T* y)
 //              jdnn_unary_backward_{f32,f64}(int op, float alpha, float beta, int64 n, const T* x, const T* dy, T* dx)
@@ -27,7 +28,7 @@
 //   reduce     jdnn_reduce_sum_{f32,f64}(jd_reduction s, int mean, const T* x, T* y)      (one block per output)
 //              jdnn_reduce_max_{f32,f64}(jd_reduction s, const T* x, T* y)                (one block per output)
 //   arg        jdnn_argmax_{f32,f64,i64}(int64 outer, int64 size, int64 inner, const T* x, int64* indices, T* values)
-//              jdnn_argmin_{f32,f64,i64}(...the same...)                      (values may be NULL; one thread per output)
+//              jdnn_argmin_{f32,f64,i64}(...the same...)           (values may be NULL; one thread per output)
 //   cast       jdnn_cast_<from>_<to>(int64 n, const From* x, To* y)    for from != to in {f32, f64, i64, b8}
 //   optimizer  jdnn_sgd_{f32,f64}(jd_sgd h, int64 n, T* param, const T* grad, T* buf)
 //              jdnn_adam_{f32,f64}(jd_adam h, int64 n, T* param, const T* grad, T* m, T* v, T* vMax)

@@ -27,7 +27,8 @@ public record BroadcastShape(long[] dims, long[][] strides) {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_INT.withName("rank"), JAVA_INT.withName("reserved"),
             MemoryLayout.sequenceLayout(MAX_RANK, JAVA_LONG).withName("dims"),
-            MemoryLayout.sequenceLayout(MAX_OPERANDS, MemoryLayout.sequenceLayout(MAX_RANK, JAVA_LONG)).withName("strides"));
+            MemoryLayout.sequenceLayout(MAX_OPERANDS, MemoryLayout.sequenceLayout(MAX_RANK, JAVA_LONG))
+                    .withName("strides"));
 
     public BroadcastShape {
         dims = dims.clone();

@@ -115,7 +115,7 @@ public final class CompiledKernels {
         launch("jdnn_logical_not_" + KernelCodes.suffix(dtype), n, stream, args -> args.int64(n).pointer(a).pointer(y));
     }
 
-    /** {@code out = condition ? x : y} (operands 0, 1, 2 of {@code shape}), elements of {@code dtype} copied as bits. */
+    /** {@code out = condition ? x : y} (operands 0, 1, 2 of {@code shape}), elements of {@code dtype} as bits. */
     public void where(MemorySegment stream, DType dtype, BroadcastShape shape, MemorySegment condition,
                       MemorySegment x, MemorySegment y, MemorySegment out) {
         long n = shape.numel();
@@ -125,7 +125,7 @@ public final class CompiledKernels {
 
     // ---- views and fill ----
 
-    /** A view (permuted, sliced, expanded: operand 0's strides, {@code x} at its first element) to contiguous {@code y}. */
+    /** A view (permuted, sliced, expanded: operand 0's strides, {@code x} at its first element) to contiguous y. */
     public void copyStrided(MemorySegment stream, DType dtype, BroadcastShape shape, MemorySegment x, MemorySegment y) {
         long n = shape.numel();
         launch("jdnn_copy_strided_" + KernelCodes.bits(dtype), n, stream, args -> args
@@ -164,13 +164,13 @@ public final class CompiledKernels {
      */
     public void argMax(MemorySegment stream, DType dtype, long outer, long size, long inner, MemorySegment x,
                        MemorySegment indices, MemorySegment values) {
-        arg("jdnn_argmax_", dtype, outer, size, inner, x, indices, values, stream);
+        arg("argmax", dtype, outer, size, inner, x, indices, values, stream);
     }
 
     /** As {@link #argMax}, for the first minimum. */
     public void argMin(MemorySegment stream, DType dtype, long outer, long size, long inner, MemorySegment x,
                        MemorySegment indices, MemorySegment values) {
-        arg("jdnn_argmin_", dtype, outer, size, inner, x, indices, values, stream);
+        arg("argmin", dtype, outer, size, inner, x, indices, values, stream);
     }
 
     // ---- casts ----
@@ -242,28 +242,28 @@ public final class CompiledKernels {
         }
     }
 
-    private void reduce(String kernel, ReductionShape shape, MemorySegment stream, Consumer<KernelArguments> arguments) {
+    private void reduce(String kernel, ReductionShape shape, MemorySegment stream,
+                        Consumer<KernelArguments> arguments) {
         long outputs = shape.outputs();
         if (outputs > 0) {
             run(kernel, LaunchGeometry.reduction(outputs), stream, arguments);
         }
     }
 
-    private void arg(String prefix, DType dtype, long outer, long size, long inner, MemorySegment x,
+    private void arg(String op, DType dtype, long outer, long size, long inner, MemorySegment x,
                      MemorySegment indices, MemorySegment values, MemorySegment stream) {
         if (dtype == DType.BOOL) {
-            throw new IllegalArgumentException("cuda " + prefix.substring(5, prefix.length() - 1)
-                    + ": float32, float64 or int64 only, got bool");
+            throw new IllegalArgumentException("cuda " + op + ": float32, float64 or int64 only, got bool");
         }
         if (size < 1) {
-            throw new IllegalArgumentException("cuda " + prefix.substring(5, prefix.length() - 1)
-                    + ": the dim must not be empty, got size " + size);
+            throw new IllegalArgumentException("cuda " + op + ": the dim must not be empty, got size " + size);
         }
-        launch(prefix + KernelCodes.suffix(dtype), Math.multiplyExact(outer, inner), stream, args -> args.int64(outer)
-                .int64(size).int64(inner).pointer(x).pointer(indices).pointer(values));
+        launch("jdnn_" + op + "_" + KernelCodes.suffix(dtype), Math.multiplyExact(outer, inner), stream, args -> args
+                .int64(outer).int64(size).int64(inner).pointer(x).pointer(indices).pointer(values));
     }
 
-    private void run(String kernel, LaunchGeometry geometry, MemorySegment stream, Consumer<KernelArguments> arguments) {
+    private void run(String kernel, LaunchGeometry geometry, MemorySegment stream,
+                     Consumer<KernelArguments> arguments) {
         try (Arena arena = Arena.ofConfined()) {
             KernelArguments args = new KernelArguments(arena);
             arguments.accept(args);

@@ -8,7 +8,7 @@ import org.jdnn.tensor.DType;
 
 /**
  * How the Java names reach the C ABI of jdnn_kernels.cuh: the operation codes (the enums' ordinals, which
- * CompiledKernelsAbiTest checks against the header's enum constants) and the kernel names' type suffixes.
+ * CompiledKernelsLaunchTest checks against the header's enum constants) and the kernel names' type suffixes.
  */
 public final class KernelCodes {
     private KernelCodes() {

@@ -13,7 +13,8 @@ public final class KernelImage {
     /** Where the build puts the fatbin (resource name in this module, read through Class.getResource). */
     public static final String RESOURCE = "org/jdnn/backend/cuda/jdnn_kernels.fatbin";
     /** Why a build has no kernels. */
-    public static final String NOT_COMPILED = "CUDA kernels not compiled into this build: nvcc was not found at build time";
+    public static final String NOT_COMPILED =
+            "CUDA kernels not compiled into this build: nvcc was not found at build time";
 
     private static byte[] bytes;
 
@@ -25,8 +26,11 @@ public final class KernelImage {
         return KernelImage.class.getResource("/" + RESOURCE) != null ? Optional.empty() : Optional.of(NOT_COMPILED);
     }
 
-    /** The fatbin's bytes (read once), or IllegalStateException saying it was not compiled into this build. */
-    public static synchronized byte[] bytes() {
+    /**
+     * The fatbin's bytes (read once; not to be modified), or IllegalStateException saying it was not compiled into
+     * this build.
+     */
+    static synchronized byte[] bytes() {
         if (bytes == null) {
             try (InputStream in = KernelImage.class.getResourceAsStream("/" + RESOURCE)) {
                 if (in == null) {

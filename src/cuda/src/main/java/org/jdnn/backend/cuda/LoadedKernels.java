@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 /**
  * The kernel fatbin loaded into one device's primary context (the CUDA runtime's), once per device, with each
  * kernel's CUfunction looked up once by name and kept. Launches make that context current on the calling thread
@@ -44,7 +46,7 @@ public final class LoadedKernels implements KernelLauncher {
         CudaDriver.cuCtxSetCurrent(context);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(image.length + 1L, 16);  // the driver reads the fatbin from host memory
-            MemorySegment.copy(image, 0, data, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, image.length);
+            MemorySegment.copy(image, 0, data, JAVA_BYTE, 0, image.length);
             return new LoadedKernels(device, context, CudaDriver.cuModuleLoadData(data));
         } finally {
             if (!previous.equals(MemorySegment.NULL)) {

@@ -68,8 +68,9 @@ final class Agreement {
                     for (double[] input : inputs) {
                         in.append(in.isEmpty() ? "" : ", ").append(input[i % input.length]);
                     }
-                    mismatches.add("[" + i + "] (" + in + "): got " + got[i] + ", reference " + want[i]
-                            + (zeroSign ? " (sign of zero)" : " (" + (d == Long.MAX_VALUE ? "NaN/overflow" : d) + " ulps)"));
+                    String distance = zeroSign ? "sign of zero" : (d == Long.MAX_VALUE ? "NaN/overflow" : d) + " ulps";
+                    mismatches.add("[" + i + "] (" + in + "): got " + got[i] + ", reference " + want[i] + " ("
+                            + distance + ")");
                 }
                 if (mismatches.size() == 8) {
                     mismatches.add("...");

@@ -99,7 +99,8 @@ class CompiledKernelsGpuTest {
             EltwiseParams params = EltwiseParams.of(algorithm);
             double[] x = HostData.values(algorithm.ordinal(), N, params.alpha(), params.beta());
             double[] dy = HostData.shuffled(3, x);
-            MemorySegment hx = HostData.segment(arena, DType.FLOAT32, x), hdy = HostData.segment(arena, DType.FLOAT32, dy);
+            MemorySegment hx = HostData.segment(arena, DType.FLOAT32, x);
+            MemorySegment hdy = HostData.segment(arena, DType.FLOAT32, dy);
             MemorySegment dx = upload(hx), ddy = upload(hdy), out = deviceBuffer(4L * N);
             kernels.unary(MemorySegment.NULL, DType.FLOAT32, params, N, dx, out);
             try (Tensor input = HostData.tensor(hx, DType.FLOAT32, N);
@@ -111,7 +112,8 @@ class CompiledKernelsGpuTest {
                 continue;
             }
             kernels.unaryBackward(MemorySegment.NULL, DType.FLOAT32, params, N, dx, ddy, out);
-            try (Tensor input = HostData.tensor(hx, DType.FLOAT32, N); Tensor grad = HostData.tensor(hdy, DType.FLOAT32, N);
+            try (Tensor input = HostData.tensor(hx, DType.FLOAT32, N);
+                 Tensor grad = HostData.tensor(hdy, DType.FLOAT32, N);
                  Tensor want = Backends.with(REFERENCE, () -> Dispatch.call1(EltwiseOps.BACKWARD, params, input,
                          grad))) {
                 Agreement.check("gpu unary backward " + params, DType.FLOAT32, 1, download(out, DType.FLOAT32, N),
@@ -176,9 +178,11 @@ class CompiledKernelsGpuTest {
         MemorySegment zeros = HostData.zeros(arena, DType.FLOAT32, N);
         MemorySegment param = upload(hp), m = upload(zeros), v = upload(zeros), vMax = upload(zeros);
         try (Tensor tp = HostData.tensor(hp, DType.FLOAT32, N); Tensor tm = HostData.tensor(zeros, DType.FLOAT32, N);
-             Tensor tv = HostData.tensor(zeros, DType.FLOAT32, N); Tensor tmax = HostData.tensor(zeros, DType.FLOAT32, N)) {
+             Tensor tv = HostData.tensor(zeros, DType.FLOAT32, N);
+             Tensor tmax = HostData.tensor(zeros, DType.FLOAT32, N)) {
             for (int step = 1; step <= 3; step++) {
-                MemorySegment hg = HostData.segment(arena, DType.FLOAT32, HostData.shuffled(step, HostData.values(6, N)));
+                double[] g = HostData.shuffled(step, HostData.values(6, N));
+                MemorySegment hg = HostData.segment(arena, DType.FLOAT32, g);
                 kernels.adamStep(MemorySegment.NULL, DType.FLOAT32, AdamConstants.of(params, step), N, param,
                         upload(hg), m, v, vMax);
                 long t = step;

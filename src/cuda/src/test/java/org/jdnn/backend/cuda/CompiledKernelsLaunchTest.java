@@ -226,7 +226,8 @@ class CompiledKernelsLaunchTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> kernels.unary(STREAM, DType.INT64, EltwiseParams.relu(), 4, X, Y));
         assertEquals("cuda eltwise: float32 or float64 only, got int64", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> kernels.cast(STREAM, DType.FLOAT32, DType.FLOAT32, 4, X, Y));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernels.cast(STREAM, DType.FLOAT32, DType.FLOAT32, 4, X, Y));
         assertEquals("cuda cast: from and to are both float32 (copy instead)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> kernels.argMax(STREAM, DType.BOOL, 1, 4, 1, X, Y, MemorySegment.NULL));
