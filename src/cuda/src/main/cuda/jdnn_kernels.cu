@@ -92,7 +92,9 @@ template <typename T> __device__ void jd_reduce_sum(const jd_reduction& s, int m
     }
 }
 
-template <typename T> __device__ void jd_reduce_max(const jd_reduction& s, const T* x, T* y) {
+// Max over each output's reduced elements; with dy and dx (dx zeroed before) the backward instead: dy[j] goes to the
+// winning element, the first maximum (the first NaN), as the reference's reduction_backward.
+template <typename T> __device__ void jd_reduce_max(const jd_reduction& s, const T* x, T* y, const T* dy, T* dx) {
     __shared__ T best[JD_REDUCE_THREADS];
     __shared__ int64_t at[JD_REDUCE_THREADS];
     for (int64_t j = blockIdx.x; j < s.outputs; j += gridDim.x) {
@@ -120,7 +122,13 @@ template <typename T> __device__ void jd_reduce_max(const jd_reduction& s, const
             }
             __syncthreads();
         }
-        if (threadIdx.x == 0) y[j] = best[0];
+        if (threadIdx.x == 0) {
+            if (dx != 0) {
+                dx[base + jd_reduction_offset(s, at[0])] = dy[j];
+            } else {
+                y[j] = best[0];
+            }
+        }
         __syncthreads();
     }
 }
@@ -130,7 +138,10 @@ template <typename T> __device__ void jd_reduce_max(const jd_reduction& s, const
         jd_reduce_sum<T>(s, mean, x, y);                                                                             \
     }                                                                                                                \
     extern "C" __global__ void jdnn_reduce_max_##S(jd_reduction s, const T* x, T* y) {                              \
-        jd_reduce_max<T>(s, x, y);                                                                                   \
+        jd_reduce_max<T>(s, x, y, 0, 0);                                                                             \
+    }                                                                                                                \
+    extern "C" __global__ void jdnn_reduce_max_backward_##S(jd_reduction s, const T* x, const T* dy, T* dx) {       \
+        jd_reduce_max<T>(s, x, 0, dy, dx);                                                                           \
     }
 JD_REDUCE_KERNELS(f32, float)
 JD_REDUCE_KERNELS(f64, double)

@@ -27,6 +27,8 @@
 //   fill       jdnn_fill_{x8,x32,x64}(int64 n, uint64 bits, W* y)                           (the low bytes of bits)
 //   reduce     jdnn_reduce_sum_{f32,f64}(jd_reduction s, int mean, const T* x, T* y)      (one block per output)
 //              jdnn_reduce_max_{f32,f64}(jd_reduction s, const T* x, T* y)                (one block per output)
+//              jdnn_reduce_max_backward_{f32,f64}(jd_reduction s, const T* x, const T* dy, T* dx)
+//                  (dx zeroed first; dy[j] is written to output j's first maximal element, the first NaN if any)
 //   arg        jdnn_argmax_{f32,f64,i64}(int64 outer, int64 size, int64 inner, const T* x, int64* indices, T* values)
 //              jdnn_argmin_{f32,f64,i64}(...the same...)           (values may be NULL; one thread per output)
 //   cast       jdnn_cast_<from>_<to>(int64 n, const From* x, To* y)    for from != to in {f32, f64, i64, b8}

@@ -85,8 +85,9 @@ extern "C" void jdnn_host_dropout_mask_f32(int64_t seed, float p, float scale, i
     JD_HOST_LOOP(i, n) mask[i] = jd_dropout_mask(seed, p, scale, i);
 }
 
-// The reduction kernels' element order, serially: the index math and jd_beats of the device code.
-extern "C" void jdnn_host_reduce_max_f32(jd_reduction s, const float* x, float* y) {
+// The reduction kernels' element order, serially: the index math and jd_beats of the device code. With dy and dx
+// the max's backward: dy[j] written to the winner (dx zeroed by the caller).
+static void jd_host_reduce_max(const jd_reduction& s, const float* x, float* y, const float* dy, float* dx) {
     for (int64_t j = 0; j < s.outputs; j++) {
         int64_t base = jd_reduction_base(s, j);
         float b = 0;
@@ -98,8 +99,20 @@ extern "C" void jdnn_host_reduce_max_f32(jd_reduction s, const float* x, float* 
                 kb = k;
             }
         }
-        y[j] = b;
+        if (dx != 0) {
+            dx[base + jd_reduction_offset(s, kb)] = dy[j];
+        } else {
+            y[j] = b;
+        }
     }
+}
+
+extern "C" void jdnn_host_reduce_max_f32(jd_reduction s, const float* x, float* y) {
+    jd_host_reduce_max(s, x, y, 0, 0);
+}
+
+extern "C" void jdnn_host_reduce_max_backward_f32(jd_reduction s, const float* x, const float* dy, float* dx) {
+    jd_host_reduce_max(s, x, 0, dy, dx);
 }
 
 extern "C" void jdnn_host_reduce_sum_f32(jd_reduction s, int mean, const float* x, float* y) {

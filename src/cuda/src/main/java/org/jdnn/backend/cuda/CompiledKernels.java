@@ -159,6 +159,17 @@ public final class CompiledKernels {
     }
 
     /**
+     * The max reduction's backward: {@code dy[j]} written to output j's first maximal element of {@code x} (the first
+     * NaN if any), every other element of {@code dx} left as it is: zero it first (fill), as the reference does.
+     * Sum's and mean's backward are a broadcast: copyStrided with stride 0 on the reduced dims, then a division.
+     */
+    public void reduceMaxBackward(MemorySegment stream, DType dtype, ReductionShape shape, MemorySegment x,
+                                  MemorySegment dy, MemorySegment dx) {
+        reduce("jdnn_reduce_max_backward_" + KernelCodes.floating("max_backward", dtype), shape, stream,
+                args -> args.struct(shape.toStruct(args.arena())).pointer(x).pointer(dy).pointer(dx));
+    }
+
+    /**
      * Index (int64) of the first maximum along a dim of size {@code size}, for each of outer x inner slices of a
      * contiguous input; {@code values} (may be NULL) gets the maximum. NaN wins, the first NaN stays.
      */

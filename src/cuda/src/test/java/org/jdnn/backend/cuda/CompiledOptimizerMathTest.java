@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The optimizer updates of the CUDA kernels (host C++ from the same headers, see {@link HostKernels}) against the
  * reference backend's, bit for bit: three steps in a row from the same parameters, gradients and state, every
  * parameter and state element compared after each step (NaN, infinities and float32's extremes included). Also the
- * reductions' element order and NaN rule (the kernels' index math and jd_beats, run serially) against the reference.
+ * reductions' element order and NaN rule (the kernels' index math and jd_beats, run serially) and the max's backward
+ * against the reference.
  */
 class CompiledOptimizerMathTest {
     private static final int N = 2048;
@@ -235,12 +236,39 @@ class CompiledOptimizerMathTest {
 
     // ---- reductions ----
 
+    /** The max's backward sends each output's gradient to the same element as the reference's. */
+    private static void checkMaxBackward(MethodHandle kernel, Arena arena, ReductionShape shape, MemorySegment xs,
+                                         Tensor input, Tensor output, ReductionParams params, long[] dims,
+                                         int[] axes) {
+        int outputs = Math.toIntExact(shape.outputs());
+        double[] dy = new double[outputs];
+        for (int j = 0; j < outputs; j++) {
+            dy[j] = j + 0.5;
+        }
+        MemorySegment dys = HostData.segment(arena, DType.FLOAT32, dy);
+        int n = Math.toIntExact(input.numel());
+        MemorySegment dxs = HostData.zeros(arena, DType.FLOAT32, n);
+        invoke(kernel, shape.toStruct(arena), xs, dys, dxs);
+        try (Tensor gradOutput = HostData.tensor(dys, DType.FLOAT32, output.dims());
+             Tensor want = Backends.with(REFERENCE, () -> Dispatch.call1(ReductionOps.REDUCE_BACKWARD, params, input,
+                     output, gradOutput))) {
+            double[] got = new double[n];
+            for (int i = 0; i < n; i++) {
+                got[i] = HostData.get(dxs, DType.FLOAT32, i);
+            }
+            Agreement.check("max backward over " + Arrays.toString(axes) + " of " + Arrays.toString(dims),
+                    DType.FLOAT32, 0, got, want.toDoubleArray());
+        }
+    }
+
     @Test
     void reductionsMeetTheElementsInTheReferencesOrder() {
         MethodHandle sum = HostKernels.function("jdnn_host_reduce_sum_f32",
                 FunctionDescriptor.ofVoid(ReductionShape.LAYOUT, JAVA_INT, ADDRESS, ADDRESS));
         MethodHandle max = HostKernels.function("jdnn_host_reduce_max_f32",
                 FunctionDescriptor.ofVoid(ReductionShape.LAYOUT, ADDRESS, ADDRESS));
+        MethodHandle maxBackward = HostKernels.function("jdnn_host_reduce_max_backward_f32",
+                FunctionDescriptor.ofVoid(ReductionShape.LAYOUT, ADDRESS, ADDRESS, ADDRESS));
         long[] dims = {4, 5, 1, 6};
         int n = 120;
         int[][] axeSets = {{1}, {0, 3}, {0, 1, 2, 3}, {3}, {2}, {1, 2}};
@@ -275,6 +303,9 @@ class CompiledOptimizerMathTest {
                         }
                         Agreement.check(algorithm + " over " + Arrays.toString(axes) + " of " + Arrays.toString(dims)
                                 + " (" + shape + ")", DType.FLOAT32, 0, got, want.toDoubleArray());
+                        if (algorithm == ReductionAlgorithm.MAX) {
+                            checkMaxBackward(maxBackward, arena, shape, xs, input, want, params, dims, axes);
+                        }
                     }
                 }
             }

@@ -64,6 +64,7 @@ final class RecordingLauncher implements KernelLauncher {
             k.binaryScalar(p, d, BinaryAlgorithm.ADD, 1f, 1, p, p);
             k.reduceSum(p, d, reduction, false, p, p);
             k.reduceMax(p, d, reduction, p, p);
+            k.reduceMaxBackward(p, d, reduction, p, p, p);
             k.sgdStep(p, d, SgdConstants.of(SgdParams.of(0.1), true), 1, p, p, p);
             k.adamStep(p, d, AdamConstants.of(AdamParams.adam(0.1), 1), 1, p, p, p, p, p);
             k.adagradStep(p, d, AdagradConstants.of(AdagradParams.of(0.1), 1), 1, p, p, p);
