@@ -4,6 +4,7 @@
 #define JDNN_BINARY_CUH
 
 #include "jdnn_common.cuh"
+#include "jdnn_eltwise.cuh"
 
 // The codes of BinaryAlgorithm, CompareAlgorithm and LogicalAlgorithm, in their declaration order.
 enum jd_binary_op { JD_BINARY_ADD = 0, JD_BINARY_SUB = 1, JD_BINARY_MUL = 2, JD_BINARY_DIV = 3, JD_BINARY_MAX = 4,
@@ -100,6 +101,28 @@ template <typename T> JD_HD void jd_logical_at(int op, const jd_broadcast& s, co
 
 template <typename T> JD_HD void jd_logical_not_at(const T* a, jd_bool* y, int64_t i) {
     y[i] = !jd_truth<T>(a[i]);
+}
+
+// PowOps: a^b with broadcasting (C's pow, in double), and the gradient of operand 0 (the base: b a^(b-1), 0 where
+// b = 0) or 1 (the exponent: a^b log a, 0 where a = 0 and b >= 0) before it is summed to the operand's shape.
+template <typename T> JD_HD void jd_pow_at(const jd_broadcast& s, const T* a, const T* b, T* y, int64_t i) {
+    int64_t o[2];
+    jd_broadcast_offsets(s, 2, i, o);
+    y[i] = (T) jd_pow((double) a[o[0]], (double) b[o[1]]);
+}
+
+template <typename T> JD_HD void jd_pow_backward_at(int operand, const jd_broadcast& s, const T* a, const T* b,
+                                                   const T* g, T* y, int64_t i) {
+    int64_t o[2];
+    jd_broadcast_offsets(s, 2, i, o);
+    double base = a[o[0]], exponent = b[o[1]], grad = g[i];
+    double value;
+    if (operand == 0) {
+        value = exponent == 0 ? 0 : grad * (exponent * jd_pow(base, exponent - 1));
+    } else {
+        value = base == 0 && exponent >= 0 ? 0 : grad * (jd_pow(base, exponent) * log(base));
+    }
+    y[i] = (T) value;
 }
 
 // where(condition, x, y) and the strided copy move bits: W is an unsigned integer of the element's size.

@@ -35,6 +35,13 @@ JD_UNARY_KERNELS(f64, double)
     }                                                                                                                \
     extern "C" __global__ void jdnn_binary_scalar_##S(int op, float scalar, int64_t n, const T* a, T* y) {          \
         JD_FOR_EACH(i, n) jd_binary_scalar_at<T>(op, scalar, a, y, i);                                               \
+    }                                                                                                                \
+    extern "C" __global__ void jdnn_pow_##S(jd_broadcast s, int64_t n, const T* a, const T* b, T* y) {              \
+        JD_FOR_EACH(i, n) jd_pow_at<T>(s, a, b, y, i);                                                               \
+    }                                                                                                                \
+    extern "C" __global__ void jdnn_pow_backward_##S(int operand, jd_broadcast s, int64_t n, const T* a,            \
+                                                     const T* b, const T* g, T* y) {                                \
+        JD_FOR_EACH(i, n) jd_pow_backward_at<T>(operand, s, a, b, g, y, i);                                          \
     }
 JD_BINARY_KERNELS(f32, float)
 JD_BINARY_KERNELS(f64, double)

@@ -19,6 +19,9 @@
 //              jdnn_sign_{f32,f64}(int64 n, const T* x, T* y)         jdnn_abs_{f32,f64}(int64 n, const T* x, T* y)
 //   binary     jdnn_binary_{f32,f64}(int op, jd_broadcast s, int64 n, const T* a, const T* b, T* y)
 //              jdnn_binary_scalar_{f32,f64}(int op, float scalar, int64 n, const T* a, T* y)
+//              jdnn_pow_{f32,f64}(jd_broadcast s, int64 n, const T* a, const T* b, T* y)
+//              jdnn_pow_backward_{f32,f64}(int operand, jd_broadcast s, int64 n, const T* a, const T* b,
+//                                          const T* gradOutput, T* y)     (gradOutput and y of the broadcast shape)
 //   compare    jdnn_compare_{f32,f64,i64,b8}(int op, jd_broadcast s, int64 n, const T* a, const T* b, b8* y)
 //   logical    jdnn_logical_{f32,f64,i64,b8}(int op, jd_broadcast s, int64 n, const T* a, const T* b, b8* y)
 //              jdnn_logical_not_{f32,f64,i64,b8}(int64 n, const T* a, b8* y)

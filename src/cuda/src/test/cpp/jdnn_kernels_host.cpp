@@ -25,6 +25,13 @@
     extern "C" void jdnn_host_binary_scalar_##S(int op, float scalar, int64_t n, const T* a, T* y) {                \
         JD_HOST_LOOP(i, n) jd_binary_scalar_at<T>(op, scalar, a, y, i);                                              \
     }                                                                                                                \
+    extern "C" void jdnn_host_pow_##S(jd_broadcast s, int64_t n, const T* a, const T* b, T* y) {                    \
+        JD_HOST_LOOP(i, n) jd_pow_at<T>(s, a, b, y, i);                                                              \
+    }                                                                                                                \
+    extern "C" void jdnn_host_pow_backward_##S(int operand, jd_broadcast s, int64_t n, const T* a, const T* b,      \
+                                               const T* g, T* y) {                                                  \
+        JD_HOST_LOOP(i, n) jd_pow_backward_at<T>(operand, s, a, b, g, y, i);                                         \
+    }                                                                                                                \
     extern "C" void jdnn_host_sgd_##S(jd_sgd h, int64_t n, T* param, const T* grad, T* buf) {                       \
         JD_HOST_LOOP(i, n) jd_sgd_at<T>(h, param, grad, buf, i);                                                     \
     }                                                                                                                \

@@ -94,6 +94,29 @@ public final class CompiledKernels {
                 .int32(KernelCodes.binary(op)).float32(scalar).int64(n).pointer(a).pointer(y));
     }
 
+    /** PowOps.POW: {@code y = a ^ b} over {@code shape} (C's pow: 1^b and a^0 are 1, NaN included). */
+    public void pow(MemorySegment stream, DType dtype, BroadcastShape shape, MemorySegment a, MemorySegment b,
+                    MemorySegment y) {
+        long n = shape.numel();
+        launch("jdnn_pow_" + KernelCodes.floating("pow", dtype), n, stream, args -> args
+                .struct(shape.toStruct(args.arena())).int64(n).pointer(a).pointer(b).pointer(y));
+    }
+
+    /**
+     * PowOps.POW_BACKWARD: operand {@code operand}'s gradient (0 the base, 1 the exponent) over the broadcast
+     * {@code shape}, before it is summed to the operand's shape (reduceSum); {@code gradOutput} and y contiguous.
+     */
+    public void powBackward(MemorySegment stream, DType dtype, int operand, BroadcastShape shape, MemorySegment a,
+                            MemorySegment b, MemorySegment gradOutput, MemorySegment y) {
+        if (operand != 0 && operand != 1) {
+            throw new IllegalArgumentException("cuda pow_backward: operand must be 0 or 1, got " + operand);
+        }
+        long n = shape.numel();
+        launch("jdnn_pow_backward_" + KernelCodes.floating("pow_backward", dtype), n, stream, args -> args
+                .int32(operand).struct(shape.toStruct(args.arena())).int64(n).pointer(a).pointer(b)
+                .pointer(gradOutput).pointer(y));
+    }
+
     /** {@code y = a op b} as bool (1 byte, 0 or 1); a and b of {@code dtype} (f32, f64, i64, bool). */
     public void compare(MemorySegment stream, DType dtype, CompareAlgorithm op, BroadcastShape shape, MemorySegment a,
                         MemorySegment b, MemorySegment y) {

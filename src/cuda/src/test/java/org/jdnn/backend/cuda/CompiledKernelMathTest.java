@@ -46,12 +46,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * backend's kernels over seeded inputs that start with NaN, the infinities, both zeros, the float32 extremes and each
  * op's kinks. The unary math runs in double with the reference's formulas in the reference's order, so only the C
  * library's transcendental functions (and the reference's own erf) differ from Java's, by an ulp of double or so.
- * Bounds: unary forward and backward in float32 within {@value #UNARY_ULPS_F32} ulp of float32 (an ulp of double at most
- * moves the final rounding by one); in float64 within {@value #UNARY_ULPS_F64} ulps or, where terms cancel (1 - tanh^2,
- * 1 + erf near -1), within 2^-50 (1 + |x|)(1 + |dy|) absolute (GELU_ERF: see {@link #slack}); everything else bit for
- * bit: the clamped log's
- * gradient, binary arithmetic, comparisons, logical ops, where, strided copy, casts, every optimizer update and the
- * dropout mask.
+ *
+ * <p>Bounds. Unary forward and backward, and pow with a tensor exponent: in float32 within {@value #UNARY_ULPS_F32}
+ * ulp (an ulp of double moves the final rounding by one at most); in float64 within {@value #UNARY_ULPS_F64} ulps or,
+ * where terms cancel (1 - tanh^2, 1 + erf near -1), within 2^-50 (1 + |x|)(1 + |dy|) absolute (GELU_ERF: see
+ * {@link #slack}). Bit for bit: the clamped log's gradient, binary arithmetic, comparisons, logical ops, where, strided
+ * copy, casts and dropout (the optimizers: {@link CompiledOptimizerMathTest}).
  */
 class CompiledKernelMathTest {
     static final long UNARY_ULPS_F32 = 1;
@@ -294,6 +294,43 @@ class CompiledKernelMathTest {
                                  new BinaryOps.ScalarParams(op, scalar), ta))) {
                         Agreement.check(op + " scalar " + scalar, dtype, 0, read(ys, dtype, N), want.toDoubleArray(),
                                 a);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("floats")
+    void powAndItsGradientsAgreeWithTheReferenceWithinAnUlp(DType dtype) {
+        MethodHandle pow = HostKernels.function("jdnn_host_pow_" + KernelCodes.suffix(dtype),
+                voidOf(BroadcastShape.LAYOUT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
+        MethodHandle backward = HostKernels.function("jdnn_host_pow_backward_" + KernelCodes.suffix(dtype),
+                voidOf(JAVA_INT, BroadcastShape.LAYOUT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        for (long[][] pair : PAIRS) {
+            int na = numel(pair[0]), nb = numel(pair[1]), n = numel(pair[2]);
+            try (Arena arena = Arena.ofConfined()) {
+                double[] a = HostData.values(25, na, 0.5, 1.5);
+                double[] b = HostData.shuffled(26, HostData.values(27, nb, 0.5, -0.5, 3));
+                MemorySegment as = HostData.segment(arena, dtype, a), bs = HostData.segment(arena, dtype, b);
+                MemorySegment gs = HostData.segment(arena, dtype, HostData.shuffled(28, HostData.values(29, n)));
+                MemorySegment ys = HostData.zeros(arena, dtype, n);
+                MemorySegment shape = BroadcastShape.contiguous(pair[2], pair[0], pair[1]).toStruct(arena);
+                invoke(pow, shape, (long) n, as, bs, ys);
+                try (Tensor ta = HostData.tensor(as, dtype, pair[0]); Tensor tb = HostData.tensor(bs, dtype, pair[1]);
+                     Tensor tg = HostData.tensor(gs, dtype, pair[2]);
+                     Tensor want = reference(() -> Dispatch.call1(org.jdnn.ops.PowOps.POW,
+                             org.jdnn.ops.NoParams.INSTANCE, ta, tb))) {
+                    Agreement.check("pow " + Arrays.deepToString(pair), dtype, 1, read(ys, dtype, n),
+                            want.toDoubleArray());
+                    for (int operand = 0; operand < 2; operand++) {
+                        invoke(backward, operand, shape, (long) n, as, bs, gs, ys);
+                        org.jdnn.ops.PowOps.GradParams params = new org.jdnn.ops.PowOps.GradParams(operand);
+                        try (Tensor grad = reference(() -> Dispatch.call1(org.jdnn.ops.PowOps.POW_BACKWARD, params,
+                                ta, tb, tg))) {
+                            Agreement.checkWithSlack("pow backward operand " + operand, dtype, unaryUlps(dtype),
+                                    null, read(ys, dtype, n), grad.toDoubleArray());
+                        }
                     }
                 }
             }

@@ -62,6 +62,8 @@ final class RecordingLauncher implements KernelLauncher {
             k.abs(p, d, 1, p, p);
             k.binary(p, d, BinaryAlgorithm.ADD, shape, p, p, p);
             k.binaryScalar(p, d, BinaryAlgorithm.ADD, 1f, 1, p, p);
+            k.pow(p, d, shape, p, p, p);
+            k.powBackward(p, d, 0, shape, p, p, p, p);
             k.reduceSum(p, d, reduction, false, p, p);
             k.reduceMax(p, d, reduction, p, p);
             k.reduceMaxBackward(p, d, reduction, p, p, p);
