@@ -15,6 +15,18 @@ final class Agreement {
     private Agreement() {
     }
 
+    /**
+     * The allowance for terms that cancel, {@code scale (1 + |x|)(1 + |dy|)} per element ({@code dy} null: forward):
+     * an error of a few ulps of double in the terms of 1 - tanh^2 or 1 + erf is large against their difference.
+     */
+    static double[] cancellationSlack(double scale, double[] x, double[] dy) {
+        double[] slack = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            slack[i] = scale * (1 + Math.abs(x[i])) * (1 + (dy == null ? 0 : Math.abs(dy[i])));
+        }
+        return slack;
+    }
+
     /** The distance in ulps of {@code dtype} between two values of it; 0 for two NaNs, MAX_VALUE for NaN vs number. */
     static long ulps(DType dtype, double got, double want) {
         if (Double.isNaN(got) || Double.isNaN(want)) {

@@ -147,12 +147,7 @@ class CompiledKernelMathTest {
         if (dtype == DType.FLOAT32) {
             return null;
         }
-        double scale = algorithm == EltwiseAlgorithm.GELU_ERF ? ERF_SLACK : 0x1p-50;
-        double[] slack = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            slack[i] = scale * (1 + Math.abs(x[i])) * (1 + (dy == null ? 0 : Math.abs(dy[i])));
-        }
-        return slack;
+        return Agreement.cancellationSlack(algorithm == EltwiseAlgorithm.GELU_ERF ? ERF_SLACK : 0x1p-50, x, dy);
     }
 
     @ParameterizedTest(name = "{0} {1}")
