@@ -6,6 +6,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -14,7 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * The few CUDA driver API calls that loading and launching jdnn's compiled kernels needs, hand-written in the style of
  * the other downcalls: one static method per C function, same name and argument order, every status other than
  * CUDA_SUCCESS a {@link CudaException} naming the function and the status. The driver library (libcuda.so.1) is
- * located by {@link CudaLibraries#driverLibrary()}; handles (contexts, modules, functions, streams) are zero-length
+ * located by {@link CudaLibraries#driverLibrary()} and bound on the first call (without one, every call throws
+ * {@link CudaUnavailableException} saying so); handles (contexts, modules, functions, streams) are zero-length
  * segments holding the C pointer.
  */
 public final class CudaDriver {
@@ -24,36 +26,91 @@ public final class CudaDriver {
     private CudaDriver() {
     }
 
-    /** The bound downcalls, created on first use so that loading this class needs no driver. */
+    private static volatile Calls calls;
+    private static volatile CudaUnavailableException failure;
+
+    /** The bound downcalls: the driver is loaded and bound on first use, so that this class loads without one. */
     private static final class Calls {
         private static final Linker LINKER = Linker.nativeLinker();
-        private static final String FILE = CudaLibraries.driverLibrary();
-        private static final SymbolLookup LOOKUP = SymbolLookup.libraryLookup(FILE, Arena.global());
 
-        static final MethodHandle CU_INIT = bind("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        static final MethodHandle CU_DEVICE_GET = bind("cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle CU_DEVICE_PRIMARY_CTX_RETAIN = bind("cuDevicePrimaryCtxRetain",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle CU_CTX_GET_CURRENT = bind("cuCtxGetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle CU_CTX_SET_CURRENT = bind("cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle CU_MODULE_LOAD_DATA = bind("cuModuleLoadData",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle CU_MODULE_UNLOAD = bind("cuModuleUnload", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle CU_MODULE_GET_FUNCTION = bind("cuModuleGetFunction",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-        // CUresult cuLaunchKernel(CUfunction f, unsigned gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ,
-        //                         unsigned sharedMemBytes, CUstream hStream, void **kernelParams, void **extra)
-        static final MethodHandle CU_LAUNCH_KERNEL = bind("cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS,
-                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-        static final MethodHandle CU_GET_ERROR_NAME = bind("cuGetErrorName",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-        static final MethodHandle CU_GET_ERROR_STRING = bind("cuGetErrorString",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        final String file;
+        final SymbolLookup lookup;
+        final MethodHandle cuInit;
+        final MethodHandle cuDeviceGet;
+        final MethodHandle cuDevicePrimaryCtxRetain;
+        final MethodHandle cuCtxGetCurrent;
+        final MethodHandle cuCtxSetCurrent;
+        final MethodHandle cuModuleLoadData;
+        final MethodHandle cuModuleUnload;
+        final MethodHandle cuModuleGetFunction;
+        final MethodHandle cuLaunchKernel;
+        final MethodHandle cuGetErrorName;
+        final MethodHandle cuGetErrorString;
 
-        private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-            return LINKER.downcallHandle(LOOKUP.find(name).orElseThrow(() -> new CudaUnavailableException(
-                    "symbol " + name + " not found in the NVIDIA driver library " + FILE
+        Calls(String file) {
+            this.file = file;
+            this.lookup = SymbolLookup.libraryLookup(file, Arena.global());
+            cuInit = bind("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            cuDeviceGet = bind("cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+            cuDevicePrimaryCtxRetain = bind("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                    JAVA_INT));
+            cuCtxGetCurrent = bind("cuCtxGetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            cuCtxSetCurrent = bind("cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            cuModuleLoadData = bind("cuModuleLoadData", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            cuModuleUnload = bind("cuModuleUnload", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            cuModuleGetFunction = bind("cuModuleGetFunction", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+                    ADDRESS));
+            // CUresult cuLaunchKernel(CUfunction f, unsigned gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY,
+            //                         blockDimZ, unsigned sharedMemBytes, CUstream hStream, void **kernelParams,
+            //                         void **extra)
+            cuLaunchKernel = bind("cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+                    JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+            cuGetErrorName = bind("cuGetErrorName", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+            cuGetErrorString = bind("cuGetErrorString", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        }
+
+        private MethodHandle bind(String name, FunctionDescriptor descriptor) {
+            return LINKER.downcallHandle(lookup.find(name).orElseThrow(() -> new CudaUnavailableException(
+                    "symbol " + name + " not found in the NVIDIA driver library " + file
                             + " (a driver older than CUDA 12?)", null)), descriptor);
+        }
+    }
+
+    /**
+     * The driver's downcalls, bound on the first call; without a loadable driver a {@link CudaUnavailableException}
+     * naming the file, every time.
+     */
+    private static Calls calls() {
+        Calls c = calls;
+        if (c != null) {
+            return c;
+        }
+        synchronized (CudaDriver.class) {
+            if (calls == null && failure == null) {
+                String file = CudaLibraries.driverLibrary();
+                try {
+                    calls = new Calls(file);
+                } catch (IllegalArgumentException e) {
+                    failure = new CudaUnavailableException("no NVIDIA driver: " + file + " cannot be loaded ("
+                            + e.getMessage() + ")", e);
+                } catch (CudaUnavailableException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return calls;
+        }
+    }
+
+    /** Empty when the driver library loads and has every function used here, else why not. */
+    public static Optional<String> unavailableReason() {
+        try {
+            calls();
+            return Optional.empty();
+        } catch (CudaUnavailableException e) {
+            return Optional.of(e.getMessage());
         }
     }
 
@@ -67,7 +124,7 @@ public final class CudaDriver {
     /** cuInit(flags); flags must be 0. */
     public static void cuInit(int flags) {
         try {
-            check((int) Calls.CU_INIT.invokeExact(flags), "cuInit");
+            check((int) calls().cuInit.invokeExact(flags), "cuInit");
         } catch (Throwable t) {
             throw Downcalls.failure("cuInit", t);
         }
@@ -77,7 +134,7 @@ public final class CudaDriver {
     public static int cuDeviceGet(int ordinal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(JAVA_INT);
-            check((int) Calls.CU_DEVICE_GET.invokeExact(out, ordinal), "cuDeviceGet(" + ordinal + ")");
+            check((int) calls().cuDeviceGet.invokeExact(out, ordinal), "cuDeviceGet(" + ordinal + ")");
             return out.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw Downcalls.failure("cuDeviceGet", t);
@@ -86,19 +143,19 @@ public final class CudaDriver {
 
     /** cuDevicePrimaryCtxRetain: the device's primary context, the one the CUDA runtime uses. */
     public static MemorySegment cuDevicePrimaryCtxRetain(int device) {
-        return handleOut("cuDevicePrimaryCtxRetain(" + device + ")", out -> (int) Calls.CU_DEVICE_PRIMARY_CTX_RETAIN
-                .invokeExact(out, device));
+        return handleOut("cuDevicePrimaryCtxRetain(" + device + ")",
+                out -> (int) calls().cuDevicePrimaryCtxRetain.invokeExact(out, device));
     }
 
     /** cuCtxGetCurrent: the calling thread's context, NULL when it has none. */
     public static MemorySegment cuCtxGetCurrent() {
-        return handleOut("cuCtxGetCurrent", out -> (int) Calls.CU_CTX_GET_CURRENT.invokeExact(out));
+        return handleOut("cuCtxGetCurrent", out -> (int) calls().cuCtxGetCurrent.invokeExact(out));
     }
 
     /** cuCtxSetCurrent: binds {@code context} to the calling thread. */
     public static void cuCtxSetCurrent(MemorySegment context) {
         try {
-            check((int) Calls.CU_CTX_SET_CURRENT.invokeExact(context), "cuCtxSetCurrent");
+            check((int) calls().cuCtxSetCurrent.invokeExact(context), "cuCtxSetCurrent");
         } catch (Throwable t) {
             throw Downcalls.failure("cuCtxSetCurrent", t);
         }
@@ -106,13 +163,13 @@ public final class CudaDriver {
 
     /** cuModuleLoadData: loads a fatbin, cubin or PTX image (in host memory) into the current context. */
     public static MemorySegment cuModuleLoadData(MemorySegment image) {
-        return handleOut("cuModuleLoadData", out -> (int) Calls.CU_MODULE_LOAD_DATA.invokeExact(out, image));
+        return handleOut("cuModuleLoadData", out -> (int) calls().cuModuleLoadData.invokeExact(out, image));
     }
 
     /** cuModuleUnload. */
     public static void cuModuleUnload(MemorySegment module) {
         try {
-            check((int) Calls.CU_MODULE_UNLOAD.invokeExact(module), "cuModuleUnload");
+            check((int) calls().cuModuleUnload.invokeExact(module), "cuModuleUnload");
         } catch (Throwable t) {
             throw Downcalls.failure("cuModuleUnload", t);
         }
@@ -123,7 +180,7 @@ public final class CudaDriver {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cName = arena.allocateFrom(name);
             return handleOut("cuModuleGetFunction(" + name + ")",
-                    out -> (int) Calls.CU_MODULE_GET_FUNCTION.invokeExact(out, module, cName));
+                    out -> (int) calls().cuModuleGetFunction.invokeExact(out, module, cName));
         }
     }
 
@@ -134,7 +191,7 @@ public final class CudaDriver {
     public static void cuLaunchKernel(MemorySegment function, int gridX, int gridY, int gridZ, int blockX, int blockY,
                                       int blockZ, int sharedMemBytes, MemorySegment stream, MemorySegment kernelParams) {
         try {
-            check((int) Calls.CU_LAUNCH_KERNEL.invokeExact(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
+            check((int) calls().cuLaunchKernel.invokeExact(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
                     sharedMemBytes, stream, kernelParams, MemorySegment.NULL), "cuLaunchKernel");
         } catch (Throwable t) {
             throw Downcalls.failure("cuLaunchKernel", t);
@@ -143,12 +200,12 @@ public final class CudaDriver {
 
     /** cuGetErrorName, e.g. "CUDA_ERROR_NOT_FOUND"; "CUresult N" for a status the driver does not know. */
     public static String errorName(int status) {
-        return errorText(Calls.CU_GET_ERROR_NAME, status, "CUresult " + status);
+        return errorText(calls().cuGetErrorName, status, "CUresult " + status);
     }
 
     /** cuGetErrorString, e.g. "named symbol not found". */
     public static String errorString(int status) {
-        return errorText(Calls.CU_GET_ERROR_STRING, status, "");
+        return errorText(calls().cuGetErrorString, status, "");
     }
 
     private static String errorText(MethodHandle handle, int status, String unknown) {
