@@ -378,6 +378,15 @@ public final class F {
         return Calls.call(ViewOps.PERMUTE, new ViewOps.PermuteParams(dims), x);
     }
 
+    /** PyTorch's {@code clone()}: a dense copy of the elements that stays in the graph (the identity permute). */
+    public static Tensor clone(Tensor x) {
+        int[] identity = new int[x.rank()];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = i;
+        }
+        return permute(x, identity);
+    }
+
     /** Dimensions {@code dim0} and {@code dim1} swapped (a permute). A copy (PyTorch: a view). */
     public static Tensor transpose(Tensor x, int dim0, int dim1) {
         int rank = x.rank();

@@ -1277,6 +1277,96 @@ public final class Tensor implements AutoCloseable {
         return F.heaviside(this, valueAtZero);
     }
 
+    /** {@link F#step}: {@code heaviside(x, 1)}. */
+    public Tensor step() {
+        return F.step(this);
+    }
+
+    // ---- fluent: activations and layers (PyTorch's torch.nn.functional calls, on the tensor) ----
+
+    /** {@link F#leakyRelu}. */
+    public Tensor leakyRelu(float negativeSlope) {
+        return F.leakyRelu(this, negativeSlope);
+    }
+
+    /** {@link F#elu}. */
+    public Tensor elu(float alpha) {
+        return F.elu(this, alpha);
+    }
+
+    /** {@link F#gelu}: the exact (erf) form. */
+    public Tensor gelu() {
+        return F.gelu(this);
+    }
+
+    /** {@link F#geluTanh}: GELU's tanh approximation. */
+    public Tensor geluTanh() {
+        return F.geluTanh(this);
+    }
+
+    /** {@link F#softplus(Tensor, float)}: threshold 20. */
+    public Tensor softplus(float beta) {
+        return F.softplus(this, beta);
+    }
+
+    /** {@link F#softplus(Tensor, float, float)}. */
+    public Tensor softplus(float beta, float threshold) {
+        return F.softplus(this, beta, threshold);
+    }
+
+    /** {@link F#linear}: this (..., in) times weight (out, in) transposed, plus bias (out) or null. */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        return F.linear(this, weight, bias);
+    }
+
+    /** {@link F#conv2d(Tensor, Tensor, Tensor, org.jdnn.ops.Conv2dParams)}. */
+    public Tensor conv2d(Tensor weight, Tensor bias, org.jdnn.ops.Conv2dParams params) {
+        return F.conv2d(this, weight, bias, params);
+    }
+
+    /** {@link F#conv2d(Tensor, Tensor, Tensor)}: stride 1, no padding, one group. */
+    public Tensor conv2d(Tensor weight, Tensor bias) {
+        return F.conv2d(this, weight, bias);
+    }
+
+    /** {@link F#convTranspose2d}. */
+    public Tensor convTranspose2d(Tensor weight, Tensor bias, org.jdnn.ops.ConvTranspose2dParams params) {
+        return F.convTranspose2d(this, weight, bias, params);
+    }
+
+    /** {@link F#pool2d}: max or average pooling with every option of {@link org.jdnn.ops.Pool2dParams}. */
+    public Tensor pool2d(org.jdnn.ops.Pool2dParams params) {
+        return F.pool2d(this, params);
+    }
+
+    /** {@link F#maxPool2d}. */
+    public Tensor maxPool2d(long kernel, long stride, long padding) {
+        return F.maxPool2d(this, kernel, stride, padding);
+    }
+
+    /** {@link F#avgPool2d(Tensor, long, long, long)}. */
+    public Tensor avgPool2d(long kernel, long stride, long padding) {
+        return F.avgPool2d(this, kernel, stride, padding);
+    }
+
+    /** {@link F#maxPool2dWithIndices}: PyTorch's {@code max_pool2d(..., return_indices=True)}. */
+    public org.jdnn.autograd.MaxPoolWithIndices maxPool2dWithIndices(org.jdnn.ops.Pool2dParams params) {
+        return F.maxPool2dWithIndices(this, params);
+    }
+
+    /** {@link F#dropout(Tensor, float, boolean, long)}. */
+    public Tensor dropout(float p, boolean training, long seed) {
+        return F.dropout(this, p, training, seed);
+    }
+
+    /**
+     * {@link F#clone}: PyTorch's {@code clone()}, a dense copy that stays in the graph (the gradient passes through).
+     * {@link #copy()} copies without recording.
+     */
+    public Tensor clone() {
+        return F.clone(this);
+    }
+
     // ---- autograd: hooks, retained gradients, inference tensors ----
 
     // Whether this tensor was made in inference mode (set as it is created; see AutogradSupport.inferenceModeActive).
