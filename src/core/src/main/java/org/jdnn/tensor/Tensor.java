@@ -102,6 +102,56 @@ public final class Tensor implements AutoCloseable {
         return ofLongs(data, data.length);
     }
 
+    /** PyTorch's {@code torch.arange(end)} with an integer end: int64 values 0, 1, ..., end - 1. */
+    public static Tensor arange(long end) {
+        return arange(0, end, 1);
+    }
+
+    /**
+     * PyTorch's {@code torch.arange(start, end, step)} with integer arguments: int64 values {@code start + i step}
+     * below {@code end} (above it for a negative step).
+     */
+    public static Tensor arange(long start, long end, long step) {
+        long n = rangeLength("Tensor.arange", start, end, step);
+        long[] values = new long[(int) n];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = start + i * step;
+        }
+        return ofLongs(values, n);
+    }
+
+    /**
+     * PyTorch's {@code torch.arange(start, end, step)} with floating arguments: float32 values {@code start + i step},
+     * each computed in double and rounded once, {@code ceil((end - start) / step)} of them.
+     */
+    public static Tensor arange(double start, double end, double step) {
+        long n = rangeLength("Tensor.arange", start, end, step);
+        float[] values = new float[(int) n];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (start + i * step);
+        }
+        return of(values, n);
+    }
+
+    private static long rangeLength(String op, double start, double end, double step) {
+        if (!Double.isFinite(start) || !Double.isFinite(end) || !Double.isFinite(step)) {
+            throw new IllegalArgumentException(op + ": start, end and step must be finite, got " + start + ", " + end
+                    + ", " + step);
+        }
+        if (step == 0) {
+            throw new IllegalArgumentException(op + ": step must be nonzero");
+        }
+        if ((step > 0 && end < start) || (step < 0 && end > start)) {
+            throw new IllegalArgumentException(op + ": end " + end + " is on the wrong side of start " + start
+                    + " for step " + step);
+        }
+        double n = Math.ceil((end - start) / step);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(op + ": " + n + " elements are too many for one host array");
+        }
+        return (long) n;
+    }
+
     /** A float64 tensor holding a copy of {@code data}, which must have exactly as many elements as {@code shape}. */
     public static Tensor ofDoubles(double[] data, long... shape) {
         Tensor t = empty(filled("Tensor.ofDoubles", data.length, shape), DType.FLOAT64, Device.CPU);
