@@ -222,7 +222,22 @@ public final class F {
 
     /** Sum over {@code axes} (all when none are given). */
     public static Tensor sum(Tensor x, boolean keepDim, int... axes) {
-        return reduce(ReductionParams.of(ReductionAlgorithm.SUM, keepDim, axes), x);
+        ReductionParams params = ReductionParams.of(ReductionAlgorithm.SUM, keepDim, axes);
+        if (x != null && (x.dtype() == org.jdnn.tensor.DType.INT64 || x.dtype() == org.jdnn.tensor.DType.BOOL)) {
+            return integerSum(params, x);
+        }
+        return reduce(params, x);
+    }
+
+    /**
+     * PyTorch sums bool and int64 tensors to int64 ({@code (pred == labels).sum()} counts). The reduction kernels take
+     * floating dtypes, so the sum runs in float64 and converts back: exact while every partial sum stays below 2^53
+     * in magnitude (any count of booleans a tensor can hold).
+     */
+    private static Tensor integerSum(ReductionParams params, Tensor x) {
+        try (Tensor wide = to(x, org.jdnn.tensor.DType.FLOAT64); Tensor total = reduce(params, wide)) {
+            return to(total, org.jdnn.tensor.DType.INT64);
+        }
     }
 
     public static Tensor sum(Tensor x) {
