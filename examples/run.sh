@@ -9,7 +9,7 @@ if [ $# -lt 1 ] || [ ! -f "examples/$1.java" ]; then
 fi
 source ci/jdk25.sh
 log=$(mktemp)
-if ! mvn -B -ntp -q -DskipTests package -pl src/cli -am dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
+if ! mvn -B -ntp -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip package -pl src/cli -am dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
   cat "$log" >&2; rm -f "$log"; exit 1
 fi
 rm -f "$log"
