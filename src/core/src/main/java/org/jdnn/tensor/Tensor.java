@@ -245,6 +245,21 @@ public final class Tensor implements AutoCloseable {
         return full(1, dtype, device, shape);
     }
 
+    /** PyTorch's {@code torch.zeros_like(x)}: zeros of x's shape, dtype and device. */
+    public static Tensor zerosLike(Tensor x) {
+        return full(0, x.dtype(), x.device(), x.dims());
+    }
+
+    /** PyTorch's {@code torch.ones_like(x)}: ones of x's shape, dtype and device. */
+    public static Tensor onesLike(Tensor x) {
+        return full(1, x.dtype(), x.device(), x.dims());
+    }
+
+    /** PyTorch's {@code torch.full_like(x, value)}: {@code value} in x's shape, dtype and device. */
+    public static Tensor fullLike(Tensor x, double value) {
+        return full(value, x.dtype(), x.device(), x.dims());
+    }
+
     /** Standard normal values from a seeded generator: the same seed gives the same tensor. */
     public static Tensor randn(long seed, long... shape) {
         return randn(new SplittableRandom(seed), shape);

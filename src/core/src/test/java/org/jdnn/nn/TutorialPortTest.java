@@ -9,6 +9,7 @@ import org.jdnn.loss.Losses;
 import org.jdnn.ops.AdamParams;
 import org.jdnn.optim.Adam;
 import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Idx;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
@@ -26,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * A PyTorch tutorial's training loop ported line for line, on the reference and on oneDNN, against PyTorch 2.13's
- * numbers (CPU, float32). The PyTorch program:
+ * A PyTorch tutorial's training loop ported line for line, on the reference, on oneDNN and on the sim device, against
+ * PyTorch 2.13's numbers (CPU, float32). The PyTorch program:
  * <pre>
  * def vals(n, a, m, off, scale): return [((i * a) % m - off) / scale for i in range(n)]
  * x = torch.tensor(vals(30, 7, 11, 5, 4.0)).reshape(2, 3, 5)          # (batch, sequence, features)
@@ -96,14 +97,15 @@ class TutorialPortTest {
         backends.add(ReferenceBackend.INSTANCE);
         backends.addAll(Parity.nativeBackends());
         for (Backend backend : backends) {
-            Backends.with(backend, () -> run(" on " + backend.name()));
+            Backends.with(backend, () -> run(" on " + backend.name(), Device.CPU));
         }
+        run(" on the sim device", Device.SIM);
     }
 
-    private static void run(String on) {
+    private static void run(String on, Device device) {
         try (Scope outer = Scope.open();
              Sequential model = new Sequential(new Linear(5, 4), new Tanh(), new Linear(4, 3))) {
-            Tensor x = Tensor.of(vals(30, 7, 11, 5, 4.0), 2, 3, 5);
+            Tensor x = Tensor.of(vals(30, 7, 11, 5, 4.0), 2, 3, 5).to(device);
             model.apply(m -> {
                 if (m instanceof Linear linear) {
                     Tensor w = linear.weight();
@@ -111,6 +113,7 @@ class TutorialPortTest {
                     linear.bias().copyFrom(Tensor.of(vals((int) linear.bias().numel(), 3, 7, 3, 10.0)));
                 }
             });
+            model.to(device);
             assertEquals(List.of("", "0", "1", "2"), List.copyOf(model.namedModules().keySet()), "namedModules" + on);
             List<Shape> hookShapes = new ArrayList<>();
             Linear first = (Linear) model.get(0);
@@ -118,8 +121,9 @@ class TutorialPortTest {
                 hookShapes.add(out.shape());
                 return null;
             });
-            Tensor labels = Tensor.ofLongs(new long[] {0, 2, 1, 2, 2, 0}, 2, 3);
-            CrossEntropyOptions options = CrossEntropyOptions.builder().weight(Tensor.of(1f, 2f, 0.5f)).ignoreIndex(1)
+            Tensor labels = Tensor.ofLongs(new long[] {0, 2, 1, 2, 2, 0}, 2, 3).to(device);
+            CrossEntropyOptions options = CrossEntropyOptions.builder().weight(Tensor.of(1f, 2f, 0.5f).to(device))
+                    .ignoreIndex(1)
                     .labelSmoothing(0.1).build();
             float[] losses = new float[LOSSES.length];
             try (Adam optimizer = new Adam(model.parameters(), AdamParams.adam(0.05).withAmsgrad(true))) {

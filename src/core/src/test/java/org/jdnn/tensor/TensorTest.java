@@ -199,4 +199,19 @@ class TensorTest {
             assertThrows(IllegalArgumentException.class, () -> Tensor.arange(0, Double.NaN, 1));
         }
     }
+
+    @Test
+    void zerosOnesAndFullLikeKeepShapeDTypeAndDevice() {
+        try (Scope ignored = Scope.open()) {
+            Tensor labels = Tensor.ofLongs(new long[] {1, 2, 3, 4, 5, 6}, 2, 3);
+            Tensor zeros = Tensor.zerosLike(labels);
+            assertEquals(DType.INT64, zeros.dtype());
+            assertEquals(Shape.of(2, 3), zeros.shape());
+            assertArrayEquals(new long[6], zeros.toLongArray());
+            assertArrayEquals(new double[] {1, 1}, Tensor.onesLike(Tensor.ofDoubles(3, 4)).toDoubleArray(), 0);
+            Tensor onSim = Tensor.fullLike(Tensor.zeros(Device.SIM, 2), 2.5);
+            assertEquals(Device.SIM, onSim.device());
+            assertArrayEquals(new float[] {2.5f, 2.5f}, onSim.toFloatArray(), 0f);
+        }
+    }
 }
