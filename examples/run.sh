@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one example program from source: builds jdnn (tests skipped) with JDK 25, then `java examples/NAME.java`.
-#   examples/run.sh TwoTwoOneNetwork | SingleNeuron | Perceptron | AdamFirstStep | AdamWVersusL2
+#   examples/run.sh TwoTwoOneNetwork | SingleNeuron | Perceptron | AdamFirstStep | AdamWVersusL2 | PyTorchPort
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 1 ] || [ ! -f "examples/$1.java" ]; then
