@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one example program from source: builds jdnn (tests skipped) with JDK 25, then `java examples/NAME.java`.
-#   examples/run.sh TwoTwoOneNetwork | SingleNeuron | Perceptron | AdamFirstStep | AdamWVersusL2
+#   examples/run.sh TwoTwoOneNetwork | SingleNeuron | Perceptron | AdamFirstStep | AdamWVersusL2 | PyTorchPort
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 1 ] || [ ! -f "examples/$1.java" ]; then
@@ -9,7 +9,7 @@ if [ $# -lt 1 ] || [ ! -f "examples/$1.java" ]; then
 fi
 source ci/jdk25.sh
 log=$(mktemp)
-if ! mvn -B -ntp -q -DskipTests package -pl src/cli -am dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
+if ! mvn -B -ntp -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip package -pl src/cli -am dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >"$log" 2>&1; then
   cat "$log" >&2; rm -f "$log"; exit 1
 fi
 rm -f "$log"

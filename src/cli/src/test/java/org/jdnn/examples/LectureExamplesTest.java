@@ -14,14 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The lecture examples under examples/ run as a user runs them: {@code java examples/NAME.java} with jdnn on the class
+ * The lecture examples under examples/ (and the PyTorch port) run as a user runs them: {@code java examples/NAME.java} with jdnn on the class
  * path (what examples/run.sh does after the build). Each checks its numbers against the hand derivation and exits
  * non-zero when they differ.
  */
 class LectureExamplesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"TwoTwoOneNetwork", "SingleNeuron", "Perceptron", "AdamFirstStep", "AdamWVersusL2"})
+    @ValueSource(strings = {"TwoTwoOneNetwork", "SingleNeuron", "Perceptron", "AdamFirstStep", "AdamWVersusL2",
+        "PyTorchPort"})
     void runsAndMatchesItsHandDerivation(String name) throws IOException, InterruptedException {
         Path source = Path.of(System.getProperty("jdnn.repository", "."), "examples", name + ".java");
         assertTrue(Files.isRegularFile(source), source + " exists");

@@ -52,6 +52,15 @@ class ReadmeExampleTest {
         }
         assertTrue(last < first, "loss did not fall: " + first + " -> " + last);
         try (Scope scope = Scope.open(); var noGrad = Autograd.noGrad()) {
+            Tensor predicted = model.call(Tensor.randn(99, 8, 1, 28, 28)).argmax(1);
+            long correct = predicted.eq(labels).sum().itemLong();
+            assertEquals(DType.INT64, predicted.dtype());
+            long[] classes = predicted.toLongArray();
+            long expected = 0;
+            for (int i = 0; i < classes.length; i++) {
+                expected += classes[i] == i ? 1 : 0; // labels are 0..7
+            }
+            assertEquals(expected, correct, "correct predictions of " + java.util.Arrays.toString(classes));
             Tensor x = Tensor.randn(1, 4, 3);
             Tensor y = x.matmul(Tensor.ones(3, 2)).add(0.5f).relu().sum(1, true);
             Tensor z = x.transpose(0, 1).reshape(3, -1).softmax(-1);

@@ -222,7 +222,22 @@ public final class F {
 
     /** Sum over {@code axes} (all when none are given). */
     public static Tensor sum(Tensor x, boolean keepDim, int... axes) {
-        return reduce(ReductionParams.of(ReductionAlgorithm.SUM, keepDim, axes), x);
+        ReductionParams params = ReductionParams.of(ReductionAlgorithm.SUM, keepDim, axes);
+        if (x != null && (x.dtype() == org.jdnn.tensor.DType.INT64 || x.dtype() == org.jdnn.tensor.DType.BOOL)) {
+            return integerSum(params, x);
+        }
+        return reduce(params, x);
+    }
+
+    /**
+     * PyTorch sums bool and int64 tensors to int64 ({@code (pred == labels).sum()} counts). The reduction kernels take
+     * floating dtypes, so the sum runs in float64 and converts back: exact while every partial sum stays below 2^53
+     * in magnitude (any count of booleans a tensor can hold).
+     */
+    private static Tensor integerSum(ReductionParams params, Tensor x) {
+        try (Tensor wide = to(x, org.jdnn.tensor.DType.FLOAT64); Tensor total = reduce(params, wide)) {
+            return to(total, org.jdnn.tensor.DType.INT64);
+        }
     }
 
     public static Tensor sum(Tensor x) {
@@ -376,6 +391,15 @@ public final class F {
     /** The dimensions reordered: output dimension i is input dimension {@code dims[i]}. A copy (PyTorch: a view). */
     public static Tensor permute(Tensor x, int... dims) {
         return Calls.call(ViewOps.PERMUTE, new ViewOps.PermuteParams(dims), x);
+    }
+
+    /** PyTorch's {@code clone()}: a dense copy of the elements that stays in the graph (the identity permute). */
+    public static Tensor clone(Tensor x) {
+        int[] identity = new int[x.rank()];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = i;
+        }
+        return permute(x, identity);
     }
 
     /** Dimensions {@code dim0} and {@code dim1} swapped (a permute). A copy (PyTorch: a view). */

@@ -58,8 +58,9 @@ public final class Losses {
 
     /**
      * PyTorch's {@code smooth_l1_loss}: per element {@code 0.5 d^2 / beta} where {@code |d| < beta}, else
-     * {@code |d| - 0.5 beta}, with {@code d = input - target}; beta 0 is the L1 loss. Computed as
-     * {@code 0.5 m^2 / beta + (|d| - m)} with {@code m = min(|d|, beta)}, the same function with PyTorch's gradient.
+     * {@code |d| - 0.5 beta}, with {@code d = input - target}; beta 0 is the L1 loss. The two pieces are selected
+     * with {@code where}, as PyTorch's kernel selects, so the gradient is {@code d / beta} or {@code sign(d)} to float32
+     * rounding (a sum of both pieces through {@code min(|d|, beta)} would cancel {@code 1 - 1} and lose bits).
      */
     public static Tensor smoothL1Loss(Tensor input, Tensor target, Reduction reduction, double beta) {
         String loss = "smooth_l1_loss";
@@ -70,9 +71,12 @@ public final class Losses {
         if (beta == 0) {
             return reduce(loss, F.abs(F.sub(input, target)), reduction);
         }
-        Tensor a = F.abs(F.sub(input, target));
-        Tensor m = F.binary(org.jdnn.ops.BinaryAlgorithm.MIN, a, (float) beta);
-        return reduce(loss, F.add(F.mul(F.square(m), (float) (0.5 / beta)), F.sub(a, m)), reduction);
+        Tensor d = F.sub(input, target);
+        Tensor a = F.abs(d);
+        // clamped, so that an infinite d in the unselected piece sends back 0 rather than inf * 0
+        Tensor quadratic = F.div(F.mul(F.square(F.clamp(d, (float) -beta, (float) beta)), 0.5f), (float) beta);
+        Tensor linear = F.sub(a, (float) (0.5 * beta));
+        return reduce(loss, F.where(a.lt(beta), quadratic, linear), reduction);
     }
 
     /** {@link #smoothL1Loss(Tensor, Tensor, Reduction, double)} with PyTorch's default beta 1, reduced by mean. */
@@ -82,8 +86,8 @@ public final class Losses {
 
     /**
      * PyTorch's {@code huber_loss}: per element {@code 0.5 d^2} where {@code |d| < delta}, else
-     * {@code delta (|d| - 0.5 delta)}: {@code delta} times the smooth L1 loss with beta = delta. Computed as
-     * {@code 0.5 m^2 + delta (|d| - m)} with {@code m = min(|d|, delta)}.
+     * {@code delta (|d| - 0.5 delta)}: {@code delta} times the smooth L1 loss with beta = delta. The pieces are
+     * selected with {@code where}, as in {@link #smoothL1Loss(Tensor, Tensor, Reduction, double)}.
      */
     public static Tensor huberLoss(Tensor input, Tensor target, Reduction reduction, double delta) {
         String loss = "huber_loss";
@@ -91,9 +95,11 @@ public final class Losses {
             throw new IllegalArgumentException(loss + ": delta must be finite and > 0, got " + delta);
         }
         sameShape(loss, input, target);
-        Tensor a = F.abs(F.sub(input, target));
-        Tensor m = F.binary(org.jdnn.ops.BinaryAlgorithm.MIN, a, (float) delta);
-        return reduce(loss, F.add(F.mul(F.square(m), 0.5f), F.mul(F.sub(a, m), (float) delta)), reduction);
+        Tensor d = F.sub(input, target);
+        Tensor a = F.abs(d);
+        Tensor quadratic = F.mul(F.square(F.clamp(d, (float) -delta, (float) delta)), 0.5f);
+        Tensor linear = F.mul(F.sub(a, (float) (0.5 * delta)), (float) delta);
+        return reduce(loss, F.where(a.lt(delta), quadratic, linear), reduction);
     }
 
     /** {@link #huberLoss(Tensor, Tensor, Reduction, double)} with PyTorch's default delta 1, reduced by mean. */

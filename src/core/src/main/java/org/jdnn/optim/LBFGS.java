@@ -173,7 +173,9 @@ public final class LBFGS extends Optimizer {
                 }
                 if (options.lineSearch() == LineSearch.STRONG_WOLFE) {
                     try (Tensor x0 = flatParams()) {
-                        LineSearchResult found = strongWolfe(closure, x0, stepLength, direction, loss, g, gtd);
+                        // PyTorch's budget: the search may use the evaluations this step has left
+                        LineSearchResult found = strongWolfe(closure, x0, stepLength, direction, loss, g, gtd,
+                                options.maxEval() - evals);
                         loss = found.loss();
                         g = found.grad();
                         stepLength = found.t();
@@ -275,7 +277,6 @@ public final class LBFGS extends Optimizer {
 
     private static final double WOLFE_C1 = 1e-4;
     private static final double WOLFE_C2 = 0.9;
-    private static final int MAX_LINE_SEARCH = 25;
 
     /** The accepted point: its loss, its flat gradient (owned by the caller unless it is the one passed in), t. */
     private record LineSearchResult(double loss, Tensor grad, double t, int evaluations) {
@@ -295,12 +296,13 @@ public final class LBFGS extends Optimizer {
 
     /**
      * Finds a step t along {@code d} from {@code x} (loss {@code f}, gradient {@code g}, slope {@code gtd}) satisfying
-     * the strong Wolfe conditions: first brackets one, then zooms in by cubic interpolation. Only scalars (losses,
+     * the strong Wolfe conditions: first brackets one, then zooms in by cubic interpolation, with at most
+     * {@code maxLineSearch} evaluations after the first (PyTorch's {@code max_ls}). Only scalars (losses,
      * slopes g.d, max|d|) are read on the host, where the search branches on them. Every gradient it evaluates but
      * does not return is freed before it returns; {@code g} stays the caller's.
      */
     private LineSearchResult strongWolfe(Supplier<Tensor> closure, Tensor x, double t, Tensor d, double f, Tensor g,
-                                         double gtd) {
+                                         double gtd, int maxLineSearch) {
         List<Tensor> made = new ArrayList<>();
         Tensor result = null;
         try {
@@ -317,7 +319,7 @@ public final class LBFGS extends Optimizer {
             int lsIter = 0;
             double[] bracket = null, bracketF = null, bracketGtd = null;
             Tensor[] bracketG = null;
-            while (lsIter < MAX_LINE_SEARCH) {
+            while (lsIter < maxLineSearch) {
                 if (fNew > f + WOLFE_C1 * t * gtd || (lsIter > 1 && fNew >= fPrev)) {
                     bracket = new double[] {tPrev, t};
                     bracketF = new double[] {fPrev, fNew};
@@ -356,7 +358,7 @@ public final class LBFGS extends Optimizer {
                 gtdNew = dot(gNew, d);
                 lsIter++;
             }
-            if (lsIter == MAX_LINE_SEARCH) {
+            if (lsIter == maxLineSearch) {
                 bracket = new double[] {0, t};
                 bracketF = new double[] {f, fNew};
                 bracketG = new Tensor[] {g, gNew};
@@ -365,7 +367,7 @@ public final class LBFGS extends Optimizer {
             boolean insufficientProgress = false;
             int low = bracketF[0] <= bracketF[bracketF.length - 1] ? 0 : 1;
             int high = 1 - low;
-            while (!done && lsIter < MAX_LINE_SEARCH) {
+            while (!done && lsIter < maxLineSearch) {
                 if (Math.abs(bracket[1] - bracket[0]) * dNorm < options.toleranceChange()) {
                     break;
                 }

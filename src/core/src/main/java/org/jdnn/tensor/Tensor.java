@@ -102,6 +102,56 @@ public final class Tensor implements AutoCloseable {
         return ofLongs(data, data.length);
     }
 
+    /** PyTorch's {@code torch.arange(end)} with an integer end: int64 values 0, 1, ..., end - 1. */
+    public static Tensor arange(long end) {
+        return arange(0, end, 1);
+    }
+
+    /**
+     * PyTorch's {@code torch.arange(start, end, step)} with integer arguments: int64 values {@code start + i step}
+     * below {@code end} (above it for a negative step).
+     */
+    public static Tensor arange(long start, long end, long step) {
+        long n = rangeLength("Tensor.arange", start, end, step);
+        long[] values = new long[(int) n];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = start + i * step;
+        }
+        return ofLongs(values, n);
+    }
+
+    /**
+     * PyTorch's {@code torch.arange(start, end, step)} with floating arguments: float32 values {@code start + i step},
+     * each computed in double and rounded once, {@code ceil((end - start) / step)} of them.
+     */
+    public static Tensor arange(double start, double end, double step) {
+        long n = rangeLength("Tensor.arange", start, end, step);
+        float[] values = new float[(int) n];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (start + i * step);
+        }
+        return of(values, n);
+    }
+
+    private static long rangeLength(String op, double start, double end, double step) {
+        if (!Double.isFinite(start) || !Double.isFinite(end) || !Double.isFinite(step)) {
+            throw new IllegalArgumentException(op + ": start, end and step must be finite, got " + start + ", " + end
+                    + ", " + step);
+        }
+        if (step == 0) {
+            throw new IllegalArgumentException(op + ": step must be nonzero");
+        }
+        if ((step > 0 && end < start) || (step < 0 && end > start)) {
+            throw new IllegalArgumentException(op + ": end " + end + " is on the wrong side of start " + start
+                    + " for step " + step);
+        }
+        double n = Math.ceil((end - start) / step);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(op + ": " + n + " elements are too many for one host array");
+        }
+        return (long) n;
+    }
+
     /** A float64 tensor holding a copy of {@code data}, which must have exactly as many elements as {@code shape}. */
     public static Tensor ofDoubles(double[] data, long... shape) {
         Tensor t = empty(filled("Tensor.ofDoubles", data.length, shape), DType.FLOAT64, Device.CPU);
@@ -193,6 +243,21 @@ public final class Tensor implements AutoCloseable {
 
     public static Tensor ones(DType dtype, Device device, long... shape) {
         return full(1, dtype, device, shape);
+    }
+
+    /** PyTorch's {@code torch.zeros_like(x)}: zeros of x's shape, dtype and device. */
+    public static Tensor zerosLike(Tensor x) {
+        return full(0, x.dtype(), x.device(), x.dims());
+    }
+
+    /** PyTorch's {@code torch.ones_like(x)}: ones of x's shape, dtype and device. */
+    public static Tensor onesLike(Tensor x) {
+        return full(1, x.dtype(), x.device(), x.dims());
+    }
+
+    /** PyTorch's {@code torch.full_like(x, value)}: {@code value} in x's shape, dtype and device. */
+    public static Tensor fullLike(Tensor x, double value) {
+        return full(value, x.dtype(), x.device(), x.dims());
     }
 
     /** Standard normal values from a seeded generator: the same seed gives the same tensor. */
@@ -1275,6 +1340,96 @@ public final class Tensor implements AutoCloseable {
     /** {@link F#heaviside}. */
     public Tensor heaviside(float valueAtZero) {
         return F.heaviside(this, valueAtZero);
+    }
+
+    /** {@link F#step}: {@code heaviside(x, 1)}. */
+    public Tensor step() {
+        return F.step(this);
+    }
+
+    // ---- fluent: activations and layers (PyTorch's torch.nn.functional calls, on the tensor) ----
+
+    /** {@link F#leakyRelu}. */
+    public Tensor leakyRelu(float negativeSlope) {
+        return F.leakyRelu(this, negativeSlope);
+    }
+
+    /** {@link F#elu}. */
+    public Tensor elu(float alpha) {
+        return F.elu(this, alpha);
+    }
+
+    /** {@link F#gelu}: the exact (erf) form. */
+    public Tensor gelu() {
+        return F.gelu(this);
+    }
+
+    /** {@link F#geluTanh}: GELU's tanh approximation. */
+    public Tensor geluTanh() {
+        return F.geluTanh(this);
+    }
+
+    /** {@link F#softplus(Tensor, float)}: threshold 20. */
+    public Tensor softplus(float beta) {
+        return F.softplus(this, beta);
+    }
+
+    /** {@link F#softplus(Tensor, float, float)}. */
+    public Tensor softplus(float beta, float threshold) {
+        return F.softplus(this, beta, threshold);
+    }
+
+    /** {@link F#linear}: this (..., in) times weight (out, in) transposed, plus bias (out) or null. */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        return F.linear(this, weight, bias);
+    }
+
+    /** {@link F#conv2d(Tensor, Tensor, Tensor, org.jdnn.ops.Conv2dParams)}. */
+    public Tensor conv2d(Tensor weight, Tensor bias, org.jdnn.ops.Conv2dParams params) {
+        return F.conv2d(this, weight, bias, params);
+    }
+
+    /** {@link F#conv2d(Tensor, Tensor, Tensor)}: stride 1, no padding, one group. */
+    public Tensor conv2d(Tensor weight, Tensor bias) {
+        return F.conv2d(this, weight, bias);
+    }
+
+    /** {@link F#convTranspose2d}. */
+    public Tensor convTranspose2d(Tensor weight, Tensor bias, org.jdnn.ops.ConvTranspose2dParams params) {
+        return F.convTranspose2d(this, weight, bias, params);
+    }
+
+    /** {@link F#pool2d}: max or average pooling with every option of {@link org.jdnn.ops.Pool2dParams}. */
+    public Tensor pool2d(org.jdnn.ops.Pool2dParams params) {
+        return F.pool2d(this, params);
+    }
+
+    /** {@link F#maxPool2d}. */
+    public Tensor maxPool2d(long kernel, long stride, long padding) {
+        return F.maxPool2d(this, kernel, stride, padding);
+    }
+
+    /** {@link F#avgPool2d(Tensor, long, long, long)}. */
+    public Tensor avgPool2d(long kernel, long stride, long padding) {
+        return F.avgPool2d(this, kernel, stride, padding);
+    }
+
+    /** {@link F#maxPool2dWithIndices}: PyTorch's {@code max_pool2d(..., return_indices=True)}. */
+    public org.jdnn.autograd.MaxPoolWithIndices maxPool2dWithIndices(org.jdnn.ops.Pool2dParams params) {
+        return F.maxPool2dWithIndices(this, params);
+    }
+
+    /** {@link F#dropout(Tensor, float, boolean, long)}. */
+    public Tensor dropout(float p, boolean training, long seed) {
+        return F.dropout(this, p, training, seed);
+    }
+
+    /**
+     * {@link F#clone}: PyTorch's {@code clone()}, a dense copy that stays in the graph (the gradient passes through).
+     * {@link #copy()} copies without recording.
+     */
+    public Tensor clone() {
+        return F.clone(this);
     }
 
     // ---- autograd: hooks, retained gradients, inference tensors ----

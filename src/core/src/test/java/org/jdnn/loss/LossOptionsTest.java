@@ -274,6 +274,76 @@ class LossOptionsTest {
         }
     }
 
+    /**
+     * PyTorch 2.13's gradients of smooth L1 (beta 0.5) and Huber (delta 2) to float32 rounding (4 ulp), on the
+     * reference and on oneDNN, including infinite inputs (the unselected quadratic piece must not send back inf * 0).
+     * The constants are {@code F.smooth_l1_loss(x, t, beta=0.5, reduction='none')} and
+     * {@code F.huber_loss(x, t, delta=2., reduction='none')} with {@code x.grad} after {@code y.sum().backward()}, and the
+     * means over the five finite elements.
+     */
+    @Test
+    void smoothL1AndHuberGradientsArePyTorchsToFloatRounding() {
+        float inf = Float.POSITIVE_INFINITY;
+        float[] input = {0f, 0.3f, 1f, 2.5f, -4f, inf, -inf};
+        float[] target = {0.1f, 0, 0, 0, 0, 0, 0};
+        java.util.List<org.jdnn.backend.Backend> backends = new java.util.ArrayList<>();
+        backends.add(ReferenceBackend.INSTANCE);
+        backends.addAll(org.jdnn.testing.Parity.nativeBackends());
+        for (org.jdnn.backend.Backend backend : backends) {
+            String on = " on " + backend.name();
+            float[][] smooth = lossAndGradient(backend, input, target,
+                    (x, t) -> Losses.smoothL1Loss(x, t, Reduction.NONE, 0.5));
+            assertUlps(new float[] {0.010000000707805157f, 0.09000000357627869f, 0.75f, 2.25f, 3.75f, inf, inf},
+                    smooth[0], "smooth_l1 beta 0.5" + on);
+            assertUlps(new float[] {-0.20000000298023224f, 0.6000000238418579f, 1, 1, -1, 1, -1},
+                    smooth[1], "smooth_l1 beta 0.5 gradient" + on);
+            float[][] huber = lossAndGradient(backend, input, target,
+                    (x, t) -> Losses.huberLoss(x, t, Reduction.NONE, 2));
+            assertUlps(new float[] {0.005000000353902578f, 0.04500000178813934f, 0.5f, 3, 6, inf, inf},
+                    huber[0], "huber delta 2" + on);
+            assertUlps(new float[] {-0.10000000149011612f, 0.30000001192092896f, 1, 2, -2, 2, -2},
+                    huber[1], "huber delta 2 gradient" + on);
+            float[] finite = java.util.Arrays.copyOf(input, 5);
+            float[] finiteTarget = java.util.Arrays.copyOf(target, 5);
+            float[][] smoothMean = lossAndGradient(backend, finite, finiteTarget,
+                    (x, t) -> Losses.smoothL1Loss(x, t, Reduction.MEAN, 0.5));
+            assertUlps(new float[] {1.3700000047683716f}, smoothMean[0], "smooth_l1 mean" + on);
+            assertUlps(new float[] {-0.04000000283122063f, 0.12000000476837158f, 0.20000000298023224f,
+                    0.20000000298023224f, -0.20000000298023224f}, smoothMean[1], "smooth_l1 mean gradient" + on);
+            float[][] huberMean = lossAndGradient(backend, finite, finiteTarget,
+                    (x, t) -> Losses.huberLoss(x, t, Reduction.MEAN, 2));
+            assertUlps(new float[] {1.9100000858306885f}, huberMean[0], "huber mean" + on);
+            assertUlps(new float[] {-0.020000001415610313f, 0.06000000238418579f, 0.20000000298023224f,
+                    0.4000000059604645f, -0.4000000059604645f}, huberMean[1], "huber mean gradient" + on);
+        }
+    }
+
+    /** The loss's values and the gradient of their sum with respect to the input, on {@code backend}. */
+    private static float[][] lossAndGradient(org.jdnn.backend.Backend backend, float[] input, float[] target,
+                                             java.util.function.BinaryOperator<Tensor> loss) {
+        return Backends.with(backend, () -> {
+            try (Scope scope = Scope.open()) {
+                Tensor x = Tensor.of(input).requiresGrad(true);
+                Tensor y = loss.apply(x, Tensor.of(target));
+                float[] values = y.toFloatArray();
+                F.sum(y).backward();
+                return new float[][] {values, x.grad().toFloatArray()};
+            }
+        });
+    }
+
+    /** Element by element within 4 ulp of the expected value; infinities must match exactly. */
+    private static void assertUlps(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i];
+            float a = actual[i];
+            boolean ok = Float.isInfinite(e) ? e == a : Math.abs(a - e) <= 4 * Math.ulp(e);
+            assertTrue(ok, what + ": element " + i + " = " + a + ", expected " + e + " (4 ulp = " + 4 * Math.ulp(e)
+                    + ")");
+        }
+    }
+
     @Test
     void gradientsMatchFiniteDifferences() {
         long seed = 20261202L;

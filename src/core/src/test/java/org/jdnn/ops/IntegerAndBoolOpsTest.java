@@ -151,6 +151,27 @@ class IntegerAndBoolOpsTest {
         });
     }
 
+    /** PyTorch's {@code (pred == labels).sum()} and {@code torch.tensor([[1, -2, 3], [4, 5, -6]]).sum(1)}: int64. */
+    @Test
+    void sumsOfBoolsAndInt64sAreInt64() {
+        onEach(on -> {
+            Tensor predictions = Tensor.ofLongs(3, 1, 4, 1, 5, 9);
+            Tensor labels = Tensor.ofLongs(3, 1, 0, 1, 5, 2);
+            Tensor correct = predictions.eq(labels).sum();
+            assertEquals(DType.INT64, correct.dtype(), on);
+            assertEquals(Shape.of(), correct.shape(), on);
+            assertEquals(4L, correct.itemLong(), "(pred == labels).sum()" + on);
+            Tensor m = Tensor.ofLongs(new long[] {1, -2, 3, 4, 5, -6}, 2, 3);
+            assertArrayEquals(new long[] {2, 3}, m.sum(1).toLongArray(), "sum(1)" + on);
+            Tensor kept = m.sum(0, true);
+            assertEquals(Shape.of(1, 3), kept.shape(), on);
+            assertArrayEquals(new long[] {5, 3, -3}, kept.toLongArray(), "sum(0, keepdim)" + on);
+            // exact beyond float32's 2^24 and within float64's 2^53
+            long big = (1L << 40) + 1;
+            assertEquals(3 * big, Tensor.ofLongs(big, big, big).sum().itemLong(), "2^40 + 1 three times" + on);
+        });
+    }
+
     @Test
     void logicalOpsTakeNonzeroAsTrue() {
         onEach(name -> {

@@ -42,6 +42,66 @@ class LbfgsStrongWolfeTest {
         return LBFGS.Options.defaults(LBFGS.LineSearch.STRONG_WOLFE).withMaxIter(maxIter).withHistorySize(10);
     }
 
+    /**
+     * PyTorch 2.13's trajectory, iteration by iteration: {@code LBFGS([x], max_iter=1, history_size=5,
+     * line_search_fn="strong_wolfe")} on the 4-d Rosenbrock sum {@code (100 (x[1::2] - x[::2]^2)^2 + (1 - x[::2])^2).sum()}
+     * from (-1.2, 1, -0.5, 0.8), x after each of 13 {@code step(closure)} calls and {@code state["func_evals"]}. With
+     * max_iter 1, max_eval is 1 and the line search may evaluate once more (PyTorch's {@code max_ls = max_eval -
+     * current_evals}): from the 12th step on, the first trial rises, so the step stays at t = 0 as in PyTorch.
+     */
+    private static final float[][] PYTORCH_ITERATES = {
+        {-0.785862505f, 1.16903579f, -0.705532074f, 0.588705361f},
+        {-0.944833755f, 1.07404554f, -0.704849124f, 0.592850268f},
+        {-1.04138005f, 1.02580094f, -0.747872651f, 0.558656633f},
+        {-1.0114181f, 1.03679526f, -0.742767692f, 0.559917092f},
+        {-1.0127058f, 1.03443599f, -0.742098033f, 0.558200538f},
+        {-1.01268232f, 1.02743793f, -0.738613129f, 0.552074492f},
+        {-1.00784063f, 1.00617158f, -0.726085067f, 0.532221556f},
+        {-0.987868965f, 0.94773525f, -0.688998699f, 0.475900024f},
+        {-0.935141683f, 0.819906771f, -0.603062272f, 0.35087955f},
+        {-0.877728343f, 0.704021096f, -0.513430297f, 0.239528656f},
+        {-0.770700812f, 0.524393857f, -0.338839501f, 0.080191046f},
+        {-0.770700812f, 0.524393857f, -0.338839501f, 0.080191046f},
+        {-0.770700812f, 0.524393857f, -0.338839501f, 0.080191046f},
+    };
+
+    @Test
+    void eachIterationFollowsPyTorchsAndTheLineSearchKeepsToMaxEval() {
+        for (Backend backend : List.of(ReferenceBackend.INSTANCE, Backends.defaultBackend())) {
+            Backends.with(backend, () -> {
+                Tensor x = Scope.untracked(() -> Tensor.of(-1.2f, 1f, -0.5f, 0.8f)).requiresGrad(true);
+                LBFGS.Options options = LBFGS.Options.defaults(LBFGS.LineSearch.STRONG_WOLFE).withMaxIter(1)
+                        .withHistorySize(5);
+                try (LBFGS lbfgs = new LBFGS(List.of(x), options)) {
+                    Supplier<Tensor> loss = closure(lbfgs, () -> {
+                        Tensor even = x.slice(0, 0, Long.MAX_VALUE, 2);
+                        Tensor odd = x.slice(0, 1, Long.MAX_VALUE, 2);
+                        return F.sum(F.add(F.mul(F.square(F.sub(odd, F.square(even))), 100f),
+                                F.square(F.sub(Tensor.of(1f), even))));
+                    });
+                    float[] stuck = null;
+                    for (int step = 0; step < PYTORCH_ITERATES.length; step++) {
+                        try (Scope s = Scope.open()) {
+                            lbfgs.step(loss);
+                        }
+                        float[] actual = x.toFloatArray();
+                        String context = backend.name() + ", step " + step + ": x " + java.util.Arrays.toString(actual);
+                        // float rounding grows about tenfold per iteration on this valley: 1e-5 for the first nine
+                        org.jdnn.testing.Parity.assertClose(PYTORCH_ITERATES[step], actual, step < 9 ? 1e-5 : 1e-3,
+                                0, context);
+                        assertEquals(2L * (step + 1), lbfgs.evaluations(), "func_evals, " + context);
+                        if (step == 10) {
+                            stuck = actual;
+                        } else if (step > 10) {
+                            assertArrayEquals(stuck, actual, 0f, "no step where the only trial rises, " + context);
+                        }
+                    }
+                }
+                x.close();
+            });
+        }
+    }
+
     @Test
     void rosenbrockConvergesInABoundedNumberOfIterations() {
         for (Backend backend : List.of(ReferenceBackend.INSTANCE, Backends.defaultBackend())) {

@@ -1,6 +1,9 @@
 package org.jdnn.tensor;
 
 import org.jdnn.autograd.F;
+import org.jdnn.ops.Conv2dParams;
+import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.Pool2dParams;
 import org.junit.jupiter.api.Test;
 
 import java.util.function.Function;
@@ -45,6 +48,54 @@ class FluentMethodsTest {
             same(x, Tensor::mean, F::mean);
             same(x, t -> t.mean(2, true), t -> F.mean(t, true, 2));
             same(x, Tensor::max, t -> F.max(t, false));
+        }
+    }
+
+    @Test
+    void activationAndLayerMethodsAreTheirStaticForms() {
+        try (Scope ignored = Scope.open()) {
+            Tensor x = Tensor.randn(6, 2, 3, 6, 6);
+            same(x, Tensor::step, F::step);
+            same(x, t -> t.leakyRelu(0.1f), t -> F.leakyRelu(t, 0.1f));
+            same(x, t -> t.elu(0.7f), t -> F.elu(t, 0.7f));
+            same(x, Tensor::gelu, F::gelu);
+            same(x, Tensor::geluTanh, F::geluTanh);
+            same(x, t -> t.softplus(2f), t -> F.softplus(t, 2f));
+            same(x, t -> t.softplus(2f, 1f), t -> F.softplus(t, 2f, 1f));
+            Tensor w = Tensor.randn(7, 4, 6);
+            Tensor b = Tensor.randn(8, 4);
+            same(x, t -> t.linear(w, b), t -> F.linear(t, w, b));
+            Tensor k = Tensor.randn(9, 5, 3, 3, 3);
+            Conv2dParams padded = Conv2dParams.of(1, 1);
+            same(x, t -> t.conv2d(k, null), t -> F.conv2d(t, k, null));
+            same(x, t -> t.conv2d(k, null, padded), t -> F.conv2d(t, k, null, padded));
+            Tensor kt = Tensor.randn(10, 3, 2, 2, 2);
+            ConvTranspose2dParams up = ConvTranspose2dParams.of(2, 0);
+            same(x, t -> t.convTranspose2d(kt, null, up), t -> F.convTranspose2d(t, kt, null, up));
+            Pool2dParams ceil = Pool2dParams.max(3, 2, 1).withCeilMode(true);
+            same(x, t -> t.pool2d(ceil), t -> F.pool2d(t, ceil));
+            same(x, t -> t.maxPool2d(2, 2, 0), t -> F.maxPool2d(t, 2, 2, 0));
+            same(x, t -> t.avgPool2d(3, 1, 1), t -> F.avgPool2d(t, 3, 1, 1));
+            same(x, t -> t.maxPool2dWithIndices(ceil).output(), t -> F.maxPool2dWithIndices(t, ceil).output());
+            same(x, t -> t.dropout(0.5f, true, 11), t -> F.dropout(t, 0.5f, true, 11));
+        }
+    }
+
+    @Test
+    void cloneCopiesTheElementsAndPassesTheGradient() {
+        try (Scope ignored = Scope.open()) {
+            Tensor x = Tensor.of(new float[] {1, -2, 3, -4, 5, -6}, 2, 3).requiresGrad(true);
+            Tensor c = x.clone();
+            assertEquals(x.shape(), c.shape());
+            assertArrayEquals(x.toFloatArray(), c.toFloatArray(), 0f);
+            // d sum(clone(x) * [1..6]) / dx = [1..6], as torch.clone's backward passes the gradient through
+            c.mul(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)).sum().backward();
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, x.grad().toFloatArray(), 0f);
+            // its own storage: a write to the clone leaves the base as it was
+            Tensor d = x.detach().clone();
+            d.set(100f, 0, 0);
+            assertEquals(1f, x.get(0, 0), "base after writing to its clone");
+            assertEquals(7f, Tensor.scalar(7f).clone().item(), "rank 0");
         }
     }
 

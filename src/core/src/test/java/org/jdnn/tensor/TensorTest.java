@@ -173,4 +173,45 @@ class TensorTest {
             assertNotEquals(t.get(0), c.get(0));
         }
     }
+
+    /** torch.arange's values and dtypes: int64 for integer arguments, float32 for floating ones (PyTorch 2.13). */
+    @Test
+    void arangeFollowsTorchArange() {
+        try (Scope ignored = Scope.open()) {
+            Tensor five = Tensor.arange(5);
+            assertEquals(DType.INT64, five.dtype());
+            assertArrayEquals(new long[] {0, 1, 2, 3, 4}, five.toLongArray());
+            assertArrayEquals(new long[] {2, -1, -4}, Tensor.arange(2, -7, -3).toLongArray());
+            Tensor tenths = Tensor.arange(0, 1, 0.1);
+            assertEquals(DType.FLOAT32, tenths.dtype());
+            // torch.arange(0, 1, 0.1): ten values, each start + i * step rounded once to float32
+            assertArrayEquals(new float[] {0f, 0.10000000149011612f, 0.20000000298023224f, 0.30000001192092896f,
+                0.4000000059604645f, 0.5f, 0.6000000238418579f, 0.699999988079071f, 0.800000011920929f,
+                0.8999999761581421f}, tenths.toFloatArray(), 0f);
+            assertArrayEquals(new float[] {1f, 1.5f, 2f}, Tensor.arange(1.0, 2.5, 0.5).toFloatArray(), 0f);
+            assertArrayEquals(new float[] {-1f, -0.30000001192092896f}, Tensor.arange(-1, 0.3, 0.7).toFloatArray(), 0f);
+            assertEquals(Shape.of(0), Tensor.arange(3, 3, 1).shape());
+            IllegalArgumentException wrongSide = assertThrows(IllegalArgumentException.class,
+                    () -> Tensor.arange(0, 3, -1));
+            assertTrue(wrongSide.getMessage().startsWith("Tensor.arange: end 3.0 is on the wrong side of start 0.0"),
+                    wrongSide.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Tensor.arange(0, 3, 0));
+            assertThrows(IllegalArgumentException.class, () -> Tensor.arange(0, Double.NaN, 1));
+        }
+    }
+
+    @Test
+    void zerosOnesAndFullLikeKeepShapeDTypeAndDevice() {
+        try (Scope ignored = Scope.open()) {
+            Tensor labels = Tensor.ofLongs(new long[] {1, 2, 3, 4, 5, 6}, 2, 3);
+            Tensor zeros = Tensor.zerosLike(labels);
+            assertEquals(DType.INT64, zeros.dtype());
+            assertEquals(Shape.of(2, 3), zeros.shape());
+            assertArrayEquals(new long[6], zeros.toLongArray());
+            assertArrayEquals(new double[] {1, 1}, Tensor.onesLike(Tensor.ofDoubles(3, 4)).toDoubleArray(), 0);
+            Tensor onSim = Tensor.fullLike(Tensor.zeros(Device.SIM, 2), 2.5);
+            assertEquals(Device.SIM, onSim.device());
+            assertArrayEquals(new float[] {2.5f, 2.5f}, onSim.toFloatArray(), 0f);
+        }
+    }
 }

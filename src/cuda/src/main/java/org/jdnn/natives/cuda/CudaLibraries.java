@@ -92,6 +92,23 @@ public final class CudaLibraries {
         }
     }
 
+    /** The NVIDIA driver's file name (the driver API of {@link CudaDriver}); the CUDA runtime dlopens the same. */
+    public static final String DRIVER_FILE = "libcuda.so.1";
+
+    /**
+     * Where {@link CudaDriver} loads the driver from: libcuda.so.1 in the first folder of the search path holding
+     * one, else the bare name, resolved by the dynamic loader as the CUDA runtime resolves it.
+     */
+    public static String driverLibrary() {
+        for (CudaSearchPath.Entry entry : CudaSearchPath.standard()) {
+            Path candidate = entry.dir().resolve(DRIVER_FILE);
+            if (Files.exists(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return DRIVER_FILE;
+    }
+
     /** Resolves the library files in the search path without loading anything; public for tests and diagnostics. */
     public static Located locate(List<CudaSearchPath.Entry> searchPath) {
         Map<CudaLibrary, Path> files = new EnumMap<>(CudaLibrary.class);
