@@ -10,27 +10,49 @@ import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.SoftmaxOps;
 import org.jdnn.ops.SoftmaxParams;
 import org.jdnn.ops.SoftmaxShapes;
+import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 /**
- * ReLU, sigmoid, tanh and ELU through cuDNN's activations, softmax and log-softmax through cuDNN's softmax. Other
- * element-wise functions (and leaky ReLU) take the host round trip until compiled kernels serve them.
+ * ReLU, sigmoid, tanh and ELU through cuDNN's activations, softmax and log-softmax through cuDNN's softmax. The other
+ * element-wise functions (leaky ReLU included) run on the compiled kernels ({@link CompiledKernels#unary}), or on the
+ * host round trip in a build without them.
  */
 final class CudaActivations {
     private CudaActivations() {
     }
 
     static void register(KernelTable table) {
-        Fallback.Condition<EltwiseParams> other = (p, in, out) -> mode(p) < 0 || in[0].numel() > Integer.MAX_VALUE;
-        table.put(EltwiseOps.FORWARD, (p, in, out) -> forward(p, in[0], out[0]),
-                        Fallback.viaHost("an element-wise function cuDNN does not have", other))
-                .put(EltwiseOps.BACKWARD, (p, in, out) -> backward(p, in[0], in[1], out[0]),
-                        Fallback.viaHost("an element-wise function cuDNN does not have", other))
+        // What cuDNN lacks runs on the compiled kernels, or without them on the host.
+        boolean compiled = CudaCompiledOps.missing() == null;
+        Fallback.Condition<EltwiseParams> other = (p, in, out) -> !compiled && !byCudnn(p, in[0]);
+        table.put(EltwiseOps.FORWARD, (p, in, out) -> {
+                    if (byCudnn(p, in[0])) {
+                        forward(p, in[0], out[0]);
+                    } else {
+                        CudaCompiledOps.kernels().unary(CudaThread.current().stream(), DType.FLOAT32, p,
+                                in[0].numel(), TensorAccess.segment(in[0]), TensorAccess.segment(out[0]));
+                    }
+                }, Fallback.viaHost("an element-wise function cuDNN does not have", other))
+                .put(EltwiseOps.BACKWARD, (p, in, out) -> {
+                    if (byCudnn(p, in[0])) {
+                        backward(p, in[0], in[1], out[0]);
+                    } else {
+                        CudaCompiledOps.kernels().unaryBackward(CudaThread.current().stream(), DType.FLOAT32, p,
+                                in[0].numel(), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                                TensorAccess.segment(out[0]));
+                    }
+                }, Fallback.viaHost("an element-wise function cuDNN does not have", other))
                 .put(SoftmaxOps.FORWARD, (p, in, out) -> softmax(p, in[0], out[0]),
                         Fallback.viaHost("a softmax beyond cuDNN's int range", (p, in, out) -> tooLarge(p, in[0])))
                 .put(SoftmaxOps.BACKWARD, (p, in, out) -> softmaxBackward(p, in[0], in[1], out[0]),
                         Fallback.viaHost("a softmax beyond cuDNN's int range", (p, in, out) -> tooLarge(p, in[0])));
+    }
+
+    /** Whether cuDNN's activations run {@code p} on {@code x} (a function it has, within its int range). */
+    static boolean byCudnn(EltwiseParams p, Tensor x) {
+        return mode(p) >= 0 && x.numel() <= Integer.MAX_VALUE;
     }
 
     /** cuDNN's activation mode for {@code p}, or -1 when it has none. */

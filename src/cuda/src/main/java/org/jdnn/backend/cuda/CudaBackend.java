@@ -49,6 +49,7 @@ public final class CudaBackend implements Backend {
         CudaActivations.register(kernels);
         CudaBatchNorm.register(kernels);
         CudaCopy.register(kernels);
+        CudaCompiledOps.register(kernels);
         for (Op<?> op : Backends.get(Backends.REFERENCE).kernels().ops()) {
             if (kernels.entry(op) == null) {
                 kernels.putViaHost(op);

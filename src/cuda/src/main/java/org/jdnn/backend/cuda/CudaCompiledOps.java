@@ -1,0 +1,74 @@
+package org.jdnn.backend.cuda;
+
+import org.jdnn.backend.Fallback;
+import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.AdamOps;
+import org.jdnn.ops.BinaryOps;
+import org.jdnn.ops.SgdOps;
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Tensor;
+import org.jdnn.tensor.TensorAccess;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Ops run by jdnn's compiled CUDA kernels ({@link CompiledKernels}): broadcasting binary ops, binary ops with a
+ * scalar, and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
+ * Registered only when the build carries the kernel image ({@link KernelImage}); otherwise these ops keep the host
+ * round trip, and {@link #missing()} says why.
+ */
+final class CudaCompiledOps {
+    private static volatile CompiledKernels kernels;
+
+    private CudaCompiledOps() {
+    }
+
+    /** Why the compiled kernels cannot be used, or null when they can. */
+    static String missing() {
+        return KernelImage.missingReason().orElse(null);
+    }
+
+    /** The kernels on the device, loaded on first use. */
+    static CompiledKernels kernels() {
+        CompiledKernels k = kernels;
+        if (k == null) {
+            synchronized (CudaCompiledOps.class) {
+                k = kernels;
+                if (k == null) {
+                    k = CompiledKernels.forDevice(CudaDevice.INDEX);
+                    kernels = k;
+                }
+            }
+        }
+        return k;
+    }
+
+    static void register(KernelTable table) {
+        if (missing() != null) {
+            return;
+        }
+        table.put(BinaryOps.BINARY, (p, in, out) -> kernels().binary(stream(), DType.FLOAT32, p.algorithm(),
+                        BroadcastShape.contiguous(out[0].dims(), in[0].dims(), in[1].dims()),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(in[1]), TensorAccess.segment(out[0])),
+                        Fallback.viaHost("a broadcast of more than " + BroadcastShape.MAX_RANK + " dimensions",
+                                (p, in, out) -> out[0].rank() > BroadcastShape.MAX_RANK))
+                .put(BinaryOps.BINARY_SCALAR, (p, in, out) -> kernels().binaryScalar(stream(), DType.FLOAT32,
+                        p.algorithm(), p.scalar(), out[0].numel(), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(out[0])))
+                .put(SgdOps.UPDATE, (p, in, out) -> kernels().sgdStep(stream(), DType.FLOAT32,
+                        SgdConstants.of(p.sgd(), p.firstStep()), in[0].numel(), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), segmentOrNull(in[2])))
+                .put(AdamOps.UPDATE, (p, in, out) -> kernels().adamStep(stream(), DType.FLOAT32,
+                        AdamConstants.of(p.adam(), p.step()), in[0].numel(), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), TensorAccess.segment(in[3]),
+                        segmentOrNull(in[4])));
+    }
+
+    private static MemorySegment stream() {
+        return CudaThread.current().stream();
+    }
+
+    private static MemorySegment segmentOrNull(Tensor t) {
+        return t == null ? MemorySegment.NULL : TensorAccess.segment(t);
+    }
+}
