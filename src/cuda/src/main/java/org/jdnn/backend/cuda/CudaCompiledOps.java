@@ -2,18 +2,23 @@ package org.jdnn.backend.cuda;
 
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
+import org.jdnn.natives.cuda.CudaRuntime;
 import org.jdnn.ops.AdamOps;
 import org.jdnn.ops.BinaryOps;
+import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.SgdOps;
 import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Ops run by jdnn's compiled CUDA kernels ({@link CompiledKernels}): broadcasting binary ops, binary ops with a
- * scalar, and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
+ * scalar, sum_to_shape (a broadcast operand's gradient), and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
  * Registered only when the build carries the kernel image ({@link KernelImage}); otherwise these ops keep the host
  * round trip, and {@link #missing()} says why.
  */
@@ -55,6 +60,9 @@ final class CudaCompiledOps {
                 .put(BinaryOps.BINARY_SCALAR, (p, in, out) -> kernels().binaryScalar(stream(), DType.FLOAT32,
                         p.algorithm(), p.scalar(), out[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(out[0])))
+                .put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> sumToShape(in[0], out[0]),
+                        Fallback.viaHost("more than " + BroadcastShape.MAX_RANK + " dimensions",
+                                (p, in, out) -> in[0].rank() > BroadcastShape.MAX_RANK))
                 .put(SgdOps.UPDATE, (p, in, out) -> kernels().sgdStep(stream(), DType.FLOAT32,
                         SgdConstants.of(p.sgd(), p.firstStep()), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), segmentOrNull(in[2])))
@@ -62,6 +70,40 @@ final class CudaCompiledOps {
                         AdamConstants.of(p.adam(), p.step()), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), TensorAccess.segment(in[3]),
                         segmentOrNull(in[4])));
+    }
+
+    /**
+     * The axes of {@code in} that sum_to_shape sums to reach {@code out} (broadcast-compatible, rank at most in's):
+     * the leading axes {@code out} lacks, and those where {@code out} has 1 and {@code in} more.
+     */
+    static int[] sumToShapeAxes(Shape in, Shape out) {
+        int lead = in.rank() - out.rank();
+        List<Integer> axes = new ArrayList<>();
+        for (int d = 0; d < in.rank(); d++) {
+            if (d < lead || (out.dim(d - lead) == 1 && in.dim(d) != 1)) {
+                axes.add(d);
+            }
+        }
+        return axes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The gradient of a broadcast: {@code in} summed down to {@code out}'s shape. */
+    private static void sumToShape(Tensor in, Tensor out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        if (in.numel() == 0) {
+            CudaConvolution.zero(out); // an empty sum
+            return;
+        }
+        int[] axes = sumToShapeAxes(in.shape(), out.shape());
+        if (axes.length == 0) {
+            CudaRuntime.copyOnDeviceAsync(TensorAccess.segment(in), TensorAccess.segment(out),
+                    out.numel() * Float.BYTES, stream());
+            return;
+        }
+        kernels().reduceSum(stream(), DType.FLOAT32, ReductionShape.of(in.dims(), axes), false,
+                TensorAccess.segment(in), TensorAccess.segment(out));
     }
 
     private static MemorySegment stream() {
