@@ -4,7 +4,10 @@ import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.natives.cuda.CudaRuntime;
 import org.jdnn.ops.AdamOps;
+import org.jdnn.ops.ArgReductionOps;
+import org.jdnn.ops.Axes;
 import org.jdnn.ops.BinaryOps;
+import org.jdnn.ops.CastOps;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.SgdOps;
 import org.jdnn.tensor.DType;
@@ -14,11 +17,13 @@ import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Ops run by jdnn's compiled CUDA kernels ({@link CompiledKernels}): broadcasting binary ops, binary ops with a
- * scalar, sum_to_shape (a broadcast operand's gradient), and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
+ * scalar, sum_to_shape (a broadcast operand's gradient), casts, argmax/argmin, and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
  * Registered only when the build carries the kernel image ({@link KernelImage}); otherwise these ops keep the host
  * round trip, and {@link #missing()} says why.
  */
@@ -63,6 +68,11 @@ final class CudaCompiledOps {
                 .put(ReductionOps.SUM_TO_SHAPE, (p, in, out) -> sumToShape(in[0], out[0]),
                         Fallback.viaHost("more than " + BroadcastShape.MAX_RANK + " dimensions",
                                 (p, in, out) -> in[0].rank() > BroadcastShape.MAX_RANK))
+                .putAccepting(CastOps.CAST, CAST_DTYPES, (p, in, out) -> cast(in[0], out[0]))
+                .putAccepting(ArgReductionOps.ARGMAX, ARG_DTYPES, (p, in, out) -> arg(true, p, in[0], out[0]),
+                        Fallback.viaHost("a bool input or an empty dim", (p, in, out) -> !argRuns(p, in[0])))
+                .putAccepting(ArgReductionOps.ARGMIN, ARG_DTYPES, (p, in, out) -> arg(false, p, in[0], out[0]),
+                        Fallback.viaHost("a bool input or an empty dim", (p, in, out) -> !argRuns(p, in[0])))
                 .put(SgdOps.UPDATE, (p, in, out) -> kernels().sgdStep(stream(), DType.FLOAT32,
                         SgdConstants.of(p.sgd(), p.firstStep()), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), segmentOrNull(in[2])))
@@ -70,6 +80,57 @@ final class CudaCompiledOps {
                         AdamConstants.of(p.adam(), p.step()), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), TensorAccess.segment(in[3]),
                         segmentOrNull(in[4])));
+    }
+
+    private static final Set<DType> CAST_DTYPES = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.BOOL);
+    private static final Set<DType> ARG_DTYPES = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.BOOL);
+
+    private static void cast(Tensor in, Tensor out) {
+        long n = in.numel();
+        if (n == 0) {
+            return;
+        }
+        if (in.dtype() == out.dtype()) {
+            CudaRuntime.copyOnDeviceAsync(TensorAccess.segment(in), TensorAccess.segment(out), n * in.dtype().byteSize(),
+                    stream());
+        } else {
+            kernels().cast(stream(), in.dtype(), out.dtype(), n, TensorAccess.segment(in), TensorAccess.segment(out));
+        }
+    }
+
+    /** {outer, size, inner} of a contiguous {@code shape} around {@code p}'s dim (a scalar is one of size 1). */
+    static long[] around(ArgReductionOps.DimParams p, Shape shape) {
+        if (shape.rank() == 0) {
+            return new long[] {1, 1, 1};
+        }
+        int axis = Axes.normalize("argmax", p.dim(), shape);
+        long outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= shape.dim(d);
+        }
+        for (int d = axis + 1; d < shape.rank(); d++) {
+            inner *= shape.dim(d);
+        }
+        return new long[] {outer, shape.dim(axis), inner};
+    }
+
+    /** The compiled arg reductions take float32, float64 and int64 over a non-empty dim. */
+    private static boolean argRuns(ArgReductionOps.DimParams p, Tensor x) {
+        return x.dtype() != DType.BOOL && around(p, x.shape())[1] > 0;
+    }
+
+    private static void arg(boolean max, ArgReductionOps.DimParams p, Tensor x, Tensor indices) {
+        long[] s = around(p, x.shape());
+        if (s[0] * s[2] == 0) {
+            return;
+        }
+        if (max) {
+            kernels().argMax(stream(), x.dtype(), s[0], s[1], s[2], TensorAccess.segment(x),
+                    TensorAccess.segment(indices), MemorySegment.NULL);
+        } else {
+            kernels().argMin(stream(), x.dtype(), s[0], s[1], s[2], TensorAccess.segment(x),
+                    TensorAccess.segment(indices), MemorySegment.NULL);
+        }
     }
 
     /**

@@ -1,11 +1,12 @@
 package org.jdnn.backend.cuda;
 
+import org.jdnn.ops.ArgReductionOps;
 import org.jdnn.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-/** sum_to_shape as a compiled reduction: which axes of the gradient are summed. */
+/** How ops map onto the compiled kernels: sum_to_shape's summed axes, an arg reduction's (outer, size, inner). */
 class CudaCompiledOpsTest {
     @Test
     void theLeadingAxesAndTheBroadcastOnesAreSummed() {
@@ -18,5 +19,15 @@ class CudaCompiledOpsTest {
                 "size-1 axes of both are not summed");
         assertArrayEquals(new int[0], CudaCompiledOps.sumToShapeAxes(Shape.of(2, 3), Shape.of(2, 3)));
         assertArrayEquals(new int[] {0, 1}, CudaCompiledOps.sumToShapeAxes(Shape.of(2, 3), Shape.of()));
+    }
+
+    @Test
+    void anArgReductionSplitsTheShapeAroundItsDim() {
+        assertArrayEquals(new long[] {8, 10, 1}, CudaCompiledOps.around(new ArgReductionOps.DimParams(1, false),
+                Shape.of(8, 10)), "argmax over the classes of (batch, classes)");
+        assertArrayEquals(new long[] {2, 3, 20}, CudaCompiledOps.around(new ArgReductionOps.DimParams(-3, true),
+                Shape.of(2, 3, 4, 5)));
+        assertArrayEquals(new long[] {1, 1, 1}, CudaCompiledOps.around(new ArgReductionOps.DimParams(0, false),
+                Shape.of()));
     }
 }
