@@ -8,7 +8,10 @@ import org.jdnn.ops.ArgReductionOps;
 import org.jdnn.ops.Axes;
 import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.CastOps;
+import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
+import org.jdnn.ops.ReductionParams;
+import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.SgdOps;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
@@ -23,7 +26,8 @@ import java.util.Set;
 
 /**
  * Ops run by jdnn's compiled CUDA kernels ({@link CompiledKernels}): broadcasting binary ops, binary ops with a
- * scalar, sum_to_shape (a broadcast operand's gradient), casts, argmax/argmin, and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
+ * scalar, reductions (sum, mean, max over axes), sum_to_shape (a broadcast operand's gradient), casts, argmax/argmin,
+ * and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
  * Registered only when the build carries the kernel image ({@link KernelImage}); otherwise these ops keep the host
  * round trip, and {@link #missing()} says why.
  */
@@ -73,6 +77,11 @@ final class CudaCompiledOps {
                         Fallback.viaHost("a bool input or an empty dim", (p, in, out) -> !argRuns(p, in[0])))
                 .putAccepting(ArgReductionOps.ARGMIN, ARG_DTYPES, (p, in, out) -> arg(false, p, in[0], out[0]),
                         Fallback.viaHost("a bool input or an empty dim", (p, in, out) -> !argRuns(p, in[0])))
+                .put(ReductionOps.REDUCE, (p, in, out) -> reduce(p, in[0], out[0]),
+                        Fallback.viaHost("more than " + BroadcastShape.MAX_RANK + " dimensions, or a mean of nothing",
+                                (p, in, out) -> in[0].rank() > BroadcastShape.MAX_RANK
+                                        || (in[0].numel() == 0 && out[0].numel() > 0
+                                        && p.algorithm() == ReductionAlgorithm.MEAN)))
                 .put(SgdOps.UPDATE, (p, in, out) -> kernels().sgdStep(stream(), DType.FLOAT32,
                         SgdConstants.of(p.sgd(), p.firstStep()), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), segmentOrNull(in[2])))
@@ -146,6 +155,40 @@ final class CudaCompiledOps {
             }
         }
         return axes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The reduced axes of a reduction of {@code shape} with {@code p}. */
+    static int[] reducedAxes(ReductionParams p, Shape shape) {
+        boolean[] reduced = ReductionShapes.infer(p, shape).reduced();
+        List<Integer> axes = new ArrayList<>();
+        for (int d = 0; d < reduced.length; d++) {
+            if (reduced[d]) {
+                axes.add(d);
+            }
+        }
+        return axes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** sum, mean or max over the axes of {@code p}; the result is laid out as the kept dims, whatever keepDim says. */
+    private static void reduce(ReductionParams p, Tensor in, Tensor out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        if (in.numel() == 0) {
+            CudaConvolution.zero(out); // a sum of nothing (a mean of nothing takes the round trip)
+            return;
+        }
+        if (in.rank() == 0) {
+            CudaRuntime.copyOnDeviceAsync(TensorAccess.segment(in), TensorAccess.segment(out), Float.BYTES, stream());
+            return;
+        }
+        ReductionShape shape = ReductionShape.of(in.dims(), reducedAxes(p, in.shape()));
+        if (p.algorithm() == ReductionAlgorithm.MAX) {
+            kernels().reduceMax(stream(), DType.FLOAT32, shape, TensorAccess.segment(in), TensorAccess.segment(out));
+        } else {
+            kernels().reduceSum(stream(), DType.FLOAT32, shape, p.algorithm() == ReductionAlgorithm.MEAN,
+                    TensorAccess.segment(in), TensorAccess.segment(out));
+        }
     }
 
     /** The gradient of a broadcast: {@code in} summed down to {@code out}'s shape. */

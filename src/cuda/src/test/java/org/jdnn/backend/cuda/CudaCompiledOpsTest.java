@@ -1,8 +1,12 @@
 package org.jdnn.backend.cuda;
 
 import org.jdnn.ops.ArgReductionOps;
+import org.jdnn.ops.ReductionAlgorithm;
+import org.jdnn.ops.ReductionParams;
 import org.jdnn.tensor.Shape;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -29,5 +33,13 @@ class CudaCompiledOpsTest {
                 Shape.of(2, 3, 4, 5)));
         assertArrayEquals(new long[] {1, 1, 1}, CudaCompiledOps.around(new ArgReductionOps.DimParams(0, false),
                 Shape.of()));
+    }
+
+    @Test
+    void aReductionSumsItsNormalisedAxesOrEveryAxisWhenNoneIsGiven() {
+        assertArrayEquals(new int[] {0, 2}, CudaCompiledOps.reducedAxes(new ReductionParams(ReductionAlgorithm.SUM,
+                List.of(-1, 0), false), Shape.of(2, 3, 4)));
+        assertArrayEquals(new int[] {0, 1}, CudaCompiledOps.reducedAxes(new ReductionParams(ReductionAlgorithm.MEAN,
+                List.of(), true), Shape.of(8, 10)));
     }
 }
