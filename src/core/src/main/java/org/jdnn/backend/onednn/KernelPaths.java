@@ -19,6 +19,8 @@ public final class KernelPaths {
     public static final String LAYOUT_REORDER = "layout reorder";
     /** batchnorm run in the layout its input (or incoming gradient) was held in, e.g. a convolution's nChw16c. */
     public static final String BATCHNORM_HELD = "batchnorm held";
+    /** A binary add, sub or mul run in the layout an operand was held in (ResNet's residual add). */
+    public static final String BINARY_HELD = "binary held";
     /** A sum or mean over leading axes run as the matmul ones(1, M) @ src(M, N). */
     public static final String REDUCTION_MATMUL = "reduction matmul";
 
