@@ -191,7 +191,8 @@ final class OneDnnBatchNorm {
     private static void execute(OneDnnBackend backend, Key key, BlockedCopy held, List<Tensor> data) {
         MemorySegment layoutMd = held == null ? null : held.md();
         backend.execute(OP, key, () -> create(backend, key, layoutMd), data.toArray(Tensor[]::new));
-        if (held != null) {
+        // The second lookup finds the entry just used; it ran plain if oneDNN had only a reference kernel held.
+        if (held != null && backend.cachedPrimitive(key, () -> create(backend, key, layoutMd)).reordered()) {
             KernelPaths.record(KernelPaths.BATCHNORM_HELD);
         }
     }

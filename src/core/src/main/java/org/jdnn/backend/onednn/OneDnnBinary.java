@@ -129,10 +129,13 @@ final class OneDnnBinary {
             HeldKey key = new HeldKey(algorithm(algorithm), held.format(), ThreadCount.get());
             MemorySegment layoutMd = held.md();
             backend.execute("binary", key, () -> createHeld(key, layoutMd, out.shape()), a, b, out);
+            // The second lookup finds the entry just used; it ran plain if oneDNN had only a reference kernel held.
+            if (backend.cachedPrimitive(key, () -> createHeld(key, layoutMd, out.shape())).reordered()) {
+                KernelPaths.record(KernelPaths.BINARY_HELD);
+            }
         } finally {
             held.done();
         }
-        KernelPaths.record(KernelPaths.BINARY_HELD);
         return true;
     }
 
