@@ -137,6 +137,7 @@ final class LayoutReorder implements AutoCloseable {
         Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(userMemory, user), "dnnl_memory_set_data_handle", label);
         Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(internalMemory, internal), "dnnl_memory_set_data_handle", label);
         Dnnl.check(dnnl_h.dnnl_primitive_execute(primitive, stream.handle(), argCount, args), "dnnl_primitive_execute", label);
+        KernelPaths.record(KernelPaths.LAYOUT_REORDER);
     }
 
     /** Takes one more reference (a held copy that may outlive the owning primitive). */

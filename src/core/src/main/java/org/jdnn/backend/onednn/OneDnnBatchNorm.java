@@ -24,32 +24,41 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * with the matching forward as hint. Argument order: src, mean, variance, [scale], [shift], dst forward;
  * src, mean, variance, diff_dst, [scale], diff_src, [diff_scale], [diff_shift] backward.
  *
+ * <p>An image held in a primitive's layout ({@link BlockedCopy}; a convolution's output, typically nChw16c) is
+ * normalized in that layout ({@link #heldLayout}): src, dst, diff_dst and diff_src are all described in it, the
+ * outputs stay held in it, and a diff_dst held in another layout or plain is reordered in. So conv - batch norm -
+ * ReLU - conv runs with no reorder, where plain NCHW would cost one there and back plus oneDNN's slower
+ * {@code ncsp_bnorm} kernel. The per-channel statistics, scale and shift are plain 1-D either way.
+ *
  * <p>oneDNN has no primitive for the running-statistics update, O(channels) bookkeeping: it is a plain float loop
  * here ({@link #updateRunningStats}), run after the training forward when running statistics are given.
  */
 final class OneDnnBatchNorm {
     static final String OP = "batchnorm";
 
+    /** {@code layout}: the held layout the image arguments are in ({@link #heldLayout}); null: plain. */
     private record Key(long[] dims, float epsilon, boolean training, boolean backward, boolean scale,
-                       boolean shift, boolean fullBackward, int threads) {
+                       boolean shift, boolean fullBackward, int threads, MemoryFormat layout) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && java.util.Arrays.equals(dims, k.dims) && Float.compare(epsilon, k.epsilon) == 0
                     && training == k.training && backward == k.backward && scale == k.scale && shift == k.shift
-                    && fullBackward == k.fullBackward && threads == k.threads;
+                    && fullBackward == k.fullBackward && threads == k.threads
+                    && java.util.Objects.equals(layout, k.layout);
         }
 
         @Override
         public int hashCode() {
             return java.util.Objects.hash(java.util.Arrays.hashCode(dims), epsilon, training, backward, scale, shift,
-                    fullBackward, threads);
+                    fullBackward, threads, layout);
         }
 
         @Override
         public String toString() {
             return "Key[dims=" + java.util.Arrays.toString(dims) + ", epsilon=" + epsilon + ", training=" + training
                     + ", backward=" + backward + ", scale=" + scale + ", shift=" + shift
-                    + ", fullBackward=" + fullBackward + ", threads=" + threads + "]";
+                    + ", fullBackward=" + fullBackward + ", threads=" + threads
+                    + ", layout=" + (layout == null ? "plain" : "held " + layout.innerBlocks()) + "]";
         }
     }
 
@@ -97,18 +106,24 @@ final class OneDnnBatchNorm {
         if (src.numel() == 0) {
             return;
         }
-        Key key = new Key(s.src().dims(), p.epsilon(), training, false, scale != null, shift != null, false,
-                ThreadCount.get());
-        List<MemorySegment> data = new ArrayList<>(List.of(TensorAccess.segment(src), TensorAccess.segment(mean),
-                TensorAccess.segment(variance)));
-        if (scale != null) {
-            data.add(TensorAccess.segment(scale));
+        BlockedCopy held = heldLayout(backend, s, src);
+        try {
+            Key key = new Key(s.src().dims(), p.epsilon(), training, false, scale != null, shift != null, false,
+                    ThreadCount.get(), held == null ? null : held.format());
+            List<Tensor> data = new ArrayList<>(List.of(src, mean, variance));
+            if (scale != null) {
+                data.add(scale);
+            }
+            if (shift != null) {
+                data.add(shift);
+            }
+            data.add(dst);
+            execute(backend, key, held, data);
+        } finally {
+            if (held != null) {
+                held.done();
+            }
         }
-        if (shift != null) {
-            data.add(TensorAccess.segment(shift));
-        }
-        data.add(TensorAccess.segment(dst));
-        backend.execute(OP, key, () -> create(backend, key), data.toArray(MemorySegment[]::new));
     }
 
     static void backward(OneDnnBackend backend, BatchNormParams p, boolean training, BatchNormShapes s, Tensor src,
@@ -125,26 +140,60 @@ final class OneDnnBatchNorm {
         boolean fullBackward = scale != null || diffShift != null;
         boolean useShift = diffShift != null;
         Tensor scratchScale = scale != null && diffScale == null ? Tensor.empty(s.channels()) : null;
+        // The layout the forward ran in, which its saved input still holds; else the incoming gradient's.
+        BlockedCopy held = heldLayout(backend, s, src);
+        if (held == null) {
+            held = heldLayout(backend, s, diffDst);
+        }
         try {
             Key key = new Key(s.src().dims(), p.epsilon(), training, true, scale != null, useShift, fullBackward,
-                    ThreadCount.get());
-            List<MemorySegment> data = new ArrayList<>(List.of(TensorAccess.segment(src), TensorAccess.segment(mean),
-                    TensorAccess.segment(variance), TensorAccess.segment(diffDst)));
+                    ThreadCount.get(), held == null ? null : held.format());
+            List<Tensor> data = new ArrayList<>(List.of(src, mean, variance, diffDst));
             if (scale != null) {
-                data.add(TensorAccess.segment(scale));
+                data.add(scale);
             }
-            data.add(TensorAccess.segment(diffSrc));
+            data.add(diffSrc);
             if (scale != null) {
-                data.add(TensorAccess.segment(diffScale != null ? diffScale : scratchScale));
+                data.add(diffScale != null ? diffScale : scratchScale);
             }
             if (useShift) {
-                data.add(TensorAccess.segment(diffShift));
+                data.add(diffShift);
             }
-            backend.execute(OP, key, () -> create(backend, key), data.toArray(MemorySegment[]::new));
+            execute(backend, key, held, data);
         } finally {
+            if (held != null) {
+                held.done();
+            }
             if (scratchScale != null) {
                 scratchScale.close();
             }
+        }
+    }
+
+    /**
+     * The copy {@code image} holds, in use until {@link BlockedCopy#done()}, when batch norm can run in its layout:
+     * a float32 (N, C, H, W) image held by this backend; else null (the primitive runs on plain NCHW).
+     */
+    private static BlockedCopy heldLayout(OneDnnBackend backend, BatchNormShapes s, Tensor image) {
+        long[] dims = s.src().dims();
+        if (dims.length != 4 || !java.util.Arrays.equals(dims, image.shape().dims())) {
+            return null;
+        }
+        BlockedCopy held = BlockedCopy.acquire(backend, image, null);
+        if (held != null && held.format().dataType() != dnnl_h.dnnl_f32()) {
+            held.done();
+            return null;
+        }
+        return held;
+    }
+
+    /** Runs the primitive for {@code key} on {@code data} (one tensor per argument), in {@code held}'s layout if set. */
+    private static void execute(OneDnnBackend backend, Key key, BlockedCopy held, List<Tensor> data) {
+        MemorySegment layoutMd = held == null ? null : held.md();
+        backend.execute(OP, key, () -> create(backend, key, layoutMd), data.toArray(Tensor[]::new));
+        // The second lookup finds the entry just used; it ran plain if oneDNN had only a reference kernel held.
+        if (held != null && backend.cachedPrimitive(key, () -> create(backend, key, layoutMd)).reordered()) {
+            KernelPaths.record(KernelPaths.BATCHNORM_HELD);
         }
     }
 
@@ -154,18 +203,41 @@ final class OneDnnBatchNorm {
         }
     }
 
-    private static CachedPrimitive create(OneDnnBackend backend, Key key) {
+    /**
+     * The primitive for {@code key}: on {@code layoutMd} (the held layout, valid during this call) when the key has
+     * a layout and oneDNN has a jit kernel for it, else on plain memory.
+     */
+    private static CachedPrimitive create(OneDnnBackend backend, Key key, MemorySegment layoutMd) {
+        if (layoutMd != null) {
+            CachedPrimitive held = create(backend, key, layoutMd, true);
+            if (held != null) {
+                return held;
+            }
+        }
+        return create(backend, key, null, false);
+    }
+
+    /**
+     * The primitive on {@code layoutMd} (null: plain) for the image arguments; null when {@code jitOnly} and oneDNN
+     * offers only a reference kernel there (then plain NCHW, with its {@code ncsp_bnorm}, is faster).
+     */
+    private static CachedPrimitive create(OneDnnBackend backend, Key key, MemorySegment layoutMd, boolean jitOnly) {
         String label = "batchnorm " + key;
         int flags = (key.scale() ? dnnl_h.dnnl_use_scale() : 0) | (key.shift() ? dnnl_h.dnnl_use_shift() : 0)
                 | (key.training() ? 0 : dnnl_h.dnnl_use_global_stats());
         try (Descriptors d = new Descriptors()) {
-            MemorySegment md = d.plain(key.dims());
+            MemorySegment plain = d.plain(key.dims());
+            MemorySegment md = layoutMd == null ? plain : layoutMd;
             MemorySegment forwardSlot = d.handleSlot();
             int prop = key.training() || key.backward() ? dnnl_h.dnnl_forward_training() : dnnl_h.dnnl_forward_inference();
             Dnnl.check(dnnl_h.dnnl_batch_normalization_forward_primitive_desc_create(forwardSlot,
                     backend.engine().handle(), prop, md, md, key.epsilon(), flags, d.userScratchpadAttr()),
                     "dnnl_batch_normalization_forward_primitive_desc_create", label);
             MemorySegment forward = forwardSlot.get(ADDRESS, 0);
+            if (jitOnly && CachedPrimitive.implementation(forward).startsWith("ref")) {
+                dnnl_h.dnnl_primitive_desc_destroy(forward);
+                return null;
+            }
             if (!key.backward()) {
                 List<Integer> args = new ArrayList<>(List.of(dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_MEAN(),
                         dnnl_h.DNNL_ARG_VARIANCE()));
@@ -176,7 +248,7 @@ final class OneDnnBatchNorm {
                     args.add(dnnl_h.DNNL_ARG_SHIFT());
                 }
                 args.add(dnnl_h.DNNL_ARG_DST());
-                return new CachedPrimitive(backend.engine(), forward, args.stream().mapToInt(Integer::intValue).toArray(), label);
+                return primitive(backend, forward, args, plain, label);
             }
             d.temporary(forward);
             MemorySegment backwardSlot = d.handleSlot();
@@ -184,6 +256,11 @@ final class OneDnnBatchNorm {
             Dnnl.check(dnnl_h.dnnl_batch_normalization_backward_primitive_desc_create(backwardSlot,
                     backend.engine().handle(), backwardProp, md, md, md, key.epsilon(), flags, forward,
                     d.userScratchpadAttr()), "dnnl_batch_normalization_backward_primitive_desc_create", label);
+            MemorySegment backward = backwardSlot.get(ADDRESS, 0);
+            if (jitOnly && CachedPrimitive.implementation(backward).startsWith("ref")) {
+                dnnl_h.dnnl_primitive_desc_destroy(backward);
+                return null;
+            }
             List<Integer> args = new ArrayList<>(List.of(dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_MEAN(),
                     dnnl_h.DNNL_ARG_VARIANCE(), dnnl_h.DNNL_ARG_DIFF_DST()));
             if (key.scale()) {
@@ -196,8 +273,27 @@ final class OneDnnBatchNorm {
             if (key.shift()) {
                 args.add(dnnl_h.DNNL_ARG_DIFF_SHIFT());
             }
-            return new CachedPrimitive(backend.engine(), backwardSlot.get(ADDRESS, 0),
-                    args.stream().mapToInt(Integer::intValue).toArray(), label);
+            return primitive(backend, backward, args, plain, label);
         }
+    }
+
+    /**
+     * A cached primitive over {@code pd}: the caller's layout of each image argument (src, dst, diff_dst, diff_src)
+     * is {@code plain}, so where the primitive runs in a held layout those are reordered or held
+     * ({@link CachedPrimitive}); the statistics, scale and shift are the primitive's own plain 1-D.
+     */
+    private static CachedPrimitive primitive(OneDnnBackend backend, MemorySegment pd, List<Integer> args,
+                                             MemorySegment plain, String label) {
+        int[] kinds = args.stream().mapToInt(Integer::intValue).toArray();
+        MemorySegment[] user = new MemorySegment[kinds.length];
+        boolean[] outputs = new boolean[kinds.length];
+        for (int i = 0; i < kinds.length; i++) {
+            int kind = kinds[i];
+            boolean image = kind == dnnl_h.DNNL_ARG_SRC() || kind == dnnl_h.DNNL_ARG_DST()
+                    || kind == dnnl_h.DNNL_ARG_DIFF_DST() || kind == dnnl_h.DNNL_ARG_DIFF_SRC();
+            user[i] = image ? plain : null;
+            outputs[i] = kind == dnnl_h.DNNL_ARG_DST() || kind == dnnl_h.DNNL_ARG_DIFF_SRC();
+        }
+        return new CachedPrimitive(backend.engine(), pd, kinds, user, outputs, label);
     }
 }

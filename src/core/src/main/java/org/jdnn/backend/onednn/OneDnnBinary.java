@@ -47,7 +47,7 @@ final class OneDnnBinary {
 
     void register(KernelTable table) {
         table.put(BinaryOps.BINARY, (p, in, out) -> {
-                    if (out[0].numel() > 0) {
+                    if (out[0].numel() > 0 && !runHeld(p.algorithm(), in[0], in[1], out[0])) {
                         run("binary", algorithm(p.algorithm()), in[0].shape(), TensorAccess.segment(in[0]), in[1].shape(),
                                 TensorAccess.segment(in[1]), out[0].shape(), TensorAccess.segment(out[0]));
                     }
@@ -93,6 +93,74 @@ final class OneDnnBinary {
                     TensorAccess.segment(out));
         } finally {
             HostMemory.release(mask);
+        }
+    }
+
+    /** A binary primitive with both operands and the output in {@code layout}, a held copy's. */
+    private record HeldKey(int algorithm, MemoryFormat layout, int threads) {
+    }
+
+    /**
+     * Runs {@code out = a op b} in the layout {@code a} (else {@code b}) is held in, when one of them is held
+     * ({@link BlockedCopy}) and the op needs nothing else: the same shape throughout (no broadcasting), a new output
+     * (not in place), and an op that maps zeros to zero (add, sub, mul), so a blocked layout's padding stays zero. The
+     * other operand is read as held or reordered in, and the output stays held: ResNet's residual add and the
+     * gradient sums of autograd then keep the convolutions' layout. False when it does not apply.
+     */
+    private boolean runHeld(BinaryAlgorithm algorithm, Tensor a, Tensor b, Tensor out) {
+        boolean zeroToZero = algorithm == BinaryAlgorithm.ADD || algorithm == BinaryAlgorithm.SUB
+                || algorithm == BinaryAlgorithm.MUL;
+        if (!zeroToZero || !a.shape().equals(out.shape()) || !b.shape().equals(out.shape())
+                || TensorAccess.address(out) == TensorAccess.address(a)
+                || TensorAccess.address(out) == TensorAccess.address(b)) {
+            return false;
+        }
+        BlockedCopy held = BlockedCopy.acquire(backend, a, null);
+        if (held == null) {
+            held = BlockedCopy.acquire(backend, b, null);
+        }
+        if (held == null) {
+            return false;
+        }
+        try {
+            if (held.format().dataType() != dnnl_h.dnnl_f32()) {
+                return false;
+            }
+            HeldKey key = new HeldKey(algorithm(algorithm), held.format(), ThreadCount.get());
+            MemorySegment layoutMd = held.md();
+            backend.execute("binary", key, () -> createHeld(key, layoutMd, out.shape()), a, b, out);
+            // The second lookup finds the entry just used; it ran plain if oneDNN had only a reference kernel held.
+            if (backend.cachedPrimitive(key, () -> createHeld(key, layoutMd, out.shape())).reordered()) {
+                KernelPaths.record(KernelPaths.BINARY_HELD);
+            }
+        } finally {
+            held.done();
+        }
+        return true;
+    }
+
+    /**
+     * The binary primitive on {@code layoutMd} (valid during this call) for all three arguments, the caller's tensors
+     * plain {@code shape}, reordered or held by {@link CachedPrimitive}; on plain memory where oneDNN has only a
+     * reference kernel for the layout.
+     */
+    private CachedPrimitive createHeld(HeldKey key, MemorySegment layoutMd, Shape shape) {
+        String label = "binary " + key;
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment plain = d.plain(shape.dims());
+            int[] args = {dnnl_h.DNNL_ARG_SRC_0(), dnnl_h.DNNL_ARG_SRC_1(), dnnl_h.DNNL_ARG_DST()};
+            MemorySegment slot = d.handleSlot();
+            Dnnl.check(dnnl_h.dnnl_binary_primitive_desc_create(slot, backend.engine().handle(), key.algorithm(),
+                    layoutMd, layoutMd, layoutMd, d.userScratchpadAttr()), "dnnl_binary_primitive_desc_create", label);
+            MemorySegment pd = slot.get(ADDRESS, 0);
+            if (CachedPrimitive.implementation(pd).startsWith("ref")) {
+                dnnl_h.dnnl_primitive_desc_destroy(pd);
+                Dnnl.check(dnnl_h.dnnl_binary_primitive_desc_create(slot, backend.engine().handle(), key.algorithm(),
+                        plain, plain, plain, d.userScratchpadAttr()), "dnnl_binary_primitive_desc_create", label);
+                pd = slot.get(ADDRESS, 0);
+            }
+            return new CachedPrimitive(backend.engine(), pd, args, new MemorySegment[] {plain, plain, plain},
+                    new boolean[] {false, false, true}, label);
         }
     }
 

@@ -175,6 +175,9 @@ final class OneDnnReduction {
      * rank 1; at least one axis actually shrinks). Counted under "reduction".
      */
     void forward(ReductionAlgorithm algorithm, long[] srcDims, long[] keptDims, MemorySegment src, MemorySegment dst) {
+        long[][] simple = simplified(srcDims, keptDims);
+        srcDims = simple[0];
+        keptDims = simple[1];
         int alg = switch (algorithm) {
             case SUM -> dnnl_h.dnnl_reduction_sum();
             case MEAN -> dnnl_h.dnnl_reduction_mean();
@@ -191,7 +194,54 @@ final class OneDnnReduction {
             return;
         }
         Key key = new Key(alg, Shape.of(srcDims), Shape.of(keptDims), ThreadCount.get());
-        backend.execute("reduction", key, () -> create(key), src, dst);
+        backend.execute("reduction", key, () -> create(backend, key), src, dst);
+    }
+
+    /**
+     * The implementation oneDNN picks for the reduction primitive {@link #forward} would run from {@code srcDims} to
+     * {@code keptDims} (after {@link #simplified}), e.g. "jit:uni"; for tests.
+     */
+    static String implementation(OneDnnBackend backend, ReductionAlgorithm algorithm, long[] srcDims, long[] keptDims) {
+        long[][] simple = simplified(srcDims, keptDims);
+        int alg = switch (algorithm) {
+            case SUM -> dnnl_h.dnnl_reduction_sum();
+            case MEAN -> dnnl_h.dnnl_reduction_mean();
+            case MAX -> dnnl_h.dnnl_reduction_max();
+        };
+        Key key = new Key(alg, Shape.of(simple[0]), Shape.of(simple[1]), ThreadCount.get());
+        return backend.cachedPrimitive(key, () -> create(backend, key)).implementation();
+    }
+
+    /**
+     * The same reduction over the fewest axes: size-1 axes dropped and each run of neighbouring axes that are all
+     * reduced (or all kept) merged into one, which describes the same row-major bytes. oneDNN's jit reduction wants
+     * the reduced axes innermost and contiguous; a size-1 axis between them is neither reduced nor kept to it, so
+     * the mean of a [16, 1, 64, 64] loss (the U-Net's per-pixel BCE) took {@code ref:any} as it came and runs jit as
+     * [65536] -> [1].
+     */
+    static long[][] simplified(long[] srcDims, long[] keptDims) {
+        long[] src = new long[srcDims.length], kept = new long[srcDims.length];
+        int rank = 0;
+        boolean lastReduced = false;
+        for (int i = 0; i < srcDims.length; i++) {
+            if (srcDims[i] == 1) {
+                continue;
+            }
+            boolean reduced = keptDims[i] == 1;
+            if (rank > 0 && reduced == lastReduced) {
+                src[rank - 1] *= srcDims[i];
+                kept[rank - 1] *= keptDims[i];
+            } else {
+                src[rank] = srcDims[i];
+                kept[rank] = keptDims[i];
+                rank++;
+            }
+            lastReduced = reduced;
+        }
+        if (rank == 0) { // only size-1 axes: one element, kept as [1]
+            return new long[][] {{1}, {1}};
+        }
+        return new long[][] {Arrays.copyOf(src, rank), Arrays.copyOf(kept, rank)};
     }
 
     /**
@@ -265,7 +315,7 @@ final class OneDnnReduction {
         }
     }
 
-    private CachedPrimitive create(Key key) {
+    private static CachedPrimitive create(OneDnnBackend backend, Key key) {
         String label = "reduction " + key;
         try (Descriptors d = new Descriptors()) {
             MemorySegment slot = d.handleSlot();
