@@ -8,11 +8,13 @@ import org.jdnn.ops.ArgReductionOps;
 import org.jdnn.ops.Axes;
 import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.CastOps;
+import org.jdnn.ops.ComparisonOps;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
 import org.jdnn.ops.SgdOps;
+import org.jdnn.ops.SignOps;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
@@ -27,7 +29,7 @@ import java.util.Set;
 /**
  * Ops run by jdnn's compiled CUDA kernels ({@link CompiledKernels}): broadcasting binary ops, binary ops with a
  * scalar, reductions (sum, mean, max over axes), sum_to_shape (a broadcast operand's gradient), casts, argmax/argmin,
- * and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
+ * sign, abs, logical_not, and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
  * Registered only when the build carries the kernel image ({@link KernelImage}); otherwise these ops keep the host
  * round trip, and {@link #missing()} says why.
  */
@@ -82,6 +84,12 @@ final class CudaCompiledOps {
                                 (p, in, out) -> in[0].rank() > BroadcastShape.MAX_RANK
                                         || (in[0].numel() == 0 && out[0].numel() > 0
                                         && p.algorithm() == ReductionAlgorithm.MEAN)))
+                .put(SignOps.SIGN, (p, in, out) -> kernels().sign(stream(), DType.FLOAT32, in[0].numel(),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(out[0])))
+                .put(SignOps.ABS, (p, in, out) -> kernels().abs(stream(), DType.FLOAT32, in[0].numel(),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(out[0])))
+                .putAccepting(ComparisonOps.LOGICAL_NOT, ARG_DTYPES, (p, in, out) -> kernels().logicalNot(stream(),
+                        in[0].dtype(), in[0].numel(), TensorAccess.segment(in[0]), TensorAccess.segment(out[0])))
                 .put(SgdOps.UPDATE, (p, in, out) -> kernels().sgdStep(stream(), DType.FLOAT32,
                         SgdConstants.of(p.sgd(), p.firstStep()), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), segmentOrNull(in[2])))
