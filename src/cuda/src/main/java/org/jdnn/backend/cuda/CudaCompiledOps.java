@@ -3,6 +3,7 @@ package org.jdnn.backend.cuda;
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.natives.cuda.CudaRuntime;
+import org.jdnn.ops.AdagradOps;
 import org.jdnn.ops.AdamOps;
 import org.jdnn.ops.ArgReductionOps;
 import org.jdnn.ops.Axes;
@@ -13,6 +14,7 @@ import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
+import org.jdnn.ops.RmspropOps;
 import org.jdnn.ops.SgdOps;
 import org.jdnn.ops.SignOps;
 import org.jdnn.tensor.DType;
@@ -29,7 +31,7 @@ import java.util.Set;
 /**
  * Ops run by jdnn's compiled CUDA kernels ({@link CompiledKernels}): broadcasting binary ops, binary ops with a
  * scalar, reductions (sum, mean, max over axes), sum_to_shape (a broadcast operand's gradient), casts, argmax/argmin,
- * sign, abs, logical_not, and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
+ * sign, abs, logical_not, and the SGD, Adam/AdamW, Adagrad and RMSprop updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
  * Registered only when the build carries the kernel image ({@link KernelImage}); otherwise these ops keep the host
  * round trip, and {@link #missing()} says why.
  */
@@ -96,6 +98,13 @@ final class CudaCompiledOps {
                 .put(AdamOps.UPDATE, (p, in, out) -> kernels().adamStep(stream(), DType.FLOAT32,
                         AdamConstants.of(p.adam(), p.step()), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), TensorAccess.segment(in[3]),
+                        segmentOrNull(in[4])))
+                .put(AdagradOps.UPDATE, (p, in, out) -> kernels().adagradStep(stream(), DType.FLOAT32,
+                        AdagradConstants.of(p.adagrad(), p.step()), in[0].numel(), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(in[2])))
+                .put(RmspropOps.UPDATE, (p, in, out) -> kernels().rmspropStep(stream(), DType.FLOAT32,
+                        RmspropConstants.of(p), in[0].numel(), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), segmentOrNull(in[3]),
                         segmentOrNull(in[4])));
     }
 
