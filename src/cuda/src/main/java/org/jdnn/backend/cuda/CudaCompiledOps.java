@@ -3,16 +3,20 @@ package org.jdnn.backend.cuda;
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.natives.cuda.CudaRuntime;
+import org.jdnn.ops.AdagradOps;
 import org.jdnn.ops.AdamOps;
 import org.jdnn.ops.ArgReductionOps;
 import org.jdnn.ops.Axes;
 import org.jdnn.ops.BinaryOps;
 import org.jdnn.ops.CastOps;
+import org.jdnn.ops.ComparisonOps;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
 import org.jdnn.ops.ReductionShapes;
+import org.jdnn.ops.RmspropOps;
 import org.jdnn.ops.SgdOps;
+import org.jdnn.ops.SignOps;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
@@ -27,7 +31,7 @@ import java.util.Set;
 /**
  * Ops run by jdnn's compiled CUDA kernels ({@link CompiledKernels}): broadcasting binary ops, binary ops with a
  * scalar, reductions (sum, mean, max over axes), sum_to_shape (a broadcast operand's gradient), casts, argmax/argmin,
- * and the SGD and Adam/AdamW updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
+ * sign, abs, comparisons, logical ops, logical_not, where, and the SGD, Adam/AdamW, Adagrad and RMSprop updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
  * Registered only when the build carries the kernel image ({@link KernelImage}); otherwise these ops keep the host
  * round trip, and {@link #missing()} says why.
  */
@@ -82,13 +86,46 @@ final class CudaCompiledOps {
                                 (p, in, out) -> in[0].rank() > BroadcastShape.MAX_RANK
                                         || (in[0].numel() == 0 && out[0].numel() > 0
                                         && p.algorithm() == ReductionAlgorithm.MEAN)))
+                .put(SignOps.SIGN, (p, in, out) -> kernels().sign(stream(), DType.FLOAT32, in[0].numel(),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(out[0])))
+                .put(SignOps.ABS, (p, in, out) -> kernels().abs(stream(), DType.FLOAT32, in[0].numel(),
+                        TensorAccess.segment(in[0]), TensorAccess.segment(out[0])))
+                .putAccepting(ComparisonOps.COMPARE, ARG_DTYPES, (p, in, out) -> kernels().compare(stream(),
+                        in[0].dtype(), p.algorithm(), BroadcastShape.contiguous(out[0].dims(), in[0].dims(),
+                                in[1].dims()), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                        TensorAccess.segment(out[0])), twoOperandsOfOneDType())
+                .putAccepting(ComparisonOps.LOGICAL, ARG_DTYPES, (p, in, out) -> kernels().logical(stream(),
+                        in[0].dtype(), p.algorithm(), BroadcastShape.contiguous(out[0].dims(), in[0].dims(),
+                                in[1].dims()), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                        TensorAccess.segment(out[0])), twoOperandsOfOneDType())
+                .putAccepting(ComparisonOps.WHERE, ARG_DTYPES, (p, in, out) -> kernels().where(stream(),
+                        in[1].dtype(), BroadcastShape.contiguous(out[0].dims(), in[0].dims(), in[1].dims(),
+                                in[2].dims()), TensorAccess.segment(in[0]), TensorAccess.segment(in[1]),
+                        TensorAccess.segment(in[2]), TensorAccess.segment(out[0])),
+                        Fallback.viaHost("a broadcast of more than " + BroadcastShape.MAX_RANK + " dimensions",
+                                (p, in, out) -> out[0].rank() > BroadcastShape.MAX_RANK))
+                .putAccepting(ComparisonOps.LOGICAL_NOT, ARG_DTYPES, (p, in, out) -> kernels().logicalNot(stream(),
+                        in[0].dtype(), in[0].numel(), TensorAccess.segment(in[0]), TensorAccess.segment(out[0])))
                 .put(SgdOps.UPDATE, (p, in, out) -> kernels().sgdStep(stream(), DType.FLOAT32,
                         SgdConstants.of(p.sgd(), p.firstStep()), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), segmentOrNull(in[2])))
                 .put(AdamOps.UPDATE, (p, in, out) -> kernels().adamStep(stream(), DType.FLOAT32,
                         AdamConstants.of(p.adam(), p.step()), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), TensorAccess.segment(in[3]),
+                        segmentOrNull(in[4])))
+                .put(AdagradOps.UPDATE, (p, in, out) -> kernels().adagradStep(stream(), DType.FLOAT32,
+                        AdagradConstants.of(p.adagrad(), p.step()), in[0].numel(), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(in[2])))
+                .put(RmspropOps.UPDATE, (p, in, out) -> kernels().rmspropStep(stream(), DType.FLOAT32,
+                        RmspropConstants.of(p), in[0].numel(), TensorAccess.segment(in[0]),
+                        TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), segmentOrNull(in[3]),
                         segmentOrNull(in[4])));
+    }
+
+    /** The compiled compare/logical kernels take two operands of one dtype, broadcast over at most MAX_RANK dims. */
+    private static <P> Fallback<P> twoOperandsOfOneDType() {
+        return Fallback.viaHost("operands of two dtypes, or a broadcast of more than " + BroadcastShape.MAX_RANK
+                + " dimensions", (p, in, out) -> in[0].dtype() != in[1].dtype() || out[0].rank() > BroadcastShape.MAX_RANK);
     }
 
     private static final Set<DType> CAST_DTYPES = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.BOOL);

@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * Finds and loads the CUDA libraries once per process, in dependency order (CUDA runtime, cuBLASLt, cuBLAS, NVRTC,
- * cuDNN), then checks that a device is usable. Nothing is loaded until CUDA is asked for, and a failure says
+ * Finds and loads the CUDA libraries once per process, in dependency order (CUDA runtime, driver, cuBLASLt, cuBLAS,
+ * NVRTC, cuDNN; NCCL only through {@link #loadNccl()}), each visible to the generated bindings, then checks that a device is usable. Nothing is loaded until CUDA is asked for, and a failure says
  * precisely why: which library was not found where, the dlerror text of a failed load, no driver, a driver too old,
  * or no device. The rest of jdnn keeps working on the CPU.
  */
@@ -157,9 +157,7 @@ public final class CudaLibraries {
                     + "; set -D" + CudaSearchPath.OVERRIDE_PROPERTY + " or " + CudaSearchPath.OVERRIDE_ENV
                     + " to the folders holding the CUDA libraries", null);
         }
-        load(CudaLibrary.CUDART, cudart);
-        // The generated cudart bindings look symbols up in the libraries this class loader loaded.
-        System.load(cudart.toString());
+        load(CudaLibrary.CUDART.title(), cudart);
         int runtime = version("cudaRuntimeGetVersion", true);
         int driver = version("cudaDriverGetVersion", false);
         String deviceProblem = deviceProblem(cudart, runtime, driver);
@@ -174,10 +172,18 @@ public final class CudaLibraries {
             }
             throw new CudaUnavailableException(String.join("; ", reasons), null);
         }
+        // The driver exists now (the runtime found it); the generated cuda_h bindings need it loaded by path.
+        Path driverFile = Path.of(driverLibrary());
+        if (driverFile.isAbsolute()) {
+            load("CUDA driver", driverFile);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> DRIVER_FILE + " is not in the search path; the generated driver"
+                    + " bindings stay unbound and the driver is reached through the runtime only");
+        }
         for (CudaLibrary library : List.of(CudaLibrary.CUBLASLT, CudaLibrary.CUBLAS, CudaLibrary.NVRTC)) {
             Path file = located.files().get(library);
             if (file != null) {
-                load(library, file);
+                load(library.title(), file);
             }
         }
         Path cudnn = located.files().get(CudaLibrary.CUDNN);
@@ -192,15 +198,46 @@ public final class CudaLibraries {
                 }
             }
         }
-        load(CudaLibrary.CUDNN, cudnn);
+        load(CudaLibrary.CUDNN.title(), cudnn);
         return new Loaded(located.files(), runtime, driver, devices);
     }
 
-    private static void load(CudaLibrary library, Path file) {
+    /** NCCL's file name; NCCL is loaded only for multi-GPU work, by {@link #loadNccl()}. */
+    public static final String NCCL_FILE = "libnccl.so.2";
+
+    private static Path nccl;
+
+    /** Loads NCCL from the search path once, for the generated nccl_h bindings; throws saying where it looked. */
+    public static synchronized Path loadNccl() {
+        if (nccl == null) {
+            List<CudaSearchPath.Entry> searchPath = CudaSearchPath.standard();
+            Path file = find(searchPath, List.of(NCCL_FILE));
+            if (file == null) {
+                throw new CudaUnavailableException("NCCL (" + NCCL_FILE + ") not found; searched " + searchPath.stream()
+                        .map(CudaSearchPath.Entry::toString).collect(Collectors.joining(", ")), null);
+            }
+            load("NCCL", file);
+            nccl = file;
+        }
+        return nccl;
+    }
+
+    /**
+     * Loads one library for the generated bindings: dlopen with RTLD_GLOBAL first, so that a failure reports the
+     * loader's dlerror text and later libraries resolve against this one, then System.load, because the generated
+     * packages find symbols through SymbolLookup.loaderLookup(), which sees only what this class loader loaded.
+     * Public for tests that load the libraries without a device.
+     */
+    public static void load(String title, Path file) {
         try {
             NativeLibraries.dlopenGlobal(file);
         } catch (NativeLibraryException e) {
-            throw new CudaUnavailableException(library.title() + ": cannot load " + file + ": dlerror: " + e.getMessage(), e);
+            throw new CudaUnavailableException(title + ": cannot load " + file + ": dlerror: " + e.getMessage(), e);
+        }
+        try {
+            System.load(file.toAbsolutePath().toString());
+        } catch (UnsatisfiedLinkError e) {
+            throw new CudaUnavailableException(title + ": System.load " + file + ": " + e.getMessage(), e);
         }
     }
 
