@@ -32,8 +32,8 @@ trap 'rm -rf "$results"' EXIT
 python3 benchmarks/gpu/pytorch_steps.py --device "$device" --models "$models" > "$results/pytorch.txt"
 printf '%-10s %12s %12s %8s\n' model "jdnn ms" "PyTorch ms" ratio
 for model in ${models//,/ }; do
-  # JMH's CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: device","Param: model"
-  jdnn=$(awk -F, -v m="\"$model\"" '$NF == m {print $5}' "$results/jdnn.csv")
+  # JMH's CSV: quoted benchmark, mode, threads, samples, score, error, unit, then the params (device, model) unquoted
+  jdnn=$(awk -F, -v m="$model" '$NF == m {print $5}' "$results/jdnn.csv")
   torch=$(awk -v m="$model" '$2 == m {print $4}' "$results/pytorch.txt")
   awk -v m="$model" -v j="$jdnn" -v t="$torch" 'BEGIN {printf "%-10s %12.3f %12.3f %8.2f\n", m, j, t, t / j}'
 done
