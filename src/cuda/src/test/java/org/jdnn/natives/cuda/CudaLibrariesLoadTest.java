@@ -23,7 +23,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * they load and answer their versions without a device.
  */
 class CudaLibrariesLoadTest {
-    private static final Path WHEEL_LIB = Path.of("/work/cuda-headers/nvidia/cu13/lib/libcublasLt.so.13");
+    /**
+     * The {@code nvidia} folder of NVIDIA's unpacked Python wheels (cu13, cudnn, nccl), from {@code JDNN_CUDA_WHEELS};
+     * without it these tests are skipped, saying so.
+     */
+    private static final Path WHEELS = Path.of(System.getenv().getOrDefault("JDNN_CUDA_WHEELS", "/nonexistent-wheels"));
+    private static final Path WHEEL_LIB = WHEELS.resolve("cu13/lib/libcublasLt.so.13");
 
     @Test
     void aLoadedLibraryIsCallableThroughTheGeneratedBindings() {
@@ -37,7 +42,7 @@ class CudaLibrariesLoadTest {
 
     @Test
     void cudnnLoadsForItsGeneratedBindings() {
-        Path cudnn = Path.of("/work/cuda-headers/nvidia/cudnn/lib/libcudnn.so.9");
+        Path cudnn = WHEELS.resolve("cudnn/lib/libcudnn.so.9");
         assumeTrue(Files.exists(cudnn), () -> cudnn + " is not installed here");
         CudaLibraries.load("cuDNN", cudnn);
         long version = cudnn_h.cudnnGetVersion();
@@ -46,7 +51,7 @@ class CudaLibrariesLoadTest {
 
     @Test
     void ncclIsFoundInTheSearchPathAndLoadedOnRequest() {
-        Path dir = Path.of("/work/cuda-headers/nvidia/nccl/lib");
+        Path dir = WHEELS.resolve("nccl/lib");
         assumeTrue(Files.exists(dir.resolve(CudaLibraries.NCCL_FILE)), () -> dir + " holds no NCCL here");
         String before = System.getProperty(CudaSearchPath.OVERRIDE_PROPERTY);
         System.setProperty(CudaSearchPath.OVERRIDE_PROPERTY, dir.toString());
