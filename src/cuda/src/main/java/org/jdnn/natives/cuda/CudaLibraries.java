@@ -109,37 +109,44 @@ public final class CudaLibraries {
         return DRIVER_FILE;
     }
 
-    private static Path driver;
+    private static volatile Path driver;
     private static CudaUnavailableException driverFailure;
 
     /**
      * Loads the NVIDIA driver once for the generated driver bindings ({@link CudaDriver}): {@link #driverLibrary()},
      * opened by path, or by name through the dynamic loader (as the CUDA runtime opens it) and then System.loaded
      * from the file the loader mapped. Throws the same {@link CudaUnavailableException} every time if that fails.
+     * Every driver call comes through here, so once loaded it returns without taking a lock.
      */
-    public static synchronized Path loadDriver() {
-        if (driver != null) {
-            return driver;
+    public static Path loadDriver() {
+        Path loaded = driver;
+        if (loaded != null) {
+            return loaded;
         }
-        if (driverFailure != null) {
-            throw driverFailure;
-        }
-        String file = driverLibrary();
-        try {
-            NativeLibraries.dlopenGlobal(Path.of(file));
-            Path path = Path.of(file).isAbsolute() ? Path.of(file) : MappedFiles.find(file).orElseThrow(() ->
-                    new CudaUnavailableException("no NVIDIA driver: " + file + " was opened, but no file of that"
-                            + " name is mapped in " + MappedFiles.SELF_MAPS, null));
-            load("CUDA driver", path);
-            driver = path;
-            return driver;
-        } catch (NativeLibraryException e) {
-            driverFailure = new CudaUnavailableException("no NVIDIA driver: " + file + " cannot be loaded ("
-                    + e.getMessage() + ")", e);
-            throw driverFailure;
-        } catch (CudaUnavailableException e) {
-            driverFailure = e;
-            throw e;
+        synchronized (CudaLibraries.class) {
+            if (driver != null) {
+                return driver;
+            }
+            if (driverFailure != null) {
+                throw driverFailure;
+            }
+            String file = driverLibrary();
+            try {
+                NativeLibraries.dlopenGlobal(Path.of(file));
+                Path path = Path.of(file).isAbsolute() ? Path.of(file) : MappedFiles.find(file).orElseThrow(() ->
+                        new CudaUnavailableException("no NVIDIA driver: " + file + " was opened, but no file of that"
+                                + " name is mapped in " + MappedFiles.SELF_MAPS, null));
+                load("CUDA driver", path);
+                driver = path;
+                return path;
+            } catch (NativeLibraryException e) {
+                driverFailure = new CudaUnavailableException("no NVIDIA driver: " + file + " cannot be loaded ("
+                        + e.getMessage() + ")", e);
+                throw driverFailure;
+            } catch (CudaUnavailableException e) {
+                driverFailure = e;
+                throw e;
+            }
         }
     }
 
