@@ -4,7 +4,7 @@ import org.jdnn.bindings.cublas.cublas_h;
 
 /**
  * cuBLAS statuses as exceptions. The functions themselves are called through the generated
- * {@link cublas_h} (cublas_v2.h's {@code _v2} names), which finds them once {@link CudaLibraries#load()} has loaded
+ * {@code cublas_h} (cublas_v2.h's {@code _v2} names), which finds them once {@link CudaLibraries#load()} has loaded
  * cuBLAS.
  */
 public final class Cublas {

@@ -11,7 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The CUDA driver API calls that loading and launching jdnn's compiled kernels needs, through the generated
- * {@link cuda_h}: each makes sure the driver is loaded ({@link CudaLibraries#loadDriver()}; without one, a
+ * {@code cuda_h}: each makes sure the driver is loaded ({@link CudaLibraries#loadDriver()}; without one, a
  * {@link CudaUnavailableException} naming the file, every time), turns every status other than CUDA_SUCCESS into a
  * {@link CudaException} naming the function and the status, and returns what the C function writes through its
  * first argument. Handles (contexts, modules, functions, streams) are zero-length segments holding the C pointer.

@@ -3,7 +3,7 @@ package org.jdnn.natives.cuda;
 import org.jdnn.bindings.cudnn.cudnn_h;
 
 /**
- * cuDNN statuses as exceptions. The functions themselves are called through the generated {@link cudnn_h} (cuDNN 9's
+ * cuDNN statuses as exceptions. The functions themselves are called through the generated {@code cudnn_h} (cuDNN 9's
  * legacy descriptor API), which finds them once {@link CudaLibraries#load()} has loaded cuDNN. For float tensors,
  * alpha and beta point to host floats.
  */
