@@ -38,9 +38,10 @@ public final class SimCollectives implements DeviceCollectives {
         ids.broadcastFromRankZero(id);
         ProcessGroup group = ProcessGroup.init();
         // Every rank must now hold rank 0's bytes: the sums of the ids are worldSize times each rank's.
-        try (Tensor mine = Tensor.of(asFloats(id)); Tensor sum = Tensor.of(asFloats(id))) {
+        try (Tensor mine = Tensor.of(asFloats(id)); Tensor sum = Tensor.of(asFloats(id));
+             Tensor expectedSum = mine.mul((float) worldSize)) {
             group.allReduceSum(sum);
-            float[] expected = mine.mul((float) worldSize).toFloatArray();
+            float[] expected = expectedSum.toFloatArray();
             if (!Arrays.equals(expected, sum.toFloatArray())) {
                 throw new AssertionError("rank " + rank + " got another connection id than rank 0's");
             }
