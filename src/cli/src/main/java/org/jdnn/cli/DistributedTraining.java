@@ -110,6 +110,10 @@ final class DistributedTraining {
             return;
         }
         String where = "--distributed --device " + device + " on rank " + group.rank() + " of " + group.worldSize();
+        if (d.kind() == Device.Kind.CUDA && d.index() != 0) {
+            throw new IllegalArgumentException(where + ": each rank drives one GPU, which it sees as cuda:0 (ci/train.sh"
+                    + " picks it: local rank mod the GPUs of the host); use --device cuda");
+        }
         try {
             Backends.forDevice(d);
         } catch (RuntimeException e) {

@@ -150,7 +150,7 @@ public final class DistributedDataParallel extends Module {
     public Tensor forward(Tensor input) {
         checkPreviousPass();
         if (options.broadcastBuffers() && isTraining() && group.worldSize() > 1) {
-            module.namedBuffers().values().forEach(b -> group.broadcast(b, 0));
+            broadcastFromRankZero(module.namedBuffers().values());
         }
         return module.call(input);
     }
@@ -160,9 +160,7 @@ public final class DistributedDataParallel extends Module {
         if (group.worldSize() == 1) {
             return;
         }
-        for (Tensor p : module.parameters()) {
-            group.broadcast(p, 0);
-        }
+        broadcastFromRankZero(module.parameters());
         synchronizeBuffers();
     }
 
@@ -174,9 +172,18 @@ public final class DistributedDataParallel extends Module {
         if (group.worldSize() == 1) {
             return;
         }
-        for (Tensor b : module.namedBuffers().values()) {
-            group.broadcast(b, 0);
+        broadcastFromRankZero(module.namedBuffers().values());
+    }
+
+    /** Rank 0's values into {@code tensors} on every rank; on a device all are queued, then waited for once. */
+    private void broadcastFromRankZero(java.util.Collection<Tensor> tensors) {
+        if (device.isHost() || tensors.isEmpty()) {
+            tensors.forEach(t -> group.broadcast(t, 0));
+            return;
         }
+        DeviceCommunicator communicator = group.deviceCommunicator(device);
+        tensors.forEach(t -> communicator.broadcast(t, 0));
+        group.await(communicator);
     }
 
     private void buildBuckets(LinkedHashMap<String, Tensor> trained) {
