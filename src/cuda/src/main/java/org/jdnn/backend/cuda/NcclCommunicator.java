@@ -3,6 +3,7 @@ package org.jdnn.backend.cuda;
 import org.jdnn.backend.CollectiveTimeoutException;
 import org.jdnn.backend.DeviceCollectives;
 import org.jdnn.backend.DeviceCommunicator;
+import org.jdnn.bindings.cudart.cudart_h;
 import org.jdnn.bindings.nccl.nccl_h;
 import org.jdnn.bindings.nccl.ncclUniqueId;
 import org.jdnn.tensor.DType;
@@ -41,8 +42,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 final class NcclCommunicator implements DeviceCommunicator {
     static final int ID_BYTES = (int) ncclUniqueId.layout().byteSize();
-    static final int CUDA_SUCCESS = 0;
-    static final int CUDA_ERROR_NOT_READY = 600;
+    static final int CUDA_SUCCESS = cudart_h.cudaSuccess();
+    static final int CUDA_ERROR_NOT_READY = cudart_h.cudaErrorNotReady();
     /** How long {@link #await()} parks between polls of the stream: short against a step, long against a poll. */
     private static final long POLL_NANOS = 20_000;
 

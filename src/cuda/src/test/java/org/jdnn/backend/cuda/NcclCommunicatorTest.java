@@ -182,6 +182,12 @@ class NcclCommunicatorTest {
     }
 
     @Test
+    void theFakesStreamStatesAreTheRuntimes() {
+        assertEquals(0, NcclCommunicator.CUDA_SUCCESS);
+        assertEquals(600, NcclCommunicator.CUDA_ERROR_NOT_READY);
+    }
+
+    @Test
     void awaitReturnsOnceTheStreamIsDone() {
         FakeNccl nccl = new FakeNccl();
         nccl.streamStates = List.of(600, 600, 0);
