@@ -121,6 +121,15 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void aHungRankEndsTheOthersWithTheDeviceCollectivesTimeoutError() throws Exception {
+        Run run = mpirun(2, List.of("-Djdnn.distributed.timeout=3"), "hang-sim");
+
+        assertEquals(ProcessGroup.TIMEOUT_EXIT_CODE, run.exit(), run.output());
+        assertTrue(run.output().contains("jdnn distributed: sim all-reduce of 4 floats on rank 0 of 2 did not complete"
+                + " within 3 s; ending all ranks (MPI_Abort)"), run.output());
+    }
+
+    @Test
     void aKilledRankEndsTheOthers() throws Exception {
         Run run = mpirun(2, List.of("-Djdnn.distributed.timeout=30"), "kill");
 

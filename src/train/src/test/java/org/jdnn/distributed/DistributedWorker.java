@@ -40,6 +40,7 @@ import java.util.SplittableRandom;
  *   <li>{@code train-bn STEPS OUT} and {@code train-syncbn STEPS OUT}: as {@code train}, with a batch norm after the
  *       first layer, its statistics per rank or (syncbn) over the global batch; OUT gets the buffers too.</li>
  *   <li>{@code hang}: rank 1 stops answering before an all-reduce; the others must end with a timeout error.</li>
+ *   <li>{@code hang-sim}: as {@code hang}, for a tensor on the sim device (its collectives' own timeout).</li>
  *   <li>{@code kill}: rank 1 kills itself (SIGKILL) before an all-reduce; the others must end, not hang.</li>
  *   <li>{@code unused}: a model with a branch the loss does not use; the second forward must name its parameters.</li>
  *   <li>{@code evaluate}: each rank evaluates its share of 103 samples with rank 1's batch-norm statistics perturbed;
@@ -62,6 +63,15 @@ public final class DistributedWorker {
                     Thread.sleep(Long.MAX_VALUE);
                 }
                 group.allReduceSum(Tensor.ones(4));
+            }
+            case "hang-sim" -> {
+                group.deviceCommunicator(Device.SIM); // made together; then rank 1 stops answering
+                if (group.rank() == 1) {
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                try (Tensor t = Tensor.ones(4).to(Device.SIM)) {
+                    group.allReduceSum(t);
+                }
             }
             case "kill" -> {
                 group.barrier();

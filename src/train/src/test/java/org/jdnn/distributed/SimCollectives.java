@@ -1,20 +1,30 @@
 package org.jdnn.distributed;
 
+import org.jdnn.backend.CollectiveTimeoutException;
 import org.jdnn.backend.DeviceCollectives;
 import org.jdnn.backend.DeviceCommunicator;
+import org.jdnn.natives.mpi.MpiWorld;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Tensor;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Collectives for the {@code sim} device, for tests of the device path of {@link ProcessGroup} and
  * {@link DistributedDataParallel} under mpirun without a GPU: the connection id is a random 128 bytes of rank 0's
  * (checked on every rank), and each collective copies the tensor to the host, reduces it over MPI and copies it back
- * (what NCCL does on the device for cuda).
+ * (what NCCL does on the device for cuda); an all-reduce is queued and completed by {@code await()}, within the
+ * timeout, as NCCL's.
  */
 public final class SimCollectives implements DeviceCollectives {
     static final int ID_BYTES = 128;
@@ -47,7 +57,7 @@ public final class SimCollectives implements DeviceCollectives {
             }
         }
         System.out.println("sim collectives: rank " + rank + " of " + worldSize + " joined with rank 0's id");
-        return new Communicator(group, device);
+        return new Communicator(group, device, timeout);
     }
 
     private static float[] asFloats(byte[] bytes) {
@@ -58,7 +68,31 @@ public final class SimCollectives implements DeviceCollectives {
         return floats;
     }
 
-    private record Communicator(ProcessGroup group, Device device) implements DeviceCommunicator {
+    /**
+     * Sums as NCCL does, queued without waiting: {@link #allReduceSum} starts a non-blocking MPI all-reduce of a
+     * host copy, {@link #await()} polls it against the deadline (past it: {@link CollectiveTimeoutException}, as
+     * NcclCommunicator) and copies the sum back into the tensor.
+     */
+    private static final class Communicator implements DeviceCommunicator {
+        private final ProcessGroup group;
+        private final Device device;
+        private final Duration timeout;
+        private final List<Pending> pending = new ArrayList<>();
+
+        private record Pending(Tensor tensor, Arena arena, MemorySegment host, MpiWorld.Request request) {
+        }
+
+        Communicator(ProcessGroup group, Device device, Duration timeout) {
+            this.group = group;
+            this.device = device;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public Device device() {
+            return device;
+        }
+
         @Override
         public int rank() {
             return group.rank();
@@ -71,10 +105,9 @@ public final class SimCollectives implements DeviceCollectives {
 
         @Override
         public void allReduceSum(Tensor tensor) {
-            try (Tensor host = tensor.to(Device.CPU)) {
-                group.allReduceSum(host);
-                tensor.copyFrom(host);
-            }
+            Arena arena = Arena.ofShared();
+            MemorySegment host = arena.allocateFrom(JAVA_FLOAT, tensor.toFloatArray());
+            pending.add(new Pending(tensor, arena, host, group.startAllReduceSum(host, tensor.numel())));
         }
 
         @Override
@@ -87,10 +120,27 @@ public final class SimCollectives implements DeviceCollectives {
 
         @Override
         public void await() {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (Pending p : pending) {
+                while (!group.test(p.request())) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new CollectiveTimeoutException("sim all-reduce of " + p.tensor().numel() + " floats on"
+                                + " rank " + rank() + " of " + worldSize() + " did not complete within "
+                                + timeout.toSeconds() + " s");
+                    }
+                    LockSupport.parkNanos(50_000);
+                }
+                try (Tensor sum = Tensor.of(p.host().toArray(JAVA_FLOAT))) {
+                    p.tensor().copyFrom(sum);
+                }
+                p.arena().close();
+            }
+            pending.clear();
         }
 
         @Override
         public void close() {
+            await();
         }
     }
 }
