@@ -15,4 +15,8 @@ if [[ "$command" == train || "$command" == eval ]] && [[ " $* " != *" --data "* 
   { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q dataset-fashion-mnist; } >&2 \
     || echo "jdnn: could not install dataset-fashion-mnist; pass --data DIR" >&2
 fi
+# Under mpirun with --device cuda, each rank drives its own GPU: local rank mod the GPUs here (ci/rank-gpu.sh).
+if [[ " $* " == *" --distributed "* && " $* " =~ \ --device[\ =]cuda ]]; then
+  exec ci/rank-gpu.sh ci/jdnn.sh "$command" "$@"
+fi
 exec ci/jdnn.sh "$command" "$@"

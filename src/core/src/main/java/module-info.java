@@ -25,6 +25,7 @@ module org.jdnn.core {
 
     uses org.jdnn.backend.BackendProvider;
     uses org.jdnn.tensor.DeviceMemory;
+    uses org.jdnn.backend.DeviceCollectives; // NCCL for cuda tensors, from org.jdnn.cuda
     provides org.jdnn.backend.BackendProvider with org.jdnn.backend.reference.ReferenceBackendProvider,
             org.jdnn.backend.onednn.OneDnnBackendProvider, org.jdnn.backend.sim.SimBackendProvider;
     provides org.jdnn.tensor.DeviceMemory with org.jdnn.backend.sim.SimMemory;

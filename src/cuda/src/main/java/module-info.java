@@ -5,4 +5,5 @@ module org.jdnn.cuda {
 
     provides org.jdnn.backend.BackendProvider with org.jdnn.backend.cuda.CudaBackendProvider;
     provides org.jdnn.tensor.DeviceMemory with org.jdnn.backend.cuda.CudaMemory;
+    provides org.jdnn.backend.DeviceCollectives with org.jdnn.backend.cuda.NcclCollectives;
 }

@@ -4,6 +4,7 @@ import org.jdnn.Jdnn;
 import org.jdnn.autograd.Autocast;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
+import org.jdnn.backend.DeviceCollectives;
 import org.jdnn.data.DataLoader;
 import org.jdnn.data.Dataset;
 import org.jdnn.data.FashionMnist;
@@ -19,6 +20,7 @@ import org.jdnn.nn.models.Models;
 import org.jdnn.optim.Optimizer;
 import org.jdnn.optim.schedule.LrScheduler;
 import org.jdnn.optim.schedule.ReduceLROnPlateau;
+import org.jdnn.tensor.Device;
 import org.jdnn.train.Evaluation;
 import org.jdnn.train.LossFunction;
 import org.jdnn.train.Trainer;
@@ -77,6 +79,7 @@ final class DistributedTraining {
             throw new IllegalArgumentException("--batch-size " + o.batchSize() + " is the global batch: it must be a"
                     + " multiple of the " + group.worldSize() + " ranks");
         }
+        requireDevice(o.device(), group);
         Jdnn.setNumThreads(o.threads() > 0 ? o.threads() : sharedThreads());
         Backend backend = o.backend() == null ? Backends.defaultBackend() : Backends.get(o.backend());
         Path resumeFrom = checkpoint;
@@ -94,6 +97,35 @@ final class DistributedTraining {
         }
         group.finish();
         return result;
+    }
+
+    /**
+     * Refuses {@code --device} before any data is read when its backend cannot run here (e.g. "cuda unavailable: no
+     * NVIDIA driver ...") or, on several ranks, its collectives cannot (e.g. NCCL missing): the message names the
+     * rank and the reason.
+     */
+    private static void requireDevice(String device, ProcessGroup group) {
+        Device d = Device.parse(device);
+        if (d.isHost()) {
+            return;
+        }
+        String where = "--distributed --device " + device + " on rank " + group.rank() + " of " + group.worldSize();
+        if (d.kind() == Device.Kind.CUDA && d.index() != 0) {
+            throw new IllegalArgumentException(where + ": each rank drives one GPU, which it sees as cuda:0 (ci/train.sh"
+                    + " picks it: local rank mod the GPUs of the host); use --device cuda");
+        }
+        try {
+            Backends.forDevice(d);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+        if (group.worldSize() > 1) {
+            DeviceCollectives collectives = DeviceCollectives.forKind(d.kind()).orElseThrow(() ->
+                    new IllegalArgumentException(where + ": no collectives for " + d + " in this build"));
+            collectives.unavailableReason().ifPresent(reason -> {
+                throw new IllegalArgumentException(where + ": collectives unavailable: " + reason);
+            });
+        }
     }
 
     /** This rank's share of the cores: the JVM's count divided by the ranks on this host (at least 1). */
@@ -118,7 +150,8 @@ final class DistributedTraining {
                 : Training.loader(DistributedEvaluation.shard(split.validation(), group), o.model(), 1000, -1);
         DataLoader testLoader = Training.loader(DistributedEvaluation.shard(test, group), o.model(), 1000, -1);
 
-        try (DistributedDataParallel model = new DistributedDataParallel(Models.create(o.model(), o.seed()), group);
+        try (DistributedDataParallel model = new DistributedDataParallel(
+                Training.onDevice(Models.create(o.model(), o.seed()), o.device()), group);
              Optimizer optimizer = Training.optimizer(o, model.parameters())) {
             LrScheduler scheduler = Training.scheduler(o, optimizer);
             ReduceLROnPlateau plateau = o.schedule().equals("plateau") ? ReduceLROnPlateau.defaults(optimizer) : null;

@@ -2,7 +2,9 @@ package org.jdnn.distributed;
 
 import org.jdnn.nn.BatchNorm;
 import org.jdnn.nn.Module;
+import org.jdnn.backend.DeviceCommunicator;
 import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.RemovableHandle;
 import org.jdnn.tensor.Tensor;
 
@@ -33,6 +35,12 @@ import java.util.Map;
  *       backward after it averages the accumulated sums, so several micro-batches cost one all-reduce.</li>
  * </ul>
  *
+ * <p>A module on a device (e.g. {@code module.to(Device.cuda(0))}) is synchronised there, through the process
+ * group's communicator for that device (NCCL for cuda, as PyTorch's {@code nccl} backend): the broadcasts of
+ * parameters and buffers and the gradient buckets' all-reduces run on the device, on the stream the gradients were
+ * computed on, and the average is taken there; the end of each backward waits for the reductions (bounded by the
+ * group's timeout). A module on the host uses MPI. All parameters and buffers must be float32 on one device.
+ *
  * <p>Parameter and state-dict names get the prefix {@code module.}, as in PyTorch; save and load {@link #module()}
  * to keep checkpoints interchangeable with single-process runs.
  *
@@ -51,6 +59,8 @@ public final class DistributedDataParallel extends Module {
     private final Module module;
     private final ProcessGroup group;
     private final DdpOptions options;
+    /** Where the parameters live: the host (MPI) or one device (its collectives). */
+    private final Device device;
     private final List<GradientBucket> buckets = new ArrayList<>();
     /** For each parameter tensor: its bucket and index there. */
     private final Map<Tensor, int[]> slots = new IdentityHashMap<>();
@@ -76,14 +86,15 @@ public final class DistributedDataParallel extends Module {
         this.group = group;
         this.options = options;
         LinkedHashMap<String, Tensor> parameters = module.namedParameters();
+        this.device = parameters.isEmpty() ? Device.CPU : parameters.values().iterator().next().device();
         LinkedHashMap<String, Tensor> trained = new LinkedHashMap<>();
         parameters.forEach((name, p) -> {
-            checkTensor("parameter", name, p);
+            checkTensor("parameter", name, p, device);
             if (p.requiresGrad()) {
                 trained.put(name, p);
             }
         });
-        module.namedBuffers().forEach((name, b) -> checkTensor("buffer", name, b));
+        module.namedBuffers().forEach((name, b) -> checkTensor("buffer", name, b, device));
         if (options.syncBatchNorm() && group.worldSize() > 1) {
             module.modules(BatchNorm.class).forEach(bn -> bn.synchronizeStatistics(group::allReduceSum));
         }
@@ -139,7 +150,7 @@ public final class DistributedDataParallel extends Module {
     public Tensor forward(Tensor input) {
         checkPreviousPass();
         if (options.broadcastBuffers() && isTraining() && group.worldSize() > 1) {
-            module.namedBuffers().values().forEach(b -> group.broadcast(b, 0));
+            broadcastFromRankZero(module.namedBuffers().values());
         }
         return module.call(input);
     }
@@ -149,9 +160,7 @@ public final class DistributedDataParallel extends Module {
         if (group.worldSize() == 1) {
             return;
         }
-        for (Tensor p : module.parameters()) {
-            group.broadcast(p, 0);
-        }
+        broadcastFromRankZero(module.parameters());
         synchronizeBuffers();
     }
 
@@ -163,9 +172,18 @@ public final class DistributedDataParallel extends Module {
         if (group.worldSize() == 1) {
             return;
         }
-        for (Tensor b : module.namedBuffers().values()) {
-            group.broadcast(b, 0);
+        broadcastFromRankZero(module.namedBuffers().values());
+    }
+
+    /** Rank 0's values into {@code tensors} on every rank; on a device all are queued, then waited for once. */
+    private void broadcastFromRankZero(java.util.Collection<Tensor> tensors) {
+        if (device.isHost() || tensors.isEmpty()) {
+            tensors.forEach(t -> group.broadcast(t, 0));
+            return;
         }
+        DeviceCommunicator communicator = group.deviceCommunicator(device);
+        tensors.forEach(t -> communicator.broadcast(t, 0));
+        group.await(communicator);
     }
 
     private void buildBuckets(LinkedHashMap<String, Tensor> trained) {
@@ -191,7 +209,13 @@ public final class DistributedDataParallel extends Module {
 
     private void addBucket(LinkedHashMap<String, Tensor> parameters) {
         int bucket = buckets.size();
-        buckets.add(new GradientBucket(parameters));
+        if (device.isHost() || group.worldSize() == 1) {
+            // One rank reduces nothing (gradientReady returns first): no device communicator is made for it.
+            buckets.add(new HostGradientBucket(parameters, group));
+        } else {
+            DeviceCommunicator communicator = group.deviceCommunicator(device);
+            buckets.add(new DeviceGradientBucket(parameters, device, communicator, () -> group.await(communicator)));
+        }
         int index = 0;
         for (Tensor p : parameters.values()) {
             slots.put(p, new int[]{bucket, index++});
@@ -206,16 +230,16 @@ public final class DistributedDataParallel extends Module {
         int[] slot = slots.get(parameter);
         GradientBucket bucket = buckets.get(slot[0]);
         if (bucket.add(slot[1])) {
-            bucket.start(group);
+            bucket.start();
             started++;
         }
         for (GradientBucket b : buckets) {
-            b.poll(group);
+            b.poll();
         }
         if (started == buckets.size()) {
             started = 0;
             for (GradientBucket b : buckets) {
-                b.finish(group);
+                b.finish();
             }
         }
     }
@@ -238,10 +262,11 @@ public final class DistributedDataParallel extends Module {
         }
     }
 
-    private static void checkTensor(String kind, String name, Tensor t) {
-        if (t.dtype() != DType.FLOAT32 || !t.device().isHost()) {
+    private static void checkTensor(String kind, String name, Tensor t, Device device) {
+        if (t.dtype() != DType.FLOAT32 || !t.device().equals(device)) {
             throw new IllegalArgumentException("DistributedDataParallel: " + kind + " '" + name + "' is " + t.dtype()
-                    + " on " + t.device() + "; only float32 host (cpu) tensors are synchronised over MPI yet");
+                    + " on " + t.device() + "; every parameter and buffer must be float32 on one device (the first"
+                    + " parameter is on " + device + ")");
         }
     }
 

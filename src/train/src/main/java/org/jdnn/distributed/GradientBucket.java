@@ -1,32 +1,27 @@
 package org.jdnn.distributed;
 
-import org.jdnn.natives.mpi.MpiWorld;
-import org.jdnn.tensor.Pins;
 import org.jdnn.tensor.Tensor;
-import org.jdnn.tensor.TensorAccess;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import java.util.stream.IntStream;
 
 /**
- * Some parameters' gradients packed in one native float buffer, reduced by one all-reduce. Filled as the gradients
- * become ready during backward; when the last one is in, the all-reduce starts (non-blocking); when it is done the
- * sums are divided by the world size and copied back into the gradients.
+ * Some parameters' gradients packed in one flat float buffer, reduced by one all-reduce. Filled as the gradients
+ * become ready during backward; when the last one is in, the all-reduce starts (without waiting); when it is done the
+ * sums are divided by the world size and copied back into the gradients. This class keeps the bookkeeping (which
+ * gradients came in this pass, where each one goes in the buffer); {@link HostGradientBucket} (MPI, host memory) and
+ * {@link DeviceGradientBucket} (a device's collectives, device memory) move the numbers.
  */
-final class GradientBucket implements AutoCloseable {
+abstract class GradientBucket implements AutoCloseable {
     private final List<String> names;
     private final List<Tensor> parameters;
     private final long[] offsets;
     private final long count;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment buffer;
     private final boolean[] ready;
     private int readyCount;
-    private MpiWorld.Request pending;
+    private boolean started;
 
     GradientBucket(Map<String, Tensor> parameters) {
         this.names = List.copyOf(parameters.keySet());
@@ -38,9 +33,21 @@ final class GradientBucket implements AutoCloseable {
             offset += this.parameters.get(i).numel();
         }
         this.count = offset;
-        this.buffer = arena.allocate(JAVA_FLOAT, Math.max(1, count));
         this.ready = new boolean[offsets.length];
     }
+
+    /** Copies {@code grad} into the buffer at element {@code offset}. */
+    abstract void pack(Tensor grad, long offset);
+
+    /** Starts summing the buffer over the ranks, without waiting. */
+    abstract void startReduction();
+
+    /** Drives the pending reduction where the transport needs it (MPI progresses only when asked). */
+    void pollReduction() {
+    }
+
+    /** Waits for the sum, then writes sum / worldSize from element {@code offset} into each gradient. */
+    abstract void finishReduction(List<Tensor> grads, long[] offsets);
 
     long count() {
         return count;
@@ -50,75 +57,53 @@ final class GradientBucket implements AutoCloseable {
         return names;
     }
 
-    boolean contains(int index) {
-        return index >= 0 && index < parameters.size();
-    }
-
-    /** Copies parameter {@code index}'s gradient in; returns true when it was the bucket's last one. */
-    boolean add(int index) {
-        Tensor parameter = parameters.get(index);
+    /** Packs parameter {@code index}'s gradient; returns true when it was the bucket's last one. */
+    final boolean add(int index) {
         if (ready[index]) {
             throw new IllegalStateException("DistributedDataParallel: parameter '" + names.get(index)
                     + "' got its gradient twice in one backward pass before the reduction finished");
         }
-        Tensor grad = parameter.grad();
-        try (Pins pins = TensorAccess.pin(new Tensor[]{grad}, new Tensor[0])) {
-            MemorySegment.copy(TensorAccess.segment(grad), 0, buffer, offsets[index] * JAVA_FLOAT.byteSize(),
-                    grad.numel() * JAVA_FLOAT.byteSize());
-        }
+        pack(parameters.get(index).grad(), offsets[index]);
         ready[index] = true;
         return ++readyCount == ready.length;
     }
 
-    void start(ProcessGroup group) {
-        pending = group.startAllReduceSum(buffer, count);
+    final void start() {
+        startReduction();
+        started = true;
     }
 
-    boolean started() {
-        return pending != null;
+    final boolean started() {
+        return started;
     }
 
-    /** Drives the pending reduction (MPI progresses non-blocking collectives only when asked). */
-    void poll(ProcessGroup group) {
-        if (pending != null && !pending.isDone()) {
-            group.test(pending);
+    final void poll() {
+        if (started) {
+            pollReduction();
         }
     }
 
-    /** Waits for the reduction, then writes sum / worldSize into each gradient, and resets for the next pass. */
-    void finish(ProcessGroup group) {
-        group.await(pending);
-        float scale = 1f / group.worldSize();
-        for (long i = 0; i < count; i++) {
-            buffer.setAtIndex(JAVA_FLOAT, i, buffer.getAtIndex(JAVA_FLOAT, i) * scale);
-        }
-        for (int i = 0; i < parameters.size(); i++) {
-            Tensor grad = parameters.get(i).grad();
-            try (Pins pins = TensorAccess.pin(new Tensor[0], new Tensor[]{grad})) {
-                MemorySegment.copy(buffer, offsets[i] * JAVA_FLOAT.byteSize(), TensorAccess.segment(grad), 0,
-                        grad.numel() * JAVA_FLOAT.byteSize());
-            }
-        }
+    /** Waits for the reduction, writes the averages into the gradients, and resets for the next pass. */
+    final void finish() {
+        finishReduction(parameters.stream().map(Tensor::grad).toList(), offsets);
         reset();
     }
 
     /** The names of the parameters whose gradient has not come in this pass. */
-    List<String> missing() {
-        return java.util.stream.IntStream.range(0, ready.length).filter(i -> !ready[i]).mapToObj(names::get).toList();
+    final List<String> missing() {
+        return IntStream.range(0, ready.length).filter(i -> !ready[i]).mapToObj(names::get).toList();
     }
 
-    boolean partlyFilled() {
-        return readyCount > 0 && pending == null;
+    final boolean partlyFilled() {
+        return readyCount > 0 && !started;
     }
 
     void reset() {
-        java.util.Arrays.fill(ready, false);
+        Arrays.fill(ready, false);
         readyCount = 0;
-        pending = null;
+        started = false;
     }
 
     @Override
-    public void close() {
-        arena.close();
-    }
+    public abstract void close();
 }

@@ -1,21 +1,35 @@
 package org.jdnn.distributed;
 
+import org.jdnn.backend.CollectiveTimeoutException;
+import org.jdnn.backend.DeviceCollectives;
+import org.jdnn.backend.DeviceCommunicator;
 import org.jdnn.natives.mpi.MpiLibrary;
 import org.jdnn.natives.mpi.MpiTimeoutException;
 import org.jdnn.natives.mpi.MpiWorld;
 import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Pins;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.tensor.TensorAccess;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * The processes of one data-parallel job, as PyTorch's default process group: every process {@code mpirun}
- * started, numbered 0 to {@code worldSize - 1}, over MPI (Open MPI through FFM). Collectives work on float32 host
- * tensors in place: {@link #allReduceSum}, {@link #broadcast}, {@link #barrier}.
+ * started, numbered 0 to {@code worldSize - 1}, over MPI (Open MPI through FFM). Collectives work on float32
+ * tensors in place: {@link #allReduceSum}, {@link #broadcast}, {@link #barrier}. Host tensors go over MPI; tensors on a
+ * device go through that device's collectives (NCCL for {@code cuda}, found as a
+ * {@link DeviceCollectives} service), on one communicator per device made on first use
+ * ({@link #deviceCommunicator}) and closed by {@link #finish()}.
  *
  * <p>A dead or hung peer never hangs this process: every collective waits at most {@link #timeout()}; past it
  * this process prints which operation on which rank timed out and calls MPI_Abort, which makes mpirun end every
@@ -39,10 +53,12 @@ public final class ProcessGroup {
 
     private final MpiWorld world;
     private final Duration timeout;
+    private final Map<Device, DeviceCommunicator> communicators;
 
-    private ProcessGroup(MpiWorld world, Duration timeout) {
+    private ProcessGroup(MpiWorld world, Duration timeout, Map<Device, DeviceCommunicator> communicators) {
         this.world = world;
         this.timeout = timeout;
+        this.communicators = communicators;
     }
 
     /**
@@ -70,9 +86,10 @@ public final class ProcessGroup {
             throw new IllegalArgumentException("ProcessGroup.init: timeout " + timeout + " must be positive");
         }
         if (instance == null) {
-            instance = new ProcessGroup(MpiWorld.init(), timeout);
+            instance = new ProcessGroup(MpiWorld.init(), timeout, new LinkedHashMap<>());
         } else if (!instance.timeout.equals(timeout)) {
-            instance = new ProcessGroup(instance.world, timeout);
+            // Communicators already made keep the timeout they were made with.
+            instance = new ProcessGroup(instance.world, timeout, instance.communicators);
         }
         return instance;
     }
@@ -104,21 +121,83 @@ public final class ProcessGroup {
         return timeout;
     }
 
-    /** Sums {@code tensor} (float32, on the host) element-wise over all ranks, in place; every rank gets the sum. */
+    /**
+     * Sums {@code tensor} (float32) element-wise over all ranks, in place; every rank gets the sum. A tensor on a
+     * device is reduced there (NCCL for cuda), and this returns when the sum is complete.
+     */
     public void allReduceSum(Tensor tensor) {
         checkTensor("allReduceSum", tensor);
+        if (!tensor.device().isHost()) {
+            DeviceCommunicator communicator = deviceCommunicator(tensor.device());
+            communicator.allReduceSum(tensor);
+            await(communicator);
+            return;
+        }
         try (Pins pins = TensorAccess.pin(new Tensor[0], new Tensor[]{tensor})) {
             MemorySegment data = TensorAccess.segment(tensor);
             guard(() -> world.allReduceSum(data, tensor.numel(), timeout));
         }
     }
 
-    /** Overwrites {@code tensor} (float32, on the host) on every rank with rank {@code root}'s values. */
+    /** Overwrites {@code tensor} (float32, host or device) on every rank with rank {@code root}'s values. */
     public void broadcast(Tensor tensor, int root) {
         checkTensor("broadcast", tensor);
+        if (!tensor.device().isHost()) {
+            DeviceCommunicator communicator = deviceCommunicator(tensor.device());
+            communicator.broadcast(tensor, root);
+            await(communicator);
+            return;
+        }
         try (Pins pins = TensorAccess.pin(new Tensor[0], new Tensor[]{tensor})) {
             MemorySegment data = TensorAccess.segment(tensor);
             guard(() -> world.broadcast(data, tensor.numel(), root, timeout));
+        }
+    }
+
+    /**
+     * This group's communicator for tensors on {@code device}, made on first use, collectively: every rank must ask
+     * for it at the same point (DistributedDataParallel does, at construction). Rank 0's connection id travels over
+     * MPI. Throws, naming the device and the reason, where the device has no collectives here.
+     */
+    public synchronized DeviceCommunicator deviceCommunicator(Device device) {
+        if (device.isHost()) {
+            throw new IllegalArgumentException("ProcessGroup.deviceCommunicator: " + device + " tensors go over MPI");
+        }
+        DeviceCommunicator existing = communicators.get(device);
+        if (existing != null) {
+            return existing;
+        }
+        DeviceCollectives collectives = DeviceCollectives.forKind(device.kind()).orElseThrow(() ->
+                new IllegalStateException("ProcessGroup: no collectives for " + device + " tensors on the module path"
+                        + " (the " + device.kind().name().toLowerCase(java.util.Locale.ROOT) + " backend module is"
+                        + " missing)"));
+        collectives.unavailableReason().ifPresent(reason -> {
+            throw new IllegalStateException("ProcessGroup: collectives on " + device + " unavailable: " + reason);
+        });
+        DeviceCommunicator[] made = new DeviceCommunicator[1];
+        guardDevice(() -> made[0] = collectives.connect(device, rank(), worldSize(), this::broadcastBytes, timeout));
+        communicators.put(device, made[0]);
+        return made[0];
+    }
+
+    /** Waits for the device collectives this thread queued; a timeout ends every rank as MPI timeouts do. */
+    void await(DeviceCommunicator communicator) {
+        guardDevice(communicator::await);
+    }
+
+    /**
+     * Rank 0's bytes to every rank (a device communicator's connection id). Sent as floats, the one MPI type this
+     * binding moves: a broadcast copies the bits unchanged between processes of one architecture.
+     */
+    private void broadcastBytes(byte[] bytes) {
+        if (bytes.length % Float.BYTES != 0) {
+            throw new IllegalArgumentException("ProcessGroup: " + bytes.length + " id bytes are not whole floats");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(bytes.length, Float.BYTES);
+            MemorySegment.copy(bytes, 0, data, JAVA_BYTE, 0, bytes.length);
+            guard(() -> world.broadcast(data, bytes.length / Float.BYTES, 0, timeout));
+            MemorySegment.copy(data, JAVA_BYTE, 0, bytes, 0, bytes.length);
         }
     }
 
@@ -149,8 +228,16 @@ public final class ProcessGroup {
         world.abort(exitCode, "jdnn distributed: rank " + rank() + " of " + worldSize() + ": " + message);
     }
 
-    /** Leaves MPI (MPI_Finalize) after a barrier; call once at the end of a successful run. */
-    public void finish() {
+    /**
+     * Closes the device communicators (each waits for its queued collectives), then leaves MPI (MPI_Finalize) after
+     * a barrier; call once at the end of a successful run.
+     */
+    public synchronized void finish() {
+        List<DeviceCommunicator> open = new ArrayList<>(communicators.values());
+        communicators.clear();
+        for (DeviceCommunicator communicator : open) {
+            guardDevice(communicator::close);
+        }
         barrier();
         world.finalizeMpi();
     }
@@ -165,14 +252,19 @@ public final class ProcessGroup {
         }
     }
 
+    /** A device collective's timeout ends every rank, as an MPI timeout does; its other errors are thrown. */
+    private void guardDevice(Runnable collective) {
+        try {
+            collective.run();
+        } catch (CollectiveTimeoutException e) {
+            world.abort(TIMEOUT_EXIT_CODE, "jdnn distributed: " + e.getMessage() + "; ending all ranks (MPI_Abort)");
+        }
+    }
+
     private static void checkTensor(String operation, Tensor tensor) {
         if (tensor.dtype() != DType.FLOAT32) {
             throw new IllegalArgumentException("ProcessGroup." + operation + ": tensor " + tensor.shape() + " has dtype "
-                    + tensor.dtype() + "; only float32 is reduced over MPI");
-        }
-        if (!tensor.device().isHost()) {
-            throw new IllegalArgumentException("ProcessGroup." + operation + ": tensor " + tensor.shape() + " is on "
-                    + tensor.device() + "; only host (cpu) tensors are reduced over MPI (copy it with to(Device.CPU))");
+                    + tensor.dtype() + "; only float32 is reduced");
         }
     }
 }

@@ -50,6 +50,21 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void twoRanksOnADeviceEndWithTheParametersOfOneRankOnTheGlobalBatch(@TempDir Path dir) throws Exception {
+        // The device path (broadcasts and bucket all-reduces through the device's collectives, flat buffers packed,
+        // averaged and unpacked on the device) on the sim device, whose collectives go over MPI (SimCollectives).
+        Path one = dir.resolve("one.bin");
+        Path two = dir.resolve("two.bin");
+        Run single = mpirun(1, List.of(), "train", "6", one.toString());
+        assertEquals(0, single.exit(), single.output());
+        Run pair = mpirun(2, List.of(), "train", "6", two.toString(), "--device", "sim");
+        assertEquals(0, pair.exit(), pair.output());
+
+        assertTrue(pair.output().contains("sim collectives: rank 1 of 2 joined with rank 0's id"), pair.output());
+        assertSameParameters(read(one), read(two), 1e-6);
+    }
+
+    @Test
     void gradientsAccumulatedUnderNoSyncAreAveragedOnceAndEqualTheGlobalBatch(@TempDir Path dir) throws Exception {
         Path one = dir.resolve("one.bin");
         Path accumulated = dir.resolve("accumulated.bin");
@@ -103,6 +118,15 @@ class DistributedTrainingTest {
         assertTrue(run.output().contains("MPI_Iallreduce(sum, 4 floats) on rank 0 of 2 did not complete within 3.0 s"),
                 run.output());
         assertTrue(seconds < 90, "took " + seconds + " s");
+    }
+
+    @Test
+    void aHungRankEndsTheOthersWithTheDeviceCollectivesTimeoutError() throws Exception {
+        Run run = mpirun(2, List.of("-Djdnn.distributed.timeout=3"), "hang-sim");
+
+        assertEquals(ProcessGroup.TIMEOUT_EXIT_CODE, run.exit(), run.output());
+        assertTrue(run.output().contains("jdnn distributed: sim all-reduce of 4 floats on rank 0 of 2 did not complete"
+                + " within 3 s; ending all ranks (MPI_Abort)"), run.output());
     }
 
     @Test

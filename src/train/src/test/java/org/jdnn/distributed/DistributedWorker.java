@@ -13,6 +13,7 @@ import org.jdnn.nn.Sequential;
 import org.jdnn.ops.AdamParams;
 import org.jdnn.optim.Adam;
 import org.jdnn.optim.Optimizer;
+import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.train.Evaluation;
@@ -30,14 +31,16 @@ import java.util.SplittableRandom;
 /**
  * The program {@link DistributedTrainingTest} starts under mpirun. Modes:
  * <ul>
- *   <li>{@code train STEPS OUT [--save DIR] [--resume DIR]}: trains a small MLP for STEPS steps of a global batch of
- *       {@link #GLOBAL_BATCH} samples, each rank on its share, with Adam; rank 0 writes the parameters to OUT (and a
- *       checkpoint to DIR with --save); --resume starts from DIR's checkpoint.</li>
+ *   <li>{@code train STEPS OUT [--save DIR] [--resume DIR] [--device D]}: trains a small MLP for STEPS steps of a
+ *       global batch of {@link #GLOBAL_BATCH} samples, each rank on its share, with Adam; rank 0 writes the parameters
+ *       to OUT (and a checkpoint to DIR with --save); --resume starts from DIR's checkpoint; --device puts the model
+ *       and the batches on D (sim: reduced through {@link SimCollectives}).</li>
  *   <li>{@code train-accumulate STEPS OUT}: as {@code train}, but each rank's share is two micro-batches, the first
  *       backward inside {@link DistributedDataParallel#noSync()}, each loss halved: the same gradients.</li>
  *   <li>{@code train-bn STEPS OUT} and {@code train-syncbn STEPS OUT}: as {@code train}, with a batch norm after the
  *       first layer, its statistics per rank or (syncbn) over the global batch; OUT gets the buffers too.</li>
  *   <li>{@code hang}: rank 1 stops answering before an all-reduce; the others must end with a timeout error.</li>
+ *   <li>{@code hang-sim}: as {@code hang}, for a tensor on the sim device (its collectives' own timeout).</li>
  *   <li>{@code kill}: rank 1 kills itself (SIGKILL) before an all-reduce; the others must end, not hang.</li>
  *   <li>{@code unused}: a model with a branch the loss does not use; the second forward must name its parameters.</li>
  *   <li>{@code evaluate}: each rank evaluates its share of 103 samples with rank 1's batch-norm statistics perturbed;
@@ -60,6 +63,15 @@ public final class DistributedWorker {
                     Thread.sleep(Long.MAX_VALUE);
                 }
                 group.allReduceSum(Tensor.ones(4));
+            }
+            case "hang-sim" -> {
+                group.deviceCommunicator(Device.SIM); // made together; then rank 1 stops answering
+                if (group.rank() == 1) {
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                try (Tensor t = Tensor.ones(4).to(Device.SIM)) {
+                    group.allReduceSum(t);
+                }
             }
             case "kill" -> {
                 group.barrier();
@@ -253,10 +265,12 @@ public final class DistributedWorker {
         Path out = Path.of(args[2]);
         Path save = null;
         Path resume = null;
+        Device device = Device.CPU;
         for (int i = 3; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--save" -> save = Path.of(args[i + 1]);
                 case "--resume" -> resume = Path.of(args[i + 1]);
+                case "--device" -> device = Device.parse(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -266,6 +280,7 @@ public final class DistributedWorker {
         DdpOptions options = DdpOptions.defaults().withBucketCapBytes(600).withSyncBatchNorm(args[0].equals("train-syncbn"));
         Module model = args[0].startsWith("train-") && args[0].endsWith("bn") ? modelWithBatchNorm(42 + group.rank())
                 : model(42 + group.rank());
+        model.to(device);
         try (DistributedDataParallel ddp = new DistributedDataParallel(model, group, options);
              Optimizer optimizer = new Adam(ddp.parameters(), new AdamParams(0.01, 0.9, 0.999, 1e-8, 0, false))) {
             int first = 0;
@@ -298,7 +313,7 @@ public final class DistributedWorker {
                         }
                         microBatchLoss(ddp, myX, myY, half, share).backward();
                     } else {
-                        Losses.crossEntropy(ddp.call(Tensor.of(myX, share, FEATURES)), myY).backward();
+                        Losses.crossEntropy(ddp.call(Tensor.of(myX, share, FEATURES).to(device)), myY).backward();
                     }
                     optimizer.step();
                 }
