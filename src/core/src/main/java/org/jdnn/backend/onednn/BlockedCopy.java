@@ -25,6 +25,8 @@ final class BlockedCopy implements NativeLayout {
     private final MemorySegment buffer;
     /** Set by the writer ({@link #holdLike}) or by a later scan of the buffer ({@link #markNoNaNOrNegativeInfinity}). */
     private volatile boolean noNaNOrNegativeInfinity;
+    /** Set by a writer that knows every element is finite ({@link #markFinite}). */
+    private volatile boolean finite;
     private final AtomicInteger uses = new AtomicInteger(1);
 
     /** Takes ownership of {@code buffer} and one reference of {@code toPlain} (which reorders its layout to plain). */
@@ -117,7 +119,21 @@ final class BlockedCopy implements NativeLayout {
      * to plain and lets this go), so the guarantee lasts as long as the copy.
      */
     boolean holdsNoNaNOrNegativeInfinity() {
-        return noNaNOrNegativeInfinity;
+        return noNaNOrNegativeInfinity || finite;
+    }
+
+    /**
+     * Whether the buffer is known to hold only finite values (no NaN, no infinity): max pooling's backward marks its
+     * output so when it copied its finite incoming gradient ({@link OneDnnPooling}), and ReLU's backward, which reads
+     * that output as its incoming gradient, then skips its scan for NaN and infinities.
+     */
+    boolean holdsOnlyFinite() {
+        return finite;
+    }
+
+    /** Records that the buffer holds only finite values (see {@link #holdsOnlyFinite()}); it never changes while held. */
+    void markFinite() {
+        finite = true;
     }
 
     /**

@@ -219,10 +219,41 @@ final class OneDnnPooling {
                     ? new Tensor[] {dy, diffSrc, workspaceTensor(workspace, backend, p, s)}
                     : new Tensor[] {dy, diffSrc};
             execute(backend, key, data);
+            if (factors == null && copiesGradient(p)) {
+                markFiniteWhenFinite(backend, dy, diffSrc);
+            }
         } finally {
             if (scaled != null) {
                 scaled.close();
             }
+        }
+    }
+
+    /**
+     * Whether the backward only copies incoming gradients: max pooling over windows that do not overlap sends each
+     * gradient to one input element and writes 0 to the others, so it sums none (a sum of finite values can overflow).
+     */
+    private static boolean copiesGradient(Pool2dParams p) {
+        return p.algorithm() == PoolAlgorithm.MAX && p.strideH() >= (p.kernelH() - 1) * p.dilationH() + 1
+                && p.strideW() >= (p.kernelW() - 1) * p.dilationW() + 1;
+    }
+
+    /**
+     * Marks {@code diffSrc}'s held copy finite when the gradient {@code diffDst} it copied is (one scan of the
+     * gradient, a quarter of the output's size for 2x2 windows): the ReLU before the pooling reads that output in its
+     * backward and then skips its own, larger scan of it. A plain output has no mark, so it is not scanned.
+     */
+    private static void markFiniteWhenFinite(OneDnnBackend backend, Tensor diffDst, Tensor diffSrc) {
+        BlockedCopy held = BlockedCopy.acquire(backend, diffSrc, null);
+        if (held == null) {
+            return;
+        }
+        try {
+            if (!SpecialValues.anyNonFinite(backend, diffDst)) {
+                held.markFinite();
+            }
+        } finally {
+            held.done();
         }
     }
 

@@ -42,6 +42,7 @@ final class SpecialValues {
     }
 
     private static final Scan NAN = SpecialValues::anyNaN;
+    private static final Scan NON_FINITE = SpecialValues::anyNonFinite;
 
     /**
      * {@code scan} over {@code t}'s elements where they are: plain, or in its {@link BlockedCopy}, whose zero padding
@@ -53,7 +54,7 @@ final class SpecialValues {
             return scan.any(TensorAccess.segment(t), t.numel());
         }
         try {
-            if (scan == NAN && copy.holdsNoNaNOrNegativeInfinity()) {
+            if (scan == NAN && copy.holdsNoNaNOrNegativeInfinity() || scan == NON_FINITE && copy.holdsOnlyFinite()) {
                 return false;
             }
             return scan.any(copy.buffer(), copy.bytes() / Float.BYTES);
@@ -98,13 +99,17 @@ final class SpecialValues {
         return whereHeld(backend, t, NAN);
     }
 
-    /** Whether {@code t} holds a NaN or an infinity, read where its elements are (see {@link #whereHeld}). */
+    /**
+     * Whether {@code t} holds a NaN or an infinity, read where its elements are (see {@link #whereHeld}); not read at
+     * all when held in a copy known to hold only finite values ({@link BlockedCopy#holdsOnlyFinite()}: ReLU's
+     * backward reads the gradient max pooling's backward wrote).
+     */
     static boolean anyNonFinite(OneDnnBackend backend, Tensor t) {
-        return whereHeld(backend, t, SpecialValues::anyNonFinite);
+        return whereHeld(backend, t, NON_FINITE);
     }
 
     /** Branch-free, so that the JIT vectorises it: NaN's magnitude bits exceed +Inf's, so adding 0x007fffff sets the sign. */
-    private static boolean anyNaN(MemorySegment s, long count) {
+    static boolean anyNaN(MemorySegment s, long count) {
         int flags = 0;
         for (long i = 0; i < count; i++) {
             flags |= (s.getAtIndex(JAVA_INT, i) & 0x7fffffff) + 0x007fffff;
@@ -113,7 +118,7 @@ final class SpecialValues {
     }
 
     /** Branch-free: the magnitude bits of NaN and the infinities are at least +Inf's. */
-    private static boolean anyNonFinite(MemorySegment s, long count) {
+    static boolean anyNonFinite(MemorySegment s, long count) {
         int flags = 0;
         for (long i = 0; i < count; i++) {
             flags |= ~((s.getAtIndex(JAVA_INT, i) & 0x7fffffff) - 0x7f800000);
