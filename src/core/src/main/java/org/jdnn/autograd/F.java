@@ -17,6 +17,7 @@ import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.DropoutOps;
 import org.jdnn.ops.DropoutParams;
 import org.jdnn.ops.FusedConv2dOps;
+import org.jdnn.ops.FusedLinearOps;
 import org.jdnn.ops.PostOps;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseOps;
@@ -328,17 +329,7 @@ public final class F {
     public static Tensor conv2dFused(Tensor x, Tensor weight, Tensor bias, Tensor residual, Conv2dParams params,
                                      PostOps postOps) {
         FusedConv2dOps.Params p = new FusedConv2dOps.Params(Autocast.apply(params), postOps);
-        if (Autograd.isGradEnabled()) {
-            String[] names = {"input", "weight", "bias", "residual"};
-            Tensor[] operands = {x, weight, bias, residual};
-            for (int i = 0; i < operands.length; i++) {
-                if (operands[i] != null && operands[i].requiresGrad()) {
-                    throw new IllegalStateException("conv2d_fused: " + names[i] + " requires grad, but the fused "
-                            + "convolution is for inference only (no backward); call it under Autograd.noGrad() or "
-                            + "on detached tensors");
-                }
-            }
-        }
+        refuseGrad("conv2d_fused", new String[] {"input", "weight", "bias", "residual"}, x, weight, bias, residual);
         if (x == null || Dispatch.hasOwnKernel(FusedConv2dOps.FORWARD, x.device())) {
             return Calls.call(FusedConv2dOps.FORWARD, p, x, weight, bias, residual);
         }
@@ -355,6 +346,35 @@ public final class F {
             y = clamped;
         }
         return y;
+    }
+
+    /**
+     * {@code relu(linear(x, weight, bias))} in one call, for inference (oneDNN's matmul with a ReLU post-op). Not
+     * differentiable: with grad mode on, an operand that requires grad is refused. On a backend without a kernel of
+     * its own for it (cuda) it runs as linear and relu.
+     */
+    public static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
+        refuseGrad("linear_fused", new String[] {"input", "weight", "bias"}, x, weight, bias);
+        if (x == null || Dispatch.hasOwnKernel(FusedLinearOps.FORWARD, x.device())) {
+            return Calls.call(FusedLinearOps.FORWARD, new FusedLinearOps.Params(true), x, weight, bias);
+        }
+        Tensor y = linear(x, weight, bias);
+        Tensor clamped = relu(y);
+        y.close();
+        return clamped;
+    }
+
+    /** Refuses, for an inference-only op, an operand that requires grad while grad mode is on. */
+    private static void refuseGrad(String op, String[] names, Tensor... operands) {
+        if (!Autograd.isGradEnabled()) {
+            return;
+        }
+        for (int i = 0; i < operands.length; i++) {
+            if (operands[i] != null && operands[i].requiresGrad()) {
+                throw new IllegalStateException(op + ": " + names[i] + " requires grad, but " + op + " is for "
+                        + "inference only (no backward); call it under Autograd.noGrad() or on detached tensors");
+            }
+        }
     }
 
     private static Shape shape(Tensor t) {
