@@ -125,6 +125,7 @@ public class InferenceBenchmark {
         System.out.println(Jdnn.info().toString().lines().limit(2).reduce((x, y) -> x + "; " + y).orElse(""));
         b.setUp();
         b.forward(); // the second warm-up forward (setUp ran the first)
+        System.out.println("timed forwards follow");
         for (int i = 0; i < timed; i++) {
             long start = System.nanoTime();
             b.forward();

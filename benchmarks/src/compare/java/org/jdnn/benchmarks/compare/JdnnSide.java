@@ -19,7 +19,7 @@ import org.jdnn.tensor.Tensor;
  * step, inside a {@link Scope}); an inference batch is the forward under no-grad, reading one logit, of the trained
  * model in eval mode made ready for inference by {@link Inference#optimize} (batch norm folded into the convolutions,
  * ReLU and the residual add fused into them), as a PyTorch user would run it after {@code torch.fx}'s conv-bn fusion.
- * {@code -Djdnn.compare.eagerInference=true} times the eval-mode model as it is instead.
+ * With {@code JDNN_COMPARE_INFERENCE=eager} in the environment it times the eval-mode model as it is instead.
  */
 public final class JdnnSide {
     private final Workload workload;
@@ -69,7 +69,7 @@ public final class JdnnSide {
         System.out.printf("jdnn %s: loss %.4f at the first step, %.4f at the last%n", workload.name(),
                 train.firstValue(), train.lastValue());
         net.eval();
-        boolean eager = Boolean.getBoolean("jdnn.compare.eagerInference");
+        boolean eager = "eager".equals(System.getenv("JDNN_COMPARE_INFERENCE"));
         Module model = eager ? net : Backends.with(onednn, () -> Inference.optimize(net));
         System.out.printf("jdnn %s: inference on the %s model%n", workload.name(),
                 eager ? "eval-mode" : "optimised (Inference.optimize)");

@@ -52,32 +52,35 @@ final class OneDnnConvolution {
      * oneDNN's padding_r). {@code bias} is whether the bias / diff-bias argument is present; {@code blocked} whether
      * oneDNN chooses the layouts ({@link #blockedLayouts}); {@code bf16} whether the multiplied operands are read as
      * bf16 (then the layouts are always chosen: the float32 tensors are reordered into bf16 buffers either way).
-     * {@code postOps} other than NONE make it conv2d_fused's inference forward with those post-ops.
+     * {@code inference}: conv2d_fused's forward, created for inference (oneDNN then picks other kernels and layouts,
+     * e.g. brgemm convolutions on NHWC), with {@code postOps}; always NONE otherwise.
      */
     record Key(boolean transposed, Pass pass, long n, long srcC, long srcH, long srcW, long dstC, long dstH, long dstW,
                long kh, long kw, long groups, long strideH, long strideW, long dilateH, long dilateW, long padT,
                long padL, long padB, long padR, boolean bias, int threads, boolean blocked, boolean bf16,
-               PostOps postOps) {
+               boolean inference, PostOps postOps) {
 
         static Key conv(Pass pass, Conv2dShapes s, Conv2dParams p, boolean bias) {
-            return conv(pass, s, p, bias, PostOps.NONE);
+            return conv(pass, s, p, bias, false, PostOps.NONE);
         }
 
         /** conv2d_fused's forward: the convolution for inference, with {@code postOps} in the primitive. */
         static Key fused(Conv2dShapes s, Conv2dParams p, boolean bias, PostOps postOps) {
-            return conv(Pass.FORWARD, s, p, bias, postOps);
+            return conv(Pass.FORWARD, s, p, bias, true, postOps);
         }
 
-        private static Key conv(Pass pass, Conv2dShapes s, Conv2dParams p, boolean bias, PostOps postOps) {
+        private static Key conv(Pass pass, Conv2dShapes s, Conv2dParams p, boolean bias, boolean inference,
+                                PostOps postOps) {
             return new Key(false, pass, s.batch(), s.inChannels(), s.inH(), s.inW(), s.outChannels(), s.outH(),
                     s.outW(), s.kernelH(), s.kernelW(), s.groups(), p.strideH(), p.strideW(), p.dilationH() - 1,
                     p.dilationW() - 1, p.padTop(), p.padLeft(), p.padBottom(), p.padRight(), bias, ThreadCount.get(),
-                    bf16(p) || blockedLayouts(false, pass, s.inChannels(), s.outChannels()), bf16(p), postOps);
+                    bf16(p) || blockedLayouts(false, pass, s.inChannels(), s.outChannels()), bf16(p), inference,
+                    postOps);
         }
 
-        /** Whether this is conv2d_fused's primitive (created for inference, with post-ops). */
+        /** Whether this is conv2d_fused's primitive (created for inference, with its post-ops if any). */
         boolean fused() {
-            return !postOps.equals(PostOps.NONE);
+            return inference;
         }
 
         static Key transposed(Pass pass, ConvTranspose2dShapes s, ConvTranspose2dParams params, boolean bias) {
@@ -89,7 +92,7 @@ final class OneDnnConvolution {
                     s.outW(), s.kernelH(), s.kernelW(), s.groups(), p.strideH(), p.strideW(), p.dilationH() - 1,
                     p.dilationW() - 1, p.padTop(), p.padLeft(), p.padBottom() - params.outputPaddingH(),
                     p.padRight() - params.outputPaddingW(), bias, ThreadCount.get(),
-                    bf16(p) || blockedLayouts(true, pass, s.inChannels(), s.outChannels()), bf16(p), PostOps.NONE);
+                    bf16(p) || blockedLayouts(true, pass, s.inChannels(), s.outChannels()), bf16(p), false, PostOps.NONE);
         }
 
         private static boolean bf16(Conv2dParams p) {
