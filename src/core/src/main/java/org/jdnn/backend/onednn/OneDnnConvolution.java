@@ -52,13 +52,17 @@ final class OneDnnConvolution {
      * oneDNN's padding_r). {@code bias} is whether the bias / diff-bias argument is present; {@code blocked} whether
      * oneDNN chooses the layouts ({@link #blockedLayouts}); {@code bf16} whether the multiplied operands are read as
      * bf16 (then the layouts are always chosen: the float32 tensors are reordered into bf16 buffers either way).
-     * {@code inference}: conv2d_fused's forward, created for inference (oneDNN then picks other kernels and layouts,
-     * e.g. brgemm convolutions on NHWC), with {@code postOps}; always NONE otherwise.
+     * {@code fused}: conv2d_fused's forward, with {@code postOps} (always NONE otherwise). It is created as conv2d's
+     * forward is (forward_training, the same kernels and layouts), so the ops around it find the layouts they find
+     * after conv2d: created for inference, oneDNN picks brgemm kernels on NHWC instead, which added reorders before
+     * max pooling (LeNet-5 at batch 1000, one thread: 44 to 61 ms of reorders per forward against 2 ms) and, on this
+     * loaded 2-core machine, ran ResNet-18's convolutions neither reliably faster nor slower (64->64 3x3 32x32 at batch
+     * 128: 97 to 175 ms against 133 to 181 ms; 512->512 3x3 4x4: 149 to 224 ms against 86 to 99 ms).
      */
     record Key(boolean transposed, Pass pass, long n, long srcC, long srcH, long srcW, long dstC, long dstH, long dstW,
                long kh, long kw, long groups, long strideH, long strideW, long dilateH, long dilateW, long padT,
                long padL, long padB, long padR, boolean bias, int threads, boolean blocked, boolean bf16,
-               boolean inference, PostOps postOps) {
+               boolean fused, PostOps postOps) {
 
         static Key conv(Pass pass, Conv2dShapes s, Conv2dParams p, boolean bias) {
             return conv(pass, s, p, bias, false, PostOps.NONE);
@@ -69,18 +73,12 @@ final class OneDnnConvolution {
             return conv(Pass.FORWARD, s, p, bias, true, postOps);
         }
 
-        private static Key conv(Pass pass, Conv2dShapes s, Conv2dParams p, boolean bias, boolean inference,
+        private static Key conv(Pass pass, Conv2dShapes s, Conv2dParams p, boolean bias, boolean fused,
                                 PostOps postOps) {
             return new Key(false, pass, s.batch(), s.inChannels(), s.inH(), s.inW(), s.outChannels(), s.outH(),
                     s.outW(), s.kernelH(), s.kernelW(), s.groups(), p.strideH(), p.strideW(), p.dilationH() - 1,
                     p.dilationW() - 1, p.padTop(), p.padLeft(), p.padBottom(), p.padRight(), bias, ThreadCount.get(),
-                    bf16(p) || blockedLayouts(false, pass, s.inChannels(), s.outChannels()), bf16(p), inference,
-                    postOps);
-        }
-
-        /** Whether this is conv2d_fused's primitive (created for inference, with its post-ops if any). */
-        boolean fused() {
-            return inference;
+                    bf16(p) || blockedLayouts(false, pass, s.inChannels(), s.outChannels()), bf16(p), fused, postOps);
         }
 
         static Key transposed(Pass pass, ConvTranspose2dShapes s, ConvTranspose2dParams params, boolean bias) {
@@ -399,15 +397,14 @@ final class OneDnnConvolution {
             MemorySegment forwardSlot = d.handleSlot();
             String forwardFn = k.transposed() ? "dnnl_deconvolution_forward_primitive_desc_create"
                     : "dnnl_convolution_forward_primitive_desc_create";
-            // The fused op is inference only: no backward descriptor is ever made from it.
-            int propKind = k.fused() ? dnnl_h.dnnl_forward_inference() : dnnl_h.dnnl_forward_training();
+            // conv2d_fused is created as conv2d's forward, its post-ops added (see Key).
             MemorySegment attr = k.fused() ? d.postOpsAttr(k.postOps().sum(), k.postOps().relu()) : d.userScratchpadAttr();
             int status = k.transposed()
                     ? dnnl_h.dnnl_deconvolution_forward_primitive_desc_create(forwardSlot, engine,
-                            propKind, alg, hintSrc, hintWeights, bias, hintDst, strides, dilates,
+                            dnnl_h.dnnl_forward_training(), alg, hintSrc, hintWeights, bias, hintDst, strides, dilates,
                             padL, padR, attr)
                     : dnnl_h.dnnl_convolution_forward_primitive_desc_create(forwardSlot, engine,
-                            propKind, alg, hintSrc, hintWeights, bias, hintDst, strides, dilates,
+                            dnnl_h.dnnl_forward_training(), alg, hintSrc, hintWeights, bias, hintDst, strides, dilates,
                             padL, padR, attr);
             Dnnl.check(status, forwardFn, label);
             MemorySegment forward = forwardSlot.get(ADDRESS, 0);
