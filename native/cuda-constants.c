@@ -1,7 +1,7 @@
 /*
- * Prints every cuBLAS / cuDNN constant and struct layout fact jdnn's hand-written bindings use, one
- * "library.NAME value" line each, from the real headers, for CudaConstantsTest to compare with
- * org.jdnn.natives.cuda.CudaConstants. A library whose header is not found prints "missing <library>".
+ * Prints every cuBLAS / cuDNN constant and struct layout fact jdnn uses, one "library.NAME value" line each,
+ * from the installed headers, for CudaConstantsTest to compare with the generated org.jdnn.bindings.{cublas,cudnn}.
+ * A library whose header is not found prints "missing <library>".
  *
  *   cc -I/usr/local/cuda/include [-I<cudnn include>] native/cuda-constants.c -o cuda-constants && ./cuda-constants
  *

@@ -48,6 +48,26 @@ class CompareTableTest {
     }
 
     @Test
+    void aBf16RunIsARowOfItsOwnBesideTheSamePyTorchRun() {
+        String table = CompareTable.table(List.of(
+                new Result("jdnn", "resnet18", 128, 5, 3000.0, 800.0, 1800 * MIB, 2),
+                new Result("jdnn-bf16", "resnet18", 128, 5, 1500.0, 400.0, 1700 * MIB, 2),
+                new Result("pytorch", "resnet18", 128, 5, 3600.0, 1000.0, 2000 * MIB, 2)));
+        List<String> rows = table.lines().filter(l -> l.startsWith("| resnet18")).toList();
+        assertEquals(List.of(
+                "| resnet18 | 128 | 5 | 43 | 36 | 1.20x | 3,000.00 | 3,600.00 | 160 | 128 | 1.25x | 1,800 | 2,000 |",
+                "| resnet18 (bf16) | 128 | 5 | 85 | 36 | 2.40x | 1,500.00 | 3,600.00 | 320 | 128 | 2.50x | 1,700 | 2,000 |"),
+                rows, table);
+    }
+
+    @Test
+    void aSideRejectsAPrecisionItDoesNotRun() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SideOptions.parse(new String[] {
+                "--model", "mlp", "--threads", "2", "--out", "x.tsv", "--precision", "fp16"}));
+        assertEquals("--precision: expected fp32 or bf16, got 'fp16'", e.getMessage());
+    }
+
+    @Test
     void aMissingSideShowsADash() {
         String table = CompareTable.table(List.of(new Result("jdnn", "unet", 16, 20, 100.0, 40.0, 500 * MIB, 2)));
         String row = table.lines().filter(l -> l.startsWith("| unet")).findFirst().orElseThrow();

@@ -33,23 +33,41 @@ public final class CompareTable {
                 + " | PyTorch peak RSS MiB |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, Result>> e : best.entrySet()) {
-            Optional<Result> j = Optional.ofNullable(e.getValue().get("jdnn"));
             Optional<Result> t = Optional.ofNullable(e.getValue().get("pytorch"));
-            Result any = j.orElseGet(t::orElseThrow);
-            sb.append("| ").append(e.getKey()).append(" | ").append(any.batch()).append(" | ").append(any.steps());
-            cell(sb, j.map(Result::trainImagesPerSecond), "%,.0f");
-            cell(sb, t.map(Result::trainImagesPerSecond), "%,.0f");
-            cell(sb, ratio(j.map(Result::trainImagesPerSecond), t.map(Result::trainImagesPerSecond)), "%.2fx");
-            cell(sb, j.map(Result::trainStepMillis), "%,.2f");
-            cell(sb, t.map(Result::trainStepMillis), "%,.2f");
-            cell(sb, j.map(Result::inferImagesPerSecond), "%,.0f");
-            cell(sb, t.map(Result::inferImagesPerSecond), "%,.0f");
-            cell(sb, ratio(j.map(Result::inferImagesPerSecond), t.map(Result::inferImagesPerSecond)), "%.2fx");
-            cell(sb, j.map(r -> r.peakResidentBytes() / 1048576.0), "%,.0f");
-            cell(sb, t.map(r -> r.peakResidentBytes() / 1048576.0), "%,.0f");
-            sb.append(" |\n");
+            List<Result> jdnnRuns = e.getValue().values().stream().filter(r -> r.side().startsWith("jdnn")).toList();
+            if (jdnnRuns.isEmpty()) {
+                row(sb, e.getKey(), Optional.empty(), t);
+            }
+            for (Result j : jdnnRuns) {
+                row(sb, e.getKey() + precisionLabel(j.side()), Optional.of(j), t);
+            }
         }
         return sb.toString();
+    }
+
+    /**
+     * One row: jdnn's run {@code j} (side {@code jdnn}, or {@code jdnn-bf16} for a run under bf16 autocast) beside
+     * PyTorch's {@code t} of the same model.
+     */
+    private static void row(StringBuilder sb, String label, Optional<Result> j, Optional<Result> t) {
+        Result any = j.orElseGet(t::orElseThrow);
+        sb.append("| ").append(label).append(" | ").append(any.batch()).append(" | ").append(any.steps());
+        cell(sb, j.map(Result::trainImagesPerSecond), "%,.0f");
+        cell(sb, t.map(Result::trainImagesPerSecond), "%,.0f");
+        cell(sb, ratio(j.map(Result::trainImagesPerSecond), t.map(Result::trainImagesPerSecond)), "%.2fx");
+        cell(sb, j.map(Result::trainStepMillis), "%,.2f");
+        cell(sb, t.map(Result::trainStepMillis), "%,.2f");
+        cell(sb, j.map(Result::inferImagesPerSecond), "%,.0f");
+        cell(sb, t.map(Result::inferImagesPerSecond), "%,.0f");
+        cell(sb, ratio(j.map(Result::inferImagesPerSecond), t.map(Result::inferImagesPerSecond)), "%.2fx");
+        cell(sb, j.map(r -> r.peakResidentBytes() / 1048576.0), "%,.0f");
+        cell(sb, t.map(r -> r.peakResidentBytes() / 1048576.0), "%,.0f");
+        sb.append(" |\n");
+    }
+
+    /** " (bf16)" for the side {@code jdnn-bf16}; nothing for {@code jdnn} (float32). */
+    private static String precisionLabel(String side) {
+        return side.equals("jdnn") ? "" : " (" + side.substring("jdnn-".length()) + ")";
     }
 
     /** The faster step and inference of two runs of one side and model, and the higher peak memory. */

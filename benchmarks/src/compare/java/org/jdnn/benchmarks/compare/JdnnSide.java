@@ -1,6 +1,7 @@
 package org.jdnn.benchmarks.compare;
 
 import org.jdnn.Jdnn;
+import org.jdnn.autograd.Autocast;
 import org.jdnn.autograd.Autograd;
 import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
@@ -20,17 +21,21 @@ import org.jdnn.tensor.Tensor;
  * model in eval mode made ready for inference by {@link Inference#optimize} (batch norm folded into the convolutions,
  * ReLU and the residual add fused into them), as a PyTorch user would run it after {@code torch.fx}'s conv-bn fusion.
  * With {@code JDNN_COMPARE_INFERENCE=eager} in the environment it times the eval-mode model as it is instead.
+ * With {@code --precision bf16} both run under {@link Autocast#bf16()} (convolutions and matmuls in bf16, float32
+ * master weights), and the result's side is {@code jdnn-bf16}.
  */
 public final class JdnnSide {
     private final Workload workload;
+    private final boolean bf16;
     private final Backend onednn = Backends.get(Backends.ONEDNN);
     private final Module net;
     private final Optimizer optimizer;
     private final Tensor images;
     private final Tensor labels;
 
-    private JdnnSide(Workload w) {
+    private JdnnSide(Workload w, String precision) {
         this.workload = w;
+        this.bf16 = precision.equals("bf16");
         SeededData data = SeededData.of(w);
         net = JdnnModels.create(w);
         optimizer = new Adam(net.parameters(), AdamParams.adam(Workload.LEARNING_RATE));
@@ -41,7 +46,7 @@ public final class JdnnSide {
 
     private float trainStep() {
         return Backends.with(onednn, () -> {
-            try (Scope scope = Scope.open()) {
+            try (Autocast autocast = autocast(); Scope scope = Scope.open()) {
                 Tensor loss = Losses.crossEntropy(net.forward(images), labels);
                 float value = loss.item();
                 optimizer.zeroGrad();
@@ -54,11 +59,16 @@ public final class JdnnSide {
 
     private float inferBatch(Module model) {
         return Backends.with(onednn, () -> {
-            try (Autograd.NoGrad noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
+            try (Autocast autocast = autocast(); Autograd.NoGrad noGrad = Autograd.noGrad();
+                 Scope scope = Scope.open()) {
                 Tensor logits = model.forward(images);
                 return logits.get(new long[logits.rank()]);
             }
         });
+    }
+
+    private Autocast autocast() {
+        return bf16 ? Autocast.bf16() : Autocast.fp32();
     }
 
     private Result run(int threads) {
@@ -77,7 +87,8 @@ public final class JdnnSide {
         if (model != net) {
             model.close();
         }
-        return new Result("jdnn", workload.name(), workload.batch(), workload.timedSteps(), train.meanMillis(),
+        String side = bf16 ? "jdnn-bf16" : "jdnn";
+        return new Result(side, workload.name(), workload.batch(), workload.timedSteps(), train.meanMillis(),
                 infer.meanMillis(), ProcessMemory.peakResidentBytes(), threads);
     }
 
@@ -85,7 +96,7 @@ public final class JdnnSide {
         SideOptions options = SideOptions.parse(args);
         Jdnn.setNumThreads(options.threads());
         System.out.println(Jdnn.info().toString().lines().limit(2).reduce((a, b) -> a + "; " + b).orElse(""));
-        options.write(new JdnnSide(options.workload()).run(options.threads()));
+        options.write(new JdnnSide(options.workload(), options.precision()).run(options.threads()));
         // A kernel that oneDNN handed to the reference backend would make the comparison meaningless: say so.
         Jdnn.info().fallbacks().forEach(f -> System.out.println("jdnn fallback taken: " + f));
     }

@@ -6,16 +6,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The arguments of one side's JVM: {@code --model NAME --threads N --steps S --out FILE} (steps 0: the model's
- * default). The side appends its {@link Result} line to the file.
+ * The arguments of one side's JVM: {@code --model NAME --threads N --steps S --out FILE [--precision fp32|bf16]}
+ * (steps 0: the model's default; precision: jdnn's, under bf16 autocast with bf16; PyTorch's side runs float32 only).
+ * The side appends its {@link Result} line to the file.
  */
-public record SideOptions(Workload workload, int threads, Path out) {
+public record SideOptions(Workload workload, int threads, Path out, String precision) {
 
     public static SideOptions parse(String[] args) {
         String model = null;
         int threads = 0;
         int steps = 0;
         Path out = null;
+        String precision = "fp32";
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -27,14 +29,22 @@ public record SideOptions(Workload workload, int threads, Path out) {
                 case "--threads" -> threads = positive(name, value);
                 case "--steps" -> steps = Integer.parseInt(value);
                 case "--out" -> out = Path.of(value);
+                case "--precision" -> precision = precision(value);
                 default -> throw new IllegalArgumentException("unknown option '" + name
-                        + "', expected --model, --threads, --steps, --out");
+                        + "', expected --model, --threads, --steps, --out, --precision");
             }
         }
         if (model == null || threads == 0 || out == null) {
             throw new IllegalArgumentException("--model, --threads and --out are required");
         }
-        return new SideOptions(Workload.named(model, steps), threads, out);
+        return new SideOptions(Workload.named(model, steps), threads, out, precision);
+    }
+
+    private static String precision(String value) {
+        if (!value.equals("fp32") && !value.equals("bf16")) {
+            throw new IllegalArgumentException("--precision: expected fp32 or bf16, got '" + value + "'");
+        }
+        return value;
     }
 
     private static int positive(String name, String value) {

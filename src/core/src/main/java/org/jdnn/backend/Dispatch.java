@@ -33,7 +33,7 @@ public final class Dispatch {
         Tensor[] outputs = new Tensor[shapes.length];
         try {
             for (int i = 0; i < shapes.length; i++) {
-                outputs[i] = shapes[i] == null ? null : Tensor.empty(shapes[i], Op.outputDType(dtypes, i), device);
+                outputs[i] = shapes[i] == null ? null : TensorAccess.emptyOutput(shapes[i], Op.outputDType(dtypes, i), device);
             }
             execute(backend, op, params, inputs, outputs);
             return outputs;
@@ -245,12 +245,13 @@ public final class Dispatch {
         if (other == null || out == null) {
             return;
         }
-        long o = TensorAccess.address(out), oBytes = out.numel() * out.dtype().byteSize();
-        long i = TensorAccess.address(other), iBytes = other.numel() * other.dtype().byteSize();
-        if (oBytes == 0 || iBytes == 0 || !(o < i + iBytes && i < o + oBytes)) {
+        long oBytes = out.numel() * out.dtype().byteSize();
+        long iBytes = other.numel() * other.dtype().byteSize();
+        if (oBytes == 0 || iBytes == 0 || !TensorAccess.sharesMemory(out, other)) {
             return;
         }
-        boolean inPlace = output == 0 && index >= 0 && index == op.inPlaceInput() && o == i && oBytes == iBytes;
+        // Tensors sharing memory are views of one storage, all starting at its first byte.
+        boolean inPlace = output == 0 && index >= 0 && index == op.inPlaceInput() && oBytes == iBytes;
         if (!inPlace) {
             String name = index >= 0 ? op.inputName(index) : "another output";
             throw new IllegalArgumentException(op + ": output " + op.outputName(output) + " must not share memory with "
@@ -294,9 +295,7 @@ public final class Dispatch {
     }
 
     private static boolean sharesMemory(Tensor a, Tensor b) {
-        long aStart = TensorAccess.address(a), aBytes = a.numel() * a.dtype().byteSize();
-        long bStart = TensorAccess.address(b), bBytes = b.numel() * b.dtype().byteSize();
-        return aBytes > 0 && bBytes > 0 && aStart < bStart + bBytes && bStart < aStart + aBytes;
+        return a.numel() > 0 && b.numel() > 0 && TensorAccess.sharesMemory(a, b);
     }
 
     private static void closeAll(Tensor[] tensors, Throwable cause) {

@@ -84,7 +84,7 @@ final class HostRoundTrip<P> implements Kernel<P> {
         }
         int inPlace = op.inPlaceInput();
         if (i == 0 && inPlace >= 0 && inPlace < inputs.length && inputs[inPlace] != null
-                && TensorAccess.address(inputs[inPlace]) == TensorAccess.address(outputs[0])
+                && TensorAccess.sharesMemory(inputs[inPlace], outputs[0])
                 && inputs[inPlace].numel() == outputs[0].numel()) {
             return hostIn[inPlace];
         }

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A block of native memory shared by a tensor and its views; freed when the last of them is closed.
  * The elements may for a while live in a backend's {@link NativeLayout} instead of the plain bytes; the plain
- * bytes are brought up to date on the first access to {@link #segment()}.
+ * bytes are brought up to date on the first access to {@link #segment()}. The host memory of an op's output is
+ * allocated on that first access too: an output a primitive holds in its own layout and that is never read plain
+ * (most activations of a convolutional network) then never takes plain bytes beside the held ones.
  * A storage that becomes unreachable without being closed is returned to the allocator by a
  * {@link Cleaner} and counted as a leak ({@link #leakedCount()}), with one warning logged.
  */
@@ -19,7 +21,7 @@ final class Storage {
     private static final AtomicLong LEAKS = new AtomicLong();
     private static final System.Logger LOG = System.getLogger(Storage.class.getName());
 
-    private final MemorySegment segment;
+    private final long bytes;
     private final Device device;
     /** The device's memory, or null for host memory. */
     private final DeviceMemory memory;
@@ -29,14 +31,17 @@ final class Storage {
 
     /** The cleaning action; must not refer to the Storage, or it would never become unreachable. */
     private static final class Release implements Runnable {
-        private final MemorySegment segment;
+        private final long bytes;
         private final Device device;
         private final DeviceMemory memory;
         private volatile boolean explicit;
+        /** The plain bytes; on the host null until first accessed (guarded by this). */
+        private MemorySegment segment;
         /** Where the elements live while the plain bytes are stale; null when the plain bytes are current. */
         private NativeLayout nativeLayout;
 
-        Release(MemorySegment segment, Device device, DeviceMemory memory) {
+        Release(long bytes, MemorySegment segment, Device device, DeviceMemory memory) {
+            this.bytes = bytes;
             this.segment = segment;
             this.device = device;
             this.memory = memory;
@@ -44,29 +49,39 @@ final class Storage {
 
         @Override
         public void run() {
+            MemorySegment plain;
             synchronized (this) {
                 if (nativeLayout != null) {
                     nativeLayout.release();
                     nativeLayout = null;
                 }
+                plain = segment;
+                segment = null;
             }
-            if (memory == null) {
-                HostMemory.release(segment);
-            } else {
-                memory.free(device, segment);
+            if (memory != null) {
+                memory.free(device, plain);
+            } else if (plain != null) {
+                HostMemory.release(plain);
             }
             if (!explicit && LEAKS.getAndIncrement() == 0) {
-                LOG.log(System.Logger.Level.WARNING, "jdnn: a tensor of " + segment.byteSize()
+                LOG.log(System.Logger.Level.WARNING, "jdnn: a tensor of " + bytes
                         + " bytes was garbage-collected without close(); use try-with-resources or a Scope");
             }
         }
     }
 
-    Storage(long bytes, Device device) {
+    /**
+     * {@code bytes} on {@code device}; with {@code deferHostAllocation}, host memory is allocated at the first
+     * {@link #segment()} (an op's output that a primitive may hold in its own layout), else now, so that a request
+     * past the budget fails where it is made.
+     */
+    Storage(long bytes, Device device, boolean deferHostAllocation) {
+        this.bytes = bytes;
         this.memory = device.isHost() ? null : DeviceMemories.of(device);
-        this.segment = memory == null ? HostMemory.allocate(bytes) : memory.allocate(device, bytes);
         this.device = device;
-        this.release = new Release(segment, device, memory);
+        MemorySegment block = memory != null ? memory.allocate(device, bytes)
+                : deferHostAllocation ? null : HostMemory.allocate(bytes);
+        this.release = new Release(bytes, block, device, memory);
         this.cleanable = CLEANER.register(this, release);
     }
 
@@ -80,25 +95,23 @@ final class Storage {
                 throw new IllegalStateException("tensor on " + device + ": its memory is read only by the device's"
                         + " kernels; copy it to the host with toFloatArray(), item() or to(Device.CPU)");
             }
-            return segment;
+            return release.segment;
         }
         synchronized (release) {
+            if (release.segment == null) {
+                release.segment = HostMemory.allocate(bytes);
+            }
             NativeLayout held = release.nativeLayout;
             if (held != null) {
                 release.nativeLayout = null;
                 try {
-                    held.copyToPlain(segment);
+                    held.copyToPlain(release.segment);
                 } finally {
                     held.release();
                 }
             }
+            return release.segment;
         }
-        return segment;
-    }
-
-    /** Where the plain bytes are (possibly stale: nothing is copied back). */
-    long plainAddress() {
-        return segment.address();
     }
 
     /** The native layout the elements are held in, or null when the plain bytes are current; copies nothing. */
@@ -131,7 +144,7 @@ final class Storage {
 
     /** The block itself, for the copies of {@link #memory()} (never dereferenced on the host for a device). */
     MemorySegment block() {
-        return segment;
+        return release.segment;
     }
 
     /**

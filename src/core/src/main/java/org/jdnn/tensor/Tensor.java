@@ -56,6 +56,11 @@ public final class Tensor implements AutoCloseable {
 
     /** An uninitialised tensor of {@code dtype} on {@code device} (see {@link DType} for how elements are stored). */
     public static Tensor empty(Shape shape, DType dtype, Device device) {
+        return empty(shape, dtype, device, false);
+    }
+
+    /** {@code deferHostAllocation}: see {@link Storage}; for the outputs of ops ({@link TensorAccess#emptyOutput}). */
+    static Tensor empty(Shape shape, DType dtype, Device device, boolean deferHostAllocation) {
         if (shape == null || dtype == null || device == null) {
             throw new IllegalArgumentException("Tensor.empty: shape, dtype and device are required (got " + shape + ", "
                     + dtype + ", " + device + ")");
@@ -66,7 +71,7 @@ public final class Tensor implements AutoCloseable {
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("tensor: shape " + shape + " needs more bytes than a long counts");
         }
-        return new Tensor(shape, dtype, new Storage(bytes, device));
+        return new Tensor(shape, dtype, new Storage(bytes, device, deferHostAllocation));
     }
 
     public static Tensor empty(long... shape) {
@@ -876,9 +881,11 @@ public final class Tensor implements AutoCloseable {
         return storage.segment();
     }
 
-    long plainAddress() {
+    /** Whether {@code other} is this tensor or a view of the same storage (views start at its first byte). */
+    boolean sharesStorageWith(Tensor other) {
         checkOpen();
-        return storage.plainAddress();
+        other.checkOpen();
+        return storage == other.storage;
     }
 
     NativeLayout nativeLayout() {

@@ -19,11 +19,20 @@ public final class TensorAccess {
     }
 
     /**
-     * The address of the tensor's plain bytes, for overlap checks: unlike {@link #segment} it copies nothing back
-     * from a {@link NativeLayout}, so the bytes there may be stale.
+     * An uninitialised tensor for an op's output, whose host memory is allocated when first accessed: an output a
+     * primitive holds in its own layout ({@link #holdInNativeLayout}) and nobody reads plain takes none.
      */
-    public static long address(Tensor tensor) {
-        return tensor.plainAddress();
+    public static Tensor emptyOutput(Shape shape, DType dtype, Device device) {
+        return Tensor.empty(shape, dtype, device, true);
+    }
+
+    /**
+     * Whether the two tensors' bytes overlap, for the checks of in-place and aliased arguments: they do exactly when
+     * one is the other or a view of the same storage (a view always starts at its storage's first byte). Allocates
+     * and copies nothing.
+     */
+    public static boolean sharesMemory(Tensor a, Tensor b) {
+        return a.sharesStorageWith(b);
     }
 
     /**

@@ -23,7 +23,8 @@ final class BlockedCopy implements NativeLayout {
     private final OneDnnBackend backend;
     private final LayoutReorder toPlain;
     private final MemorySegment buffer;
-    private final boolean noNaNOrNegativeInfinity;
+    /** Set by the writer ({@link #holdLike}) or by a later scan of the buffer ({@link #markNoNaNOrNegativeInfinity}). */
+    private volatile boolean noNaNOrNegativeInfinity;
     private final AtomicInteger uses = new AtomicInteger(1);
 
     /** Takes ownership of {@code buffer} and one reference of {@code toPlain} (which reorders its layout to plain). */
@@ -111,12 +112,21 @@ final class BlockedCopy implements NativeLayout {
     }
 
     /**
-     * Whether the kernel that wrote the buffer guarantees it holds no NaN and no -Inf (ReLU's, see
-     * {@link ReluSpecialValues}), so max pooling needs no scan for them. A held buffer is never written again (writing the tensor copies it back
+     * Whether the buffer is known to hold no NaN and no -Inf: its writer guarantees it (ReLU's output, see
+     * {@link ReluSpecialValues}) or a scan found none, so max pooling and ReLU's backward need no scan for them. A held buffer is never written again (writing the tensor copies it back
      * to plain and lets this go), so the guarantee lasts as long as the copy.
      */
     boolean holdsNoNaNOrNegativeInfinity() {
         return noNaNOrNegativeInfinity;
+    }
+
+    /**
+     * Records that a scan found neither NaN nor -Inf in the buffer (ReLU's forward scans its input), so that later
+     * scans of this copy (ReLU's backward reads the same input, max pooling) are skipped: the buffer never changes
+     * while held.
+     */
+    void markNoNaNOrNegativeInfinity() {
+        noNaNOrNegativeInfinity = true;
     }
 
     @Override

@@ -111,8 +111,7 @@ final class OneDnnBinary {
         boolean zeroToZero = algorithm == BinaryAlgorithm.ADD || algorithm == BinaryAlgorithm.SUB
                 || algorithm == BinaryAlgorithm.MUL;
         if (!zeroToZero || !a.shape().equals(out.shape()) || !b.shape().equals(out.shape())
-                || TensorAccess.address(out) == TensorAccess.address(a)
-                || TensorAccess.address(out) == TensorAccess.address(b)) {
+                || TensorAccess.sharesMemory(out, a) || TensorAccess.sharesMemory(out, b)) {
             return false;
         }
         BlockedCopy held = BlockedCopy.acquire(backend, a, null);

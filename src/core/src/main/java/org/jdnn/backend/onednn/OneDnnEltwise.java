@@ -160,6 +160,9 @@ final class OneDnnEltwise {
             if (isPlainRelu(key)) {
                 noNaNOrNegativeInfinity = ReluSpecialValues.run(inputs[0], buffer, layout.bytes() / Float.BYTES,
                         primitive);
+                if (noNaNOrNegativeInfinity) {
+                    layout.markNoNaNOrNegativeInfinity(); // the input: ReLU's backward reads it again
+                }
             } else {
                 primitive.run();
             }

@@ -41,6 +41,8 @@ final class SpecialValues {
         boolean any(MemorySegment s, long count);
     }
 
+    private static final Scan NAN = SpecialValues::anyNaN;
+
     /**
      * {@code scan} over {@code t}'s elements where they are: plain, or in its {@link BlockedCopy}, whose zero padding
      * is none of the values these scans look for.
@@ -51,6 +53,9 @@ final class SpecialValues {
             return scan.any(TensorAccess.segment(t), t.numel());
         }
         try {
+            if (scan == NAN && copy.holdsNoNaNOrNegativeInfinity()) {
+                return false;
+            }
             return scan.any(copy.buffer(), copy.bytes() / Float.BYTES);
         } finally {
             copy.done();
@@ -84,9 +89,13 @@ final class SpecialValues {
 
     // ---- ReLU's backward: scans that read a held layout where it is ----
 
-    /** Whether {@code t} holds a NaN, read where its elements are (see {@link #whereHeld}). */
+    /**
+     * Whether {@code t} holds a NaN, read where its elements are (see {@link #whereHeld}); not read at all when held
+     * in a copy already known to hold none ({@link BlockedCopy#holdsNoNaNOrNegativeInfinity()}: ReLU's backward
+     * reads the input its forward scanned).
+     */
     static boolean anyNaN(OneDnnBackend backend, Tensor t) {
-        return whereHeld(backend, t, SpecialValues::anyNaN);
+        return whereHeld(backend, t, NAN);
     }
 
     /** Whether {@code t} holds a NaN or an infinity, read where its elements are (see {@link #whereHeld}). */

@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Max pooling of a oneDNN ReLU's output, LeNet's conv - ReLU - pool: the ReLU's held output says it holds no NaN and
  * no -Inf when the ReLU's pass over its input found neither ({@link ReluSpecialValues}), and max pooling then skips its
- * scan for them; any other input is still scanned and falls back to the reference when it holds one. The held ReLU
+ * scan for them; any other input is still scanned and falls back to the reference when it holds one. The held input
+ * is marked the same way, so that ReLU's backward, which reads it again, skips its NaN scan. The held ReLU
  * keeps NaN as PyTorch does. The convolution makes
  * [2, 6, 12, 12] from [2, 1, 12, 12] (5x5, padding 2): 6 channels, so the blocked layout pads them.
  */
@@ -107,6 +108,44 @@ class MaxPoolAfterReluTest {
             }
             assertTrue(nans > 0, "the convolution spread the NaN into the ReLU's input [2, 6, 12, 12]");
         }
+    }
+
+    @Test
+    void aReluMarksItsHeldInputFreeOfNaNAndItsBackwardThenSkipsTheScan() {
+        OneDnnBackend onednn = Parity.onednn("eltwise");
+        try (Scope scope = Scope.open()) {
+            Tensor conv = conv(onednn, Tensor.randn(9, IMAGES));
+            assertEquals(new Mark(false, false), mark(onednn, conv), "a convolution's output is held unmarked");
+            relu(onednn, conv);
+            assertEquals(new Mark(true, false), mark(onednn, conv),
+                    "the ReLU's scan of its held input found no NaN/-Inf and marks the input so");
+            assertReluBackwardLikeTheReference(onednn, conv);
+        }
+    }
+
+    @Test
+    void aHeldInputHoldingNaNStaysUnmarkedAndItsGradientPassesAtTheNaNAsPyTorch() {
+        OneDnnBackend onednn = Parity.onednn("eltwise");
+        try (Scope scope = Scope.open()) {
+            Tensor conv = conv(onednn, withSpecials(Tensor.randn(10, IMAGES).toFloatArray(), 5, 150, 250));
+            relu(onednn, conv);
+            assertFalse(mark(onednn, conv).marked(), "a ReLU input holding NaN is marked free of NaN");
+            assertReluBackwardLikeTheReference(onednn, conv);
+        }
+    }
+
+    /**
+     * ReLU's backward at the held {@code src} on oneDNN equals the reference's exactly (oneDNN first), up to the sign of
+     * a zero: oneDNN multiplies a negative gradient by 0.
+     */
+    private static void assertReluBackwardLikeTheReference(OneDnnBackend onednn, Tensor src) {
+        Tensor dy = Tensor.randn(11, src.shape().dims());
+        Tensor actual = Tensor.empty(src.shape());
+        Kernels.run(onednn, EltwiseOps.BACKWARD, EltwiseParams.relu(), in(src, dy), actual);
+        Tensor plain = Tensor.of(src.toFloatArray(), src.shape().dims());
+        Tensor expected = Tensor.empty(src.shape());
+        Kernels.run(ReferenceBackend.INSTANCE, EltwiseOps.BACKWARD, EltwiseParams.relu(), in(plain, dy), expected);
+        Parity.assertClose(expected.toFloatArray(), actual.toFloatArray(), 0, 0, "ReLU backward at " + src.shape());
     }
 
     /** {@code x} with NaN, -Inf and +Inf at the given pixels. */

@@ -1,7 +1,11 @@
 package org.jdnn.backend.cuda;
 
-import org.jdnn.natives.cuda.CudaConstants;
+import org.jdnn.bindings.cudnn.cudnnConvolutionFwdAlgoPerf_t;
+import org.jdnn.bindings.cudnn.cudnn_h;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +28,36 @@ final class AlgoChoice {
     }
 
     /**
+     * Room for {@code count} rows of cudnnFind...AlgorithmEx's results. The forward, backward-data and
+     * backward-filter perf structs differ only in the C type of {@code algo} (an enum, an int), so one layout, the
+     * forward one, serves all three passes.
+     */
+    static MemorySegment perfRows(int count, SegmentAllocator allocator) {
+        return cudnnConvolutionFwdAlgoPerf_t.allocateArray(count, allocator);
+    }
+
+    /** The first {@code count} rows of {@link #perfRows}, as cuDNN filled them (sorted by time). */
+    static List<Perf> read(MemorySegment rows, int count) {
+        List<Perf> perfs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            MemorySegment row = cudnnConvolutionFwdAlgoPerf_t.asSlice(rows, i);
+            perfs.add(new Perf(cudnnConvolutionFwdAlgoPerf_t.algo(row), cudnnConvolutionFwdAlgoPerf_t.status(row),
+                    cudnnConvolutionFwdAlgoPerf_t.time(row), cudnnConvolutionFwdAlgoPerf_t.memory(row),
+                    cudnnConvolutionFwdAlgoPerf_t.determinism(row), cudnnConvolutionFwdAlgoPerf_t.mathType(row)));
+        }
+        return perfs;
+    }
+
+    /**
      * The fastest usable candidate ({@code perfs} come sorted by time): one that ran successfully, without tensor-op
      * math (TF32 would break float32 parity), and deterministic when {@code deterministic} is set; null when none is.
      */
     static Perf pick(List<Perf> perfs, boolean deterministic) {
         for (Perf p : perfs) {
-            boolean tensorOps = p.mathType() == CudaConstants.Cudnn.CUDNN_TENSOR_OP_MATH
-                    || p.mathType() == CudaConstants.Cudnn.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
-            boolean ok = p.status() == CudaConstants.Cudnn.CUDNN_STATUS_SUCCESS && !tensorOps
-                    && (!deterministic || p.determinism() == CudaConstants.Cudnn.CUDNN_DETERMINISTIC);
+            boolean tensorOps = p.mathType() == cudnn_h.CUDNN_TENSOR_OP_MATH()
+                    || p.mathType() == cudnn_h.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION();
+            boolean ok = p.status() == cudnn_h.CUDNN_STATUS_SUCCESS() && !tensorOps
+                    && (!deterministic || p.determinism() == cudnn_h.CUDNN_DETERMINISTIC());
             if (ok) {
                 return p;
             }

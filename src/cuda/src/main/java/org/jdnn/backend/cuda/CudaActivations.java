@@ -2,7 +2,7 @@ package org.jdnn.backend.cuda;
 
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
-import org.jdnn.natives.cuda.CudaConstants;
+import org.jdnn.bindings.cudnn.cudnn_h;
 import org.jdnn.natives.cuda.Cudnn;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseOps;
@@ -58,10 +58,10 @@ final class CudaActivations {
     /** cuDNN's activation mode for {@code p}, or -1 when it has none. */
     static int mode(EltwiseParams p) {
         return switch (p.algorithm()) {
-            case RELU -> p.alpha() == 0 ? CudaConstants.Cudnn.CUDNN_ACTIVATION_RELU : -1;
-            case SIGMOID -> CudaConstants.Cudnn.CUDNN_ACTIVATION_SIGMOID;
-            case TANH -> CudaConstants.Cudnn.CUDNN_ACTIVATION_TANH;
-            case ELU -> CudaConstants.Cudnn.CUDNN_ACTIVATION_ELU;
+            case RELU -> p.alpha() == 0 ? cudnn_h.CUDNN_ACTIVATION_RELU() : -1;
+            case SIGMOID -> cudnn_h.CUDNN_ACTIVATION_SIGMOID();
+            case TANH -> cudnn_h.CUDNN_ACTIVATION_TANH();
+            case ELU -> cudnn_h.CUDNN_ACTIVATION_ELU();
             default -> -1;
         };
     }
@@ -83,7 +83,7 @@ final class CudaActivations {
         try (CudnnDescriptor ad = CudnnDescriptor.activation(mode(p), coefficient(p));
              CudnnDescriptor d = CudnnDescriptor.tensor(flat(x))) {
             // In place (y the same memory as x) is allowed.
-            Cudnn.check(Cudnn.cudnnActivationForward(CudaThread.current().cudnn(), ad.handle(), Scalars.ONE,
+            Cudnn.check(cudnn_h.cudnnActivationForward(CudaThread.current().cudnn(), ad.handle(), Scalars.ONE,
                     d.handle(), TensorAccess.segment(x), Scalars.ZERO, d.handle(), TensorAccess.segment(y)),
                     "cudnnActivationForward(" + p.algorithm() + ", " + x.numel() + ")");
         }
@@ -98,10 +98,10 @@ final class CudaActivations {
              CudnnDescriptor d = CudnnDescriptor.tensor(flat(x));
              Workspace y = Workspace.of(x.numel() * Float.BYTES)) {
             var h = CudaThread.current().cudnn();
-            Cudnn.check(Cudnn.cudnnActivationForward(h, ad.handle(), Scalars.ONE, d.handle(), TensorAccess.segment(x),
+            Cudnn.check(cudnn_h.cudnnActivationForward(h, ad.handle(), Scalars.ONE, d.handle(), TensorAccess.segment(x),
                     Scalars.ZERO, d.handle(), y.segment()), "cudnnActivationForward(" + p.algorithm() + ")");
             // dx may be dy's memory (in place): cuDNN allows it.
-            Cudnn.check(Cudnn.cudnnActivationBackward(h, ad.handle(), Scalars.ONE, d.handle(), y.segment(),
+            Cudnn.check(cudnn_h.cudnnActivationBackward(h, ad.handle(), Scalars.ONE, d.handle(), y.segment(),
                     d.handle(), TensorAccess.segment(dy), d.handle(), TensorAccess.segment(x), Scalars.ZERO,
                     d.handle(), TensorAccess.segment(dx)), "cudnnActivationBackward(" + p.algorithm() + ", "
                     + x.numel() + ")");
@@ -119,7 +119,7 @@ final class CudaActivations {
     }
 
     private static int algorithm(SoftmaxParams p) {
-        return p.log() ? CudaConstants.Cudnn.CUDNN_SOFTMAX_LOG : CudaConstants.Cudnn.CUDNN_SOFTMAX_ACCURATE;
+        return p.log() ? cudnn_h.CUDNN_SOFTMAX_LOG() : cudnn_h.CUDNN_SOFTMAX_ACCURATE();
     }
 
     private static void softmax(SoftmaxParams p, Tensor x, Tensor y) {
@@ -127,8 +127,8 @@ final class CudaActivations {
             return;
         }
         try (CudnnDescriptor d = CudnnDescriptor.tensor(softmaxDims(p, x))) {
-            Cudnn.check(Cudnn.cudnnSoftmaxForward(CudaThread.current().cudnn(), algorithm(p),
-                    CudaConstants.Cudnn.CUDNN_SOFTMAX_MODE_CHANNEL, Scalars.ONE, d.handle(), TensorAccess.segment(x),
+            Cudnn.check(cudnn_h.cudnnSoftmaxForward(CudaThread.current().cudnn(), algorithm(p),
+                    cudnn_h.CUDNN_SOFTMAX_MODE_CHANNEL(), Scalars.ONE, d.handle(), TensorAccess.segment(x),
                     Scalars.ZERO, d.handle(), TensorAccess.segment(y)), "cudnnSoftmaxForward(" + p + ")");
         }
     }
@@ -138,8 +138,8 @@ final class CudaActivations {
             return;
         }
         try (CudnnDescriptor d = CudnnDescriptor.tensor(softmaxDims(p, y))) {
-            Cudnn.check(Cudnn.cudnnSoftmaxBackward(CudaThread.current().cudnn(), algorithm(p),
-                    CudaConstants.Cudnn.CUDNN_SOFTMAX_MODE_CHANNEL, Scalars.ONE, d.handle(), TensorAccess.segment(y),
+            Cudnn.check(cudnn_h.cudnnSoftmaxBackward(CudaThread.current().cudnn(), algorithm(p),
+                    cudnn_h.CUDNN_SOFTMAX_MODE_CHANNEL(), Scalars.ONE, d.handle(), TensorAccess.segment(y),
                     d.handle(), TensorAccess.segment(dy), Scalars.ZERO, d.handle(), TensorAccess.segment(dx)),
                     "cudnnSoftmaxBackward(" + p + ")");
         }

@@ -2,7 +2,7 @@ package org.jdnn.backend.cuda;
 
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
-import org.jdnn.natives.cuda.CudaConstants;
+import org.jdnn.bindings.cudnn.cudnn_h;
 import org.jdnn.natives.cuda.Cudnn;
 import org.jdnn.ops.BatchNormOps;
 import org.jdnn.ops.BatchNormParams;
@@ -27,7 +27,7 @@ import java.lang.foreign.MemorySegment;
  * constants) and the running-statistics op take the host round trip.
  */
 final class CudaBatchNorm {
-    private static final int MODE = CudaConstants.Cudnn.CUDNN_BATCHNORM_SPATIAL;
+    private static final int MODE = cudnn_h.CUDNN_BATCHNORM_SPATIAL();
 
     private CudaBatchNorm() {
     }
@@ -66,7 +66,7 @@ final class CudaBatchNorm {
         try (CudnnDescriptor xd = CudnnDescriptor.tensor(dims);
              CudnnDescriptor cd = CudnnDescriptor.tensor(new int[] {1, dims[1], 1, 1});
              PerChannel scale = PerChannel.of(in[1], dims[1], 1f); PerChannel bias = PerChannel.of(in[2], dims[1], 0f)) {
-            Cudnn.check(Cudnn.cudnnBatchNormalizationForwardInference(CudaThread.current().cudnn(), MODE, Scalars.ONE,
+            Cudnn.check(cudnn_h.cudnnBatchNormalizationForwardInference(CudaThread.current().cudnn(), MODE, Scalars.ONE,
                     Scalars.ZERO, xd.handle(), TensorAccess.segment(in[0]), xd.handle(), TensorAccess.segment(y),
                     cd.handle(), scale.segment(), bias.segment(), TensorAccess.segment(in[3]),
                     TensorAccess.segment(in[4]), p.epsilon()), "cudnnBatchNormalizationForwardInference("
@@ -89,7 +89,7 @@ final class CudaBatchNorm {
              CudnnDescriptor cd = CudnnDescriptor.tensor(new int[] {1, dims[1], 1, 1});
              PerChannel scale = PerChannel.of(in[1], dims[1], 1f); PerChannel bias = PerChannel.of(in[2], dims[1], 0f)) {
             MemorySegment h = thread.cudnn();
-            Cudnn.check(Cudnn.cudnnBatchNormalizationForwardTraining(h, MODE, Scalars.ONE, Scalars.ZERO, xd.handle(),
+            Cudnn.check(cudnn_h.cudnnBatchNormalizationForwardTraining(h, MODE, Scalars.ONE, Scalars.ZERO, xd.handle(),
                     TensorAccess.segment(x), xd.handle(), TensorAccess.segment(out[0]), cd.handle(), scale.segment(),
                     bias.segment(), 1.0, TensorAccess.segment(mean), TensorAccess.segment(variance), p.epsilon(),
                     MemorySegment.NULL, MemorySegment.NULL), "cudnnBatchNormalizationForwardTraining("
@@ -97,12 +97,12 @@ final class CudaBatchNorm {
             if (in[3] != null) {
                 MemorySegment momentum = Scalars.of(arena, p.momentum());
                 MemorySegment keep = Scalars.of(arena, 1 - p.momentum());
-                Cudnn.check(Cudnn.cudnnAddTensor(h, momentum, cd.handle(), TensorAccess.segment(mean), keep,
+                Cudnn.check(cudnn_h.cudnnAddTensor(h, momentum, cd.handle(), TensorAccess.segment(mean), keep,
                         cd.handle(), TensorAccess.segment(in[3])), "cudnnAddTensor(running mean)");
-                Cudnn.check(Cudnn.cudnnAddTensor(h, momentum, cd.handle(), TensorAccess.segment(variance), keep,
+                Cudnn.check(cudnn_h.cudnnAddTensor(h, momentum, cd.handle(), TensorAccess.segment(variance), keep,
                         cd.handle(), TensorAccess.segment(in[4])), "cudnnAddTensor(running variance)");
             }
-            Cudnn.check(Cudnn.cudnnScaleTensor(h, cd.handle(), TensorAccess.segment(variance),
+            Cudnn.check(cudnn_h.cudnnScaleTensor(h, cd.handle(), TensorAccess.segment(variance),
                     Scalars.of(arena, (float) biasedFromUnbiased(s.count()))), "cudnnScaleTensor(biased variance)");
         }
     }
@@ -117,7 +117,7 @@ final class CudaBatchNorm {
              CudnnDescriptor cd = CudnnDescriptor.tensor(new int[] {1, dims[1], 1, 1});
              PerChannel scale = PerChannel.of(in[2], dims[1], 1f);
              PerChannel dScale = PerChannel.scratch(out[1], dims[1]); PerChannel dBias = PerChannel.scratch(out[2], dims[1])) {
-            Cudnn.check(Cudnn.cudnnBatchNormalizationBackward(CudaThread.current().cudnn(), MODE, Scalars.ONE,
+            Cudnn.check(cudnn_h.cudnnBatchNormalizationBackward(CudaThread.current().cudnn(), MODE, Scalars.ONE,
                     Scalars.ZERO, Scalars.ONE, Scalars.ZERO, xd.handle(), TensorAccess.segment(x), xd.handle(),
                     TensorAccess.segment(dy), xd.handle(), TensorAccess.segment(out[0]), cd.handle(), scale.segment(),
                     dScale.segment(), dBias.segment(), p.norm().epsilon(), MemorySegment.NULL, MemorySegment.NULL),

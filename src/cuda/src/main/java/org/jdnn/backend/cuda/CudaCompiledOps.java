@@ -31,7 +31,9 @@ import java.util.Set;
 /**
  * Ops run by jdnn's compiled CUDA kernels ({@link CompiledKernels}): broadcasting binary ops, binary ops with a
  * scalar, reductions (sum, mean, max over axes), sum_to_shape (a broadcast operand's gradient), casts, argmax/argmin,
- * sign, abs, comparisons, logical ops, logical_not, where, and the SGD, Adam/AdamW, Adagrad and RMSprop updates (element-wise functions cuDNN lacks are in {@link CudaActivations}).
+ * sign, abs, comparisons, logical ops, logical_not, where, and the SGD, Adam/AdamW, Adagrad and RMSprop updates
+ * (element-wise functions cuDNN lacks are in {@link CudaActivations}; log, pow, comparison with a scalar, masked_fill
+ * and dropout in {@link CudaCompiledElementOps}).
  * Registered only when the build carries the kernel image ({@link KernelImage}); otherwise these ops keep the host
  * round trip, and {@link #missing()} says why.
  */
@@ -120,6 +122,7 @@ final class CudaCompiledOps {
                         RmspropConstants.of(p), in[0].numel(), TensorAccess.segment(in[0]),
                         TensorAccess.segment(in[1]), TensorAccess.segment(in[2]), segmentOrNull(in[3]),
                         segmentOrNull(in[4])));
+        CudaCompiledElementOps.register(table);
     }
 
     /** The compiled compare/logical kernels take two operands of one dtype, broadcast over at most MAX_RANK dims. */

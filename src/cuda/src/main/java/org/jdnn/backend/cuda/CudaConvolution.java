@@ -2,8 +2,8 @@ package org.jdnn.backend.cuda;
 
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
+import org.jdnn.bindings.cudnn.cudnn_h;
 import org.jdnn.natives.Settings;
-import org.jdnn.natives.cuda.CudaConstants;
 import org.jdnn.natives.cuda.CudaRuntime;
 import org.jdnn.natives.cuda.Cudnn;
 import org.jdnn.ops.Conv2dOps;
@@ -13,13 +13,9 @@ import org.jdnn.tensor.TensorAccess;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * conv2d and conv_transpose2d, forward and both backwards, through cuDNN's convolution (see {@link ConvGeometry} for
@@ -91,11 +87,11 @@ final class CudaConvolution {
              CudnnDescriptor cd = CudnnDescriptor.convolution(g); CudnnDescriptor yd = CudnnDescriptor.tensor(g.y())) {
             MemorySegment h = thread.cudnn();
             AlgoChoice.Chosen algo = ALGORITHMS.get(g.key(FORWARD, DETERMINISTIC), () -> find(FORWARD, g,
-                    (count, returned, perf, space) -> Cudnn.cudnnFindConvolutionForwardAlgorithmEx(h, xd.handle(), xs,
+                    (count, returned, perf, space) -> cudnn_h.cudnnFindConvolutionForwardAlgorithmEx(h, xd.handle(), xs,
                             wd.handle(), ws, cd.handle(), yd.handle(), ys, count, returned, perf, space.segment(),
                             space.bytes())));
             try (Workspace space = Workspace.of(algo.workspace())) {
-                Cudnn.check(Cudnn.cudnnConvolutionForward(h, Scalars.ONE, xd.handle(), xs, wd.handle(), ws,
+                Cudnn.check(cudnn_h.cudnnConvolutionForward(h, Scalars.ONE, xd.handle(), xs, wd.handle(), ws,
                         cd.handle(), algo.algo(), space.segment(), space.bytes(), Scalars.ZERO, yd.handle(), ys),
                         "cudnnConvolutionForward(" + g + ", algo " + algo.algo() + ")");
             }
@@ -114,11 +110,11 @@ final class CudaConvolution {
              CudnnDescriptor cd = CudnnDescriptor.convolution(g); CudnnDescriptor yd = CudnnDescriptor.tensor(g.y())) {
             MemorySegment h = thread.cudnn();
             AlgoChoice.Chosen algo = ALGORITHMS.get(g.key(BACKWARD_DATA, DETERMINISTIC), () -> find(BACKWARD_DATA, g,
-                    (count, returned, perf, space) -> Cudnn.cudnnFindConvolutionBackwardDataAlgorithmEx(h,
+                    (count, returned, perf, space) -> cudnn_h.cudnnFindConvolutionBackwardDataAlgorithmEx(h,
                             wd.handle(), ws, yd.handle(), dys, cd.handle(), xd.handle(), dxs, count, returned, perf,
                             space.segment(), space.bytes())));
             try (Workspace space = Workspace.of(algo.workspace())) {
-                Cudnn.check(Cudnn.cudnnConvolutionBackwardData(h, Scalars.ONE, wd.handle(), ws, yd.handle(), dys,
+                Cudnn.check(cudnn_h.cudnnConvolutionBackwardData(h, Scalars.ONE, wd.handle(), ws, yd.handle(), dys,
                         cd.handle(), algo.algo(), space.segment(), space.bytes(), Scalars.ZERO, xd.handle(), dxs),
                         "cudnnConvolutionBackwardData(" + g + ", algo " + algo.algo() + ")");
             }
@@ -137,11 +133,11 @@ final class CudaConvolution {
              CudnnDescriptor cd = CudnnDescriptor.convolution(g); CudnnDescriptor yd = CudnnDescriptor.tensor(g.y())) {
             MemorySegment h = thread.cudnn();
             AlgoChoice.Chosen algo = ALGORITHMS.get(g.key(BACKWARD_FILTER, DETERMINISTIC), () -> find(BACKWARD_FILTER,
-                    g, (count, returned, perf, space) -> Cudnn.cudnnFindConvolutionBackwardFilterAlgorithmEx(h,
+                    g, (count, returned, perf, space) -> cudnn_h.cudnnFindConvolutionBackwardFilterAlgorithmEx(h,
                             xd.handle(), xs, yd.handle(), dys, cd.handle(), wd.handle(), dws, count, returned, perf,
                             space.segment(), space.bytes())));
             try (Workspace space = Workspace.of(algo.workspace())) {
-                Cudnn.check(Cudnn.cudnnConvolutionBackwardFilter(h, Scalars.ONE, xd.handle(), xs, yd.handle(), dys,
+                Cudnn.check(cudnn_h.cudnnConvolutionBackwardFilter(h, Scalars.ONE, xd.handle(), xs, yd.handle(), dys,
                         cd.handle(), algo.algo(), space.segment(), space.bytes(), Scalars.ZERO, wd.handle(), dws),
                         "cudnnConvolutionBackwardFilter(" + g + ", algo " + algo.algo() + ")");
             }
@@ -155,7 +151,7 @@ final class CudaConvolution {
         }
         try (CudnnDescriptor bd = CudnnDescriptor.tensor(new int[] {1, dims[1], 1, 1});
              CudnnDescriptor od = CudnnDescriptor.tensor(dims)) {
-            Cudnn.check(Cudnn.cudnnAddTensor(CudaThread.current().cudnn(), Scalars.ONE, bd.handle(),
+            Cudnn.check(cudnn_h.cudnnAddTensor(CudaThread.current().cudnn(), Scalars.ONE, bd.handle(),
                     TensorAccess.segment(bias), Scalars.ONE, od.handle(), TensorAccess.segment(out)),
                     "cudnnAddTensor(bias, " + java.util.Arrays.toString(dims) + ")");
         }
@@ -176,7 +172,7 @@ final class CudaConvolution {
         }
         try (CudnnDescriptor dyd = CudnnDescriptor.tensor(dims);
              CudnnDescriptor bd = CudnnDescriptor.tensor(new int[] {1, dims[1], 1, 1})) {
-            Cudnn.check(Cudnn.cudnnConvolutionBackwardBias(CudaThread.current().cudnn(), Scalars.ONE, dyd.handle(),
+            Cudnn.check(cudnn_h.cudnnConvolutionBackwardBias(CudaThread.current().cudnn(), Scalars.ONE, dyd.handle(),
                     TensorAccess.segment(dy), Scalars.ZERO, bd.handle(), TensorAccess.segment(db)),
                     "cudnnConvolutionBackwardBias(" + java.util.Arrays.toString(dims) + ")");
         }
@@ -199,21 +195,14 @@ final class CudaConvolution {
     private static AlgoChoice.Chosen find(String pass, ConvGeometry g, Finder finder) {
         try (Arena arena = Arena.ofConfined(); Workspace space = findWorkspace()) {
             MemorySegment returned = arena.allocate(JAVA_INT);
-            MemorySegment perf = arena.allocate(CudaConstants.CONVOLUTION_ALGO_PERF, REQUESTED);
+            MemorySegment perf = AlgoChoice.perfRows(REQUESTED, arena);
             Cudnn.check(finder.find(REQUESTED, returned, perf, space),
                     "cudnnFindConvolution" + switch (pass) {
                         case FORWARD -> "Forward";
                         case BACKWARD_DATA -> "BackwardData";
                         default -> "BackwardFilter";
                     } + "AlgorithmEx(" + g + ")");
-            List<AlgoChoice.Perf> perfs = new ArrayList<>();
-            long size = CudaConstants.CONVOLUTION_ALGO_PERF.byteSize();
-            for (int i = 0; i < returned.get(JAVA_INT, 0); i++) {
-                MemorySegment row = perf.asSlice(i * size, size);
-                perfs.add(new AlgoChoice.Perf(row.get(JAVA_INT, offset("algo")), row.get(JAVA_INT, offset("status")),
-                        row.get(JAVA_FLOAT, offset("time")), row.get(JAVA_LONG, offset("memory")),
-                        row.get(JAVA_INT, offset("determinism")), row.get(JAVA_INT, offset("mathType"))));
-            }
+            List<AlgoChoice.Perf> perfs = AlgoChoice.read(perf, returned.get(JAVA_INT, 0));
             AlgoChoice.Perf chosen = AlgoChoice.pick(perfs, DETERMINISTIC);
             if (chosen == null || chosen.memory() > space.bytes()) {
                 throw new IllegalStateException("conv2d on cuda: no usable " + pass + " algorithm for " + g
@@ -221,10 +210,6 @@ final class CudaConvolution {
             }
             return new AlgoChoice.Chosen(chosen.algo(), chosen.memory());
         }
-    }
-
-    private static long offset(String field) {
-        return CudaConstants.CONVOLUTION_ALGO_PERF.byteOffset(groupElement(field));
     }
 
     /** The measuring workspace: the limit, or less when the device has less free. */

@@ -2,8 +2,10 @@ package org.jdnn.backend.cuda;
 
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
-import org.jdnn.natives.cuda.CudaRuntime;
+import org.jdnn.bindings.cublas.cublas_h;
+import org.jdnn.bindings.cudnn.cudnn_h;
 import org.jdnn.natives.cuda.Cublas;
+import org.jdnn.natives.cuda.CudaRuntime;
 import org.jdnn.natives.cuda.Cudnn;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
@@ -55,13 +57,13 @@ final class CudaMatmul {
 
     private static void gemm(MemorySegment handle, GemmPlan plan, MemorySegment a, MemorySegment b, MemorySegment c) {
         if (plan.strided()) {
-            Cublas.check(Cublas.cublasSgemmStridedBatched(handle, plan.transa(), plan.transb(), plan.m(), plan.n(),
+            Cublas.check(cublas_h.cublasSgemmStridedBatched(handle, plan.transa(), plan.transb(), plan.m(), plan.n(),
                     plan.k(), Scalars.ONE, b, plan.lda(), plan.strideA(), a, plan.ldb(), plan.strideB(), Scalars.ZERO,
                     c, plan.ldc(), plan.strideC(), plan.batchCount()), "cublasSgemmStridedBatched(" + plan + ")");
             return;
         }
         for (long[] at : plan.offsets()) {
-            Cublas.check(Cublas.cublasSgemm_v2(handle, plan.transa(), plan.transb(), plan.m(), plan.n(), plan.k(),
+            Cublas.check(cublas_h.cublasSgemm_v2(handle, plan.transa(), plan.transb(), plan.m(), plan.n(), plan.k(),
                     Scalars.ONE, DevicePointer.at(b, at[0] * Float.BYTES), plan.lda(),
                     DevicePointer.at(a, at[1] * Float.BYTES), plan.ldb(), Scalars.ZERO,
                     DevicePointer.at(c, at[2] * Float.BYTES), plan.ldc()), "cublasSgemm_v2(" + plan + ")");
@@ -73,7 +75,7 @@ final class CudaMatmul {
         int rows = Math.toIntExact(out.numel() / n);
         try (CudnnDescriptor biasDesc = CudnnDescriptor.tensor(new int[] {1, n, 1, 1});
              CudnnDescriptor outDesc = CudnnDescriptor.tensor(new int[] {rows, n, 1, 1})) {
-            Cudnn.check(Cudnn.cudnnAddTensor(thread.cudnn(), Scalars.ONE, biasDesc.handle(),
+            Cudnn.check(cudnn_h.cudnnAddTensor(thread.cudnn(), Scalars.ONE, biasDesc.handle(),
                     TensorAccess.segment(bias), Scalars.ONE, outDesc.handle(), TensorAccess.segment(out)),
                     "cudnnAddTensor(matmul bias, " + rows + " x " + n + ")");
         }

@@ -3,6 +3,7 @@ package org.jdnn.backend.cuda;
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
 import org.jdnn.backend.Pool2dWorkspace;
+import org.jdnn.bindings.cudnn.cudnn_h;
 import org.jdnn.natives.cuda.CudaRuntime;
 import org.jdnn.natives.cuda.Cudnn;
 import org.jdnn.ops.Pool2dOps;
@@ -48,7 +49,7 @@ final class CudaPooling {
         }
         try (CudnnDescriptor pd = CudnnDescriptor.pooling(g); CudnnDescriptor xd = CudnnDescriptor.tensor(g.x());
              CudnnDescriptor yd = CudnnDescriptor.tensor(g.y())) {
-            Cudnn.check(Cudnn.cudnnPoolingForward(CudaThread.current().cudnn(), pd.handle(), Scalars.ONE, xd.handle(),
+            Cudnn.check(cudnn_h.cudnnPoolingForward(CudaThread.current().cudnn(), pd.handle(), Scalars.ONE, xd.handle(),
                     TensorAccess.segment(x), Scalars.ZERO, yd.handle(), TensorAccess.segment(y)),
                     "cudnnPoolingForward(" + g + ")");
         }
@@ -99,7 +100,7 @@ final class CudaPooling {
         }
         try (CudnnDescriptor pd = CudnnDescriptor.pooling(g); CudnnDescriptor xd = CudnnDescriptor.tensor(g.x());
              CudnnDescriptor yd = CudnnDescriptor.tensor(g.y())) {
-            Cudnn.check(Cudnn.cudnnPoolingBackward(CudaThread.current().cudnn(), pd.handle(), Scalars.ONE, yd.handle(),
+            Cudnn.check(cudnn_h.cudnnPoolingBackward(CudaThread.current().cudnn(), pd.handle(), Scalars.ONE, yd.handle(),
                     y, yd.handle(), TensorAccess.segment(dy), xd.handle(), x, Scalars.ZERO, xd.handle(),
                     TensorAccess.segment(dx)), "cudnnPoolingBackward(" + g + ")");
         } finally {

@@ -1,8 +1,9 @@
 package org.jdnn.backend.cuda;
 
-import org.jdnn.natives.cuda.CudaConstants;
-import org.jdnn.natives.cuda.CudaRuntime;
+import org.jdnn.bindings.cublas.cublas_h;
+import org.jdnn.bindings.cudnn.cudnn_h;
 import org.jdnn.natives.cuda.Cublas;
+import org.jdnn.natives.cuda.CudaRuntime;
 import org.jdnn.natives.cuda.Cudnn;
 
 import java.lang.foreign.Arena;
@@ -51,12 +52,12 @@ final class CudaThread {
             MemorySegment s = stream();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment out = arena.allocate(ADDRESS);
-                Cublas.check(Cublas.cublasCreate_v2(out), "cublasCreate_v2");
+                Cublas.check(cublas_h.cublasCreate_v2(out), "cublasCreate_v2");
                 MemorySegment handle = out.get(ADDRESS, 0);
-                Cublas.check(Cublas.cublasSetStream_v2(handle, s), "cublasSetStream_v2");
-                Cublas.check(Cublas.cublasSetMathMode(handle, CudaConstants.Cublas.CUBLAS_DEFAULT_MATH),
+                Cublas.check(cublas_h.cublasSetStream_v2(handle, s), "cublasSetStream_v2");
+                Cublas.check(cublas_h.cublasSetMathMode(handle, cublas_h.CUBLAS_DEFAULT_MATH()),
                         "cublasSetMathMode(CUBLAS_DEFAULT_MATH)");
-                Cublas.check(Cublas.cublasSetPointerMode_v2(handle, CudaConstants.Cublas.CUBLAS_POINTER_MODE_HOST),
+                Cublas.check(cublas_h.cublasSetPointerMode_v2(handle, cublas_h.CUBLAS_POINTER_MODE_HOST()),
                         "cublasSetPointerMode_v2(CUBLAS_POINTER_MODE_HOST)");
                 cublas = handle;
             }
@@ -70,9 +71,9 @@ final class CudaThread {
             MemorySegment s = stream();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment out = arena.allocate(ADDRESS);
-                Cudnn.check(Cudnn.cudnnCreate(out), "cudnnCreate");
+                Cudnn.check(cudnn_h.cudnnCreate(out), "cudnnCreate");
                 MemorySegment handle = out.get(ADDRESS, 0);
-                Cudnn.check(Cudnn.cudnnSetStream(handle, s), "cudnnSetStream");
+                Cudnn.check(cudnn_h.cudnnSetStream(handle, s), "cudnnSetStream");
                 cudnn = handle;
             }
         }

@@ -1,6 +1,6 @@
 package org.jdnn.backend.cuda;
 
-import org.jdnn.natives.cuda.CudaConstants;
+import org.jdnn.bindings.cudnn.cudnn_h;
 import org.jdnn.natives.cuda.Cudnn;
 
 import java.lang.foreign.Arena;
@@ -28,8 +28,8 @@ final class CudnnDescriptor implements AutoCloseable {
     static CudnnDescriptor tensor(int[] dims) {
         CudnnDescriptor t = create(Kind.TENSOR);
         try {
-            Cudnn.check(Cudnn.cudnnSetTensor4dDescriptor(t.handle, CudaConstants.Cudnn.CUDNN_TENSOR_NCHW,
-                    CudaConstants.Cudnn.CUDNN_DATA_FLOAT, dims[0], dims[1], dims[2], dims[3]),
+            Cudnn.check(cudnn_h.cudnnSetTensor4dDescriptor(t.handle, cudnn_h.CUDNN_TENSOR_NCHW(),
+                    cudnn_h.CUDNN_DATA_FLOAT(), dims[0], dims[1], dims[2], dims[3]),
                     "cudnnSetTensor4dDescriptor" + java.util.Arrays.toString(dims));
             return t;
         } catch (RuntimeException e) {
@@ -42,8 +42,8 @@ final class CudnnDescriptor implements AutoCloseable {
     static CudnnDescriptor filter(int[] dims) {
         CudnnDescriptor t = create(Kind.FILTER);
         try {
-            Cudnn.check(Cudnn.cudnnSetFilter4dDescriptor(t.handle, CudaConstants.Cudnn.CUDNN_DATA_FLOAT,
-                    CudaConstants.Cudnn.CUDNN_TENSOR_NCHW, dims[0], dims[1], dims[2], dims[3]),
+            Cudnn.check(cudnn_h.cudnnSetFilter4dDescriptor(t.handle, cudnn_h.CUDNN_DATA_FLOAT(),
+                    cudnn_h.CUDNN_TENSOR_NCHW(), dims[0], dims[1], dims[2], dims[3]),
                     "cudnnSetFilter4dDescriptor" + java.util.Arrays.toString(dims));
             return t;
         } catch (RuntimeException e) {
@@ -56,12 +56,12 @@ final class CudnnDescriptor implements AutoCloseable {
     static CudnnDescriptor convolution(ConvGeometry g) {
         CudnnDescriptor t = create(Kind.CONVOLUTION);
         try {
-            Cudnn.check(Cudnn.cudnnSetConvolution2dDescriptor(t.handle, g.padH(), g.padW(), g.strideH(), g.strideW(),
-                    g.dilationH(), g.dilationW(), CudaConstants.Cudnn.CUDNN_CROSS_CORRELATION,
-                    CudaConstants.Cudnn.CUDNN_DATA_FLOAT), "cudnnSetConvolution2dDescriptor(" + g + ")");
-            Cudnn.check(Cudnn.cudnnSetConvolutionGroupCount(t.handle, g.groups()),
+            Cudnn.check(cudnn_h.cudnnSetConvolution2dDescriptor(t.handle, g.padH(), g.padW(), g.strideH(), g.strideW(),
+                    g.dilationH(), g.dilationW(), cudnn_h.CUDNN_CROSS_CORRELATION(),
+                    cudnn_h.CUDNN_DATA_FLOAT()), "cudnnSetConvolution2dDescriptor(" + g + ")");
+            Cudnn.check(cudnn_h.cudnnSetConvolutionGroupCount(t.handle, g.groups()),
                     "cudnnSetConvolutionGroupCount(" + g.groups() + ")");
-            Cudnn.check(Cudnn.cudnnSetConvolutionMathType(t.handle, CudaConstants.Cudnn.CUDNN_FMA_MATH),
+            Cudnn.check(cudnn_h.cudnnSetConvolutionMathType(t.handle, cudnn_h.CUDNN_FMA_MATH()),
                     "cudnnSetConvolutionMathType(CUDNN_FMA_MATH)");
             return t;
         } catch (RuntimeException e) {
@@ -74,7 +74,7 @@ final class CudnnDescriptor implements AutoCloseable {
     static CudnnDescriptor pooling(PoolGeometry g) {
         CudnnDescriptor t = create(Kind.POOLING);
         try {
-            Cudnn.check(Cudnn.cudnnSetPooling2dDescriptor(t.handle, g.mode(), CudaConstants.Cudnn.CUDNN_PROPAGATE_NAN,
+            Cudnn.check(cudnn_h.cudnnSetPooling2dDescriptor(t.handle, g.mode(), cudnn_h.CUDNN_PROPAGATE_NAN(),
                     g.windowH(), g.windowW(), g.padH(), g.padW(), g.strideH(), g.strideW()),
                     "cudnnSetPooling2dDescriptor(" + g + ")");
             return t;
@@ -88,7 +88,7 @@ final class CudnnDescriptor implements AutoCloseable {
     static CudnnDescriptor activation(int mode, double coef) {
         CudnnDescriptor t = create(Kind.ACTIVATION);
         try {
-            Cudnn.check(Cudnn.cudnnSetActivationDescriptor(t.handle, mode, CudaConstants.Cudnn.CUDNN_PROPAGATE_NAN,
+            Cudnn.check(cudnn_h.cudnnSetActivationDescriptor(t.handle, mode, cudnn_h.CUDNN_PROPAGATE_NAN(),
                     coef), "cudnnSetActivationDescriptor(" + mode + ", " + coef + ")");
             return t;
         } catch (RuntimeException e) {
@@ -101,11 +101,11 @@ final class CudnnDescriptor implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             String function = switch (kind) {
-                case TENSOR -> check(Cudnn.cudnnCreateTensorDescriptor(out), "cudnnCreateTensorDescriptor");
-                case FILTER -> check(Cudnn.cudnnCreateFilterDescriptor(out), "cudnnCreateFilterDescriptor");
-                case CONVOLUTION -> check(Cudnn.cudnnCreateConvolutionDescriptor(out), "cudnnCreateConvolutionDescriptor");
-                case POOLING -> check(Cudnn.cudnnCreatePoolingDescriptor(out), "cudnnCreatePoolingDescriptor");
-                case ACTIVATION -> check(Cudnn.cudnnCreateActivationDescriptor(out), "cudnnCreateActivationDescriptor");
+                case TENSOR -> check(cudnn_h.cudnnCreateTensorDescriptor(out), "cudnnCreateTensorDescriptor");
+                case FILTER -> check(cudnn_h.cudnnCreateFilterDescriptor(out), "cudnnCreateFilterDescriptor");
+                case CONVOLUTION -> check(cudnn_h.cudnnCreateConvolutionDescriptor(out), "cudnnCreateConvolutionDescriptor");
+                case POOLING -> check(cudnn_h.cudnnCreatePoolingDescriptor(out), "cudnnCreatePoolingDescriptor");
+                case ACTIVATION -> check(cudnn_h.cudnnCreateActivationDescriptor(out), "cudnnCreateActivationDescriptor");
             };
             return new CudnnDescriptor(out.get(ADDRESS, 0), kind);
         }
@@ -119,11 +119,11 @@ final class CudnnDescriptor implements AutoCloseable {
     @Override
     public void close() {
         int status = switch (kind) {
-            case TENSOR -> Cudnn.cudnnDestroyTensorDescriptor(handle);
-            case FILTER -> Cudnn.cudnnDestroyFilterDescriptor(handle);
-            case CONVOLUTION -> Cudnn.cudnnDestroyConvolutionDescriptor(handle);
-            case POOLING -> Cudnn.cudnnDestroyPoolingDescriptor(handle);
-            case ACTIVATION -> Cudnn.cudnnDestroyActivationDescriptor(handle);
+            case TENSOR -> cudnn_h.cudnnDestroyTensorDescriptor(handle);
+            case FILTER -> cudnn_h.cudnnDestroyFilterDescriptor(handle);
+            case CONVOLUTION -> cudnn_h.cudnnDestroyConvolutionDescriptor(handle);
+            case POOLING -> cudnn_h.cudnnDestroyPoolingDescriptor(handle);
+            case ACTIVATION -> cudnn_h.cudnnDestroyActivationDescriptor(handle);
         };
         Cudnn.check(status, "cudnnDestroy" + kind + "Descriptor");
     }

@@ -1,6 +1,6 @@
 package org.jdnn.backend.cuda;
 
-import org.jdnn.natives.cuda.CudaConstants;
+import org.jdnn.bindings.cudnn.cudnn_h;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.Pool2dShapes;
 import org.jdnn.ops.PoolAlgorithm;
@@ -41,10 +41,10 @@ record PoolGeometry(int mode, int windowH, int windowW, int padH, int padW, int 
     static PoolGeometry of(Pool2dParams p, Shape input, boolean deterministic) {
         Pool2dShapes s = Pool2dShapes.infer(p, input);
         int mode = switch (p.algorithm()) {
-            case MAX -> deterministic ? CudaConstants.Cudnn.CUDNN_POOLING_MAX_DETERMINISTIC
-                    : CudaConstants.Cudnn.CUDNN_POOLING_MAX;
-            case AVG_INCLUDE_PADDING -> CudaConstants.Cudnn.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
-            case AVG_EXCLUDE_PADDING -> CudaConstants.Cudnn.CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING;
+            case MAX -> deterministic ? cudnn_h.CUDNN_POOLING_MAX_DETERMINISTIC()
+                    : cudnn_h.CUDNN_POOLING_MAX();
+            case AVG_INCLUDE_PADDING -> cudnn_h.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING();
+            case AVG_EXCLUDE_PADDING -> cudnn_h.CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING();
         };
         int[] x = {(int) s.batch(), (int) s.channels(), (int) s.inH(), (int) s.inW()};
         int[] y = {(int) s.batch(), (int) s.channels(), (int) s.outH(), (int) s.outW()};

@@ -109,6 +109,47 @@ public final class CudaLibraries {
         return DRIVER_FILE;
     }
 
+    private static volatile Path driver;
+    private static CudaUnavailableException driverFailure;
+
+    /**
+     * Loads the NVIDIA driver once for the generated driver bindings ({@link CudaDriver}): {@link #driverLibrary()},
+     * opened by path, or by name through the dynamic loader (as the CUDA runtime opens it) and then System.loaded
+     * from the file the loader mapped. Throws the same {@link CudaUnavailableException} every time if that fails.
+     * Every driver call comes through here, so once loaded it returns without taking a lock.
+     */
+    public static Path loadDriver() {
+        Path loaded = driver;
+        if (loaded != null) {
+            return loaded;
+        }
+        synchronized (CudaLibraries.class) {
+            if (driver != null) {
+                return driver;
+            }
+            if (driverFailure != null) {
+                throw driverFailure;
+            }
+            String file = driverLibrary();
+            try {
+                NativeLibraries.dlopenGlobal(Path.of(file));
+                Path path = Path.of(file).isAbsolute() ? Path.of(file) : MappedFiles.find(file).orElseThrow(() ->
+                        new CudaUnavailableException("no NVIDIA driver: " + file + " was opened, but no file of that"
+                                + " name is mapped in " + MappedFiles.SELF_MAPS, null));
+                load("CUDA driver", path);
+                driver = path;
+                return path;
+            } catch (NativeLibraryException e) {
+                driverFailure = new CudaUnavailableException("no NVIDIA driver: " + file + " cannot be loaded ("
+                        + e.getMessage() + ")", e);
+                throw driverFailure;
+            } catch (CudaUnavailableException e) {
+                driverFailure = e;
+                throw e;
+            }
+        }
+    }
+
     /** Resolves the library files in the search path without loading anything; public for tests and diagnostics. */
     public static Located locate(List<CudaSearchPath.Entry> searchPath) {
         Map<CudaLibrary, Path> files = new EnumMap<>(CudaLibrary.class);
@@ -173,12 +214,11 @@ public final class CudaLibraries {
             throw new CudaUnavailableException(String.join("; ", reasons), null);
         }
         // The driver exists now (the runtime found it); the generated cuda_h bindings need it loaded by path.
-        Path driverFile = Path.of(driverLibrary());
-        if (driverFile.isAbsolute()) {
-            load("CUDA driver", driverFile);
-        } else {
-            LOG.log(System.Logger.Level.DEBUG, () -> DRIVER_FILE + " is not in the search path; the generated driver"
-                    + " bindings stay unbound and the driver is reached through the runtime only");
+        try {
+            loadDriver();
+        } catch (CudaUnavailableException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "the generated driver bindings stay unbound (the compiled kernels"
+                    + " cannot be launched): " + e.getMessage());
         }
         for (CudaLibrary library : List.of(CudaLibrary.CUBLASLT, CudaLibrary.CUBLAS, CudaLibrary.NVRTC)) {
             Path file = located.files().get(library);

@@ -3,13 +3,17 @@ package org.jdnn.backend.cuda;
 import org.jdnn.backend.Backends;
 import org.jdnn.backend.Fallback;
 import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.CompareAlgorithm;
+import org.jdnn.ops.ComparisonOps;
 import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
+import org.jdnn.ops.NoParams;
 import org.jdnn.ops.Op;
+import org.jdnn.ops.PowOps;
 import org.jdnn.ops.Precision;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Scope;
@@ -25,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The cuda backend's kernel table, built without a GPU: every op of the op table has an entry, the cuBLAS/cuDNN and
@@ -53,6 +58,8 @@ class CudaKernelTableTest {
             expected.addAll(List.of("abs", "adagrad", "adam", "argmax", "argmin", "binary", "binary_scalar", "cast",
                     "comparison", "logical", "logical_not", "reduction", "rmsprop", "sgd", "sign", "sum_to_shape",
                     "where"));
+            expected.addAll(List.of("comparison_scalar", "dropout", "log", "log_backward", "masked_fill", "pow",
+                    "pow_backward"));
         } else {
             assertTrue(roundTrip.containsAll(List.of("binary", "sgd", "adam")), roundTrip.toString());
         }
@@ -81,6 +88,35 @@ class CudaKernelTableTest {
                     taken(EltwiseOps.FORWARD, EltwiseParams.leakyRelu(0.1f), new Tensor[] {a}, a),
                     "leaky ReLU: compiled kernel, or the round trip without them");
         }
+    }
+
+    @Test
+    void comparisonWithAScalarAndMaskedFillTakeTheRoundTripOnlyWhereTheKernelsCannot() {
+        assumeTrue(CudaCompiledOps.missing() == null, CudaCompiledOps::missing);
+        try (Scope scope = Scope.open()) {
+            Tensor f = Tensor.zeros(2, 3), i = Tensor.zeros(DType.INT64, 2, 3), b = Tensor.zeros(DType.BOOL, 2, 3);
+            String other = "an int64 or bool input the reference compares with the scalar in another dtype";
+            assertEquals(null, taken(ComparisonOps.COMPARE_SCALAR, scalar(0.5), new Tensor[] {f}, b));
+            assertEquals(null, taken(ComparisonOps.COMPARE_SCALAR, scalar(2), new Tensor[] {i}, b));
+            assertEquals(other, taken(ComparisonOps.COMPARE_SCALAR, scalar(0.5), new Tensor[] {i}, b));
+            assertEquals(other, taken(ComparisonOps.COMPARE_SCALAR, scalar(1), new Tensor[] {b}, b));
+
+            ComparisonOps.FillParams fill = new ComparisonOps.FillParams(0);
+            assertEquals(null, taken(ComparisonOps.MASKED_FILL, fill, new Tensor[] {i, b}, i));
+            long[] nine = {1, 2, 1, 2, 1, 2, 1, 2, 1};
+            Tensor x = Tensor.zeros(nine), mask = Tensor.zeros(DType.BOOL, nine);
+            assertEquals("a broadcast of more than 8 dimensions", taken(ComparisonOps.MASKED_FILL, fill,
+                    new Tensor[] {x, mask}, x));
+            assertEquals(null, taken(PowOps.POW, NoParams.INSTANCE, new Tensor[] {f, f}, f));
+            String log = taken(EltwiseOps.LOG, new EltwiseOps.LogParams(-100), new Tensor[] {i}, i);
+            assertTrue(log.startsWith("an operand's dtype is not one of"), "log of an int64 tensor: " + log);
+            assertEquals(null, taken(EltwiseOps.LOG, new EltwiseOps.LogParams(-100),
+                    new Tensor[] {Tensor.zeros(DType.FLOAT64, 3)}, Tensor.zeros(DType.FLOAT64, 3)), "float64 log");
+        }
+    }
+
+    private static ComparisonOps.CompareScalarParams scalar(double value) {
+        return new ComparisonOps.CompareScalarParams(CompareAlgorithm.LT, value);
     }
 
     @Test

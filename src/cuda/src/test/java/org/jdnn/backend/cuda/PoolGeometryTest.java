@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING;
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_POOLING_MAX;
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_POOLING_MAX_DETERMINISTIC;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_POOLING_MAX;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_POOLING_MAX_DETERMINISTIC;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,15 +20,15 @@ class PoolGeometryTest {
     @Test
     void modesWindowPaddingStrideAndDims() {
         PoolGeometry g = PoolGeometry.of(Pool2dParams.max(3, 2, 1), Shape.of(2, 5, 9, 8), false);
-        assertEquals(List.of(CUDNN_POOLING_MAX, 3, 3, 1, 1, 2, 2), List.of(g.mode(), g.windowH(), g.windowW(),
+        assertEquals(List.of(CUDNN_POOLING_MAX(), 3, 3, 1, 1, 2, 2), List.of(g.mode(), g.windowH(), g.windowW(),
                 g.padH(), g.padW(), g.strideH(), g.strideW()));
         assertArrayEquals(new int[] {2, 5, 9, 8}, g.x());
         assertArrayEquals(new int[] {2, 5, 5, 4}, g.y());
-        assertEquals(CUDNN_POOLING_MAX_DETERMINISTIC,
+        assertEquals(CUDNN_POOLING_MAX_DETERMINISTIC(),
                 PoolGeometry.of(Pool2dParams.max(2, 2, 0), Shape.of(1, 1, 4, 4), true).mode());
-        assertEquals(CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING, PoolGeometry.of(new Pool2dParams(
+        assertEquals(CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING(), PoolGeometry.of(new Pool2dParams(
                 PoolAlgorithm.AVG_INCLUDE_PADDING, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, false), Shape.of(1, 1, 4, 4), false).mode());
-        assertEquals(CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING, PoolGeometry.of(new Pool2dParams(
+        assertEquals(CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING(), PoolGeometry.of(new Pool2dParams(
                 PoolAlgorithm.AVG_EXCLUDE_PADDING, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, false), Shape.of(1, 1, 4, 4), false).mode());
     }
 

@@ -1,6 +1,9 @@
 package org.jdnn.natives.cuda;
 
+import org.jdnn.bindings.cublas.cublas_h;
 import org.jdnn.bindings.cudart.cudart_h;
+import org.jdnn.bindings.cudnn.cudnnConvolutionFwdAlgoPerf_t;
+import org.jdnn.bindings.cudnn.cudnn_h;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -13,20 +16,20 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static org.jdnn.natives.cuda.CudaConstants.Cublas.CUBLAS_DEFAULT_MATH;
-import static org.jdnn.natives.cuda.CudaConstants.Cublas.CUBLAS_OP_N;
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_ACTIVATION_RELU;
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_CROSS_CORRELATION;
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_DATA_FLOAT;
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_FMA_MATH;
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_NOT_PROPAGATE_NAN;
-import static org.jdnn.natives.cuda.CudaConstants.Cudnn.CUDNN_TENSOR_NCHW;
+import static org.jdnn.bindings.cublas.cublas_h.CUBLAS_DEFAULT_MATH;
+import static org.jdnn.bindings.cublas.cublas_h.CUBLAS_OP_N;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_ACTIVATION_RELU;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_CROSS_CORRELATION;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_DATA_FLOAT;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_FMA_MATH;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_NOT_PROPAGATE_NAN;
+import static org.jdnn.bindings.cudnn.cudnn_h.CUDNN_TENSOR_NCHW;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The CUDA runtime, cuBLAS and cuDNN bindings on a real device, against plain loops in double precision.
+ * The CUDA runtime, cuBLAS and cuDNN generated bindings on a real device, against plain loops in double precision.
  * Skipped with the reason when CUDA is unavailable. Bounds: GEMM and convolution |gpu - ref| <= 1e-4 * (1 + |ref|)
  * for reductions of length <= 64 with inputs in [-1, 1] (float32 with FMA math, TF32 off); copies are exact.
  */
@@ -79,7 +82,7 @@ class CudaGpuTest {
         int sms = CudaRuntime.deviceAttribute(cudart_h.cudaDevAttrMultiProcessorCount(), 0);
         long[] memory = CudaRuntime.memoryInfo();
         System.out.printf("gpu: %s; compute capability %d.%d, %d SMs, %.1f GiB total; cuDNN %d%n", cuda, major, minor,
-                sms, memory[1] / (double) (1L << 30), Cudnn.cudnnGetVersion());
+                sms, memory[1] / (double) (1L << 30), cudnn_h.cudnnGetVersion());
         assertTrue(major >= 5 && sms > 0 && memory[1] > 0, "device 0: cc " + major + "." + minor + ", sms " + sms);
     }
 
@@ -145,15 +148,15 @@ class CudaGpuTest {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment handleOut = arena.allocate(ADDRESS);
-            Cublas.check(Cublas.cublasCreate_v2(handleOut), "cublasCreate_v2");
+            Cublas.check(cublas_h.cublasCreate_v2(handleOut), "cublasCreate_v2");
             MemorySegment handle = handleOut.get(ADDRESS, 0);
             MemorySegment da = upload(arena, a);
             MemorySegment db = upload(arena, b);
             MemorySegment dc = CudaRuntime.malloc((long) m * n * 4);
             try {
-                Cublas.check(Cublas.cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+                Cublas.check(cublas_h.cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH()), "cublasSetMathMode");
                 // Row-major C = A B is column-major C^T = B^T A^T: swap the operands and m/n.
-                Cublas.check(Cublas.cublasSgemm_v2(handle, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, arena.allocateFrom(JAVA_FLOAT, 1f),
+                Cublas.check(cublas_h.cublasSgemm_v2(handle, CUBLAS_OP_N(), CUBLAS_OP_N(), n, m, k, arena.allocateFrom(JAVA_FLOAT, 1f),
                         db, n, da, k, arena.allocateFrom(JAVA_FLOAT, 0f), dc, n), "cublasSgemm_v2");
                 assertClose(expected, download(arena, dc, m * n), "sgemm " + m + "x" + k + "x" + n);
 
@@ -161,7 +164,7 @@ class CudaGpuTest {
                 MemorySegment da2 = upload(arena, concat(a, a));
                 MemorySegment dc2 = CudaRuntime.malloc(2L * m * n * 4);
                 try {
-                    Cublas.check(Cublas.cublasSgemmStridedBatched(handle, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k,
+                    Cublas.check(cublas_h.cublasSgemmStridedBatched(handle, CUBLAS_OP_N(), CUBLAS_OP_N(), n, m, k,
                             arena.allocateFrom(JAVA_FLOAT, 1f), db, n, 0, da2, k, (long) m * k,
                             arena.allocateFrom(JAVA_FLOAT, 0f), dc2, n, (long) m * n, 2), "cublasSgemmStridedBatched");
                     float[] both = download(arena, dc2, 2 * m * n);
@@ -174,7 +177,7 @@ class CudaGpuTest {
                 CudaRuntime.free(da);
                 CudaRuntime.free(db);
                 CudaRuntime.free(dc);
-                Cublas.check(Cublas.cublasDestroy_v2(handle), "cublasDestroy_v2");
+                Cublas.check(cublas_h.cublasDestroy_v2(handle), "cublasDestroy_v2");
             }
         }
     }
@@ -223,32 +226,32 @@ class CudaGpuTest {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            Cudnn.check(Cudnn.cudnnCreate(out), "cudnnCreate");
+            Cudnn.check(cudnn_h.cudnnCreate(out), "cudnnCreate");
             MemorySegment handle = out.get(ADDRESS, 0);
             MemorySegment xDesc = tensorDesc(arena, n, c, h, w);
             MemorySegment yDesc = tensorDesc(arena, n, k, oh, ow);
-            Cudnn.check(Cudnn.cudnnCreateFilterDescriptor(out), "cudnnCreateFilterDescriptor");
+            Cudnn.check(cudnn_h.cudnnCreateFilterDescriptor(out), "cudnnCreateFilterDescriptor");
             MemorySegment wDesc = out.get(ADDRESS, 0);
-            Cudnn.check(Cudnn.cudnnSetFilter4dDescriptor(wDesc, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, k, c, r, s), "cudnnSetFilter4dDescriptor");
-            Cudnn.check(Cudnn.cudnnCreateConvolutionDescriptor(out), "cudnnCreateConvolutionDescriptor");
+            Cudnn.check(cudnn_h.cudnnSetFilter4dDescriptor(wDesc, CUDNN_DATA_FLOAT(), CUDNN_TENSOR_NCHW(), k, c, r, s), "cudnnSetFilter4dDescriptor");
+            Cudnn.check(cudnn_h.cudnnCreateConvolutionDescriptor(out), "cudnnCreateConvolutionDescriptor");
             MemorySegment conv = out.get(ADDRESS, 0);
-            Cudnn.check(Cudnn.cudnnSetConvolution2dDescriptor(conv, pad, pad, stride, stride, 1, 1, CUDNN_CROSS_CORRELATION,
-                    CUDNN_DATA_FLOAT), "cudnnSetConvolution2dDescriptor");
-            Cudnn.check(Cudnn.cudnnSetConvolutionMathType(conv, CUDNN_FMA_MATH), "cudnnSetConvolutionMathType");
+            Cudnn.check(cudnn_h.cudnnSetConvolution2dDescriptor(conv, pad, pad, stride, stride, 1, 1, CUDNN_CROSS_CORRELATION(),
+                    CUDNN_DATA_FLOAT()), "cudnnSetConvolution2dDescriptor");
+            Cudnn.check(cudnn_h.cudnnSetConvolutionMathType(conv, CUDNN_FMA_MATH()), "cudnnSetConvolutionMathType");
 
             MemorySegment dims = arena.allocate(JAVA_INT, 4);
-            Cudnn.check(Cudnn.cudnnGetConvolution2dForwardOutputDim(conv, xDesc, wDesc, dims, dims.asSlice(4), dims.asSlice(8),
+            Cudnn.check(cudnn_h.cudnnGetConvolution2dForwardOutputDim(conv, xDesc, wDesc, dims, dims.asSlice(4), dims.asSlice(8),
                     dims.asSlice(12)), "cudnnGetConvolution2dForwardOutputDim");
             assertArrayEquals(new int[]{n, k, oh, ow}, dims.toArray(JAVA_INT), "cuDNN output dims");
 
-            MemorySegment perf = arena.allocate(CudaConstants.CONVOLUTION_ALGO_PERF, 8);
+            MemorySegment perf = cudnnConvolutionFwdAlgoPerf_t.allocateArray(8, arena);
             MemorySegment returned = arena.allocate(JAVA_INT);
-            Cudnn.check(Cudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, xDesc, wDesc, conv, yDesc, 8, returned, perf),
+            Cudnn.check(cudnn_h.cudnnGetConvolutionForwardAlgorithm_v7(handle, xDesc, wDesc, conv, yDesc, 8, returned, perf),
                     "cudnnGetConvolutionForwardAlgorithm_v7");
             assertTrue(returned.get(JAVA_INT, 0) > 0, "no forward algorithm returned");
-            int algo = perf.get(JAVA_INT, 0);
+            int algo = cudnnConvolutionFwdAlgoPerf_t.algo(perf);
             MemorySegment bytes = arena.allocate(JAVA_LONG);
-            Cudnn.check(Cudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, xDesc, wDesc, conv, yDesc, algo, bytes),
+            Cudnn.check(cudnn_h.cudnnGetConvolutionForwardWorkspaceSize(handle, xDesc, wDesc, conv, yDesc, algo, bytes),
                     "cudnnGetConvolutionForwardWorkspaceSize");
             long workspaceBytes = bytes.get(JAVA_LONG, 0);
 
@@ -259,21 +262,21 @@ class CudaGpuTest {
             MemorySegment one = arena.allocateFrom(JAVA_FLOAT, 1f);
             MemorySegment zero = arena.allocateFrom(JAVA_FLOAT, 0f);
             try {
-                Cudnn.check(Cudnn.cudnnConvolutionForward(handle, one, xDesc, dx, wDesc, dw, conv, algo, workspace, workspaceBytes,
+                Cudnn.check(cudnn_h.cudnnConvolutionForward(handle, one, xDesc, dx, wDesc, dw, conv, algo, workspace, workspaceBytes,
                         zero, yDesc, dy), "cudnnConvolutionForward(algo " + algo + ")");
                 assertClose(expected, download(arena, dy, expected.length), "conv2d forward algo " + algo);
 
-                Cudnn.check(Cudnn.cudnnCreateActivationDescriptor(out), "cudnnCreateActivationDescriptor");
+                Cudnn.check(cudnn_h.cudnnCreateActivationDescriptor(out), "cudnnCreateActivationDescriptor");
                 MemorySegment relu = out.get(ADDRESS, 0);
-                Cudnn.check(Cudnn.cudnnSetActivationDescriptor(relu, CUDNN_ACTIVATION_RELU, CUDNN_NOT_PROPAGATE_NAN, 0.0),
+                Cudnn.check(cudnn_h.cudnnSetActivationDescriptor(relu, CUDNN_ACTIVATION_RELU(), CUDNN_NOT_PROPAGATE_NAN(), 0.0),
                         "cudnnSetActivationDescriptor");
-                Cudnn.check(Cudnn.cudnnActivationForward(handle, relu, one, yDesc, dy, zero, yDesc, dy), "cudnnActivationForward");
+                Cudnn.check(cudnn_h.cudnnActivationForward(handle, relu, one, yDesc, dy, zero, yDesc, dy), "cudnnActivationForward");
                 double[] relued = expected.clone();
                 for (int i = 0; i < relued.length; i++) {
                     relued[i] = Math.max(0, relued[i]);
                 }
                 assertClose(relued, download(arena, dy, expected.length), "relu(conv2d)");
-                Cudnn.check(Cudnn.cudnnDestroyActivationDescriptor(relu), "cudnnDestroyActivationDescriptor");
+                Cudnn.check(cudnn_h.cudnnDestroyActivationDescriptor(relu), "cudnnDestroyActivationDescriptor");
             } finally {
                 CudaRuntime.free(dx);
                 CudaRuntime.free(dw);
@@ -281,20 +284,20 @@ class CudaGpuTest {
                 if (workspaceBytes > 0) {
                     CudaRuntime.free(workspace);
                 }
-                Cudnn.check(Cudnn.cudnnDestroyTensorDescriptor(xDesc), "cudnnDestroyTensorDescriptor");
-                Cudnn.check(Cudnn.cudnnDestroyTensorDescriptor(yDesc), "cudnnDestroyTensorDescriptor");
-                Cudnn.check(Cudnn.cudnnDestroyFilterDescriptor(wDesc), "cudnnDestroyFilterDescriptor");
-                Cudnn.check(Cudnn.cudnnDestroyConvolutionDescriptor(conv), "cudnnDestroyConvolutionDescriptor");
-                Cudnn.check(Cudnn.cudnnDestroy(handle), "cudnnDestroy");
+                Cudnn.check(cudnn_h.cudnnDestroyTensorDescriptor(xDesc), "cudnnDestroyTensorDescriptor");
+                Cudnn.check(cudnn_h.cudnnDestroyTensorDescriptor(yDesc), "cudnnDestroyTensorDescriptor");
+                Cudnn.check(cudnn_h.cudnnDestroyFilterDescriptor(wDesc), "cudnnDestroyFilterDescriptor");
+                Cudnn.check(cudnn_h.cudnnDestroyConvolutionDescriptor(conv), "cudnnDestroyConvolutionDescriptor");
+                Cudnn.check(cudnn_h.cudnnDestroy(handle), "cudnnDestroy");
             }
         }
     }
 
     private static MemorySegment tensorDesc(Arena arena, int n, int c, int h, int w) {
         MemorySegment out = arena.allocate(ADDRESS);
-        Cudnn.check(Cudnn.cudnnCreateTensorDescriptor(out), "cudnnCreateTensorDescriptor");
+        Cudnn.check(cudnn_h.cudnnCreateTensorDescriptor(out), "cudnnCreateTensorDescriptor");
         MemorySegment desc = out.get(ADDRESS, 0);
-        Cudnn.check(Cudnn.cudnnSetTensor4dDescriptor(desc, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, n, c, h, w), "cudnnSetTensor4dDescriptor");
+        Cudnn.check(cudnn_h.cudnnSetTensor4dDescriptor(desc, CUDNN_TENSOR_NCHW(), CUDNN_DATA_FLOAT(), n, c, h, w), "cudnnSetTensor4dDescriptor");
         return desc;
     }
 }
