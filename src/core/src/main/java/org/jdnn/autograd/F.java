@@ -29,6 +29,7 @@ import org.jdnn.ops.NoParams;
 import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.PowOps;
+import org.jdnn.ops.Precision;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
@@ -351,11 +352,13 @@ public final class F {
     /**
      * {@code relu(linear(x, weight, bias))} in one call, for inference (oneDNN's matmul with a ReLU post-op). Not
      * differentiable: with grad mode on, an operand that requires grad is refused. On a backend without a kernel of
-     * its own for it (cuda) it runs as linear and relu.
+     * its own for it (cuda), and under a bf16 autocast, it runs as linear and relu.
      */
     public static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
         refuseGrad("linear_fused", new String[] {"input", "weight", "bias"}, x, weight, bias);
-        if (x == null || Dispatch.hasOwnKernel(FusedLinearOps.FORWARD, x.device())) {
+        // linear_fused runs float32; under a bf16 autocast the composition's linear takes the autocast's precision.
+        boolean float32 = Autocast.apply(MatmulOps.LINEAR).precision() == Precision.FP32;
+        if (x == null || float32 && Dispatch.hasOwnKernel(FusedLinearOps.FORWARD, x.device())) {
             return Calls.call(FusedLinearOps.FORWARD, new FusedLinearOps.Params(true), x, weight, bias);
         }
         Tensor y = linear(x, weight, bias);
