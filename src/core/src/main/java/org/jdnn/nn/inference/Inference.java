@@ -81,13 +81,15 @@ public final class Inference {
         if (m.getClass() == UNet.class) {
             return uNet(path, m);
         }
-        if (m instanceof Conv2d conv) {
-            return conv(conv, null, false);
+        // Exact classes: a subclass may compute something else in its forward.
+        if (m.getClass() == Conv2d.class) {
+            return conv((Conv2d) m, null, false);
         }
-        if (m instanceof Linear linear) {
-            return linear(linear, false);
+        if (m.getClass() == Linear.class) {
+            return linear((Linear) m, false);
         }
-        if (m instanceof ConvTranspose2d up) {
+        if (m.getClass() == ConvTranspose2d.class) {
+            ConvTranspose2d up = (ConvTranspose2d) m;
             return new FrozenConvTranspose2d(copy(up.weight()), copy(up.bias()), up.params());
         }
         if (m.namedParameters().isEmpty() && m.namedBuffers().isEmpty()) {
@@ -103,18 +105,20 @@ public final class Inference {
         List<Module> out = new ArrayList<>();
         for (int i = 0; i < s.size(); i++) {
             Module m = s.get(i);
-            if (m instanceof Conv2d conv) {
+            if (m.getClass() == Conv2d.class) {
+                Conv2d conv = (Conv2d) m;
                 BatchNorm2d bn = i + 1 < s.size() && s.get(i + 1).getClass() == BatchNorm2d.class
                         ? (BatchNorm2d) s.get(i + 1) : null;
                 int next = i + (bn == null ? 1 : 2);
                 boolean relu = next < s.size() && isReLU(s.get(next));
                 out.add(conv(conv, bn, relu));
-                i = next - (relu ? 0 : 1);
-            } else if (m instanceof Linear linear) {
+                i = relu ? next : next - 1; // the loop's i++ then moves past the last module fused
+            } else if (m.getClass() == Linear.class) {
+                Linear linear = (Linear) m;
                 boolean relu = i + 1 < s.size() && isReLU(s.get(i + 1));
                 out.add(linear(linear, relu));
                 i += relu ? 1 : 0;
-            } else if (!(m instanceof Dropout)) {
+            } else if (m.getClass() != Dropout.class) {
                 out.add(rewrite(child(path, Integer.toString(i)), m));
             }
         }
