@@ -17,6 +17,7 @@ module org.jdnn.core {
     exports org.jdnn.nn;
     exports org.jdnn.nn.init;
     exports org.jdnn.nn.models;
+    exports org.jdnn.nn.inference;
     exports org.jdnn.loss;
     exports org.jdnn.optim;
     exports org.jdnn.optim.schedule;

@@ -46,7 +46,7 @@ public final class GflopsProfiler implements InternalProfiler {
     /** Images processed by one call of a whole-model benchmark (its batch size), by benchmark class. */
     static final Map<String, ToIntFunction<BenchmarkParams>> IMAGES = Map.of(
             TrainingStepBenchmark.class.getName(), p -> TrainingStepBenchmark.batch(p.getParam("model")),
-            InferenceBenchmark.class.getName(), p -> InferenceBenchmark.BATCH);
+            InferenceBenchmark.class.getName(), p -> InferenceBenchmark.batch(p.getParam("model")));
 
     @Override
     public String getDescription() {

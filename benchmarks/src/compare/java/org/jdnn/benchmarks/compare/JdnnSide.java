@@ -7,6 +7,7 @@ import org.jdnn.backend.Backend;
 import org.jdnn.backend.Backends;
 import org.jdnn.loss.Losses;
 import org.jdnn.nn.Module;
+import org.jdnn.nn.inference.Inference;
 import org.jdnn.ops.AdamParams;
 import org.jdnn.optim.Adam;
 import org.jdnn.optim.Optimizer;
@@ -16,7 +17,10 @@ import org.jdnn.tensor.Tensor;
 /**
  * The jdnn side of the comparison: one workload on oneDNN with {@code --threads} native threads. A training step
  * is what {@code Trainer.trainEpoch} runs (forward, mean cross-entropy, the loss's value, zero grad, backward, Adam
- * step, inside a {@link Scope}); an inference batch is the forward in eval mode under no-grad, reading one logit.
+ * step, inside a {@link Scope}); an inference batch is the forward under no-grad, reading one logit, of the trained
+ * model in eval mode made ready for inference by {@link Inference#optimize} (batch norm folded into the convolutions,
+ * ReLU and the residual add fused into them), as a PyTorch user would run it after {@code torch.fx}'s conv-bn fusion.
+ * With {@code JDNN_COMPARE_INFERENCE=eager} in the environment it times the eval-mode model as it is instead.
  * With {@code --precision bf16} both run under {@link Autocast#bf16()} (convolutions and matmuls in bf16, float32
  * master weights), and the result's side is {@code jdnn-bf16}.
  */
@@ -53,11 +57,11 @@ public final class JdnnSide {
         });
     }
 
-    private float inferBatch() {
+    private float inferBatch(Module model) {
         return Backends.with(onednn, () -> {
             try (Autocast autocast = autocast(); Autograd.NoGrad noGrad = Autograd.noGrad();
                  Scope scope = Scope.open()) {
-                Tensor logits = net.forward(images);
+                Tensor logits = model.forward(images);
                 return logits.get(new long[logits.rank()]);
             }
         });
@@ -75,7 +79,14 @@ public final class JdnnSide {
         System.out.printf("jdnn %s: loss %.4f at the first step, %.4f at the last%n", workload.name(),
                 train.firstValue(), train.lastValue());
         net.eval();
-        StepTimer.Timing infer = StepTimer.time(this::inferBatch, workload.warmupSteps(), workload.timedSteps());
+        boolean eager = "eager".equals(System.getenv("JDNN_COMPARE_INFERENCE"));
+        Module model = eager ? net : Backends.with(onednn, () -> Inference.optimize(net));
+        System.out.printf("jdnn %s: inference on the %s model%n", workload.name(),
+                eager ? "eval-mode" : "optimised (Inference.optimize)");
+        StepTimer.Timing infer = StepTimer.time(() -> inferBatch(model), workload.warmupSteps(), workload.timedSteps());
+        if (model != net) {
+            model.close();
+        }
         String side = bf16 ? "jdnn-bf16" : "jdnn";
         return new Result(side, workload.name(), workload.batch(), workload.timedSteps(), train.meanMillis(),
                 infer.meanMillis(), ProcessMemory.peakResidentBytes(), threads);

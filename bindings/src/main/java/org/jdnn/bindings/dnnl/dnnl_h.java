@@ -1809,6 +1809,313 @@ public class dnnl_h extends dnnl_h$shared {
         }
     }
 
+    private static class dnnl_primitive_attr_set_post_ops {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER,
+            dnnl_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_primitive_attr_set_post_ops");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_primitive_attr_set_post_ops(dnnl_primitive_attr_t attr, const_dnnl_post_ops_t post_ops)
+     * }
+     */
+    public static FunctionDescriptor dnnl_primitive_attr_set_post_ops$descriptor() {
+        return dnnl_primitive_attr_set_post_ops.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_primitive_attr_set_post_ops(dnnl_primitive_attr_t attr, const_dnnl_post_ops_t post_ops)
+     * }
+     */
+    public static MethodHandle dnnl_primitive_attr_set_post_ops$handle() {
+        return dnnl_primitive_attr_set_post_ops.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_primitive_attr_set_post_ops(dnnl_primitive_attr_t attr, const_dnnl_post_ops_t post_ops)
+     * }
+     */
+    public static MemorySegment dnnl_primitive_attr_set_post_ops$address() {
+        return dnnl_primitive_attr_set_post_ops.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_primitive_attr_set_post_ops(dnnl_primitive_attr_t attr, const_dnnl_post_ops_t post_ops)
+     * }
+     */
+    public static int dnnl_primitive_attr_set_post_ops(MemorySegment attr, MemorySegment post_ops) {
+        var mh$ = dnnl_primitive_attr_set_post_ops.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_primitive_attr_set_post_ops", attr, post_ops);
+            }
+            return (int)mh$.invokeExact(attr, post_ops);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dnnl_post_ops_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_create(dnnl_post_ops_t *post_ops)
+     * }
+     */
+    public static FunctionDescriptor dnnl_post_ops_create$descriptor() {
+        return dnnl_post_ops_create.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_create(dnnl_post_ops_t *post_ops)
+     * }
+     */
+    public static MethodHandle dnnl_post_ops_create$handle() {
+        return dnnl_post_ops_create.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_create(dnnl_post_ops_t *post_ops)
+     * }
+     */
+    public static MemorySegment dnnl_post_ops_create$address() {
+        return dnnl_post_ops_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_create(dnnl_post_ops_t *post_ops)
+     * }
+     */
+    public static int dnnl_post_ops_create(MemorySegment post_ops) {
+        var mh$ = dnnl_post_ops_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_post_ops_create", post_ops);
+            }
+            return (int)mh$.invokeExact(post_ops);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dnnl_post_ops_destroy {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_destroy");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_destroy(dnnl_post_ops_t post_ops)
+     * }
+     */
+    public static FunctionDescriptor dnnl_post_ops_destroy$descriptor() {
+        return dnnl_post_ops_destroy.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_destroy(dnnl_post_ops_t post_ops)
+     * }
+     */
+    public static MethodHandle dnnl_post_ops_destroy$handle() {
+        return dnnl_post_ops_destroy.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_destroy(dnnl_post_ops_t post_ops)
+     * }
+     */
+    public static MemorySegment dnnl_post_ops_destroy$address() {
+        return dnnl_post_ops_destroy.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_destroy(dnnl_post_ops_t post_ops)
+     * }
+     */
+    public static int dnnl_post_ops_destroy(MemorySegment post_ops) {
+        var mh$ = dnnl_post_ops_destroy.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_post_ops_destroy", post_ops);
+            }
+            return (int)mh$.invokeExact(post_ops);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dnnl_post_ops_append_sum {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER,
+            dnnl_h.C_FLOAT,
+            dnnl_h.C_INT,
+            dnnl_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_append_sum");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_append_sum(dnnl_post_ops_t post_ops, float scale, int32_t zero_point, dnnl_data_type_t data_type)
+     * }
+     */
+    public static FunctionDescriptor dnnl_post_ops_append_sum$descriptor() {
+        return dnnl_post_ops_append_sum.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_append_sum(dnnl_post_ops_t post_ops, float scale, int32_t zero_point, dnnl_data_type_t data_type)
+     * }
+     */
+    public static MethodHandle dnnl_post_ops_append_sum$handle() {
+        return dnnl_post_ops_append_sum.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_append_sum(dnnl_post_ops_t post_ops, float scale, int32_t zero_point, dnnl_data_type_t data_type)
+     * }
+     */
+    public static MemorySegment dnnl_post_ops_append_sum$address() {
+        return dnnl_post_ops_append_sum.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_append_sum(dnnl_post_ops_t post_ops, float scale, int32_t zero_point, dnnl_data_type_t data_type)
+     * }
+     */
+    public static int dnnl_post_ops_append_sum(MemorySegment post_ops, float scale, int zero_point, int data_type) {
+        var mh$ = dnnl_post_ops_append_sum.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_post_ops_append_sum", post_ops, scale, zero_point, data_type);
+            }
+            return (int)mh$.invokeExact(post_ops, scale, zero_point, data_type);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dnnl_post_ops_append_eltwise {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dnnl_h.C_INT,
+            dnnl_h.C_POINTER,
+            dnnl_h.C_INT,
+            dnnl_h.C_FLOAT,
+            dnnl_h.C_FLOAT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dnnl_post_ops_append_eltwise");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_append_eltwise(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, float alpha, float beta)
+     * }
+     */
+    public static FunctionDescriptor dnnl_post_ops_append_eltwise$descriptor() {
+        return dnnl_post_ops_append_eltwise.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_append_eltwise(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, float alpha, float beta)
+     * }
+     */
+    public static MethodHandle dnnl_post_ops_append_eltwise$handle() {
+        return dnnl_post_ops_append_eltwise.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_append_eltwise(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, float alpha, float beta)
+     * }
+     */
+    public static MemorySegment dnnl_post_ops_append_eltwise$address() {
+        return dnnl_post_ops_append_eltwise.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dnnl_status_t dnnl_post_ops_append_eltwise(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, float alpha, float beta)
+     * }
+     */
+    public static int dnnl_post_ops_append_eltwise(MemorySegment post_ops, int alg_kind, float alpha, float beta) {
+        var mh$ = dnnl_post_ops_append_eltwise.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dnnl_post_ops_append_eltwise", post_ops, alg_kind, alpha, beta);
+            }
+            return (int)mh$.invokeExact(post_ops, alg_kind, alpha, beta);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class dnnl_memory_desc_destroy {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dnnl_h.C_INT,

@@ -1,5 +1,6 @@
 package org.jdnn.autograd;
 
+import org.jdnn.backend.Dispatch;
 import org.jdnn.ops.Axes;
 import org.jdnn.ops.ArgReductionOps;
 import org.jdnn.ops.BatchNormOps;
@@ -15,6 +16,9 @@ import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.DropoutOps;
 import org.jdnn.ops.DropoutParams;
+import org.jdnn.ops.FusedConv2dOps;
+import org.jdnn.ops.FusedLinearOps;
+import org.jdnn.ops.PostOps;
 import org.jdnn.ops.EltwiseAlgorithm;
 import org.jdnn.ops.EltwiseOps;
 import org.jdnn.ops.EltwiseParams;
@@ -25,6 +29,7 @@ import org.jdnn.ops.NoParams;
 import org.jdnn.ops.Pool2dOps;
 import org.jdnn.ops.Pool2dParams;
 import org.jdnn.ops.PowOps;
+import org.jdnn.ops.Precision;
 import org.jdnn.ops.ReductionAlgorithm;
 import org.jdnn.ops.ReductionOps;
 import org.jdnn.ops.ReductionParams;
@@ -314,6 +319,69 @@ public final class F {
     /** PyTorch's conv2d: x (N, C, H, W), weight (O, C/groups, KH, KW), bias (O) or null. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
         return Calls.call(Conv2dOps.FORWARD, Autocast.apply(params), x, weight, bias);
+    }
+
+    /**
+     * conv2d with its post-ops in one call, for inference: {@code relu?(conv2d(x, weight, bias) + residual?)}
+     * ({@link PostOps}: the residual is given exactly when {@code postOps.sum()}). Not differentiable: with grad mode
+     * on, an operand that requires grad is refused. On a backend without a kernel of its own for it (cuda) it runs as
+     * conv2d, add and relu, the same numbers unfused.
+     */
+    public static Tensor conv2dFused(Tensor x, Tensor weight, Tensor bias, Tensor residual, Conv2dParams params,
+                                     PostOps postOps) {
+        FusedConv2dOps.Params p = new FusedConv2dOps.Params(Autocast.apply(params), postOps);
+        refuseGrad("conv2d_fused", new String[] {"input", "weight", "bias", "residual"}, x, weight, bias, residual);
+        if (x == null || Dispatch.hasOwnKernel(FusedConv2dOps.FORWARD, x.device())) {
+            return Calls.call(FusedConv2dOps.FORWARD, p, x, weight, bias, residual);
+        }
+        FusedConv2dOps.FORWARD.outputShapes(p, new Shape[] {x.shape(), shape(weight), shape(bias), shape(residual)});
+        Tensor y = Calls.call(Conv2dOps.FORWARD, p.conv(), x, weight, bias);
+        if (residual != null) {
+            Tensor sum = add(y, residual);
+            y.close();
+            y = sum;
+        }
+        if (postOps.relu()) {
+            Tensor clamped = relu(y);
+            y.close();
+            y = clamped;
+        }
+        return y;
+    }
+
+    /**
+     * {@code relu(linear(x, weight, bias))} in one call, for inference (oneDNN's matmul with a ReLU post-op). Not
+     * differentiable: with grad mode on, an operand that requires grad is refused. On a backend without a kernel of
+     * its own for it (cuda), and under a bf16 autocast, it runs as linear and relu.
+     */
+    public static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
+        refuseGrad("linear_fused", new String[] {"input", "weight", "bias"}, x, weight, bias);
+        // linear_fused runs float32; under a bf16 autocast the composition's linear takes the autocast's precision.
+        boolean float32 = Autocast.apply(MatmulOps.LINEAR).precision() == Precision.FP32;
+        if (x == null || float32 && Dispatch.hasOwnKernel(FusedLinearOps.FORWARD, x.device())) {
+            return Calls.call(FusedLinearOps.FORWARD, new FusedLinearOps.Params(true), x, weight, bias);
+        }
+        Tensor y = linear(x, weight, bias);
+        Tensor clamped = relu(y);
+        y.close();
+        return clamped;
+    }
+
+    /** Refuses, for an inference-only op, an operand that requires grad while grad mode is on. */
+    private static void refuseGrad(String op, String[] names, Tensor... operands) {
+        if (!Autograd.isGradEnabled()) {
+            return;
+        }
+        for (int i = 0; i < operands.length; i++) {
+            if (operands[i] != null && operands[i].requiresGrad()) {
+                throw new IllegalStateException(op + ": " + names[i] + " requires grad, but " + op + " is for "
+                        + "inference only (no backward); call it under Autograd.noGrad() or on detached tensors");
+            }
+        }
+    }
+
+    private static Shape shape(Tensor t) {
+        return t == null ? null : t.shape();
     }
 
     /** conv2d with stride 1, no padding, one group. */

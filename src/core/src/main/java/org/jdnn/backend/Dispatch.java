@@ -43,6 +43,15 @@ public final class Dispatch {
         }
     }
 
+    /**
+     * Whether the backend that owns {@code device} runs {@code op} with a kernel of its own (not a fallback taken by
+     * every call, as a device's host round trip): callers with a cheaper composition of other ops use it otherwise.
+     */
+    public static boolean hasOwnKernel(Op<?> op, Device device) {
+        KernelTable.Entry<?> entry = backendFor(op, device).kernels().entry(op);
+        return entry != null && entry.hasOwnKernel();
+    }
+
     /** The first output of {@link #call}; an op with more outputs frees the others. */
     public static <P> Tensor call1(Op<P> op, P params, Tensor... inputs) {
         requireOutput(op);

@@ -4,6 +4,8 @@ import org.jdnn.ops.Conv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
+import org.jdnn.ops.FusedConv2dOps;
+import org.jdnn.ops.PostOps;
 import org.jdnn.tensor.Shape;
 
 import java.util.ArrayList;
@@ -50,7 +52,49 @@ final class ConvolutionEntries {
                 OpInfo.of(ConvTranspose2dOps.BACKWARD_WEIGHTS).tolerance(1e-4, 1e-5)
                         .samples(r -> samples(r, true, c -> new ConvTranspose2dOps.WeightGradParams(c.transposed(),
                                 Shape.of(c.weight(true)), c.bias()), Pass.BACKWARD_WEIGHTS))
-                        .reductions((p, in) -> new long[] {perImage(in[0])[0], perImage(in[1])[0]}, null).build());
+                        .reductions((p, in) -> new long[] {perImage(in[0])[0], perImage(in[1])[0]}, null).build(),
+                OpInfo.of(FusedConv2dOps.FORWARD).tolerance(1e-4, 1e-5)
+                        .samples(ConvolutionEntries::fusedSamples)
+                        .reductions((p, in) -> new long[] {in[1].dim(1) * in[1].dim(2) * in[1].dim(3)}, null).build());
+    }
+
+    /**
+     * conv2d_fused: every random geometry with each of the four post-op combinations in turn (a residual of the
+     * output's shape with sum), NaN/+Inf/-Inf in the residual, and the refused residuals (missing, extra, wrong shape).
+     */
+    private static List<Sample<FusedConv2dOps.Params>> fusedSamples(SplittableRandom r) {
+        PostOps[] all = {PostOps.NONE, PostOps.RELU, new PostOps(true, false), PostOps.SUM_RELU};
+        List<Sample<FusedConv2dOps.Params>> samples = new ArrayList<>();
+        List<ConvCase> cases = ConvCase.cases(r, false, RANDOM_CASES);
+        for (int i = 0; i < cases.size(); i++) {
+            ConvCase c = cases.get(i);
+            PostOps post = all[i % all.length];
+            samples.add(Sample.of(c + ", " + post, new FusedConv2dOps.Params(c.conv(), post), fusedOperands(r, c, post)));
+        }
+        ConvCase base = ConvCase.of("base", 2, 4, 6, 6, 4, 3, Conv2dParams.of(1, 1), true);
+        Sample.Operand[] special = fusedOperands(r, base, PostOps.SUM_RELU);
+        special[3] = Samples.withSpecials(r, special[3]);
+        samples.add(Sample.of(base + ", sum+relu, NaN/+Inf/-Inf in residual",
+                new FusedConv2dOps.Params(base.conv(), PostOps.SUM_RELU), special));
+        Sample.Operand[] missing = fusedOperands(r, base, PostOps.RELU);
+        samples.add(Sample.rejected("sum without residual, " + base, "need a residual",
+                new FusedConv2dOps.Params(base.conv(), PostOps.SUM_RELU), missing));
+        samples.add(Sample.rejected("residual without sum, " + base, "take no residual",
+                new FusedConv2dOps.Params(base.conv(), PostOps.RELU), fusedOperands(r, base, PostOps.SUM_RELU)));
+        Sample.Operand[] wide = fusedOperands(r, base, PostOps.SUM_RELU);
+        long[] dims = base.output(false).dims();
+        dims[3]++;
+        wide[3] = randn(r, dims);
+        samples.add(Sample.rejected("residual one column too wide, " + base, "residual shape",
+                new FusedConv2dOps.Params(base.conv(), PostOps.SUM_RELU), wide));
+        return samples;
+    }
+
+    private static Sample.Operand[] fusedOperands(SplittableRandom r, ConvCase c, PostOps post) {
+        Sample.Operand[] conv = Pass.FORWARD.operands(r, c, false);
+        Shape out = c.output(false);
+        Sample.Operand residual = post.sum() && out != null ? randn(r, out.dims()) : null;
+        return new Sample.Operand[] {conv[0], conv[1], conv[2], residual};
     }
 
     // ---- reduction lengths ----

@@ -1,5 +1,6 @@
 package org.jdnn.matrix;
 
+import org.jdnn.ops.FusedLinearOps;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
@@ -41,7 +42,37 @@ final class MatmulEntries {
                         .reductions((p, in) -> new long[] {bmm(in).k()},
                                 (p, in) -> new long[] {bmm(in).n(), bmm(in).m()})
                         .primitiveOptional((p, in) -> bmm(in).output().numel() == 0)
+                        .build(),
+                OpInfo.of(FusedLinearOps.FORWARD).tolerance(1e-4, 2e-6)
+                        .samples(MatmulEntries::linearSamples)
+                        .reductions((p, in) -> new long[] {in[1].dim(-1)}, null)
+                        .primitiveOptional((p, in) -> in[0].dim(0) == 0)
                         .build());
+    }
+
+    /**
+     * linear_fused: (N, in) inputs against (out, in) weights, with and without bias and ReLU, batch 1 and odd sizes,
+     * an empty batch, NaN/+Inf/-Inf in the input with ReLU, and a weight of the wrong width refused.
+     */
+    private static List<Sample<FusedLinearOps.Params>> linearSamples(SplittableRandom r) {
+        List<Sample<FusedLinearOps.Params>> samples = new ArrayList<>();
+        long[][] sizes = {{4, 8, 5}, {1, 3, 1}, {7, 33, 17}, {128, 84, 10}, {2, 1, 6}};
+        for (long[] s : sizes) {
+            for (boolean relu : new boolean[] {false, true}) {
+                for (boolean bias : new boolean[] {false, true}) {
+                    samples.add(Sample.of("N" + s[0] + " in " + s[1] + " out " + s[2] + (bias ? " bias" : "")
+                                    + (relu ? " relu" : ""), new FusedLinearOps.Params(relu),
+                            randn(r, s[0], s[1]), randn(r, s[2], s[1]), bias ? randn(r, s[2]) : null));
+                }
+            }
+        }
+        samples.add(Sample.of("empty batch, relu", new FusedLinearOps.Params(true), randn(r, 0, 4), randn(r, 3, 4),
+                randn(r, 3)));
+        samples.add(Sample.of("NaN/+Inf/-Inf in input, relu", new FusedLinearOps.Params(true),
+                Samples.withSpecials(r, randn(r, 4, 8)), randn(r, 5, 8), randn(r, 5)));
+        samples.add(Sample.rejected("weight one column too wide", "", new FusedLinearOps.Params(true),
+                randn(r, 4, 8), randn(r, 5, 9), randn(r, 5)));
+        return samples;
     }
 
     private static MatmulShapes shapes(MatmulParams p, Shape[] in) {

@@ -36,6 +36,8 @@ final class CachedPrimitive implements AutoCloseable {
     private final MemorySegment primitive;
     private final MemorySegment[] memories;
     private final LayoutReorder[] reorders;
+    /** For a sum post-op into a dst in a layout of the primitive's choice: the residual's reorder into it; else null. */
+    private final LayoutReorder residualIn;
     private final boolean reordered;
     private final MemorySegment scratchpadMemory;
     private final MemorySegment scratchpad;
@@ -60,6 +62,15 @@ final class CachedPrimitive implements AutoCloseable {
      */
     CachedPrimitive(DnnlEngine engine, MemorySegment primitiveDesc, int[] argKinds, MemorySegment[] userMds,
                     boolean[] outputs, String label) {
+        this(engine, primitiveDesc, argKinds, userMds, outputs, false, label);
+    }
+
+    /**
+     * As above; {@code sumIntoDst}: the primitive has a sum post-op, so its last argument (dst) is filled with a
+     * residual before each run ({@link #executeAccumulating}).
+     */
+    CachedPrimitive(DnnlEngine engine, MemorySegment primitiveDesc, int[] argKinds, MemorySegment[] userMds,
+                    boolean[] outputs, boolean sumIntoDst, String label) {
         this.label = label;
         this.primitiveDesc = primitiveDesc;
         this.arena = Arena.ofShared();
@@ -68,6 +79,7 @@ final class CachedPrimitive implements AutoCloseable {
         MemorySegment createdPrimitive = null;
         MemorySegment createdScratchpadMemory = null;
         MemorySegment createdScratchpad = null;
+        LayoutReorder createdResidualIn = null;
         try {
             MemorySegment slot = arena.allocate(ADDRESS);
             Dnnl.check(dnnl_h.dnnl_primitive_create(slot, primitiveDesc), "dnnl_primitive_create", label);
@@ -95,8 +107,14 @@ final class CachedPrimitive implements AutoCloseable {
                 dnnl_exec_arg_t.arg(arg, dnnl_h.DNNL_ARG_SCRATCHPAD());
                 dnnl_exec_arg_t.memory(arg, createdScratchpadMemory);
             }
+            int dst = argKinds.length - 1;
+            if (sumIntoDst && reorders[dst] != null) {
+                createdResidualIn = new LayoutReorder(engine, userMds[dst], reorders[dst].internalMd(), false,
+                        label + " residual");
+            }
             this.implementation = implementation(primitiveDesc);
         } catch (RuntimeException e) {
+            if (createdResidualIn != null) createdResidualIn.close();
             for (MemorySegment memory : memories) {
                 if (memory != null) dnnl_h.dnnl_memory_destroy(memory);
             }
@@ -113,6 +131,7 @@ final class CachedPrimitive implements AutoCloseable {
         this.primitive = createdPrimitive;
         this.scratchpadMemory = createdScratchpadMemory;
         this.scratchpad = createdScratchpad;
+        this.residualIn = createdResidualIn;
         this.reordered = reorderCount() > 0;
         LOG.log(System.Logger.Level.DEBUG, () -> "oneDNN " + label + " -> " + implementation
                 + (reordered ? " (" + reorderCount() + " args reordered to the primitive's layout)" : ""));
@@ -180,6 +199,16 @@ final class CachedPrimitive implements AutoCloseable {
      * 0.22 + 0.23).
      */
     synchronized boolean execute(OneDnnBackend backend, DnnlStream stream, Tensor... tensors) {
+        return executeAccumulating(backend, stream, null, tensors);
+    }
+
+    /**
+     * As {@link #execute(OneDnnBackend, DnnlStream, Tensor...)} for a primitive with a sum post-op: dst (the last
+     * argument) first receives {@code residual} (null: nothing, for a primitive without one), in the primitive's
+     * layout: copied as it is when held in that layout, else reordered from plain.
+     */
+    synchronized boolean executeAccumulating(OneDnnBackend backend, DnnlStream stream, Tensor residual,
+                                             Tensor... tensors) {
         if (closed) {
             return false;
         }
@@ -201,6 +230,9 @@ final class CachedPrimitive implements AutoCloseable {
                     }
                 }
                 Dnnl.check(dnnl_h.dnnl_memory_set_data_handle(memories[i], handle), "dnnl_memory_set_data_handle", label);
+                if (residual != null && i == memories.length - 1) {
+                    fillWithResidual(backend, stream, residual, handle);
+                }
             }
             run(stream);
             for (int i = 0; i < memories.length; i++) {
@@ -226,6 +258,26 @@ final class CachedPrimitive implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Puts {@code residual}'s elements into dst's buffer {@code dst}, in the layout the primitive chose for dst. */
+    private void fillWithResidual(OneDnnBackend backend, DnnlStream stream, Tensor residual, MemorySegment dst) {
+        LayoutReorder dstReorder = reorders[memories.length - 1];
+        if (dstReorder == null) {
+            MemorySegment plain = TensorAccess.segment(residual);
+            MemorySegment.copy(plain, 0, dst, 0, plain.byteSize());
+            return;
+        }
+        BlockedCopy held = BlockedCopy.acquire(backend, residual, dstReorder.internalFormat());
+        if (held == null) {
+            residualIn.enqueue(stream, TensorAccess.segment(residual), dst);
+            return;
+        }
+        try {
+            MemorySegment.copy(held.buffer(), 0, dst, 0, dstReorder.internalBytes());
+        } finally {
+            held.done();
+        }
     }
 
     private void run(DnnlStream stream) {
@@ -257,6 +309,9 @@ final class CachedPrimitive implements AutoCloseable {
         }
         for (LayoutReorder reorder : reorders) {
             if (reorder != null) reorder.close();
+        }
+        if (residualIn != null) {
+            residualIn.close();
         }
         if (scratchpadMemory != null) {
             dnnl_h.dnnl_memory_destroy(scratchpadMemory);

@@ -73,6 +73,31 @@ final class Descriptors implements AutoCloseable {
         return attr;
     }
 
+    /**
+     * Attributes with a user-managed scratchpad and, in this order, the sum post-op (the primitive adds what its dst
+     * holds before the call, scale 1) and the ReLU eltwise post-op, each when asked.
+     */
+    MemorySegment postOpsAttr(boolean sum, boolean relu) {
+        MemorySegment attr = userScratchpadAttr();
+        MemorySegment out = arena.allocate(ADDRESS);
+        Dnnl.check(dnnl_h.dnnl_post_ops_create(out), "dnnl_post_ops_create");
+        MemorySegment postOps = out.get(ADDRESS, 0);
+        try {
+            if (sum) {
+                Dnnl.check(dnnl_h.dnnl_post_ops_append_sum(postOps, 1f, 0, dnnl_h.dnnl_f32()), "dnnl_post_ops_append_sum");
+            }
+            if (relu) {
+                Dnnl.check(dnnl_h.dnnl_post_ops_append_eltwise(postOps, dnnl_h.dnnl_eltwise_relu(), 0f, 0f),
+                        "dnnl_post_ops_append_eltwise");
+            }
+            // The attributes keep their own copy of the post-ops.
+            Dnnl.check(dnnl_h.dnnl_primitive_attr_set_post_ops(attr, postOps), "dnnl_primitive_attr_set_post_ops");
+        } finally {
+            dnnl_h.dnnl_post_ops_destroy(postOps);
+        }
+        return attr;
+    }
+
     /** An out-parameter slot for a primitive descriptor handle. */
     MemorySegment handleSlot() {
         return arena.allocate(ADDRESS);

@@ -206,6 +206,15 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         run(op, key, create, (primitive, stream) -> primitive.execute(this, stream, tensors));
     }
 
+    /**
+     * Like {@link #execute(String, Object, Supplier, Tensor...)} for a primitive with a sum post-op: its dst (the last
+     * tensor) holds {@code residual} before the primitive adds its result to it.
+     */
+    void executeAccumulating(String op, Object key, Supplier<CachedPrimitive> create, Tensor residual,
+                             Tensor... tensors) {
+        run(op, key, create, (primitive, stream) -> primitive.executeAccumulating(this, stream, residual, tensors));
+    }
+
     private void run(String op, Object key, Supplier<CachedPrimitive> create,
                      BiPredicate<CachedPrimitive, DnnlStream> execute) {
         if (closed) {

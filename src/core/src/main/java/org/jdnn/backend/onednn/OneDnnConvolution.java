@@ -11,6 +11,8 @@ import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.ops.ConvTranspose2dOps;
 import org.jdnn.ops.ConvTranspose2dParams;
 import org.jdnn.ops.ConvTranspose2dShapes;
+import org.jdnn.ops.FusedConv2dOps;
+import org.jdnn.ops.PostOps;
 import org.jdnn.ops.Precision;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
@@ -19,6 +21,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -49,16 +52,33 @@ final class OneDnnConvolution {
      * oneDNN's padding_r). {@code bias} is whether the bias / diff-bias argument is present; {@code blocked} whether
      * oneDNN chooses the layouts ({@link #blockedLayouts}); {@code bf16} whether the multiplied operands are read as
      * bf16 (then the layouts are always chosen: the float32 tensors are reordered into bf16 buffers either way).
+     * {@code fused}: conv2d_fused's forward, with {@code postOps} (always NONE otherwise). It is created as conv2d's
+     * forward is (forward_training, the same kernels and layouts), so the ops around it find the layouts they find
+     * after conv2d: created for inference, oneDNN picks brgemm kernels on NHWC instead, which added reorders before
+     * max pooling (LeNet-5 at batch 1000, one thread: 44 to 61 ms of reorders per forward against 2 ms) and, on this
+     * loaded 2-core machine, ran ResNet-18's convolutions neither reliably faster nor slower (64->64 3x3 32x32 at batch
+     * 128: 97 to 175 ms against 133 to 181 ms; 512->512 3x3 4x4: 149 to 224 ms against 86 to 99 ms).
      */
     record Key(boolean transposed, Pass pass, long n, long srcC, long srcH, long srcW, long dstC, long dstH, long dstW,
                long kh, long kw, long groups, long strideH, long strideW, long dilateH, long dilateW, long padT,
-               long padL, long padB, long padR, boolean bias, int threads, boolean blocked, boolean bf16) {
+               long padL, long padB, long padR, boolean bias, int threads, boolean blocked, boolean bf16,
+               boolean fused, PostOps postOps) {
 
         static Key conv(Pass pass, Conv2dShapes s, Conv2dParams p, boolean bias) {
+            return conv(pass, s, p, bias, false, PostOps.NONE);
+        }
+
+        /** conv2d_fused's forward: the convolution for inference, with {@code postOps} in the primitive. */
+        static Key fused(Conv2dShapes s, Conv2dParams p, boolean bias, PostOps postOps) {
+            return conv(Pass.FORWARD, s, p, bias, true, postOps);
+        }
+
+        private static Key conv(Pass pass, Conv2dShapes s, Conv2dParams p, boolean bias, boolean fused,
+                                PostOps postOps) {
             return new Key(false, pass, s.batch(), s.inChannels(), s.inH(), s.inW(), s.outChannels(), s.outH(),
                     s.outW(), s.kernelH(), s.kernelW(), s.groups(), p.strideH(), p.strideW(), p.dilationH() - 1,
                     p.dilationW() - 1, p.padTop(), p.padLeft(), p.padBottom(), p.padRight(), bias, ThreadCount.get(),
-                    bf16(p) || blockedLayouts(false, pass, s.inChannels(), s.outChannels()), bf16(p));
+                    bf16(p) || blockedLayouts(false, pass, s.inChannels(), s.outChannels()), bf16(p), fused, postOps);
         }
 
         static Key transposed(Pass pass, ConvTranspose2dShapes s, ConvTranspose2dParams params, boolean bias) {
@@ -70,7 +90,7 @@ final class OneDnnConvolution {
                     s.outW(), s.kernelH(), s.kernelW(), s.groups(), p.strideH(), p.strideW(), p.dilationH() - 1,
                     p.dilationW() - 1, p.padTop(), p.padLeft(), p.padBottom() - params.outputPaddingH(),
                     p.padRight() - params.outputPaddingW(), bias, ThreadCount.get(),
-                    bf16(p) || blockedLayouts(true, pass, s.inChannels(), s.outChannels()), bf16(p));
+                    bf16(p) || blockedLayouts(true, pass, s.inChannels(), s.outChannels()), bf16(p), false, PostOps.NONE);
         }
 
         private static boolean bf16(Conv2dParams p) {
@@ -103,7 +123,7 @@ final class OneDnnConvolution {
         }
 
         String op() {
-            return transposed ? "conv_transpose2d" : "conv2d";
+            return transposed ? "conv_transpose2d" : fused() ? "conv2d_fused" : "conv2d";
         }
     }
 
@@ -201,6 +221,23 @@ final class OneDnnConvolution {
                                 shapeOrNull(out[1]), p.conv()), p.conv(), p.bias()),
                         present(in[0], in[1], out[0], out[1])),
                 Fallback.toReference(unsupported, (p, in, out) -> !Key.supported(p.conv())));
+        // The residual is not a primitive argument: the sum post-op adds what dst holds, so it is copied there first.
+        table.put(FusedConv2dOps.FORWARD, (p, in, out) -> executeFused(backend, Key.fused(
+                        Conv2dShapes.infer(in[0].shape(), in[1].shape(), shapeOrNull(in[2]), p.conv()), p.conv(),
+                        in[2] != null, p.postOps()), in[3], present(in[0], in[1], in[2], out[0])),
+                Fallback.toReference("a NaN or infinity in an operand, which oneDNN's ReLU post-op (max(x, 0)) "
+                        + "would turn into 0 where PyTorch keeps NaN", (p, in, out) -> p.postOps().relu()
+                        && anyNonFinite(backend, in)));
+    }
+
+    /** One branch-free scan per operand, read where it is held: a few percent of a convolution's time. */
+    private static boolean anyNonFinite(OneDnnBackend backend, Tensor[] operands) {
+        for (Tensor t : operands) {
+            if (t != null && SpecialValues.anyNonFinite(backend, t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Shape shapeOrNull(Tensor t) {
@@ -231,6 +268,22 @@ final class OneDnnConvolution {
         backend.execute(key.op(), key, () -> create(backend, key), tensors);
         // Only a blocked key can reorder; the second lookup finds the entry just used (it is the most recent).
         if (key.blocked() && backend.cachedPrimitive(key, () -> create(backend, key)).reordered()) {
+            ConvolutionLayouts.recordReordered(key.op());
+        }
+    }
+
+    /**
+     * Runs conv2d_fused's primitive for {@code key}; with the sum post-op, {@code residual} is put into dst before
+     * the primitive adds its result to it ({@link CachedPrimitive#executeAccumulating}).
+     */
+    private static void executeFused(OneDnnBackend backend, Key key, Tensor residual, Tensor... tensors) {
+        Supplier<CachedPrimitive> create = () -> create(backend, key);
+        if (residual == null) {
+            backend.execute(key.op(), key, create, tensors);
+        } else {
+            backend.executeAccumulating(key.op(), key, create, residual, tensors);
+        }
+        if (backend.cachedPrimitive(key, create).reordered()) {
             ConvolutionLayouts.recordReordered(key.op());
         }
     }
@@ -344,18 +397,21 @@ final class OneDnnConvolution {
             MemorySegment forwardSlot = d.handleSlot();
             String forwardFn = k.transposed() ? "dnnl_deconvolution_forward_primitive_desc_create"
                     : "dnnl_convolution_forward_primitive_desc_create";
+            // conv2d_fused is created as conv2d's forward, its post-ops added (see Key).
+            MemorySegment attr = k.fused() ? d.postOpsAttr(k.postOps().sum(), k.postOps().relu()) : d.userScratchpadAttr();
             int status = k.transposed()
                     ? dnnl_h.dnnl_deconvolution_forward_primitive_desc_create(forwardSlot, engine,
                             dnnl_h.dnnl_forward_training(), alg, hintSrc, hintWeights, bias, hintDst, strides, dilates,
-                            padL, padR, d.userScratchpadAttr())
+                            padL, padR, attr)
                     : dnnl_h.dnnl_convolution_forward_primitive_desc_create(forwardSlot, engine,
                             dnnl_h.dnnl_forward_training(), alg, hintSrc, hintWeights, bias, hintDst, strides, dilates,
-                            padL, padR, d.userScratchpadAttr());
+                            padL, padR, attr);
             Dnnl.check(status, forwardFn, label);
             MemorySegment forward = forwardSlot.get(ADDRESS, 0);
             MemorySegment[] user = k.blocked() ? userMds(k, userSrc, userWeights, bias, userDst) : null;
             if (k.pass() == Pass.FORWARD) {
-                return new CachedPrimitive(backend.engine(), forward, args(k), user, outputs(k), label);
+                return new CachedPrimitive(backend.engine(), forward, args(k), user, outputs(k), k.postOps().sum(),
+                        label);
             }
             d.temporary(forward);
             MemorySegment slot = d.handleSlot();

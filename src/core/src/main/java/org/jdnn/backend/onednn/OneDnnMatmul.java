@@ -5,6 +5,7 @@ import org.jdnn.backend.KernelTable;
 import org.jdnn.bindings.dnnl.dnnl_h;
 import org.jdnn.natives.ThreadCount;
 import org.jdnn.natives.dnnl.Dnnl;
+import org.jdnn.ops.FusedLinearOps;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
@@ -41,10 +42,10 @@ final class OneDnnMatmul {
      * read as bf16 (reordered from the float32 tensors; the output and bias stay float32).
      */
     private record Key(long[] batchA, long[] batchB, long m, long k, long n, boolean transposeA, boolean transposeB,
-                       boolean bias, int threads, boolean bf16) {
+                       boolean bias, int threads, boolean bf16, boolean relu) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key other && m == other.m && k == other.k && n == other.n
+            return o instanceof Key other && m == other.m && k == other.k && n == other.n && relu == other.relu
                     && transposeA == other.transposeA && transposeB == other.transposeB && bias == other.bias
                     && threads == other.threads && bf16 == other.bf16 && Arrays.equals(batchA, other.batchA)
                     && Arrays.equals(batchB, other.batchB);
@@ -55,7 +56,7 @@ final class OneDnnMatmul {
             int h = Long.hashCode(m);
             h = 31 * h + Long.hashCode(k);
             h = 31 * h + Long.hashCode(n);
-            h = 31 * h + (transposeA ? 1 : 0) + (transposeB ? 2 : 0) + (bias ? 4 : 0) + (bf16 ? 8 : 0);
+            h = 31 * h + (transposeA ? 1 : 0) + (transposeB ? 2 : 0) + (bias ? 4 : 0) + (bf16 ? 8 : 0) + (relu ? 16 : 0);
             h = 31 * h + threads;
             h = 31 * h + Arrays.hashCode(batchA);
             return 31 * h + Arrays.hashCode(batchB);
@@ -65,7 +66,7 @@ final class OneDnnMatmul {
         public String toString() {
             return "Key[batchA=" + Arrays.toString(batchA) + ", batchB=" + Arrays.toString(batchB) + ", m=" + m
                     + ", k=" + k + ", n=" + n + ", transposeA=" + transposeA + ", transposeB=" + transposeB
-                    + ", bias=" + bias + ", threads=" + threads + ", bf16=" + bf16 + "]";
+                    + ", bias=" + bias + ", threads=" + threads + ", bf16=" + bf16 + (relu ? ", relu" : "") + "]";
         }
 
         int rank() {
@@ -87,6 +88,22 @@ final class OneDnnMatmul {
                         MatmulOps.bmmShapes(in[0].shape(), in[1].shape()), MatmulParams.PLAIN, in[0], in[1], null,
                         out[0]),
                 Fallback.<NoParams>toReference(emptyK, (p, in, out) -> in[0].shape().dim(2) == 0));
+        table.put(FusedLinearOps.FORWARD, (p, in, out) -> matmul(backend, "linear_fused",
+                        MatmulShapes.infer(in[0].shape(), in[1].shape(), in[2] == null ? null : in[2].shape(),
+                                MatmulOps.LINEAR), MatmulOps.LINEAR, p.relu(), in[0], in[1], in[2], out[0]),
+                Fallback.toReference(emptyK, (p, in, out) -> innerDimension(MatmulOps.LINEAR, in[0].shape()) == 0),
+                Fallback.toReference(rank, (p, in, out) -> !fits(in[0].shape(), in[1].shape(), in[2], MatmulOps.LINEAR)),
+                Fallback.toReference("a NaN or infinity in an operand, which oneDNN's ReLU post-op (max(x, 0)) would "
+                        + "turn into 0 where PyTorch keeps NaN", (p, in, out) -> p.relu() && anyNonFinite(in)));
+    }
+
+    private static boolean anyNonFinite(Tensor[] operands) {
+        for (Tensor t : operands) {
+            if (t != null && SpecialValues.anyNonFinite(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** K as A gives it. */
@@ -100,15 +117,21 @@ final class OneDnnMatmul {
             return true;
         }
         MatmulShapes s = MatmulShapes.infer(a, b, bias == null ? null : bias.shape(), p);
-        return s.output().numel() == 0 || key(s, p).rank() <= MAX_RANK;
+        return s.output().numel() == 0 || key(s, p, false).rank() <= MAX_RANK;
     }
 
     private static void matmul(OneDnnBackend backend, String op, MatmulShapes s, MatmulParams params, Tensor a,
                                Tensor b, Tensor bias, Tensor out) {
+        matmul(backend, op, s, params, false, a, b, bias, out);
+    }
+
+    /** {@code relu}: with oneDNN's ReLU post-op (linear_fused). */
+    private static void matmul(OneDnnBackend backend, String op, MatmulShapes s, MatmulParams params, boolean relu,
+                               Tensor a, Tensor b, Tensor bias, Tensor out) {
         if (out.numel() == 0) {
             return;
         }
-        Key key = key(s, params);
+        Key key = key(s, params, relu);
         if (key.bf16()) {
             // The primitive reads bf16 copies of A and B, reordered in from the float32 tensors per call.
             Tensor[] tensors = bias == null ? new Tensor[] {a, b, out} : new Tensor[] {a, b, bias, out};
@@ -123,7 +146,7 @@ final class OneDnnMatmul {
     }
 
     /** The canonical geometry of a call with a non-empty output (see the class comment). */
-    private static Key key(MatmulShapes s, MatmulParams params) {
+    private static Key key(MatmulShapes s, MatmulParams params, boolean relu) {
         Shape batch = s.batch(), batchA = s.batchA(), batchB = s.batchB();
         int rank = batch.rank();
         long[] dimsA = new long[rank], dimsB = new long[rank];
@@ -152,13 +175,13 @@ final class OneDnnMatmul {
             count = 0;
         }
         return new Key(Arrays.copyOf(dimsA, count), Arrays.copyOf(dimsB, count), m, s.k(), s.n(), transposeA,
-                transposeB, s.hasBias(), ThreadCount.get(), params.precision() == Precision.BF16);
+                transposeB, s.hasBias(), ThreadCount.get(), params.precision() == Precision.BF16, relu);
     }
 
     /** The implementation oneDNN picks for an (m, k) x (k, n) matmul without bias (creating it if needed). */
     static String implementation(OneDnnBackend backend, MatmulParams params, long m, long k, long n) {
         Key key = new Key(new long[0], new long[0], m, k, n, params.transposeA(), params.transposeB(), false,
-                ThreadCount.get(), params.precision() == Precision.BF16);
+                ThreadCount.get(), params.precision() == Precision.BF16, false);
         return backend.cachedPrimitive(key, () -> create(backend, key)).implementation();
     }
 
@@ -187,7 +210,8 @@ final class OneDnnMatmul {
             MemorySegment slot = d.handleSlot();
             String label = "matmul " + key;
             Dnnl.check(dnnl_h.dnnl_matmul_primitive_desc_create(slot, backend.engine().handle(), aRead, bRead, biasMd, outMd,
-                    d.userScratchpadAttr()), "dnnl_matmul_primitive_desc_create", label);
+                    key.relu() ? d.postOpsAttr(false, true) : d.userScratchpadAttr()), "dnnl_matmul_primitive_desc_create",
+                    label);
             int[] args = key.bias()
                     ? new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_BIAS(), dnnl_h.DNNL_ARG_DST()}
                     : new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_DST()};

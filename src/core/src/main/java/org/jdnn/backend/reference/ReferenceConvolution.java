@@ -2,6 +2,7 @@ package org.jdnn.backend.reference;
 
 import org.jdnn.backend.KernelTable;
 import org.jdnn.ops.Conv2dOps;
+import org.jdnn.ops.FusedConv2dOps;
 import org.jdnn.ops.Conv2dParams;
 import org.jdnn.ops.Conv2dShapes;
 import org.jdnn.tensor.Shape;
@@ -57,7 +58,25 @@ final class ReferenceConvolution {
                 .put(Conv2dOps.BACKWARD_WEIGHTS, (p, in, out) -> backwardWeights(p.conv(),
                         shapes(p.conv(), in[0].shape(), p.weight(), out[1]), Values.readAs(p.conv().precision(), Values.of(in[0])),
                         Values.readAs(p.conv().precision(), Values.of(in[1])), Values.of(out[0]), Values.of(out[1])));
+        table.put(FusedConv2dOps.FORWARD, (p, in, out) -> fused(p, shapes(p.conv(), in[0].shape(), in[1].shape(), in[2]),
+                Values.readAs(p.conv().precision(), Values.of(in[0])), Values.readAs(p.conv().precision(), Values.of(in[1])),
+                Values.of(in[2]), Values.of(in[3]), Values.of(out[0])));
         ReferenceConvTranspose.register(table);
+    }
+
+    /** conv2d_fused as its definition reads: the convolution with bias, plus the residual, then ReLU; rounded once. */
+    static void fused(FusedConv2dOps.Params p, Conv2dShapes s, Values src, Values weights, Values bias,
+                      Values residual, Values dst) {
+        double[] y = convolve(p.conv(), s, src, weights, bias);
+        for (int i = 0; i < y.length; i++) {
+            if (residual != null) {
+                y[i] += residual.get(i);
+            }
+            if (p.postOps().relu() && y[i] < 0) { // NaN stays NaN, as max(x, 0) in oneDNN's ReLU
+                y[i] = 0.0;
+            }
+        }
+        store(y, dst);
     }
 
     private static Conv2dShapes shapes(Conv2dParams p, Shape input, Shape weight, Tensor bias) {
@@ -66,6 +85,11 @@ final class ReferenceConvolution {
 
     static void forward(Conv2dParams p, Conv2dShapes s, Values src, Values weights, Values bias,
                         Values dst) {
+        store(convolve(p, s, src, weights, bias), dst);
+    }
+
+    /** The convolution with bias, unrounded (double sums). */
+    private static double[] convolve(Conv2dParams p, Conv2dShapes s, Values src, Values weights, Values bias) {
         Geometry g = Geometry.of(s, p);
         double[] x = src.toArray();
         double[] w = weights.toArray();
@@ -89,12 +113,12 @@ final class ReferenceConvolution {
                                 }
                             }
                         }
-                        y[g.dst(n, o, oy, ox)] = sum; // rounded to the dtype by store
+                        y[g.dst(n, o, oy, ox)] = sum; // rounded to the dtype by the caller's store
                     }
                 }
             }
         }
-        store(y, dst);
+        return y;
     }
 
     /** {@code dx[n,c,iy,ix] = sum over the forward taps that read x[n,c,iy,ix] of dy[n,o,oy,ox] * w[o,ci,ky,kx]}. */

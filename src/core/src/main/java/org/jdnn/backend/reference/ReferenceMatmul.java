@@ -1,6 +1,7 @@
 package org.jdnn.backend.reference;
 
 import org.jdnn.backend.KernelTable;
+import org.jdnn.ops.FusedLinearOps;
 import org.jdnn.ops.MatmulOps;
 import org.jdnn.ops.MatmulParams;
 import org.jdnn.ops.MatmulShapes;
@@ -18,6 +19,22 @@ final class ReferenceMatmul {
     static void register(KernelTable table) {
         table.put(MatmulOps.MATMUL, (p, in, out) -> matmul(p, in[0], in[1], in[2], out[0]));
         table.put(MatmulOps.BMM, (p, in, out) -> matmul(MatmulParams.PLAIN, in[0], in[1], null, out[0]));
+        table.put(FusedLinearOps.FORWARD, (p, in, out) -> {
+            matmul(MatmulOps.LINEAR, in[0], in[1], in[2], out[0]);
+            if (p.relu()) {
+                relu(Values.of(out[0])); // of the rounded product: the same as rounding the ReLU of the exact one
+            }
+        });
+    }
+
+    /** {@code max(v, 0)} in place; NaN stays NaN. */
+    private static void relu(Values values) {
+        long n = values.segment.byteSize() / values.dtype().byteSize();
+        for (long i = 0; i < n; i++) {
+            if (values.get(i) < 0) {
+                values.set(i, 0.0);
+            }
+        }
     }
 
     private static void matmul(MatmulParams params, Tensor a, Tensor b, Tensor bias, Tensor out) {
