@@ -1,6 +1,5 @@
 package org.jdnn.nn.models;
 
-import org.jdnn.autograd.F;
 import org.jdnn.nn.BatchNorm2d;
 import org.jdnn.nn.Conv2d;
 import org.jdnn.nn.ConvTranspose2d;
@@ -42,7 +41,6 @@ public class UNet extends Module {
         TRANSPOSED_CONV
     }
 
-    private final int depth;
     private final List<Sequential> down = new ArrayList<>();
     private final List<Sequential> up = new ArrayList<>();
     private final Sequential bottom;
@@ -52,6 +50,7 @@ public class UNet extends Module {
     /** With transposed convolutions: one per level, index 0 the outermost; else empty. */
     private final List<ConvTranspose2d> upconv = new ArrayList<>();
     private final Conv2d head;
+    private final UNetParts parts;
 
     public UNet(long inChannels, long numClasses, long baseWidth, int depth) {
         this(inChannels, numClasses, baseWidth, depth, org.jdnn.nn.init.Init.DEFAULT_SEED);
@@ -74,7 +73,6 @@ public class UNet extends Module {
                     + ", got null");
         }
         SplittableRandom random = new SplittableRandom(seed);
-        this.depth = depth;
         long in = inChannels;
         for (int d = 0; d < depth; d++) {
             long width = baseWidth << d;
@@ -104,6 +102,7 @@ public class UNet extends Module {
             }
         }
         head = registerModule("head", new Conv2d(baseWidth, numClasses, 1, 1, 0, 1, 1, true, random));
+        parts = new UNetParts(down, pool, bottom, upsample, upconv, up, head);
     }
 
     private static Sequential doubleConv(long in, long out, SplittableRandom random) {
@@ -114,23 +113,11 @@ public class UNet extends Module {
     /** Logits (N, numClasses, H, W) of images (N, inChannels, H, W). */
     @Override
     public Tensor forward(Tensor input) {
-        long multiple = 1L << depth;
-        if (input.rank() != 4 || input.size(2) % multiple != 0 || input.size(3) % multiple != 0) {
-            throw new IllegalArgumentException("UNet: input must be (N, C, H, W) with H and W multiples of " + multiple
-                    + ", got " + input.shape());
-        }
-        List<Tensor> skips = new ArrayList<>();
-        Tensor x = input;
-        for (int d = 0; d < depth; d++) {
-            x = down.get(d).forward(x);
-            skips.add(x);
-            x = pool.forward(x);
-        }
-        x = bottom.forward(x);
-        for (int d = depth - 1; d >= 0; d--) {
-            Tensor upsampled = upsample != null ? upsample.forward(x) : upconv.get(d).forward(x);
-            x = up.get(d).forward(F.concat(1, upsampled, skips.get(d)));
-        }
-        return head.forward(x);
+        return parts.forward(input);
+    }
+
+    /** The blocks the forward pass runs, in its order ({@code Inference.optimize} rewrites them). */
+    public UNetParts parts() {
+        return parts;
     }
 }

@@ -62,6 +62,20 @@ class ModelsTest {
     }
 
     @Test
+    void aUNetCallsItsChildrenSoTheirForwardHooksRun() {
+        try (UNet model = new UNet(1, 2, 4, 2, 7); Scope scope = Scope.open()) {
+            List<String> ran = new ArrayList<>();
+            model.namedChildren().forEach((name, child) -> child.registerForwardHook((m, in, out) -> {
+                ran.add(name);
+                return null;
+            }));
+            assertEquals(Shape.of(1, 2, 8, 8), model.forward(Tensor.randn(3, 1, 1, 8, 8)).shape());
+            assertEquals(List.of("down0", "pool", "down1", "pool", "bottom", "upsample", "up1", "upsample", "up0", "head"),
+                    ran, "the children's forward hooks, in the order the U-Net runs them");
+        }
+    }
+
+    @Test
     void resnet18TrainsAndItsGradientsCheck() {
         try (ResNet model = ResNet.resnet18(10, 1); Tensor x = Tensor.randn(2, 2, 3, 32, 32)) {
             assertEquals(11_181_642, model.numParameters(), "torchvision's resnet18 with 10 classes");
