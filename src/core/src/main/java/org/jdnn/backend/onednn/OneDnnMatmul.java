@@ -94,16 +94,8 @@ final class OneDnnMatmul {
                 Fallback.toReference(emptyK, (p, in, out) -> innerDimension(MatmulOps.LINEAR, in[0].shape()) == 0),
                 Fallback.toReference(rank, (p, in, out) -> !fits(in[0].shape(), in[1].shape(), in[2], MatmulOps.LINEAR)),
                 Fallback.toReference("a NaN or infinity in an operand, which oneDNN's ReLU post-op (max(x, 0)) would "
-                        + "turn into 0 where PyTorch keeps NaN", (p, in, out) -> p.relu() && anyNonFinite(in)));
-    }
-
-    private static boolean anyNonFinite(Tensor[] operands) {
-        for (Tensor t : operands) {
-            if (t != null && SpecialValues.anyNonFinite(t)) {
-                return true;
-            }
-        }
-        return false;
+                        + "turn into 0 where PyTorch keeps NaN",
+                        (p, in, out) -> p.relu() && SpecialValues.anyNonFinite(backend, in)));
     }
 
     /** K as A gives it. */

@@ -108,6 +108,19 @@ final class SpecialValues {
         return whereHeld(backend, t, NON_FINITE);
     }
 
+    /**
+     * Whether any of {@code operands} (nulls skipped) holds a NaN or an infinity, each read where it is held: the
+     * condition of the fused ops' fallback, whose ReLU post-op (max(x, 0)) would turn NaN into 0.
+     */
+    static boolean anyNonFinite(OneDnnBackend backend, Tensor[] operands) {
+        for (Tensor t : operands) {
+            if (t != null && anyNonFinite(backend, t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Branch-free, so that the JIT vectorises it: NaN's magnitude bits exceed +Inf's, so adding 0x007fffff sets the sign. */
     static boolean anyNaN(MemorySegment s, long count) {
         int flags = 0;
